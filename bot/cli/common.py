@@ -1,0 +1,42 @@
+"""Shared CLI plumbing: settings, engine, clock and friendly errors."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import SystemClock
+from bot.config import Settings, load_settings
+from bot.db.engine import make_engine, make_session_factory
+from bot.logs import setup_logging
+
+Subparsers = Any  # argparse's _SubParsersAction is private
+
+
+class CliError(Exception):
+    """A problem to print as one line, exit code 2."""
+
+
+def settings_from_env() -> Settings:
+    settings = load_settings()
+    setup_logging(settings.log_level, secrets=[settings.slack_bot_token, settings.slack_app_token,
+                                               settings.slack_signing_secret])
+    return settings
+
+
+def open_db(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+    engine = make_engine(settings.database_url, pool_size=2)
+    return engine, make_session_factory(engine)
+
+
+def clock() -> SystemClock:
+    return SystemClock()
+
+
+def add(subparsers: Subparsers, name: str, help_text: str, func: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(func=func)
+    return parser

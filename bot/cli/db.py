@@ -1,0 +1,45 @@
+"""`casebook migrate` and `casebook roster import`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
+from bot.db.engine import transaction
+from bot.db.migrate import upgrade
+from bot.domain.people import RosterError, import_roster, parse_roster
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    upgrade(settings.database_url, args.revision)
+    print(f"database migrated to {args.revision}")
+    return 0
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise CliError(f"{path}: {exc.strerror}") from None
+    try:
+        rows = parse_roster(text, source=str(path))
+    except RosterError as exc:
+        raise CliError(f"nothing imported; fix these rows:\n{exc}") from None
+    _, sessions = open_db(settings)
+    with transaction(sessions) as session:
+        count = import_roster(session=session, now=clock().now(), actor="cli:roster-import", rows=rows)
+    print(f"imported {count} people from {path}")
+    return 0
+
+
+def add_parsers(subparsers: Subparsers) -> None:
+    migrate = add(subparsers, "migrate", "apply database migrations", cmd_migrate)
+    migrate.add_argument("revision", nargs="?", default="head")
+    roster = subparsers.add_parser("roster", help="manage the roster")
+    roster_sub = roster.add_subparsers(dest="roster_command", required=True)
+    imp = add(roster_sub, "import", "import people, roles and mentor pairs from CSV", cmd_roster_import)
+    imp.add_argument("file")

@@ -1,0 +1,96 @@
+"""`casebook serve`, `socket` and `run`: start the bot in HTTP or Socket Mode."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli.common import CliError, Subparsers, add, settings_from_env
+from bot.config import Settings
+
+WHERE = "https://api.slack.com/apps → your app"
+HELP_TEXT = {
+    "SLACK_BOT_TOKEN": f"the Bot User OAuth Token (xoxb-…), from {WHERE} → OAuth & Permissions",
+    "SLACK_SIGNING_SECRET": f"the Signing Secret, from {WHERE} → Basic Information → App Credentials",
+    "SLACK_APP_TOKEN": f"an app-level token (xapp-…) with connections:write, from {WHERE} → Basic Information → App-Level Tokens",
+}
+
+
+def require(settings: Settings, *names: str) -> None:
+    missing = [n for n in names if not getattr(settings, n.lower())]
+    if missing:
+        lines = "\n".join(f"  {n}: {HELP_TEXT[n]}" for n in missing)
+        raise CliError(
+            f"missing {', '.join(missing)}. Set:\n{lines}\n"
+            "See README.md, 'Create the Slack app', or run `casebook sandbox` to try Casebook without Slack."
+        )
+
+
+def check_library(settings: Settings) -> None:
+    """Refuse to start on an invalid scenario library (hook filled in by the scenarios module)."""
+    try:
+        from bot.domain.library import validate_dir
+    except ImportError:
+        return
+    problems = validate_dir(settings.casebook_scenarios)
+    if problems:
+        raise CliError("invalid scenario library:\n" + "\n".join(problems))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    settings.load_program()
+    check_library(settings)
+    from bot.serve import CasebookServer
+
+    port = args.port or settings.port
+    CasebookServer(settings, port=port, workers=args.workers, threads=args.threads or settings.casebook_threads,
+                   with_scheduler=not args.no_scheduler and settings.casebook_scheduler).run()
+    return 0
+
+
+def cmd_socket(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    settings.load_program()
+    check_library(settings)
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import create_app
+
+    casebook = create_app(settings)
+    casebook.start_background(scheduler=not args.no_scheduler and settings.casebook_scheduler)
+    try:
+        SocketModeHandler(casebook.bolt, settings.slack_app_token).start()
+    finally:
+        casebook.shutdown()
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    if settings.slack_app_token:
+        return cmd_socket(args)
+    if settings.slack_signing_secret:
+        args.port = args.port or None
+        return cmd_serve(args)
+    try:
+        from bot.cli.sandbox import cmd_sandbox
+    except ImportError:
+        raise CliError("no Slack credentials set (SLACK_APP_TOKEN or SLACK_SIGNING_SECRET)") from None
+    print("No Slack credentials set: starting the local sandbox.", file=sys.stderr)
+    return cmd_sandbox(args)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT or 3000)")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker")
+    parser.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs here")
+
+
+def add_parsers(subparsers: Subparsers) -> None:
+    _common(add(subparsers, "serve", "serve the Bolt app over HTTP (POST /slack/events, GET /healthz)", cmd_serve))
+    _common(add(subparsers, "socket", "run the bot in Socket Mode", cmd_socket))
+    _common(add(subparsers, "run", "Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET, else the sandbox", cmd_run))

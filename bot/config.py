@@ -1,0 +1,60 @@
+"""Process settings from the environment, plus the program file they point at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.program import ConfigError, Program, load_program
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+EXAMPLE_PROGRAM = PACKAGE_DIR / "program.example.yaml"
+DEFAULT_DATABASE_URL = "sqlite:///var/casebook.db"
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class Settings(BaseSettings):
+    """Everything the process reads from its environment (names as in DESIGN.md)."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str = SLACK_API_DEFAULT
+    database_url: str = DEFAULT_DATABASE_URL
+    casebook_program: str | None = None
+    casebook_scenarios: str = "scenarios"
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: str = Field(default="INFO", pattern=r"^(?i:debug|info|warning|error|critical)$")
+    # Serving knobs; defaults are the measured production set-up (BENCHMARKS.md).
+    casebook_threads: int = Field(default=16, ge=1, le=256)
+    casebook_db_pool: int = Field(default=10, ge=1, le=200)
+    casebook_scheduler: bool = True
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL, always ending in a slash as slack_sdk expects."""
+        return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
+
+    def program_path(self) -> Path:
+        """CASEBOOK_PROGRAM, else ./program.yaml, else the shipped example."""
+        if self.casebook_program:
+            return Path(self.casebook_program)
+        local = Path("program.yaml")
+        return local if local.exists() else EXAMPLE_PROGRAM
+
+    def load_program(self) -> Program:
+        return load_program(self.program_path())
+
+
+def load_settings() -> Settings:
+    """Read Settings from the environment, turning validation errors into one line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]).upper()
+        raise ConfigError(f"environment: {field}: {err['msg']}") from None

@@ -1,0 +1,1 @@
+"""Pure domain logic over the database; never imports Slack."""

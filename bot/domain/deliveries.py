@@ -1,0 +1,182 @@
+"""The delivery ledger: every outbound Slack message is a row before it is sent.
+
+Interactive flows enqueue notifications in the same transaction as the record
+they announce (an outbox), so a Slack outage delays them but never loses them;
+scheduled jobs enqueue with a due time and a grace window. The unique key
+``(job, recipient, period)`` makes a second enqueue of the same send a no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.models import Delivery
+
+PERMANENT_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "account_inactive",
+        "channel_not_found",
+        "not_in_channel",
+        "missing_scope",
+        "is_archived",
+        "invalid_blocks",
+        "invalid_arguments",
+        "msg_too_long",
+        "no_text",
+        "cant_update_message",
+        "message_not_found",
+        "invalid_auth",
+        "not_authed",
+        "user_disabled",
+        "cannot_dm_bot",
+    }
+)
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    delivery: Delivery
+    created: bool
+
+
+def enqueue(
+    *,
+    session: Session,
+    now: datetime,
+    job: str,
+    recipient: str,
+    period: str,
+    method: str,
+    payload: dict[str, Any],
+    due_at: datetime | None = None,
+    grace_until: datetime | None = None,
+    parent: Delivery | None = None,
+) -> Enqueued:
+    """Add a send to the ledger unless the same (job, recipient, period) is already there."""
+    existing = session.execute(
+        select(Delivery).where(
+            Delivery.job == job, Delivery.recipient == recipient, Delivery.period == period
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        return Enqueued(existing, False)
+    due = due_at or now
+    delivery = Delivery(
+        job=job, recipient=recipient, period=period, method=method, payload=payload,
+        parent_id=parent.id if parent else None, status="pending", due_at=due,
+        grace_until=grace_until, attempts=0, next_attempt_at=due, created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(delivery)
+            session.flush()
+    except IntegrityError:
+        # Another process enqueued the same send between our check and our insert.
+        winner = session.execute(
+            select(Delivery).where(
+                Delivery.job == job, Delivery.recipient == recipient, Delivery.period == period
+            )
+        ).scalar_one()
+        return Enqueued(winner, False)
+    return Enqueued(delivery, True)
+
+
+def record_skipped(
+    *, session: Session, now: datetime, job: str, recipient: str, period: str, reason: str
+) -> Enqueued:
+    """Record a send deliberately not made (out of office, left) so status reports explain it."""
+    result = enqueue(
+        session=session, now=now, job=job, recipient=recipient, period=period,
+        method="none", payload={},
+    )
+    if result.created:
+        result.delivery.status = "skipped"
+        result.delivery.last_error = reason[:500]
+        session.flush()
+    return result
+
+
+def due_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
+    """Pending deliveries whose time has come and that nobody is currently sending."""
+    return list(
+        session.execute(
+            select(Delivery.id)
+            .where(
+                Delivery.status == "pending",
+                Delivery.next_attempt_at <= now,
+                or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
+            )
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def claim(*, session: Session, now: datetime, delivery_id: int, lease: timedelta) -> bool:
+    """Take a lease on one delivery; only one process can win it (compare-and-set)."""
+    result = session.execute(
+        update(Delivery)
+        .where(
+            and_(
+                Delivery.id == delivery_id,
+                Delivery.status == "pending",
+                or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
+            )
+        )
+        .values(claimed_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_sent(
+    *, session: Session, now: datetime, delivery: Delivery, channel: str | None, ts: str | None
+) -> None:
+    delivery.status, delivery.sent_at = "sent", now
+    delivery.channel, delivery.ts = channel, ts
+    delivery.attempts += 1
+    delivery.claimed_until = None
+    delivery.last_error = None
+    session.flush()
+
+
+def mark_failed(*, session: Session, delivery: Delivery, reason: str) -> None:
+    delivery.status = "failed"
+    delivery.attempts += 1
+    delivery.claimed_until = None
+    delivery.last_error = reason[:500]
+    session.flush()
+
+
+def mark_missed(*, session: Session, delivery: Delivery, reason: str) -> None:
+    delivery.status = "missed"
+    delivery.claimed_until = None
+    delivery.last_error = reason[:500]
+    session.flush()
+
+
+def mark_retry(
+    *, session: Session, now: datetime, delivery: Delivery, reason: str, wait: timedelta
+) -> None:
+    """Schedule another attempt, or give up after MAX_ATTEMPTS."""
+    delivery.attempts += 1
+    delivery.claimed_until = None
+    delivery.last_error = reason[:500]
+    if delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status = "failed"
+    else:
+        delivery.next_attempt_at = now + wait
+    session.flush()
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes."""
+    return timedelta(seconds=min(300, 2 ** max(1, attempts)))

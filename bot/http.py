@@ -1,0 +1,59 @@
+"""The WSGI application: `POST /slack/events` for Bolt and `GET /healthz`."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from bot import __version__
+from bot.app import Casebook
+from bot.db.engine import ping
+from bot.logs import new_request_id, request_id
+
+log = logging.getLogger(__name__)
+MAX_BODY = 256 * 1024  # Slack's own payloads are far smaller; larger bodies are refused early
+StartResponse = Callable[..., Any]
+
+
+def _json(start_response: StartResponse, status: str, data: dict[str, Any]) -> list[bytes]:
+    body = json.dumps(data).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """Route health checks ourselves and everything under /slack/events to Bolt."""
+    bolt_handler = SlackRequestHandler(casebook.bolt, path="/slack/events")
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            healthy = ping(casebook.deps.engine)
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            return _json(start_response, status, {
+                "status": "ok" if healthy else "degraded",
+                "version": __version__,
+                "database": "ok" if healthy else "unreachable",
+            })
+        if path != "/slack/events":
+            return _json(start_response, "404 Not Found", {"error": "not_found"})
+        if method != "POST":
+            return _json(start_response, "405 Method Not Allowed", {"error": "method_not_allowed"})
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY:
+            return _json(start_response, "413 Payload Too Large", {"error": "body_too_large"})
+        token = request_id.set(environ.get("HTTP_X_REQUEST_ID") or new_request_id())
+        try:
+            return bolt_handler(environ, start_response)  # type: ignore[no-any-return]
+        finally:
+            request_id.reset(token)
+
+    return application

@@ -1,0 +1,304 @@
+"""The program YAML: timezone, phases, channels, schedule, thresholds, survey and incidents.
+
+Everything a program owner tunes without a code change lives here; it is validated
+with pydantic so that a typo is reported as ``file: field: problem`` before start-up.
+"""
+
+from __future__ import annotations
+
+import re
+import datetime as dt
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, already phrased as one line for a human."""
+
+
+class Phase(StrEnum):
+    TRAINING = "training"
+    PARALLEL_RUN = "parallel_run"
+    SWITCHOVER = "switchover"
+
+
+def _parse_time(value: object) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, int) and 0 <= value < 24 * 60:  # YAML 1.1 reads 17:45 as base-60 int
+        return dt.time(value // 60, value % 60)
+    if not isinstance(value, str) or not _TIME_RE.match(value):
+        raise ValueError(f"invalid time {value!r} (use HH:MM, 24-hour)")
+    hours, minutes = value.split(":")
+    return dt.time(int(hours), int(minutes))
+
+
+def _parse_days(value: object) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise ValueError("must be a non-empty list of weekdays (mon..sun)")
+    days = [str(d).lower()[:3] for d in value]
+    bad = [d for d in days if d not in WEEKDAYS]
+    if bad:
+        raise ValueError(f"unknown weekday {bad[0]!r} (use mon, tue, wed, thu, fri, sat, sun)")
+    return days
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PhaseWindow(_Strict):
+    name: Phase
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PhaseWindow:
+        if self.end < self.start:
+            raise ValueError(f"phase {self.name.value} ends before it starts")
+        return self
+
+
+class Channels(_Strict):
+    review: str = Field(min_length=1)
+    pm: str = Field(min_length=1)
+    announcements: str = Field(min_length=1)
+
+
+class DailyJob(_Strict):
+    time: dt.time
+    days: list[str] = Field(default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"])
+    phases: list[Phase] = Field(default_factory=lambda: [Phase.PARALLEL_RUN, Phase.SWITCHOVER])
+    grace_minutes: int = Field(default=180, ge=0, le=24 * 60)
+
+    _time = field_validator("time", mode="before")(_parse_time)
+    _days = field_validator("days", mode="before")(_parse_days)
+
+
+class SurveyJob(_Strict):
+    day: str = "fri"
+    time: dt.time = dt.time(15, 0)
+    reminder_time: dt.time = dt.time(16, 30)
+    phases: list[Phase] = Field(default_factory=lambda: [Phase.PARALLEL_RUN, Phase.SWITCHOVER])
+
+    _times = field_validator("time", "reminder_time", mode="before")(_parse_time)
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _day(cls, value: object) -> str:
+        return _parse_days([value])[0]
+
+    @model_validator(mode="after")
+    def _reminder_after(self) -> SurveyJob:
+        if self.reminder_time <= self.time:
+            raise ValueError("reminder_time must be later than time")
+        return self
+
+
+class WeeklyJob(_Strict):
+    day: str = "fri"
+    time: dt.time = dt.time(17, 0)
+
+    _time = field_validator("time", mode="before")(_parse_time)
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _day(cls, value: object) -> str:
+        return _parse_days([value])[0]
+
+
+class Schedule(_Strict):
+    daily_sync: DailyJob = DailyJob(time=dt.time(17, 45))
+    survey: SurveyJob = SurveyJob()
+    digest: WeeklyJob = WeeklyJob()
+    review_reminder: DailyJob = DailyJob(time=dt.time(9, 30), grace_minutes=240)
+
+
+class Announcement(_Strict):
+    name: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    days: list[str]
+    time: dt.time
+    channel: str = "announcements"
+    text: str = Field(min_length=1, max_length=3000)
+
+    _time = field_validator("time", mode="before")(_parse_time)
+    _days = field_validator("days", mode="before")(_parse_days)
+
+
+class CloseBand(_Strict):
+    handling_rate: float = Field(default=0.10, ge=0, le=1)
+    rework: float = Field(default=0.05, ge=0, le=1)
+    satisfaction: float = Field(default=0.3, ge=0, le=4)
+    slo_slowdown: float = Field(default=0.05, ge=0, le=10)
+    confidence: float = Field(default=0.3, ge=0, le=4)
+    adoption: float = Field(default=0.10, ge=0, le=1)
+
+
+class MinSample(_Strict):
+    live_decisions: int = Field(default=5, ge=1)
+    reviews: int = Field(default=3, ge=1)
+    survey_responses: int = Field(default=3, ge=1)
+    incidents: int = Field(default=3, ge=1)
+    engineers: int = Field(default=1, ge=1)
+
+
+class Thresholds(_Strict):
+    handling_rate: float = Field(default=0.70, ge=0, le=1)
+    rework: float = Field(default=0.0, ge=0, le=1)
+    satisfaction: float = Field(default=3.5, ge=1, le=5)
+    slo_slowdown: float = Field(default=0.05, ge=0, le=10)
+    retention_leavers: int = Field(default=0, ge=0)
+    confidence: float = Field(default=3.5, ge=1, le=5)
+    adoption: float = Field(default=1.0, ge=0, le=1)
+    p1_minutes: float = Field(default=30, gt=0)
+    p2_minutes: float = Field(default=240, gt=0)
+    close_band: CloseBand = CloseBand()
+    min_sample: MinSample = MinSample()
+    assessment_pass: float = Field(default=0.80, gt=0, le=1)
+    review_sla_hours: float = Field(default=24, gt=0)
+    survey_anonymity_min: int = Field(default=3, ge=1)
+
+
+class SurveyQuestion(_Strict):
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    text: str = Field(min_length=1, max_length=150)
+    kind: str = Field(default="satisfaction", pattern=r"^(satisfaction|confidence)$")
+
+
+def _default_questions() -> list[SurveyQuestion]:
+    return [
+        SurveyQuestion(id="clarity", text="I knew what was expected of me in the new role this week."),
+        SurveyQuestion(id="support", text="I got the mentoring and support I needed."),
+        SurveyQuestion(id="tools", text="Casebook and the Slack workflow made exceptions easy to handle."),
+        SurveyQuestion(id="workload", text="The workload of the new role was manageable."),
+        SurveyQuestion(
+            id="confidence", text="I'm confident in this new model for the long term.", kind="confidence"
+        ),
+    ]
+
+
+class Survey(_Strict):
+    questions: Annotated[list[SurveyQuestion], Field(min_length=1, max_length=10)] = Field(
+        default_factory=_default_questions
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> Survey:
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) != len(ids):
+            raise ValueError("question ids must be unique")
+        return self
+
+
+class IncidentBaseline(_Strict):
+    p1_median_minutes: float = Field(default=18.0, gt=0)
+    p2_median_minutes: float = Field(default=95.0, gt=0)
+    min_history: int = Field(default=10, ge=1)
+
+
+class Practice(_Strict):
+    post_to_review: bool = True
+    assessment_size: int = Field(default=20, ge=7, le=100)
+
+
+class Program(_Strict):
+    name: str = "Ops Engineer 2.0 pilot"
+    timezone: str = "America/New_York"
+    start_date: date
+    admins_contact: str = "your program admin"
+    phases: list[PhaseWindow]
+    channels: Channels
+    schedule: Schedule = Schedule()
+    thresholds: Thresholds = Thresholds()
+    survey: Survey = Survey()
+    incidents: IncidentBaseline = IncidentBaseline()
+    practice: Practice = Practice()
+    announcements: list[Announcement] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name like Europe/Berlin)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _channels_exist(self) -> Program:
+        names = set(Channels.model_fields)
+        for ann in self.announcements:
+            if ann.channel not in names:
+                raise ValueError(f"announcement {ann.name!r}: channel must be one of {sorted(names)}")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def phase_on(self, day: date) -> Phase | None:
+        """The phase running on ``day`` (program-local date), if any."""
+        for window in self.phases:
+            if window.start <= day <= window.end:
+                return window.name
+        return None
+
+    def channel(self, name: str) -> str:
+        return str(getattr(self.channels, name))
+
+
+def _locate(text: str, loc: tuple[int | str, ...]) -> int | None:
+    """Best-effort line number of a dotted field path in the YAML source."""
+    line_no: int | None = None
+    start = 0
+    lines = text.splitlines()
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        pattern = re.compile(rf"^\s*-?\s*{re.escape(part)}\s*:")
+        for i in range(start, len(lines)):
+            if pattern.match(lines[i]):
+                line_no, start = i + 1, i + 1
+                break
+    return line_no
+
+
+def parse_program(text: str, *, source: str) -> Program:
+    """Validate program YAML text; raise ConfigError with one line per the first problem."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{where}: YAML syntax error: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the program file must be a YAML mapping")
+    try:
+        return Program.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        field = ".".join(str(p) for p in loc) or "(top level)"
+        line = _locate(text, loc)
+        where = f"{source}:{line}" if line else source
+        message = err["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{where}: {field}: {message}") from None
+
+
+def load_program(path: Path) -> Program:
+    """Read and validate the program YAML at ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read program file: {exc.strerror}") from None
+    return parse_program(text, source=str(path))

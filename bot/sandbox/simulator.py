@@ -1,0 +1,232 @@
+"""Play Slack's side of the conversation: build payloads like Slack's, sign them, POST them.
+
+Shapes follow the real payloads in shared/slack-reference/payloads (slash commands as
+form fields; interactions as a form field ``payload`` holding JSON; events as JSON), and
+every request is signed with Slack's v0 scheme. Used by the tests, the sandbox and the
+benchmarks, so all three exercise the same path Slack does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from bot.sandbox.fakeslack import FakeSlack
+
+_counter = itertools.count(1)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """Slack's v0 request signature."""
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    elapsed: float
+
+    @property
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.body) if self.body else {}
+
+
+class Simulator:
+    """Sends signed Slack requests to the bot at ``events_url``."""
+
+    def __init__(self, *, events_url: str, signing_secret: str, fake: FakeSlack,
+                 team_id: str = "T0CASEBOOK", api_app_id: str = "A0CASEBOOK") -> None:
+        self.events_url = events_url
+        self.secret = signing_secret
+        self.fake = fake
+        self.team_id = team_id
+        self.api_app_id = api_app_id
+
+    # -- transport -----------------------------------------------------------------
+    def post(self, body: bytes, content_type: str, *, timestamp: int | None = None,
+             signature: str | None = None, headers: dict[str, str] | None = None,
+             timeout: float = 10.0) -> Reply:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        sig = signature if signature is not None else sign(self.secret, ts, body)
+        request = urllib.request.Request(self.events_url, data=body, method="POST")
+        request.add_header("Content-Type", content_type)
+        request.add_header("X-Slack-Request-Timestamp", ts)
+        if sig:
+            request.add_header("X-Slack-Signature", sig)
+        for key, value in (headers or {}).items():
+            request.add_header(key, value)
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as resp:
+                data = resp.read()
+                status = resp.status
+        except urllib.error.HTTPError as exc:
+            data, status = exc.read(), exc.code
+        return Reply(status, data, time.perf_counter() - start)
+
+    def _form(self, fields: dict[str, str], **kw: Any) -> Reply:
+        return self.post(urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded", **kw)
+
+    def _interaction(self, payload: dict[str, Any], **kw: Any) -> Reply:
+        return self._form({"payload": json.dumps(payload)}, **kw)
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        user = self.fake.users.get(user_id)
+        name = user.name if user else user_id.lower()
+        return {"id": user_id, "username": name, "name": name, "team_id": self.team_id}
+
+    def _team(self) -> dict[str, Any]:
+        return {"id": self.team_id, "domain": "casebook-sandbox"}
+
+    def trigger_id(self) -> str:
+        return f"{int(time.time())}.{next(_counter)}.valid"
+
+    # -- slash commands --------------------------------------------------------------
+    def command_fields(self, user_id: str, text: str, *, channel_id: str = "C0CBGENERAL",
+                       command: str = "/casebook") -> dict[str, str]:
+        return {
+            "token": "verification_token", "team_id": self.team_id, "team_domain": "casebook-sandbox",
+            "channel_id": channel_id, "channel_name": "general", "user_id": user_id,
+            "user_name": self._user(user_id)["name"], "command": command, "text": text,
+            "api_app_id": self.api_app_id, "is_enterprise_install": "false",
+            "response_url": self.fake.response_url(f"cmd-{next(_counter)}"),
+            "trigger_id": self.trigger_id(),
+        }
+
+    def command(self, user_id: str, text: str, **kw: Any) -> Reply:
+        channel_id = kw.pop("channel_id", "C0CBGENERAL")
+        return self._form(self.command_fields(user_id, text, channel_id=channel_id), **kw)
+
+    # -- block actions -----------------------------------------------------------------
+    def click(self, user_id: str, *, action_id: str, value: str | None = None, block_id: str = "b",
+              channel: str | None = None, message_ts: str | None = None,
+              view_id: str | None = None, selected: str | None = None, **kw: Any) -> Reply:
+        """A button click (or select) in a message, a modal or App Home."""
+        action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "type": "button",
+                                  "action_ts": f"{time.time():.6f}"}
+        if value is not None:
+            action["value"] = value
+        if selected is not None:
+            action.update(type="static_select", selected_option={"value": selected})
+        payload: dict[str, Any] = {
+            "type": "block_actions", "user": self._user(user_id), "api_app_id": self.api_app_id,
+            "token": "verification_token", "trigger_id": self.trigger_id(), "team": self._team(),
+            "actions": [action],
+        }
+        if view_id is not None:
+            view = self.fake.views.get(view_id) or self.fake.home.get(user_id) or {}
+            payload["container"] = {"type": "view", "view_id": view_id}
+            payload["view"] = view
+        else:
+            msg = next((m for m in self.fake.messages if m.ts == message_ts and (channel is None or m.channel == channel)), None)
+            payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel,
+                                    "is_ephemeral": False}
+            payload["channel"] = {"id": channel, "name": "casebook"}
+            if msg is not None:
+                payload["message"] = {"type": "message", "ts": msg.ts, "text": msg.text, "blocks": msg.blocks,
+                                      "thread_ts": msg.thread_ts}
+            payload["response_url"] = self.fake.response_url(f"act-{next(_counter)}")
+        return self._interaction(payload, **kw)
+
+    def click_home(self, user_id: str, *, action_id: str, value: str | None = None, **kw: Any) -> Reply:
+        view = self.fake.home.get(user_id) or {}
+        return self.click(user_id, action_id=action_id, value=value, view_id=str(view.get("id", "")), **kw)
+
+    # -- shortcuts -------------------------------------------------------------------
+    def message_shortcut(self, user_id: str, *, callback_id: str, channel: str, message: dict[str, Any],
+                         **kw: Any) -> Reply:
+        payload = {
+            "type": "message_action", "token": "verification_token", "action_ts": f"{time.time():.6f}",
+            "team": self._team(), "user": {"id": user_id, "name": self._user(user_id)["name"]},
+            "channel": {"id": channel, "name": "alerts"}, "callback_id": callback_id,
+            "trigger_id": self.trigger_id(), "message_ts": message.get("ts"), "message": message,
+            "response_url": self.fake.response_url(f"sc-{next(_counter)}"),
+        }
+        return self._interaction(payload, **kw)
+
+    # -- views -------------------------------------------------------------------------
+    def state_for(self, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        """Build view.state.values from {block_id: value} using each input's element type."""
+        state: dict[str, Any] = {}
+        for block in view.get("blocks", []):
+            if block.get("type") != "input":
+                continue
+            block_id = block.get("block_id")
+            element = block.get("element", {})
+            action_id = element.get("action_id")
+            etype = element.get("type")
+            raw = values.get(block_id)
+            entry: dict[str, Any] = {"type": etype}
+            if etype in ("plain_text_input", "number_input", "url_text_input", "email_text_input"):
+                entry["value"] = None if raw is None else str(raw)
+            elif etype in ("static_select", "radio_buttons"):
+                entry["selected_option"] = None if raw is None else self._option(element, str(raw))
+            elif etype == "checkboxes":
+                entry["selected_options"] = [self._option(element, str(v)) for v in (raw or [])]
+            elif etype == "users_select":
+                entry["selected_user"] = raw
+            else:
+                entry["value"] = raw
+            state[block_id] = {action_id: entry}
+        return {"values": state}
+
+    @staticmethod
+    def _option(element: dict[str, Any], value: str) -> dict[str, Any]:
+        for option in element.get("options", []):
+            if option.get("value") == value:
+                return dict(option)
+        return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+    def submit(self, user_id: str, view_id: str, values: dict[str, Any], **kw: Any) -> Reply:
+        """Submit an open modal with the given input values."""
+        view = dict(self.fake.views[view_id])
+        view.pop("_stack", None)
+        view["state"] = self.state_for(view, values)
+        payload = {
+            "type": "view_submission", "team": self._team(), "user": self._user(user_id),
+            "api_app_id": self.api_app_id, "token": "verification_token", "trigger_id": self.trigger_id(),
+            "view": view, "response_urls": [],
+        }
+        reply = self._interaction(payload, **kw)
+        if reply.status == 200:
+            body = reply.json
+            if body.get("response_action") == "update" and body.get("view"):
+                with self.fake.lock:
+                    self.fake.views[view_id] = dict(body["view"], id=view_id)
+        return reply
+
+    def close(self, user_id: str, view_id: str, **kw: Any) -> Reply:
+        view = dict(self.fake.views[view_id])
+        payload = {"type": "view_closed", "team": self._team(), "user": self._user(user_id),
+                   "api_app_id": self.api_app_id, "token": "verification_token", "view": view,
+                   "is_cleared": False}
+        return self._interaction(payload, **kw)
+
+    # -- events --------------------------------------------------------------------------
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
+              **kw: Any) -> Reply:
+        body = {
+            "token": "verification_token", "team_id": self.team_id, "api_app_id": self.api_app_id,
+            "event": event, "type": "event_callback", "event_id": event_id or f"Ev{next(_counter):08d}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": self.team_id, "user_id": "U0CBBOT", "is_bot": True,
+                                "is_enterprise_install": False}],
+        }
+        headers = dict(kw.pop("headers", {}) or {})
+        if retry_num is not None:
+            headers.update({"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"})
+        return self.post(json.dumps(body).encode(), "application/json", headers=headers, **kw)
+
+    def open_home(self, user_id: str, **kw: Any) -> Reply:
+        return self.event({"type": "app_home_opened", "user": user_id, "channel": "D" + user_id[1:],
+                           "tab": "home", "event_ts": f"{time.time():.6f}"}, **kw)

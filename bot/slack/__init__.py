@@ -1,0 +1,1 @@
+"""Slack surface: ids, metadata, middleware, listeners, pure Block Kit builders, dispatch."""

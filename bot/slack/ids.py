@@ -1,0 +1,72 @@
+"""Every action, callback, block and shortcut id Casebook uses, in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+COMMAND = "/casebook"
+
+
+class Action(StrEnum):
+    # practice cards
+    DECIDE_APPROVE = "card_approve"
+    DECIDE_DENY = "card_deny"
+    DECIDE_ESCALATE = "card_escalate"
+    NEXT_SCENARIO = "next_scenario"
+    SHOW_GUIDE = "show_guide"
+    # App Home
+    HOME_PRACTICE = "home_practice"
+    HOME_ASSESS = "home_assess"
+    HOME_LOG = "home_log"
+    HOME_SURVEY = "home_survey"
+    # assessment
+    SIGN_OFF = "assessment_sign_off"
+    # reviews
+    REVIEW_UPHOLD = "review_uphold"
+    REVIEW_OVERTURN = "review_overturn"
+    # daily sync and survey
+    SYNC_ALL_GOOD = "sync_all_good"
+    SYNC_BLOCKERS = "sync_blockers"
+    SURVEY_OPEN = "survey_open"
+    # links that only open a URL still send an action; acknowledged and ignored
+    OPEN_LINK = "open_link"
+
+
+class Callback(StrEnum):
+    JUSTIFY = "justify_modal"
+    LOG_DECISION = "log_decision_modal"
+    REVIEW = "review_modal"
+    SYNC_BLOCKERS = "sync_blockers_modal"
+    SURVEY = "survey_modal"
+
+
+class Shortcut(StrEnum):
+    HANDLE_AS_EXCEPTION = "handle_as_exception"
+
+
+class Block(StrEnum):
+    """Input block ids; each input's action id is the same string."""
+
+    POLICY = "policy"
+    EVIDENCE = "evidence"
+    RISK = "risk"
+    CONDITIONS = "conditions"
+    ESCALATION = "escalation"
+    CONFIDENCE = "confidence"
+    TITLE = "title"
+    CATEGORY = "category"
+    SOURCE_URL = "source_url"
+    SOURCE_TEXT = "source_text"
+    VERDICT = "verdict"
+    COMMENT = "comment"
+    SUGGESTED_VERDICT = "suggested_verdict"
+    BLOCKERS = "blockers"
+    MOOD = "mood"
+    SURVEY_COMMENT = "survey_comment"
+    CARD_ACTIONS = "card_actions"
+    REVIEW_ACTIONS = "review_actions"
+
+
+def survey_block(question_id: str) -> str:
+    """Block id of one survey question's input."""
+    return f"survey_q_{question_id}"

@@ -1,0 +1,1 @@
+"""Thin Bolt listeners: ack, parse, call the domain, render, send."""

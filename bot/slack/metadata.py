@@ -1,0 +1,79 @@
+"""Button values and modal private_metadata, as pydantic models serialised to JSON."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+M = TypeVar("M", bound="Meta")
+
+
+class BadMetadata(ValueError):
+    """A button value or private_metadata that is not ours or was tampered with."""
+
+
+class Meta(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def dump(self) -> str:
+        return self.model_dump_json(exclude_none=True)
+
+    @classmethod
+    def load(cls: type[M], raw: str | None) -> M:
+        try:
+            return cls.model_validate_json(raw or "")
+        except ValidationError as exc:
+            raise BadMetadata(f"{cls.__name__}: {exc.error_count()} problem(s)") from None
+
+
+class CardValue(Meta):
+    """On Approve / Deny / Escalate: which card was clicked."""
+
+    assignment_id: int
+
+
+class JustifyMeta(Meta):
+    """The justification modal: card, chosen verdict, and where the card lives."""
+
+    assignment_id: int
+    verdict: str
+    channel: str | None = None
+    message_ts: str | None = None
+
+
+class LogMeta(Meta):
+    """The live-decision modal: where it came from (command or shortcut)."""
+
+    source: str  # command | shortcut
+    channel: str | None = None
+    message_ts: str | None = None
+
+
+class DecisionValue(Meta):
+    """On Uphold / Overturn and similar: which decision."""
+
+    decision_id: int
+
+
+class ReviewMeta(Meta):
+    decision_id: int
+    verdict: str  # uphold | overturn
+    channel: str | None = None
+    message_ts: str | None = None
+
+
+class AssessmentValue(Meta):
+    assessment_id: int
+
+
+class SyncValue(Meta):
+    day: str  # ISO date, the engineer's local day
+
+
+class SurveyValue(Meta):
+    week: str  # YYYY-Www
+
+
+class CategoryValue(Meta):
+    category: str | None = None

@@ -1,0 +1,65 @@
+"""The `/casebook <sub>` router: each feature registers its subcommands and who may use them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.domain.people import PersonView
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    person: PersonView
+    args: str
+    body: dict[str, Any]
+    respond: Respond
+    client: WebClient
+
+    @property
+    def trigger_id(self) -> str:
+        return str(self.body.get("trigger_id", ""))
+
+    @property
+    def channel_id(self) -> str:
+        return str(self.body.get("channel_id", ""))
+
+
+Handler = Callable[[CommandContext], None]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    usage: str
+    summary: str
+    handler: Handler
+    roles: frozenset[str] | None = None  # None: anyone on the roster
+
+    def allowed(self, person: PersonView) -> bool:
+        return self.roles is None or person.has_any(self.roles)
+
+
+class CommandRouter:
+    """Holds the subcommands in registration order."""
+
+    def __init__(self) -> None:
+        self._subs: dict[str, Subcommand] = {}
+
+    def add(self, sub: Subcommand) -> None:
+        if sub.name in self._subs:
+            raise ValueError(f"subcommand {sub.name!r} registered twice")
+        self._subs[sub.name] = sub
+
+    def get(self, name: str) -> Subcommand | None:
+        return self._subs.get(name)
+
+    def allowed_for(self, person: PersonView) -> list[Subcommand]:
+        return [s for s in self._subs.values() if s.allowed(person)]
+
+    def names(self) -> list[str]:
+        return list(self._subs)

@@ -1,0 +1,71 @@
+"""Test helpers: polling, the demo roster, payload checks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db.engine import transaction
+from bot.domain.people import import_roster, parse_roster
+
+T = TypeVar("T")
+
+ROSTER_CSV = """slack_user_id,name,email,roles,mentor,timezone
+U0ENG1,Ada Engineer,ada@example.com,engineer,U0MENTOR,America/New_York
+U0ENG2,Bo Engineer,bo@example.com,engineer,U0MENTOR,Europe/Berlin
+U0PILOT,Cy Pilot,cy@example.com,engineer;pilot,U0MENTOR,America/New_York
+U0MENTOR,Mo Mentor,mo@example.com,mentor,,America/New_York
+U0LEAD,Lee Lead,lee@example.com,lead,,Europe/Berlin
+U0PM,Pat PM,pat@example.com,pm,,America/New_York
+U0ADMIN,Ari Admin,ari@example.com,admin,,America/New_York
+"""
+USERS = {
+    "U0ENG1": ("Ada Engineer", "America/New_York"),
+    "U0ENG2": ("Bo Engineer", "Europe/Berlin"),
+    "U0PILOT": ("Cy Pilot", "America/New_York"),
+    "U0MENTOR": ("Mo Mentor", "America/New_York"),
+    "U0LEAD": ("Lee Lead", "Europe/Berlin"),
+    "U0PM": ("Pat PM", "America/New_York"),
+    "U0ADMIN": ("Ari Admin", "America/New_York"),
+    "U0STRANGER": ("Sam Stranger", "America/New_York"),
+}
+
+
+def eventually(check: Callable[[], T], *, timeout: float = 8.0, interval: float = 0.02) -> T:
+    """Poll until ``check`` returns something truthy (background sends are asynchronous)."""
+    deadline = time.monotonic() + timeout
+    last: T = check()
+    while not last:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
+        time.sleep(interval)
+        last = check()
+    return last
+
+
+def load_roster(sessions: sessionmaker[Session], now: datetime, csv_text: str = ROSTER_CSV) -> None:
+    with transaction(sessions) as session:
+        import_roster(session=session, now=now, actor="test", rows=parse_roster(csv_text))
+
+
+def texts(blocks: list[dict[str, Any]]) -> str:
+    """All text in a list of block dicts, for content assertions."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    out.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(blocks)
+    return "\n".join(out)
