@@ -75,12 +75,16 @@ def create_app(
     engine = engine or make_engine(settings.database_url, pool_size=settings.casebook_db_pool)
     sessions = make_session_factory(engine)
     client = client or make_client(settings)
-    dispatcher = Dispatcher(
-        sessions=sessions, client=make_client(settings, retries=False), clock=clock
-    )
+    dispatcher = Dispatcher(sessions=sessions, client=make_client(settings, retries=False), clock=clock)
     deps = Deps(
-        settings=settings, program=program, engine=engine, sessions=sessions, clock=clock,
-        client=client, dispatcher=dispatcher, router=CommandRouter(),
+        settings=settings,
+        program=program,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        client=client,
+        dispatcher=dispatcher,
+        router=CommandRouter(),
     )
     executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
     bolt = App(

@@ -35,11 +35,15 @@ def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], I
         if path == "/healthz" and method in ("GET", "HEAD"):
             healthy = ping(casebook.deps.engine)
             status = "200 OK" if healthy else "503 Service Unavailable"
-            return _json(start_response, status, {
-                "status": "ok" if healthy else "degraded",
-                "version": __version__,
-                "database": "ok" if healthy else "unreachable",
-            })
+            return _json(
+                start_response,
+                status,
+                {
+                    "status": "ok" if healthy else "degraded",
+                    "version": __version__,
+                    "database": "ok" if healthy else "unreachable",
+                },
+            )
         if path != "/slack/events":
             return _json(start_response, "404 Not Found", {"error": "not_found"})
         if method != "POST":
@@ -52,7 +56,7 @@ def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], I
             return _json(start_response, "413 Payload Too Large", {"error": "body_too_large"})
         token = request_id.set(environ.get("HTTP_X_REQUEST_ID") or new_request_id())
         try:
-            return bolt_handler(environ, start_response)  # type: ignore[no-any-return]
+            return bolt_handler(environ, start_response)
         finally:
             request_id.reset(token)
 

@@ -30,7 +30,9 @@ def redact(text: str) -> str:
         if secret:
             text = text.replace(secret, "[redacted]")
     for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: (m.group(1) + m.group(2) + "[redacted]") if m.lastindex else "[redacted]", text)
+        text = pattern.sub(
+            lambda m: (m.group(1) + m.group(2) + "[redacted]") if m.lastindex else "[redacted]", text
+        )
     return text
 
 

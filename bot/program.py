@@ -6,8 +6,8 @@ with pydantic so that a typo is reported as ``file: field: problem`` before star
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path

@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 class CasebookServer(BaseApplication):  # type: ignore[misc]
     """Builds the app inside each worker (post-fork), so nothing is shared across forks."""
 
-    def __init__(self, settings: Settings, *, port: int, workers: int, threads: int,
-                 with_scheduler: bool) -> None:
+    def __init__(
+        self, settings: Settings, *, port: int, workers: int, threads: int, with_scheduler: bool
+    ) -> None:
         self.settings = settings
         self.port = port
         self.workers = workers

@@ -25,13 +25,15 @@ class BackgroundServer:
     """A real HTTP server on 127.0.0.1 running in a daemon thread."""
 
     def __init__(self, app: WSGIApp, *, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = make_server(host, port, app, server_class=ThreadedWSGIServer, handler_class=_QuietHandler)
+        self._server = make_server(
+            host, port, app, server_class=ThreadedWSGIServer, handler_class=_QuietHandler
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, name="wsgi", daemon=True)
 
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> BackgroundServer:
         self._thread.start()

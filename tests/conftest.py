@@ -60,9 +60,7 @@ def pg_template() -> Iterator[str | None]:
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
-) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
     """A freshly migrated, empty database for this test."""
     if request.param == "sqlite":
         path = tmp_path / "casebook.db"

@@ -15,7 +15,9 @@ MODULES = [serve, db, audit]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="casebook", description="Casebook: exception-decision training and review in Slack.")
+    parser = argparse.ArgumentParser(
+        prog="casebook", description="Casebook: exception-decision training and review in Slack."
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in MODULES:
         module.add_parsers(subparsers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -48,13 +49,14 @@ def _since(value: str) -> datetime:
 def cmd_export(args: argparse.Namespace) -> int:
     settings = settings_from_env()
     _, sessions = open_db(settings)
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
-    try:
+    with contextlib.ExitStack() as stack:
+        out = (
+            stack.enter_context(open(args.output, "w", encoding="utf-8", newline=""))
+            if args.output
+            else sys.stdout
+        )
         with transaction(sessions) as session:
             count = write_export(export_rows(session, since=args.since), out, fmt=args.format)
-    finally:
-        if args.output:
-            out.close()
     print(f"exported {count} audit events", file=sys.stderr)
     return 0
 

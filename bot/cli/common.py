@@ -22,8 +22,10 @@ class CliError(Exception):
 
 def settings_from_env() -> Settings:
     settings = load_settings()
-    setup_logging(settings.log_level, secrets=[settings.slack_bot_token, settings.slack_app_token,
-                                               settings.slack_signing_secret])
+    setup_logging(
+        settings.log_level,
+        secrets=[settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret],
+    )
     return settings
 
 

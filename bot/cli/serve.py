@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
@@ -12,7 +13,10 @@ WHERE = "https://api.slack.com/apps → your app"
 HELP_TEXT = {
     "SLACK_BOT_TOKEN": f"the Bot User OAuth Token (xoxb-…), from {WHERE} → OAuth & Permissions",
     "SLACK_SIGNING_SECRET": f"the Signing Secret, from {WHERE} → Basic Information → App Credentials",
-    "SLACK_APP_TOKEN": f"an app-level token (xapp-…) with connections:write, from {WHERE} → Basic Information → App-Level Tokens",
+    "SLACK_APP_TOKEN": (
+        "an app-level token (xapp-…) with connections:write, "
+        f"from {WHERE} → Basic Information → App-Level Tokens"
+    ),
 }
 
 
@@ -29,10 +33,10 @@ def require(settings: Settings, *names: str) -> None:
 def check_library(settings: Settings) -> None:
     """Refuse to start on an invalid scenario library (hook filled in by the scenarios module)."""
     try:
-        from bot.domain.library import validate_dir
+        library = importlib.import_module("bot.domain.library")
     except ImportError:
         return
-    problems = validate_dir(settings.casebook_scenarios)
+    problems: list[str] = library.validate_dir(settings.casebook_scenarios)
     if problems:
         raise CliError("invalid scenario library:\n" + "\n".join(problems))
 
@@ -45,8 +49,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.serve import CasebookServer
 
     port = args.port or settings.port
-    CasebookServer(settings, port=port, workers=args.workers, threads=args.threads or settings.casebook_threads,
-                   with_scheduler=not args.no_scheduler and settings.casebook_scheduler).run()
+    CasebookServer(
+        settings,
+        port=port,
+        workers=args.workers,
+        threads=args.threads or settings.casebook_threads,
+        with_scheduler=not args.no_scheduler and settings.casebook_scheduler,
+    ).run()
     return 0
 
 
@@ -62,7 +71,7 @@ def cmd_socket(args: argparse.Namespace) -> int:
     casebook = create_app(settings)
     casebook.start_background(scheduler=not args.no_scheduler and settings.casebook_scheduler)
     try:
-        SocketModeHandler(casebook.bolt, settings.slack_app_token).start()
+        SocketModeHandler(casebook.bolt, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
     finally:
         casebook.shutdown()
     return 0
@@ -76,11 +85,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.port = args.port or None
         return cmd_serve(args)
     try:
-        from bot.cli.sandbox import cmd_sandbox
+        sandbox = importlib.import_module("bot.cli.sandbox")
     except ImportError:
         raise CliError("no Slack credentials set (SLACK_APP_TOKEN or SLACK_SIGNING_SECRET)") from None
     print("No Slack credentials set: starting the local sandbox.", file=sys.stderr)
-    return cmd_sandbox(args)
+    return int(sandbox.cmd_sandbox(args))
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -91,6 +100,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def add_parsers(subparsers: Subparsers) -> None:
-    _common(add(subparsers, "serve", "serve the Bolt app over HTTP (POST /slack/events, GET /healthz)", cmd_serve))
+    _common(
+        add(subparsers, "serve", "serve the Bolt app over HTTP (POST /slack/events, GET /healthz)", cmd_serve)
+    )
     _common(add(subparsers, "socket", "run the bot in Socket Mode", cmd_socket))
-    _common(add(subparsers, "run", "Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET, else the sandbox", cmd_run))
+    _common(
+        add(
+            subparsers,
+            "run",
+            "Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET, else the sandbox",
+            cmd_run,
+        )
+    )

@@ -140,9 +140,7 @@ def verify_rows(rows: Iterable[Mapping[str, Any]], *, anchored: bool = True) -> 
             missing = expected_seq if seq > expected_seq else seq
             return VerifyResult(False, checked, f"row seq {missing} is missing (found seq {seq})")
         if prev_hash is not None and row["prev_hash"] != prev_hash:
-            return VerifyResult(
-                False, checked, f"row seq {seq}: prev_hash does not match row seq {seq - 1}"
-            )
+            return VerifyResult(False, checked, f"row seq {seq}: prev_hash does not match row seq {seq - 1}")
         if compute_hash(row) != row["hash"]:
             return VerifyResult(False, checked, f"row seq {seq}: content does not match its hash")
         prev_hash, expected_seq = str(row["hash"]), seq + 1

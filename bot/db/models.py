@@ -18,7 +18,6 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
-    Integer,
     MetaData,
     String,
     Text,
@@ -60,7 +59,11 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[Any]: JSON()}
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy's documented class-level mapping
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[Any]: JSON(),
+    }
 
 
 class Person(Base):
@@ -334,9 +337,7 @@ class Delivery(Base):
 
     __table_args__ = (
         UniqueConstraint("job", "recipient", "period", name="uq_deliveries_job_recipient_period"),
-        CheckConstraint(
-            "status IN ('pending', 'sent', 'failed', 'missed', 'skipped')", name="status"
-        ),
+        CheckConstraint("status IN ('pending', 'sent', 'failed', 'missed', 'skipped')", name="status"),
         Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_deliveries_job_period", "job", "period"),
     )

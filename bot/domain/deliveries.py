@@ -70,9 +70,18 @@ def enqueue(
         return Enqueued(existing, False)
     due = due_at or now
     delivery = Delivery(
-        job=job, recipient=recipient, period=period, method=method, payload=payload,
-        parent_id=parent.id if parent else None, status="pending", due_at=due,
-        grace_until=grace_until, attempts=0, next_attempt_at=due, created_at=now,
+        job=job,
+        recipient=recipient,
+        period=period,
+        method=method,
+        payload=payload,
+        parent_id=parent.id if parent else None,
+        status="pending",
+        due_at=due,
+        grace_until=grace_until,
+        attempts=0,
+        next_attempt_at=due,
+        created_at=now,
     )
     try:
         with session.begin_nested():
@@ -94,8 +103,13 @@ def record_skipped(
 ) -> Enqueued:
     """Record a send deliberately not made (out of office, left) so status reports explain it."""
     result = enqueue(
-        session=session, now=now, job=job, recipient=recipient, period=period,
-        method="none", payload={},
+        session=session,
+        now=now,
+        job=job,
+        recipient=recipient,
+        period=period,
+        method="none",
+        payload={},
     )
     if result.created:
         result.delivery.status = "skipped"
@@ -163,9 +177,7 @@ def mark_missed(*, session: Session, delivery: Delivery, reason: str) -> None:
     session.flush()
 
 
-def mark_retry(
-    *, session: Session, now: datetime, delivery: Delivery, reason: str, wait: timedelta
-) -> None:
+def mark_retry(*, session: Session, now: datetime, delivery: Delivery, reason: str, wait: timedelta) -> None:
     """Schedule another attempt, or give up after MAX_ATTEMPTS."""
     delivery.attempts += 1
     delivery.claimed_until = None

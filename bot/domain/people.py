@@ -57,9 +57,7 @@ def view_of(person: Person) -> PersonView:
 
 
 def find_by_slack_id(*, session: Session, slack_user_id: str) -> Person | None:
-    return session.execute(
-        select(Person).where(Person.slack_user_id == slack_user_id)
-    ).scalar_one_or_none()
+    return session.execute(select(Person).where(Person.slack_user_id == slack_user_id)).scalar_one_or_none()
 
 
 def get_view(*, session: Session, slack_user_id: str) -> PersonView | None:
@@ -68,9 +66,7 @@ def get_view(*, session: Session, slack_user_id: str) -> PersonView | None:
 
 
 def mentor_of(*, session: Session, person_id: int) -> Person | None:
-    pair = session.execute(
-        select(MentorPair).where(MentorPair.mentee_id == person_id)
-    ).scalar_one_or_none()
+    pair = session.execute(select(MentorPair).where(MentorPair.mentee_id == person_id)).scalar_one_or_none()
     return session.get(Person, pair.mentor_id) if pair else None
 
 
@@ -102,14 +98,23 @@ def upsert_person(
     before = None
     if person is None:
         person = Person(
-            slack_user_id=slack_user_id, name=name, email=email, timezone=timezone,
-            status="active", created_at=now, updated_at=now,
+            slack_user_id=slack_user_id,
+            name=name,
+            email=email,
+            timezone=timezone,
+            status="active",
+            created_at=now,
+            updated_at=now,
         )
         session.add(person)
         session.flush()
     else:
-        before = {"name": person.name, "email": person.email, "timezone": person.timezone,
-                  "roles": sorted(person.role_names)}
+        before = {
+            "name": person.name,
+            "email": person.email,
+            "timezone": person.timezone,
+            "roles": sorted(person.role_names),
+        }
         person.name, person.email, person.timezone, person.updated_at = name, email, timezone, now
     current = {r.role: r for r in person.roles}
     for role in set(current) - set(wanted):
@@ -120,9 +125,12 @@ def upsert_person(
     after = {"name": name, "email": email, "timezone": timezone, "roles": wanted}
     if before != after:
         append_event(
-            session=session, now=now, actor=actor,
+            session=session,
+            now=now,
+            actor=actor,
             action="person.created" if before is None else "person.updated",
-            subject_type="person", subject_id=slack_user_id,
+            subject_type="person",
+            subject_id=slack_user_id,
             payload={"before": before, "after": after},
         )
     return person
@@ -145,21 +153,22 @@ def set_roles(
     person.updated_at = now
     session.flush()
     append_event(
-        session=session, now=now, actor=actor, action="person.roles_changed",
-        subject_type="person", subject_id=person.slack_user_id, reason=reason,
+        session=session,
+        now=now,
+        actor=actor,
+        action="person.roles_changed",
+        subject_type="person",
+        subject_id=person.slack_user_id,
+        reason=reason,
         payload={"before": before, "after": wanted},
     )
 
 
-def set_mentor(
-    *, session: Session, now: datetime, actor: str, mentee: Person, mentor: Person | None
-) -> None:
+def set_mentor(*, session: Session, now: datetime, actor: str, mentee: Person, mentor: Person | None) -> None:
     """Pair a mentee with a mentor (or unpair with None), auditing the change."""
     if mentor is not None and mentor.id == mentee.id:
         raise DomainError("Someone cannot mentor themselves.")
-    pair = session.execute(
-        select(MentorPair).where(MentorPair.mentee_id == mentee.id)
-    ).scalar_one_or_none()
+    pair = session.execute(select(MentorPair).where(MentorPair.mentee_id == mentee.id)).scalar_one_or_none()
     if pair is None and mentor is None:
         return
     before = None
@@ -174,8 +183,12 @@ def set_mentor(
         session.add(MentorPair(mentee_id=mentee.id, mentor_id=mentor.id, since=now))
         session.flush()
     append_event(
-        session=session, now=now, actor=actor, action="mentor.paired",
-        subject_type="person", subject_id=mentee.slack_user_id,
+        session=session,
+        now=now,
+        actor=actor,
+        action="mentor.paired",
+        subject_type="person",
+        subject_id=mentee.slack_user_id,
         payload={"before": before, "after": mentor.slack_user_id if mentor else None},
     )
 
@@ -247,9 +260,7 @@ def parse_roster(text: str, *, source: str = "roster") -> list[RosterRow]:
     known = {r.slack_user_id for r in rows}
     for row in rows:
         if row.mentor and row.mentor not in known:
-            problems.append(
-                f"{source}:{row.line}: mentor: {row.mentor} is not in this roster"
-            )
+            problems.append(f"{source}:{row.line}: mentor: {row.mentor} is not in this roster")
     if problems:
         raise RosterError(problems)
     return rows
@@ -259,8 +270,14 @@ def import_roster(*, session: Session, now: datetime, actor: str, rows: list[Ros
     """Upsert people, roles and mentor pairs; the caller's transaction makes it all-or-nothing."""
     people = {
         row.slack_user_id: upsert_person(
-            session=session, now=now, actor=actor, slack_user_id=row.slack_user_id,
-            name=row.name, email=row.email, roles=row.roles, timezone=row.timezone,
+            session=session,
+            now=now,
+            actor=actor,
+            slack_user_id=row.slack_user_id,
+            name=row.name,
+            email=row.email,
+            roles=row.roles,
+            timezone=row.timezone,
         )
         for row in rows
     }

@@ -25,28 +25,75 @@ from slack_sdk.models.views import View
 VALID_TOKEN_PREFIXES = ("xoxb-",)
 METHOD_ARGS: dict[str, set[str]] = {
     "auth.test": {"team_id"},
-    "chat.postMessage": {"as_user", "attachments", "blocks", "channel", "container_id", "icon_emoji",
-                         "icon_url", "link_names", "markdown_text", "metadata", "mrkdwn", "parse",
-                         "reply_broadcast", "text", "thread_ts", "unfurl_links", "unfurl_media",
-                         "username"},
-    "chat.update": {"as_user", "attachments", "blocks", "channel", "file_ids", "link_names",
-                    "markdown_text", "metadata", "parse", "reply_broadcast", "text", "ts"},
-    "chat.postEphemeral": {"as_user", "attachments", "blocks", "channel", "icon_emoji", "icon_url",
-                           "link_names", "markdown_text", "parse", "text", "thread_ts", "user",
-                           "username"},
+    "chat.postMessage": {
+        "as_user",
+        "attachments",
+        "blocks",
+        "channel",
+        "container_id",
+        "icon_emoji",
+        "icon_url",
+        "link_names",
+        "markdown_text",
+        "metadata",
+        "mrkdwn",
+        "parse",
+        "reply_broadcast",
+        "text",
+        "thread_ts",
+        "unfurl_links",
+        "unfurl_media",
+        "username",
+    },
+    "chat.update": {
+        "as_user",
+        "attachments",
+        "blocks",
+        "channel",
+        "file_ids",
+        "link_names",
+        "markdown_text",
+        "metadata",
+        "parse",
+        "reply_broadcast",
+        "text",
+        "ts",
+    },
+    "chat.postEphemeral": {
+        "as_user",
+        "attachments",
+        "blocks",
+        "channel",
+        "icon_emoji",
+        "icon_url",
+        "link_names",
+        "markdown_text",
+        "parse",
+        "text",
+        "thread_ts",
+        "user",
+        "username",
+    },
     "chat.getPermalink": {"channel", "message_ts"},
     "views.open": {"interactivity_pointer", "trigger_id", "view"},
     "views.update": {"external_id", "hash", "view", "view_id"},
     "views.push": {"interactivity_pointer", "trigger_id", "view"},
     "views.publish": {"hash", "user_id", "view"},
     "conversations.open": {"channel", "return_im", "users"},
-    "conversations.replies": {"channel", "cursor", "include_all_metadata", "inclusive", "latest",
-                              "limit", "oldest", "ts"},
+    "conversations.replies": {
+        "channel",
+        "cursor",
+        "include_all_metadata",
+        "inclusive",
+        "latest",
+        "limit",
+        "oldest",
+        "ts",
+    },
     "users.info": {"include_locale", "user"},
     "users.list": {"cursor", "include_locale", "limit", "team_id"},
     "files.getUploadURLExternal": {"alt_txt", "alt_text", "filename", "length", "snippet_type"},
-    "files.completeUploadExternal": {"channel_id", "channels", "files", "initial_comment",
-                                     "thread_ts"},
+    "files.completeUploadExternal": {"channel_id", "channels", "files", "initial_comment", "thread_ts"},
 }
 REQUIRED_ARGS: dict[str, set[str]] = {
     "chat.postMessage": {"channel"},
@@ -116,8 +163,18 @@ def validate_blocks(blocks: Any, *, limit: int) -> str | None:
             if parsed is None:
                 return f"block {index}: not a block"
             parsed.to_dict()
-            if raw.get("type") not in {"section", "divider", "image", "actions", "context", "input",
-                                       "header", "rich_text", "file", "video"}:
+            if raw.get("type") not in {
+                "section",
+                "divider",
+                "image",
+                "actions",
+                "context",
+                "input",
+                "header",
+                "rich_text",
+                "file",
+                "video",
+            }:
                 return f"block {index}: unknown type {raw.get('type')!r}"
         except Exception as exc:
             return f"block {index} ({raw.get('type') if isinstance(raw, dict) else '?'}): {exc}"
@@ -175,7 +232,7 @@ class FakeSlack:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -201,8 +258,16 @@ class FakeSlack:
             if bot_member:
                 self.bot_channels.add(channel_id)
 
-    def fail(self, method: str | None, *, error: str | None = None, status: int = 200,
-             retry_after: int | None = None, count: int = 1, delay: float = 0.0) -> None:
+    def fail(
+        self,
+        method: str | None,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        retry_after: int | None = None,
+        count: int = 1,
+        delay: float = 0.0,
+    ) -> None:
         """Make the next ``count`` calls of ``method`` fail as Slack would."""
         with self.lock:
             self.faults.append(Fault(method, status, error, retry_after, count, delay))
@@ -215,7 +280,9 @@ class FakeSlack:
         with self.lock:
             return [c for c in self.calls if c.method == method]
 
-    def messages_in(self, channel: str, *, thread_ts: str | None = None, top_level: bool = False) -> list[Message]:
+    def messages_in(
+        self, channel: str, *, thread_ts: str | None = None, top_level: bool = False
+    ) -> list[Message]:
         with self.lock:
             out = [m for m in self.messages if m.channel == channel]
             if thread_ts is not None:
@@ -274,7 +341,9 @@ class FakeSlack:
             self._window.append(now)
         return None
 
-    def handle(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def handle(
+        self, method: str, args: dict[str, Any], token: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         """Answer one Web API call like Slack: (HTTP status, JSON body, headers)."""
         headers: dict[str, str] = {}
         with self.lock:
@@ -364,9 +433,16 @@ class FakeSlack:
         if error:
             return {"ok": False, "error": error}
         if method == "auth.test":
-            return {"ok": True, "url": "https://casebook-sandbox.slack.com/", "team": "Casebook",
-                    "user": "casebook", "team_id": self.team_id, "user_id": self.bot_user_id,
-                    "bot_id": "B0CBBOT", "is_enterprise_install": False}
+            return {
+                "ok": True,
+                "url": "https://casebook-sandbox.slack.com/",
+                "team": "Casebook",
+                "user": "casebook",
+                "team_id": self.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": "B0CBBOT",
+                "is_enterprise_install": False,
+            }
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             error = self._blocks_error(method, args)
             if error:
@@ -378,11 +454,21 @@ class FakeSlack:
                 thread_ts = args.get("thread_ts")
                 if thread_ts and not any(m.ts == thread_ts and m.channel == channel for m in self.messages):
                     return {"ok": False, "error": "thread_not_found"}
-                msg = Message(channel, self._next_ts(), self.bot_user_id, str(args.get("text", "")),
-                              list(args.get("blocks") or []), thread_ts)
+                msg = Message(
+                    channel,
+                    self._next_ts(),
+                    self.bot_user_id,
+                    str(args.get("text", "")),
+                    list(args.get("blocks") or []),
+                    thread_ts,
+                )
                 self.messages.append(msg)
-                return {"ok": True, "channel": channel, "ts": msg.ts,
-                        "message": {"type": "message", "text": msg.text, "ts": msg.ts, "blocks": msg.blocks}}
+                return {
+                    "ok": True,
+                    "channel": channel,
+                    "ts": msg.ts,
+                    "message": {"type": "message", "text": msg.text, "ts": msg.ts, "blocks": msg.blocks},
+                }
             if method == "chat.update":
                 target = next((m for m in self.messages if m.channel == channel and m.ts == args["ts"]), None)
                 if target is None:
@@ -393,13 +479,22 @@ class FakeSlack:
                     target.blocks = list(args.get("blocks") or [])
                 target.edited += 1
                 return {"ok": True, "channel": channel, "ts": target.ts, "text": target.text}
-            self.ephemerals.append({"channel": channel, "user": args.get("user"),
-                                    "text": args.get("text"), "blocks": args.get("blocks")})
+            self.ephemerals.append(
+                {
+                    "channel": channel,
+                    "user": args.get("user"),
+                    "text": args.get("text"),
+                    "blocks": args.get("blocks"),
+                }
+            )
             return {"ok": True, "message_ts": self._next_ts()}
         if method == "chat.getPermalink":
             ts = str(args["message_ts"]).replace(".", "")
-            return {"ok": True, "channel": args["channel"],
-                    "permalink": f"https://casebook-sandbox.slack.com/archives/{args['channel']}/p{ts}"}
+            return {
+                "ok": True,
+                "channel": args["channel"],
+                "permalink": f"https://casebook-sandbox.slack.com/archives/{args['channel']}/p{ts}",
+            }
         if method.startswith("views."):
             error = self._view_error(method, args)
             if error:
@@ -418,8 +513,12 @@ class FakeSlack:
                 if not trigger or trigger.startswith("expired"):
                     return {"ok": False, "error": "expired_trigger_id"}
                 view_id = f"V{next(self._ids):08d}"
-                view.update(id=view_id, team_id=self.team_id, state={"values": {}},
-                            hash=f"{int(time.time())}.{view_id}")
+                view.update(
+                    id=view_id,
+                    team_id=self.team_id,
+                    state={"values": {}},
+                    hash=f"{int(time.time())}.{view_id}",
+                )
                 view["_stack"] = "push" if method == "views.push" else "open"
                 self.views[view_id] = view
                 return {"ok": True, "view": view}
@@ -430,24 +529,44 @@ class FakeSlack:
             self.views[view_id] = view
             return {"ok": True, "view": view}
         if method == "users.info":
-            user = self.users.get(str(args["user"]))
-            if user is None:
+            found = self.users.get(str(args["user"]))
+            if found is None:
                 return {"ok": False, "error": "user_not_found"}
-            return {"ok": True, "user": {"id": user.id, "team_id": self.team_id, "name": user.name,
-                                         "real_name": user.name, "deleted": user.deleted, "tz": user.tz,
-                                         "is_bot": user.is_bot,
-                                         "profile": {"real_name": user.name, "display_name": user.name}}}
+            return {
+                "ok": True,
+                "user": {
+                    "id": found.id,
+                    "team_id": self.team_id,
+                    "name": found.name,
+                    "real_name": found.name,
+                    "deleted": found.deleted,
+                    "tz": found.tz,
+                    "is_bot": found.is_bot,
+                    "profile": {"real_name": found.name, "display_name": found.name},
+                },
+            }
         if method == "conversations.open":
             users = str(args.get("users", "")).split(",")
             return {"ok": True, "channel": {"id": self.dm_channel(users[0])}}
         if method == "conversations.replies":
             ts = str(args.get("ts"))
-            replies = [m for m in self.messages if m.channel == args.get("channel") and (m.ts == ts or m.thread_ts == ts)]
-            return {"ok": True, "messages": [{"ts": m.ts, "text": m.text, "thread_ts": m.thread_ts} for m in replies]}
+            replies = [
+                m
+                for m in self.messages
+                if m.channel == args.get("channel") and (m.ts == ts or m.thread_ts == ts)
+            ]
+            return {
+                "ok": True,
+                "messages": [{"ts": m.ts, "text": m.text, "thread_ts": m.thread_ts} for m in replies],
+            }
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ids):08d}"
-            self.files[file_id] = {"id": file_id, "name": args["filename"], "length": int(args["length"]),
-                                   "content": b""}
+            self.files[file_id] = {
+                "id": file_id,
+                "name": args["filename"],
+                "length": int(args["length"]),
+                "content": b"",
+            }
             return {"ok": True, "upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
         if method == "files.completeUploadExternal":
             files = args["files"]
@@ -465,8 +584,15 @@ class FakeSlack:
                 resolved, error = self._resolve_channel(str(channel))
                 if error or resolved is None:
                     return {"ok": False, "error": error}
-                msg = Message(resolved, self._next_ts(), self.bot_user_id, str(args.get("initial_comment", "")),
-                              [], args.get("thread_ts"), files=shared)
+                msg = Message(
+                    resolved,
+                    self._next_ts(),
+                    self.bot_user_id,
+                    str(args.get("initial_comment", "")),
+                    [],
+                    args.get("thread_ts"),
+                    files=shared,
+                )
                 self.messages.append(msg)
             return {"ok": True, "files": shared}
         return {"ok": False, "error": "unknown_method"}
@@ -503,7 +629,9 @@ class FakeSlack:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def _send(self, status: int, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None) -> None:
+            def _send(
+                self, status: int, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None
+            ) -> None:
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -530,7 +658,7 @@ class FakeSlack:
                 if not path.startswith("/api/"):
                     self._send(404, {"ok": False, "error": "not_found"})
                     return
-                method = path[len("/api/"):]
+                method = path[len("/api/") :]
                 ctype = self.headers.get("Content-Type", "")
                 if "json" in ctype:
                     args = json.loads(raw or b"{}")

@@ -44,8 +44,15 @@ class Reply:
 class Simulator:
     """Sends signed Slack requests to the bot at ``events_url``."""
 
-    def __init__(self, *, events_url: str, signing_secret: str, fake: FakeSlack,
-                 team_id: str = "T0CASEBOOK", api_app_id: str = "A0CASEBOOK") -> None:
+    def __init__(
+        self,
+        *,
+        events_url: str,
+        signing_secret: str,
+        fake: FakeSlack,
+        team_id: str = "T0CASEBOOK",
+        api_app_id: str = "A0CASEBOOK",
+    ) -> None:
         self.events_url = events_url
         self.secret = signing_secret
         self.fake = fake
@@ -53,9 +60,16 @@ class Simulator:
         self.api_app_id = api_app_id
 
     # -- transport -----------------------------------------------------------------
-    def post(self, body: bytes, content_type: str, *, timestamp: int | None = None,
-             signature: str | None = None, headers: dict[str, str] | None = None,
-             timeout: float = 10.0) -> Reply:
+    def post(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 10.0,
+    ) -> Reply:
         ts = str(int(time.time()) if timestamp is None else timestamp)
         sig = signature if signature is not None else sign(self.secret, ts, body)
         request = urllib.request.Request(self.events_url, data=body, method="POST")
@@ -92,13 +106,21 @@ class Simulator:
         return f"{int(time.time())}.{next(_counter)}.valid"
 
     # -- slash commands --------------------------------------------------------------
-    def command_fields(self, user_id: str, text: str, *, channel_id: str = "C0CBGENERAL",
-                       command: str = "/casebook") -> dict[str, str]:
+    def command_fields(
+        self, user_id: str, text: str, *, channel_id: str = "C0CBGENERAL", command: str = "/casebook"
+    ) -> dict[str, str]:
         return {
-            "token": "verification_token", "team_id": self.team_id, "team_domain": "casebook-sandbox",
-            "channel_id": channel_id, "channel_name": "general", "user_id": user_id,
-            "user_name": self._user(user_id)["name"], "command": command, "text": text,
-            "api_app_id": self.api_app_id, "is_enterprise_install": "false",
+            "token": "verification_token",
+            "team_id": self.team_id,
+            "team_domain": "casebook-sandbox",
+            "channel_id": channel_id,
+            "channel_name": "general",
+            "user_id": user_id,
+            "user_name": self._user(user_id)["name"],
+            "command": command,
+            "text": text,
+            "api_app_id": self.api_app_id,
+            "is_enterprise_install": "false",
             "response_url": self.fake.response_url(f"cmd-{next(_counter)}"),
             "trigger_id": self.trigger_id(),
         }
@@ -108,19 +130,37 @@ class Simulator:
         return self._form(self.command_fields(user_id, text, channel_id=channel_id), **kw)
 
     # -- block actions -----------------------------------------------------------------
-    def click(self, user_id: str, *, action_id: str, value: str | None = None, block_id: str = "b",
-              channel: str | None = None, message_ts: str | None = None,
-              view_id: str | None = None, selected: str | None = None, **kw: Any) -> Reply:
+    def click(
+        self,
+        user_id: str,
+        *,
+        action_id: str,
+        value: str | None = None,
+        block_id: str = "b",
+        channel: str | None = None,
+        message_ts: str | None = None,
+        view_id: str | None = None,
+        selected: str | None = None,
+        **kw: Any,
+    ) -> Reply:
         """A button click (or select) in a message, a modal or App Home."""
-        action: dict[str, Any] = {"action_id": action_id, "block_id": block_id, "type": "button",
-                                  "action_ts": f"{time.time():.6f}"}
+        action: dict[str, Any] = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": "button",
+            "action_ts": f"{time.time():.6f}",
+        }
         if value is not None:
             action["value"] = value
         if selected is not None:
             action.update(type="static_select", selected_option={"value": selected})
         payload: dict[str, Any] = {
-            "type": "block_actions", "user": self._user(user_id), "api_app_id": self.api_app_id,
-            "token": "verification_token", "trigger_id": self.trigger_id(), "team": self._team(),
+            "type": "block_actions",
+            "user": self._user(user_id),
+            "api_app_id": self.api_app_id,
+            "token": "verification_token",
+            "trigger_id": self.trigger_id(),
+            "team": self._team(),
             "actions": [action],
         }
         if view_id is not None:
@@ -128,13 +168,29 @@ class Simulator:
             payload["container"] = {"type": "view", "view_id": view_id}
             payload["view"] = view
         else:
-            msg = next((m for m in self.fake.messages if m.ts == message_ts and (channel is None or m.channel == channel)), None)
-            payload["container"] = {"type": "message", "message_ts": message_ts, "channel_id": channel,
-                                    "is_ephemeral": False}
+            msg = next(
+                (
+                    m
+                    for m in self.fake.messages
+                    if m.ts == message_ts and (channel is None or m.channel == channel)
+                ),
+                None,
+            )
+            payload["container"] = {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": False,
+            }
             payload["channel"] = {"id": channel, "name": "casebook"}
             if msg is not None:
-                payload["message"] = {"type": "message", "ts": msg.ts, "text": msg.text, "blocks": msg.blocks,
-                                      "thread_ts": msg.thread_ts}
+                payload["message"] = {
+                    "type": "message",
+                    "ts": msg.ts,
+                    "text": msg.text,
+                    "blocks": msg.blocks,
+                    "thread_ts": msg.thread_ts,
+                }
             payload["response_url"] = self.fake.response_url(f"act-{next(_counter)}")
         return self._interaction(payload, **kw)
 
@@ -143,13 +199,20 @@ class Simulator:
         return self.click(user_id, action_id=action_id, value=value, view_id=str(view.get("id", "")), **kw)
 
     # -- shortcuts -------------------------------------------------------------------
-    def message_shortcut(self, user_id: str, *, callback_id: str, channel: str, message: dict[str, Any],
-                         **kw: Any) -> Reply:
+    def message_shortcut(
+        self, user_id: str, *, callback_id: str, channel: str, message: dict[str, Any], **kw: Any
+    ) -> Reply:
         payload = {
-            "type": "message_action", "token": "verification_token", "action_ts": f"{time.time():.6f}",
-            "team": self._team(), "user": {"id": user_id, "name": self._user(user_id)["name"]},
-            "channel": {"id": channel, "name": "alerts"}, "callback_id": callback_id,
-            "trigger_id": self.trigger_id(), "message_ts": message.get("ts"), "message": message,
+            "type": "message_action",
+            "token": "verification_token",
+            "action_ts": f"{time.time():.6f}",
+            "team": self._team(),
+            "user": {"id": user_id, "name": self._user(user_id)["name"]},
+            "channel": {"id": channel, "name": "alerts"},
+            "callback_id": callback_id,
+            "trigger_id": self.trigger_id(),
+            "message_ts": message.get("ts"),
+            "message": message,
             "response_url": self.fake.response_url(f"sc-{next(_counter)}"),
         }
         return self._interaction(payload, **kw)
@@ -193,9 +256,14 @@ class Simulator:
         view.pop("_stack", None)
         view["state"] = self.state_for(view, values)
         payload = {
-            "type": "view_submission", "team": self._team(), "user": self._user(user_id),
-            "api_app_id": self.api_app_id, "token": "verification_token", "trigger_id": self.trigger_id(),
-            "view": view, "response_urls": [],
+            "type": "view_submission",
+            "team": self._team(),
+            "user": self._user(user_id),
+            "api_app_id": self.api_app_id,
+            "token": "verification_token",
+            "trigger_id": self.trigger_id(),
+            "view": view,
+            "response_urls": [],
         }
         reply = self._interaction(payload, **kw)
         if reply.status == 200:
@@ -207,20 +275,37 @@ class Simulator:
 
     def close(self, user_id: str, view_id: str, **kw: Any) -> Reply:
         view = dict(self.fake.views[view_id])
-        payload = {"type": "view_closed", "team": self._team(), "user": self._user(user_id),
-                   "api_app_id": self.api_app_id, "token": "verification_token", "view": view,
-                   "is_cleared": False}
+        payload = {
+            "type": "view_closed",
+            "team": self._team(),
+            "user": self._user(user_id),
+            "api_app_id": self.api_app_id,
+            "token": "verification_token",
+            "view": view,
+            "is_cleared": False,
+        }
         return self._interaction(payload, **kw)
 
     # -- events --------------------------------------------------------------------------
-    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None,
-              **kw: Any) -> Reply:
+    def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None, **kw: Any
+    ) -> Reply:
         body = {
-            "token": "verification_token", "team_id": self.team_id, "api_app_id": self.api_app_id,
-            "event": event, "type": "event_callback", "event_id": event_id or f"Ev{next(_counter):08d}",
+            "token": "verification_token",
+            "team_id": self.team_id,
+            "api_app_id": self.api_app_id,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{next(_counter):08d}",
             "event_time": int(time.time()),
-            "authorizations": [{"team_id": self.team_id, "user_id": "U0CBBOT", "is_bot": True,
-                                "is_enterprise_install": False}],
+            "authorizations": [
+                {
+                    "team_id": self.team_id,
+                    "user_id": "U0CBBOT",
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
         }
         headers = dict(kw.pop("headers", {}) or {})
         if retry_num is not None:
@@ -228,5 +313,13 @@ class Simulator:
         return self.post(json.dumps(body).encode(), "application/json", headers=headers, **kw)
 
     def open_home(self, user_id: str, **kw: Any) -> Reply:
-        return self.event({"type": "app_home_opened", "user": user_id, "channel": "D" + user_id[1:],
-                           "tab": "home", "event_ts": f"{time.time():.6f}"}, **kw)
+        return self.event(
+            {
+                "type": "app_home_opened",
+                "user": user_id,
+                "channel": "D" + user_id[1:],
+                "tab": "home",
+                "event_ts": f"{time.time():.6f}",
+            },
+            **kw,
+        )

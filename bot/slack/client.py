@@ -14,9 +14,7 @@ from bot.config import Settings
 
 def make_client(settings: Settings, *, retries: bool = True, timeout: int = 10) -> WebClient:
     """A WebClient for the bot token; ``retries=False`` for the ledger, which retries itself."""
-    client = WebClient(
-        token=settings.slack_bot_token, base_url=settings.api_url, timeout=timeout
-    )
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.api_url, timeout=timeout)
     if retries:
         client.retry_handlers = [
             ConnectionErrorRetryHandler(max_retry_count=2),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.slack.dispatcher import Dispatcher
     from bot.slack.router import CommandRouter
 
+
 class Service(Protocol):
     """A background service (the scheduler) started with the server and stopped with it."""
 

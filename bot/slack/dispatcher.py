@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import socket
 import threading
 import urllib.error
 from datetime import timedelta
@@ -51,7 +50,8 @@ def _post(client: WebClient, method: str, payload: dict[str, Any]) -> tuple[str 
         if content is not None:
             args["content"] = base64.b64decode(content)
         resp = client.files_upload_v2(**args)
-        return payload.get("channel"), resp.get("file", {}).get("id")
+        file_info: dict[str, Any] = resp.get("file") or {}
+        return payload.get("channel"), file_info.get("id")
     raise ValueError(f"unsupported delivery method {method}")
 
 
@@ -154,17 +154,22 @@ class Dispatcher:
         except SlackApiError as exc:
             with transaction(self._sessions) as session:
                 return self._on_api_error(session, self._load(session, delivery_id), exc)
-        except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError) as exc:
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             with transaction(self._sessions) as session:
                 delivery = self._load(session, delivery_id)
                 ledger.mark_retry(
-                    session=session, now=self._clock.now(), delivery=delivery,
-                    reason=f"network: {exc}", wait=ledger.backoff(delivery.attempts + 1),
+                    session=session,
+                    now=self._clock.now(),
+                    delivery=delivery,
+                    reason=f"network: {exc}",
+                    wait=ledger.backoff(delivery.attempts + 1),
                 )
             return Outcome.RETRY
         with transaction(self._sessions) as session:
             delivery = self._load(session, delivery_id)
-            ledger.mark_sent(session=session, now=self._clock.now(), delivery=delivery, channel=channel, ts=ts)
+            ledger.mark_sent(
+                session=session, now=self._clock.now(), delivery=delivery, channel=channel, ts=ts
+            )
         log.info("delivery sent", extra={"job": job, "delivery_id": delivery_id})
         return Outcome.SENT
 
@@ -186,13 +191,19 @@ class Dispatcher:
         if status == 429 or error == "ratelimited":
             retry_after = int(exc.response.headers.get("Retry-After", "1") or 1)
             ledger.mark_retry(
-                session=session, now=now, delivery=delivery, reason="ratelimited",
+                session=session,
+                now=now,
+                delivery=delivery,
+                reason="ratelimited",
                 wait=timedelta(seconds=max(1, retry_after)),
             )
             return Outcome.RETRY
         if status >= 500 or error in RETRYABLE_ERRORS:
             ledger.mark_retry(
-                session=session, now=now, delivery=delivery, reason=error,
+                session=session,
+                now=now,
+                delivery=delivery,
+                reason=error,
                 wait=ledger.backoff(delivery.attempts + 1),
             )
             return Outcome.RETRY

@@ -43,9 +43,7 @@ def section(text: str, **kwargs: Any) -> SectionBlock:
 
 
 def fields(pairs: Sequence[tuple[str, str]]) -> SectionBlock:
-    return SectionBlock(
-        fields=[MarkdownTextObject(text=clip(f"*{k}*\n{v}", 2000)) for k, v in pairs[:10]]
-    )
+    return SectionBlock(fields=[MarkdownTextObject(text=clip(f"*{k}*\n{v}", 2000)) for k, v in pairs[:10]])
 
 
 def context(*texts: str) -> ContextBlock:

@@ -7,8 +7,12 @@ from slack_sdk.models.blocks import Block
 from bot.slack.blocks.common import context, esc, header, section
 
 ROLE_LABELS = {
-    "engineer": "engineer", "pilot": "pilot", "mentor": "mentor",
-    "lead": "lead", "pm": "PM", "admin": "admin",
+    "engineer": "engineer",
+    "pilot": "pilot",
+    "mentor": "mentor",
+    "lead": "lead",
+    "pm": "PM",
+    "admin": "admin",
 }
 
 

@@ -21,9 +21,7 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
-    deps.router.add(
-        Subcommand("help", "help", "what you can do here", handler=lambda ctx: _help(deps, ctx))
-    )
+    deps.router.add(Subcommand("help", "help", "what you can do here", handler=lambda ctx: _help(deps, ctx)))
 
     @app.command(COMMAND)
     def casebook(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:

@@ -1,0 +1,115 @@
+"""Recording decisions (practice, assessment, live): exactly one per card or submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.audit import append_event
+from bot.db.models import Decision
+from bot.domain.errors import DomainError
+from bot.domain.justification import VERDICTS, Justification
+
+KINDS = ("practice", "assessment", "live")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    decision: Decision
+    created: bool  # False: this was a retry or a double submit; nothing new was written
+
+
+def find_existing(*, session: Session, idempotency_key: str, assignment_id: int | None) -> Decision | None:
+    """The decision already recorded for this submission key or this card, if any."""
+    found = session.execute(
+        select(Decision).where(Decision.idempotency_key == idempotency_key)
+    ).scalar_one_or_none()
+    if found is None and assignment_id is not None:
+        found = session.execute(
+            select(Decision).where(Decision.assignment_id == assignment_id)
+        ).scalar_one_or_none()
+    return found
+
+
+def record_decision(
+    *,
+    session: Session,
+    now: datetime,
+    person_id: int,
+    actor: str,
+    kind: str,
+    verdict: str,
+    justification: Justification,
+    idempotency_key: str,
+    category: str,
+    title: str,
+    assignment_id: int | None = None,
+    scenario_version_id: int | None = None,
+    source_url: str | None = None,
+    source_text: str | None = None,
+    outcome: str | None = None,
+    seconds_to_decide: float | None = None,
+    review_required: bool = True,
+) -> Recorded:
+    """Write a decision and its audit event, or return the one a retry already wrote."""
+    if kind not in KINDS:
+        raise DomainError(f"Unknown decision kind {kind!r}.")
+    if verdict not in VERDICTS:
+        raise DomainError(f"Unknown verdict {verdict!r}.")
+    existing = find_existing(session=session, idempotency_key=idempotency_key, assignment_id=assignment_id)
+    if existing is not None:
+        return Recorded(existing, False)
+    decision = Decision(
+        kind=kind,
+        person_id=person_id,
+        assignment_id=assignment_id,
+        scenario_version_id=scenario_version_id,
+        idempotency_key=idempotency_key,
+        category=category,
+        title=title[:300],
+        verdict=verdict,
+        justification=justification.as_dict(),
+        confidence=justification.confidence,
+        source_url=source_url,
+        source_text=source_text,
+        outcome=outcome,
+        seconds_to_decide=seconds_to_decide,
+        decided_at=now,
+        review_status="pending" if review_required else "not_required",
+    )
+    try:
+        with session.begin_nested():
+            session.add(decision)
+            session.flush()
+    except IntegrityError:
+        # A concurrent duplicate (double click on another server thread) won the race.
+        winner = find_existing(session=session, idempotency_key=idempotency_key, assignment_id=assignment_id)
+        if winner is None:
+            raise
+        return Recorded(winner, False)
+    append_event(
+        session=session,
+        now=now,
+        actor=actor,
+        action="decision.recorded",
+        subject_type="decision",
+        subject_id=decision.id,
+        reason=justification.policy[:500],
+        payload={
+            "kind": kind,
+            "verdict": verdict,
+            "category": category,
+            "title": title,
+            "assignment_id": assignment_id,
+            "scenario_version_id": scenario_version_id,
+            "source_url": source_url,
+            "outcome": outcome,
+            "seconds_to_decide": seconds_to_decide,
+            "justification": justification.as_dict(),
+        },
+    )
+    return Recorded(decision, True)
