@@ -9,12 +9,23 @@ from alembic.config import Config
 
 from bot.db.engine import normalise_url
 
-ROOT = Path(__file__).resolve().parents[2]
+
+def project_root() -> Path:
+    """Where alembic.ini and migrations/ live: the source checkout, else the working directory.
+
+    A wheel install (the Docker image) has the package in site-packages and the
+    migrations beside the working directory (/app).
+    """
+    for candidate in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if (candidate / "alembic.ini").exists() and (candidate / "migrations").is_dir():
+            return candidate
+    raise FileNotFoundError("alembic.ini and migrations/ not found; run from the Casebook directory")
 
 
 def alembic_config(url: str) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    root = project_root()
+    cfg = Config(str(root / "alembic.ini"))
+    cfg.set_main_option("script_location", str(root / "migrations"))
     cfg.attributes["url"] = normalise_url(url)
     return cfg
 
