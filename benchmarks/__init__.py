@@ -1,0 +1,1 @@
+"""Benchmarks: latency, start-up, fan-out and metrics at scale (see BENCHMARKS.md)."""
