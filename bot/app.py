@@ -104,6 +104,16 @@ def create_app(
         log.debug("slack request", extra={"type": body.get("type") or "command"})
         return next()
 
+    @bolt.error
+    def on_error(error: Exception) -> BoltResponse:
+        # A signed but malformed payload (missing keys, wrong types) is the sender's fault:
+        # answer 400 instead of Bolt's bare 500, and never show a traceback to anyone.
+        if isinstance(error, (KeyError, TypeError, ValueError, AttributeError)):
+            log.warning("malformed Slack payload", extra={"error": type(error).__name__})
+            return BoltResponse(status=400, body='{"error":"malformed_payload"}')
+        log.error("unhandled listener error", exc_info=error)
+        return BoltResponse(status=500, body='{"error":"internal_error"}')
+
     for module in LISTENER_MODULES:
         module.register(bolt, deps)
     return Casebook(bolt=bolt, deps=deps, executor=executor)

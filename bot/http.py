@@ -16,6 +16,7 @@ from bot.logs import new_request_id, request_id
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024  # Slack's own payloads are far smaller; larger bodies are refused early
+DRAIN_LIMIT = 8 * 1024 * 1024
 StartResponse = Callable[..., Any]
 
 
@@ -23,6 +24,17 @@ def _json(start_response: StartResponse, status: str, data: dict[str, Any]) -> l
     body = json.dumps(data).encode()
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]
+
+
+def _drain(environ: dict[str, Any], length: int) -> None:
+    """Read (and drop) a refused body so the client sees our 413, not a reset connection."""
+    stream = environ.get("wsgi.input")
+    remaining = min(max(length, 0), DRAIN_LIMIT)
+    while stream is not None and remaining > 0:
+        chunk = stream.read(min(65536, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
 
 
 def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
@@ -53,10 +65,18 @@ def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], I
         except ValueError:
             length = -1
         if length < 0 or length > MAX_BODY:
+            _drain(environ, length)
             return _json(start_response, "413 Payload Too Large", {"error": "body_too_large"})
         token = request_id.set(environ.get("HTTP_X_REQUEST_ID") or new_request_id())
         try:
             return bolt_handler(environ, start_response)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            # Bolt parses the body before checking the signature (broken JSON lands here), and
+            # its error handling itself trips over payloads missing required keys.
+            return _json(start_response, "400 Bad Request", {"error": "malformed_body"})
+        except Exception:
+            log.exception("unhandled error while serving a Slack request")
+            return _json(start_response, "500 Internal Server Error", {"error": "internal_error"})
         finally:
             request_id.reset(token)
 
