@@ -1,0 +1,113 @@
+"""`make bench`: run every benchmark and write BENCHMARKS.md (machine, date, figure vs target)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from benchmarks.common import ROOT, machine
+
+PG_AVAILABLE_CHECK = (
+    "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=2).close()"
+)
+
+
+def _pg() -> bool:
+    return subprocess.run([sys.executable, "-c", PG_AVAILABLE_CHECK], capture_output=True).returncode == 0
+
+
+def _run(module: str, *args: str) -> dict[str, Any]:
+    if importlib.util.find_spec(f"benchmarks.{module}") is None:
+        return {"benchmark": module, "skipped": "not available"}
+    proc = subprocess.run(
+        [sys.executable, "-m", f"benchmarks.{module}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        return {"benchmark": module, "args": list(args), "error": proc.stderr[-1500:]}
+    result: dict[str, Any] = json.loads(lines[-1])
+    result["args"] = list(args)
+    return result
+
+
+def _mark(met: object) -> str:
+    return "met" if met is True else ("**missed**" if met is False else "—")
+
+
+def render(results: list[dict[str, Any]]) -> str:
+    info = machine()
+    out = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        f"Machine: {info['cpus']} cores, {info['memory_gib']} GiB, Python {info['python']}, {info['platform']}.",
+        "Each figure is measured in the same run as its baseline where one exists.",
+        "",
+        "| benchmark | figure | target | result |",
+        "|---|---|---|---|",
+    ]
+    for r in results:
+        name = r.get("benchmark")
+        if "skipped" in r or "error" in r:
+            out.append(f"| {name} {' '.join(r.get('args', []))} | {r.get('skipped') or 'error'} | | — |")
+            continue
+        if name == "latency":
+            cb, bare = r["casebook"], r["bare"]
+            out.append(
+                f"| ack latency, {r['db']}, {r['clients']} clients, {r['workers']}×{r['threads']} | "
+                f"p50 {cb['p50_ms']} / p90 {cb['p90_ms']} / p99 {cb['p99_ms']} / max {cb['max_ms']} ms; "
+                f"{cb['count']} requests, {cb['errors']} errors; bare Bolt p99 {bare['p99_ms']} ms; "
+                f"ratio {r['p99_ratio']}× | p99 < 100 ms, ≤ 2× bare | {_mark(r.get('met'))} |"
+            )
+        elif name == "startup":
+            out.append(
+                f"| start-up to healthy, {r['scenarios']} scenarios | median {r['median_s']} s "
+                f"(max {r['max_s']} s, {r['runs']} runs) | < 3 s | {_mark(r.get('met'))} |"
+            )
+        else:
+            figures = ", ".join(
+                f"{k} {v}"
+                for k, v in r.items()
+                if k not in ("benchmark", "args", "met", "machine", "targets")
+            )
+            out.append(
+                f"| {name} {' '.join(r.get('args', []))} | {figures} | {r.get('targets', '')} "
+                f"| {_mark(r.get('met'))} |"
+            )
+    out += ["", "Raw results: `benchmarks/results/*.json` (not committed). Details and analysis below.", ""]
+    notes = ROOT / "benchmarks" / "NOTES.md"
+    if notes.exists():
+        out.append(notes.read_text())
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    pg = _pg()
+    results = [_run("latency", "--db", "sqlite")]
+    results.append(
+        _run("latency", "--db", "postgres")
+        if pg
+        else {"benchmark": "latency postgres", "skipped": "no PostgreSQL"}
+    )
+    results.append(_run("startup"))
+    results.append(_run("fanout"))
+    results.append(_run("metrics_scale", "--db", "sqlite"))
+    results.append(
+        _run("metrics_scale", "--db", "postgres")
+        if pg
+        else {"benchmark": "metrics_scale postgres", "skipped": "no PostgreSQL"}
+    )
+    (ROOT / "BENCHMARKS.md").write_text(render(results))
+    print((ROOT / "BENCHMARKS.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
