@@ -48,7 +48,8 @@ def render(results: list[dict[str, Any]]) -> str:
         "# Benchmarks",
         "",
         f"Written by `make bench` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
-        f"Machine: {info['cpus']} cores, {info['memory_gib']} GiB, Python {info['python']}, {info['platform']}.",
+        f"Machine: {info['cpus']} cores, {info['memory_gib']} GiB, Python {info['python']}, "
+        f"{info['platform']}.",
         "Each figure is measured in the same run as its baseline where one exists.",
         "",
         "| benchmark | figure | target | result |",
