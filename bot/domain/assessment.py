@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -63,16 +63,32 @@ def plan_assessment(
         available = sorted(by_category[category], key=freshness)
         levels = list(COMPLEXITIES)
         rng.shuffle(levels)
+        used: set[str] = set()
         for i in range(min(quotas[category], len(available))):
-            level = levels[i % len(levels)]
-            pick = next((c for c in available if c.complexity == level), available[0])
+            pick = _pick(available, levels[i % len(levels)], used, past.last_answered)
             available.remove(pick)
+            used.add(pick.complexity)
             chosen.append(pick)
     if len(chosen) < size:  # a thin category: top up from the others, freshest first
         rest = sorted((c for c in pool if c not in chosen), key=freshness)
         chosen.extend(rest[: size - len(chosen)])
     rng.shuffle(chosen)
     return [c.version_id for c in chosen]
+
+
+def _pick(available: list[Candidate], level: str, used: set[str], seen: Mapping[int, datetime]) -> Candidate:
+    """Unseen before seen; within that, the wanted level, else a level not yet in the plan."""
+    unseen = [c for c in available if c.scenario_id not in seen]
+    for group in (unseen, available):
+        for wanted in (
+            lambda c: c.complexity == level,
+            lambda c: c.complexity not in used,
+            lambda c: True,
+        ):
+            found = next((c for c in group if wanted(c)), None)
+            if found is not None:
+                return found
+    raise LookupError("no scenario left to pick")
 
 
 def in_progress(*, session: Session, person_id: int) -> Assessment | None:

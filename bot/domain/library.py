@@ -292,23 +292,22 @@ def _load_categories(directory: Path, problems: _Problems) -> list[CategorySpec]
     parsed = _parse_yaml(path.read_text(encoding="utf-8"), source, problems)
     if parsed is None:
         return None
-    result = _validate_model(CategoriesFile, parsed, source, problems)
-    if not isinstance(result, CategoriesFile):
-        return None
-    seen: dict[str, int] = {}
     ok = True
-    for index, category in enumerate(result.categories):
+    seen: dict[str, int] = {}
+    raw = parsed.data.get("categories") if isinstance(parsed.data, dict) else None
+    for index, item in enumerate(raw if isinstance(raw, list) else []):
+        cid = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(cid, str):
+            continue
         line = _line(parsed.node, ("categories", index, "id"))
-        if category.id in seen:
-            problems.add(
-                source,
-                line,
-                f"categories.{index}.id",
-                f"{category.id!r} already used on line {seen[category.id]}",
-            )
+        if cid in seen:
+            problems.add(source, line, f"categories.{index}.id", f"{cid!r} already used on line {seen[cid]}")
             ok = False
-        seen.setdefault(category.id, line)
-    return list(result.categories) if ok else None
+        seen.setdefault(cid, line)
+    result = _validate_model(CategoriesFile, parsed, source, problems)
+    if not isinstance(result, CategoriesFile) or not ok:
+        return None
+    return list(result.categories)
 
 
 def _policy_problem(spec: ScenarioSpec, node: Node | None) -> tuple[int, str] | None:

@@ -203,6 +203,7 @@ def test_someone_else_cannot_decide_my_card(casebook, slack: Simulator, fake: Fa
     load_roster(casebook.deps.sessions, clock.now())
     slack.command(ENG, "practice")
     card = open_card(fake, ENG)
+    eventually(lambda: fake.responses)
     fake.responses.clear()
     click_decision(slack, "U0ENG2", card, "approve")
     assert "belongs to someone else" in texts(eventually(lambda: fake.responses)[-1]["blocks"])
@@ -262,6 +263,7 @@ def test_guide_button_on_a_card(casebook, slack: Simulator, fake: FakeSlack, clo
     load_roster(casebook.deps.sessions, clock.now())
     slack.command(ENG, "practice security exception")
     card = open_card(fake, ENG)
+    eventually(lambda: fake.responses)
     guide_button = next(e for e in card_actions(card)["elements"] if e["action_id"] == Action.SHOW_GUIDE)
     fake.responses.clear()
     slack.click(
