@@ -71,10 +71,10 @@ def sync_scenarios(*, sessions: sessionmaker[Session], clock: Clock, library: Li
     if report.changed:
         log.info(
             "scenario library synced",
-            extra={
-                "created": len(report.created),
-                "new_versions": len(report.new_versions),
-                "retired": len(report.retired),
+            extra={  # LogRecord reserves names like "created"; these are prefixed
+                "scenarios_created": len(report.created),
+                "scenarios_new_versions": len(report.new_versions),
+                "scenarios_retired": len(report.retired),
             },
         )
 

@@ -155,3 +155,17 @@ def test_create_app_syncs_at_start_up(casebook) -> None:
         ).scalar_one()
     assert casebook.deps.library is not None
     assert count == len(casebook.deps.library.scenarios)
+
+
+def test_start_up_sync_logs_what_changed(sessions, clock, caplog) -> None:
+    import logging
+
+    from bot.app import sync_scenarios
+    from tests.domain.scenario_fixtures import SHIPPED
+
+    caplog.set_level(logging.INFO, logger="bot.app")
+    library = load_library(SHIPPED)
+    sync_scenarios(sessions=sessions, clock=clock, library=library)
+    sync_scenarios(sessions=sessions, clock=clock, library=library)
+    [record] = [r for r in caplog.records if r.getMessage() == "scenario library synced"]
+    assert record.scenarios_created == len(library.scenarios)

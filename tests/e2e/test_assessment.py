@@ -160,3 +160,33 @@ def test_assess_is_for_engineers(casebook, slack: Simulator, fake: FakeSlack, cl
     slack.command("U0PM", "assess")
     assert "engineer, pilot only" in texts(eventually(lambda: fake.responses)[-1]["blocks"])
     assert cards(fake, "U0PM") == []
+
+
+def test_a_lead_signs_off_from_app_home(casebook, slack: Simulator, fake: FakeSlack, clock) -> None:
+    from tests.domain.test_assessment import _completed
+
+    load_roster(casebook.deps.sessions, clock.now())
+    _completed(casebook.deps.sessions, clock, good=17)
+    slack.open_home("U0MENTOR")
+    mentor_home = texts(eventually(lambda: fake.home.get("U0MENTOR"))["blocks"])
+    assert "Readiness of your mentees" in mentor_home
+    assert "Ada Engineer" in mentor_home and "Bo Engineer" in mentor_home and "Not taken yet" in mentor_home
+    slack.open_home("U0LEAD")
+    home = eventually(lambda: fake.home.get("U0LEAD"))
+    assert "Ada Engineer" in texts(home["blocks"]) and "Bo Engineer" not in texts(home["blocks"])
+    button = next(
+        b["accessory"] for b in home["blocks"] if b.get("accessory", {}).get("action_id") == Action.SIGN_OFF
+    )
+    slack.click_home("U0LEAD", action_id=Action.SIGN_OFF, value=button["value"])
+    eventually(lambda: _assessment(casebook).signed_off_by is not None)
+    # the lead's queue empties; the engineer's Home says who signed off
+    eventually(lambda: "Ada Engineer" not in texts(fake.home["U0LEAD"]["blocks"]))
+    eventually(lambda: "signed off by Lee Lead" in texts(fake.home.get(ENG, {}).get("blocks", [])))
+    slack.open_home("U0MENTOR")
+    eventually(lambda: "*Ready* — passed with 85%" in texts(fake.home["U0MENTOR"]["blocks"]))
+    notice = eventually(lambda: [m for m in fake.dms_to(ENG) if "signed off" in m.text])
+    assert "<@U0LEAD> signed off" in texts(notice[0].blocks)
+    # the engineer's own Home cannot be used to sign themself off
+    slack.click_home(ENG, action_id=Action.SIGN_OFF, value=button["value"])
+    note = eventually(lambda: [m for m in fake.dms_to(ENG) if m.text.startswith("Only")])
+    assert "Only Ada Engineer's mentor or a lead" in note[0].text

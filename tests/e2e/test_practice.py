@@ -174,6 +174,7 @@ def test_a_second_different_submission_gets_a_note(
     click_decision(slack, ENG, card, "approve")
     deny_view, approve_view = justify_modal(fake, count=1), justify_modal(fake, count=2)
     slack.submit(ENG, deny_view, good_values("deny"))
+    eventually(lambda: _decisions(casebook))  # the modal closes on ack; the record follows
     slack.submit(ENG, approve_view, good_values("approve"))
     note = eventually(lambda: fake.ephemerals)[-1]
     assert "already decided this card: Deny" in note["text"]
