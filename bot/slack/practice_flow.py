@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from slack_sdk.models.views import View
+from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
+from bot.db.models import Decision
 from bot.domain.decisions import record_decision
 from bot.domain.errors import Forbidden
 from bot.domain.justification import Justification
@@ -99,6 +102,48 @@ class Submitted:
     notify: tuple[str, ...]  # Slack ids whose App Home changed
 
 
+def _practice_follow_up(
+    deps: Deps,
+    *,
+    session: Session,
+    now: datetime,
+    ctx: CardContext,
+    decision: Decision,
+    justification: Justification,
+    posted: bool,
+) -> None:
+    """Feedback by DM (with Next scenario) and, when configured, the review-channel post."""
+    spec = ctx.spec
+    keys = match_key_points(key_points=spec.key_points, text=justification.text())
+    fb = FeedbackView(
+        assignment_id=ctx.assignment.id,
+        title=spec.title,
+        verdict=decision.verdict,
+        outcome=decision.outcome or "differs",
+        expected=spec.expected.decision,
+        acceptable=spec.expected.acceptable,
+        rationale=spec.rationale,
+        named=keys.named,
+        missed=keys.missed,
+        category=library_of(deps).category(spec.category),
+        seconds=decision.seconds_to_decide,
+        posted_to_review=posted,
+    )
+    enqueue_dm(
+        session=session,
+        now=now,
+        job=FEEDBACK_JOB,
+        user_id=ctx.person.slack_user_id,
+        period=f"assignment:{ctx.assignment.id}",
+        text=feedback_text(fb),
+        blocks=to_dicts(feedback_blocks(fb)),
+    )
+    if posted:
+        enqueue_review_post(
+            session=session, now=now, channel=deps.program.channel("review"), decision_id=decision.id
+        )
+
+
 def submit_decision(
     deps: Deps, *, user_id: str, meta: JustifyMeta, justification: Justification
 ) -> Submitted:
@@ -154,36 +199,15 @@ def submit_decision(
         )
         notify: tuple[str, ...] = (user_id,)
         if kind == "practice":
-            keys = match_key_points(key_points=spec.key_points, text=justification.text())
-            category = library.category(spec.category)
-            if category is not None:
-                fb = FeedbackView(
-                    assignment_id=ctx.assignment.id,
-                    title=spec.title,
-                    verdict=meta.verdict,
-                    outcome=outcome,
-                    expected=spec.expected.decision,
-                    acceptable=spec.expected.acceptable,
-                    rationale=spec.rationale,
-                    named=keys.named,
-                    missed=keys.missed,
-                    category=category,
-                    seconds=seconds,
-                    posted_to_review=post_to_review,
-                )
-                enqueue_dm(
-                    session=session,
-                    now=now,
-                    job=FEEDBACK_JOB,
-                    user_id=user_id,
-                    period=f"assignment:{ctx.assignment.id}",
-                    text=feedback_text(fb),
-                    blocks=to_dicts(feedback_blocks(fb)),
-                )
-            if post_to_review:
-                enqueue_review_post(
-                    session=session, now=now, channel=deps.program.channel("review"), decision_id=first.id
-                )
+            _practice_follow_up(
+                deps,
+                session=session,
+                now=now,
+                ctx=ctx,
+                decision=first,
+                justification=justification,
+                posted=post_to_review,
+            )
         else:
             notify += assessment_flow.after_answer(deps, session=session, now=now, ctx=ctx)
     deps.dispatcher.kick()

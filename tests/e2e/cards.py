@@ -97,6 +97,19 @@ def justify_modal(fake: FakeSlack, *, count: int = 1) -> str:
     return eventually(lambda: len(modals()) >= count and modals())[count - 1]
 
 
+def modal_for(fake: FakeSlack, verdict: str) -> str:
+    """The id of the justification modal opened for ``verdict`` (clicks are handled concurrently)."""
+    title = f"Justify: {verdict.capitalize()}"
+
+    def find() -> str | None:
+        with fake.lock:
+            return next(
+                (vid for vid, v in fake.views.items() if v.get("title", {}).get("text") == title), None
+            )
+
+    return eventually(find)
+
+
 def decide(
     slack: Simulator, fake: FakeSlack, user_id: str, card: Message, verdict: str, *, modal: int
 ) -> None:

@@ -31,7 +31,7 @@ class FeedbackView:
     rationale: str
     named: Sequence[str]
     missed: Sequence[str]
-    category: CategorySpec
+    category: CategorySpec | None  # None: removed from the taxonomy since the card was dealt
     seconds: float | None
     posted_to_review: bool
     next_category: str | None = None
@@ -52,6 +52,12 @@ def _key_points(fb: FeedbackView) -> str:
     return f"*Key points* ({len(fb.named)} of {total} named)\n" + "\n".join(lines)
 
 
+def _guide(category: CategorySpec | None) -> list[Block]:
+    if category is None:
+        return []
+    return [section(f"*Decision guide: {esc(category.name)}*"), *guide_sections(category)]
+
+
 def feedback_blocks(fb: FeedbackView) -> list[Block]:
     blocks: list[Block] = [
         header(f"{OUTCOME_LABEL[fb.outcome]}: {fb.title}"),
@@ -59,8 +65,7 @@ def feedback_blocks(fb: FeedbackView) -> list[Block]:
         section(f"*Why*\n{esc(fb.rationale)}"),
         section(_key_points(fb)),
         divider(),
-        section(f"*Decision guide: {esc(fb.category.name)}*"),
-        *guide_sections(fb.category),
+        *_guide(fb.category),
         ActionsBlock(
             elements=[
                 ButtonElement(

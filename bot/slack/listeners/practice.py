@@ -160,8 +160,8 @@ def register(app: App, deps: Deps) -> None:
     def on_next(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         person = _person(deps, user_id_of(body))
-        if person is None:
-            tell(deps, body, respond, "You're not on the roster, so there is nothing to practise yet.")
+        if person is None or not person.has_any(PRACTITIONERS):
+            tell(deps, body, respond, "Practice is for engineers, pilots, mentors and leads on the roster.")
             return
         try:
             value = NextValue.load(body["actions"][0].get("value"))
