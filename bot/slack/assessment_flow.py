@@ -100,22 +100,20 @@ def _result_view(deps: Deps, session: Session, result: domain.AssessmentResult) 
     )
 
 
-def after_answer(deps: Deps, *, session: Session, now: datetime, ctx: CardContext) -> tuple[str, ...]:
-    """Serve the next question, or score the assessment and tell engineer and mentor.
-
-    Returns the Slack ids whose App Home should be refreshed."""
+def after_answer(deps: Deps, *, session: Session, now: datetime, ctx: CardContext) -> None:
+    """Serve the next question, or score the assessment and tell engineer and mentor."""
     assessment = session.get(Assessment, ctx.assignment.assessment_id)
     assert assessment is not None
     position = ctx.assignment.position or 0
     if position < assessment.size:
         _deal(deps, session=session, now=now, assessment=assessment, position=position + 1)
-        return ()
+        return
     threshold = deps.program.thresholds.assessment_pass
     result = domain.complete(
         session=session, now=now, assessment=assessment, threshold=threshold, actor=ctx.person.slack_user_id
     )
     if result is None:
-        return ()
+        return
     view = _result_view(deps, session, result)
     enqueue_dm(
         session=session,
@@ -127,7 +125,7 @@ def after_answer(deps: Deps, *, session: Session, now: datetime, ctx: CardContex
         blocks=to_dicts(engineer_result_blocks(view)),
     )
     if view.mentor_slack_id is None:
-        return ()
+        return
     enqueue_dm(
         session=session,
         now=now,
@@ -137,7 +135,6 @@ def after_answer(deps: Deps, *, session: Session, now: datetime, ctx: CardContex
         text=result_text(view, for_mentor=True),
         blocks=to_dicts(mentor_result_blocks(view)),
     )
-    return (view.mentor_slack_id,)
 
 
 def sign_off(deps: Deps, *, user_id: str, assessment_id: int) -> tuple[str, str]:

@@ -99,7 +99,6 @@ class Submitted:
     created: bool
     verdict: str
     note: str | None  # for the submitter when nothing new was recorded
-    notify: tuple[str, ...]  # Slack ids whose App Home changed
 
 
 def _practice_follow_up(
@@ -186,7 +185,7 @@ def submit_decision(
             if note:
                 enqueue_note(session=session, now=now, slack_user_id=user_id, channel=meta.channel, text=note)
             deps.dispatcher.kick()
-            return Submitted(False, first.verdict, note, ())
+            return Submitted(False, first.verdict, note)
         remember_location(session=session, ctx=ctx, channel=meta.channel, ts=meta.message_ts)
         view = card_view(session=session, library=library, ctx=ctx)
         enqueue_decided_card(
@@ -197,7 +196,6 @@ def submit_decision(
             verdict=meta.verdict,
             reasoning=justification.policy,
         )
-        notify: tuple[str, ...] = (user_id,)
         if kind == "practice":
             _practice_follow_up(
                 deps,
@@ -209,6 +207,6 @@ def submit_decision(
                 posted=post_to_review,
             )
         else:
-            notify += assessment_flow.after_answer(deps, session=session, now=now, ctx=ctx)
+            assessment_flow.after_answer(deps, session=session, now=now, ctx=ctx)
     deps.dispatcher.kick()
-    return Submitted(True, meta.verdict, None, notify)
+    return Submitted(True, meta.verdict, None)

@@ -104,6 +104,7 @@ def test_sixteen_of_twenty_passes_and_the_mentor_signs_off(
     assert "signed off your readiness" in texts(
         eventually(lambda: [m for m in fake.dms_to(ENG) if "signed off" in m.text])[-1].blocks
     )
+    slack.open_home(ENG)
     home = eventually(lambda: "Ready" in texts(fake.home.get(ENG, {}).get("blocks", [])) and fake.home[ENG])
     assert "signed off by Mo Mentor" in texts(home["blocks"])
 
@@ -181,6 +182,7 @@ def test_a_lead_signs_off_from_app_home(casebook, slack: Simulator, fake: FakeSl
     eventually(lambda: _assessment(casebook).signed_off_by is not None)
     # the lead's queue empties; the engineer's Home says who signed off
     eventually(lambda: "Ada Engineer" not in texts(fake.home["U0LEAD"]["blocks"]))
+    slack.open_home(ENG)
     eventually(lambda: "signed off by Lee Lead" in texts(fake.home.get(ENG, {}).get("blocks", [])))
     slack.open_home("U0MENTOR")
     eventually(lambda: "*Ready* — passed with 85%" in texts(fake.home["U0MENTOR"]["blocks"]))

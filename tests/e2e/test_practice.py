@@ -331,7 +331,9 @@ def test_home_shows_progress_and_practise_button_deals_once(
     time.sleep(0.3)
     assert len(cards(fake, ENG)) == 1
     decide(slack, fake, ENG, card, "approve", modal=1)
-    eventually(lambda: "1 scenarios answered" in texts(fake.home[ENG]["blocks"]))
+    eventually(lambda: _decisions(casebook))
+    slack.open_home(ENG)  # App Home is rebuilt whenever it is opened
+    eventually(lambda: "1 scenario answered" in texts(fake.home[ENG]["blocks"]))
     body = texts(fake.home[ENG]["blocks"])
     assert "Your last decisions" in body and "practice, awaiting review" in body
 

@@ -25,6 +25,10 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100)}%"
 
 
+def _answered(count: int) -> str:
+    return f"{count} scenario{'' if count == 1 else 's'} answered"
+
+
 def readiness_line(r: Readiness) -> str:
     latest = r.latest
     score = _pct(latest.score) if latest is not None else ""
@@ -46,7 +50,7 @@ def engineer_home_blocks(progress: EngineerProgress) -> list[Block]:
     blocks: list[Block] = [
         divider(),
         header("Your practice"),
-        section(f"{progress.answered} scenarios answered · {overall} correct or acceptable"),
+        section(f"{_answered(progress.answered)} · {overall} correct or acceptable"),
         fields([(c.name, f"{c.answered} answered · {_pct(c.accuracy)}") for c in progress.categories]),
         section(f"*Readiness assessment*\n{readiness_line(progress.readiness)}"),
     ]

@@ -32,7 +32,6 @@ def _assess(deps: Deps, ctx: CommandContext) -> None:
     threshold = deps.program.thresholds.assessment_pass
     blocks = started_blocks(size=outcome.size, threshold=threshold, resumed=outcome.resumed_at)
     reply(ctx.respond, blocks, "Readiness assessment")
-    publish_home(deps, ctx.person.slack_user_id)
 
 
 def _sign_off_section(session: Session, person: PersonView, _now: Any) -> list[Any]:
@@ -80,7 +79,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         try:
             value = AssessmentValue.load(body["actions"][0].get("value"))
-            engineer, signer = assessment_flow.sign_off(
+            _, signer = assessment_flow.sign_off(
                 deps, user_id=user_id_of(body), assessment_id=value.assessment_id
             )
         except (DomainError, BadMetadata) as exc:
@@ -90,5 +89,6 @@ def register(app: App, deps: Deps) -> None:
             log.exception("sign-off failed")
             tell(deps, body, respond, SERVER_ERROR)
             return
-        publish_home(deps, engineer)
-        publish_home(deps, signer)
+        if (body.get("container") or {}).get("type") == "view":
+            # clicked on App Home: show it there now (the engineer's is rebuilt when opened)
+            publish_home(deps, signer)

@@ -22,7 +22,6 @@ from bot.slack.cards import enqueue_note
 from bot.slack.deps import Deps
 from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback
-from bot.slack.listeners.home import publish_home
 from bot.slack.metadata import BadMetadata, CardValue, CategoryValue, JustifyMeta, NextValue
 from bot.slack.practice_flow import deal_practice_card, justification_view, library_of, submit_decision
 from bot.slack.router import CommandContext, Subcommand
@@ -144,16 +143,13 @@ def register(app: App, deps: Deps) -> None:
         ack()
         user_id = user_id_of(body)
         try:
-            submitted = submit_decision(deps, user_id=user_id, meta=meta, justification=justification)
+            # App Home is rebuilt whenever it is opened, so nothing is published from here
+            submit_decision(deps, user_id=user_id, meta=meta, justification=justification)
         except DomainError as exc:
             tell(deps, body, None, str(exc))
-            return
         except Exception:
             log.exception("recording a decision failed")
             tell(deps, body, None, SERVER_ERROR)
-            return
-        for slack_id in submitted.notify:
-            publish_home(deps, slack_id)
 
     @app.action(Action.NEXT_SCENARIO)
     @app.action(Action.HOME_PRACTICE)
