@@ -18,7 +18,7 @@ from bot.domain.deliveries import Enqueued, enqueue
 from bot.domain.library import Library
 from bot.domain.practice import CardContext
 from bot.slack.blocks.card import CardView, card_blocks, card_text, decided_card_blocks
-from bot.slack.blocks.common import to_dicts
+from bot.slack.blocks.common import esc, to_dicts
 
 CARD_JOB = "scenario-card"
 CARD_UPDATE_JOB = "scenario-card-update"
@@ -117,7 +117,8 @@ def enqueue_note(
     *, session: Session, now: datetime, slack_user_id: str, channel: str | None, text: str
 ) -> Enqueued:
     """A one-off note to someone who has no response_url to answer (modal submissions, Home):
-    ephemeral in the card's DM when we know it, else a DM."""
+    ephemeral in the card's DM when we know it, else a DM. ``text`` is escaped here."""
+    text = esc(text)
     if channel:
         method, payload = "chat.postEphemeral", {"channel": channel, "user": slack_user_id, "text": text}
     else:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
@@ -34,12 +36,12 @@ def _assess(deps: Deps, ctx: CommandContext) -> None:
     reply(ctx.respond, blocks, "Readiness assessment")
 
 
-def _sign_off_section(session: Session, person: PersonView, _now: Any) -> list[Any]:
+def _sign_off_section(session: Session, person: PersonView, _now: datetime) -> list[Block]:
     if not person.has_any(REVIEWERS):
         return []
     signer = find_by_slack_id(session=session, slack_user_id=person.slack_user_id)
     assert signer is not None
-    return list(sign_off_home_blocks(sign_off_queue(session=session, signer=signer)))
+    return sign_off_home_blocks(sign_off_queue(session=session, signer=signer))
 
 
 def register(app: App, deps: Deps) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
@@ -14,10 +16,9 @@ from bot.domain.justification import validate_justification
 from bot.domain.people import PRACTITIONERS, PersonView, get_view
 from bot.domain.progress import engineer_progress
 from bot.slack.blocks.card import ACTION_VERDICTS
-from bot.slack.blocks.common import section
+from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.engineer_home import engineer_home_blocks
 from bot.slack.blocks.guide import category_list_blocks, guide_blocks
-from bot.slack.blocks.help import error_blocks
 from bot.slack.cards import enqueue_note
 from bot.slack.deps import Deps
 from bot.slack.forms import justification_values, read_values
@@ -34,7 +35,7 @@ SENT = "A scenario is on its way to your DMs with Casebook."
 def tell(deps: Deps, body: dict[str, Any], respond: Respond | None, text: str) -> None:
     """An ephemeral note: through response_url when the payload has one (messages), else a DM."""
     if respond is not None and body.get("response_url"):
-        reply(respond, error_blocks(text), text)
+        reply(respond, [section(f":information_source: {esc(text)}")], text)
         return
     with transaction(deps.sessions) as session:
         enqueue_note(
@@ -69,12 +70,12 @@ def _guide(deps: Deps, ctx: CommandContext) -> None:
     reply(ctx.respond, guide_blocks(category), f"Decision guide: {category.name}")
 
 
-def _home_section(deps: Deps, session: Session, person: PersonView, _now: Any) -> list[Any]:
+def _home_section(deps: Deps, session: Session, person: PersonView, _now: datetime) -> list[Block]:
     if not person.has_any({"engineer", "pilot"}) or deps.library is None:
         return []
     categories = [(c.id, c.name) for c in deps.library.categories]
     progress = engineer_progress(session=session, person_id=person.id, categories=categories)
-    return list(engineer_home_blocks(progress))
+    return engineer_home_blocks(progress)
 
 
 def register(app: App, deps: Deps) -> None:
