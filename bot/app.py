@@ -12,22 +12,25 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db.engine import make_engine, make_session_factory
+from bot.db.engine import make_engine, make_session_factory, transaction
+from bot.domain.library import Library, load_library, resolve_dir
+from bot.domain.scenario_sync import sync_library
 from bot.logs import new_request_id, request_id
 from bot.program import Program
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.dispatcher import Dispatcher
-from bot.slack.listeners import commands, home
+from bot.slack.listeners import assessment, commands, home, practice
 from bot.slack.router import CommandRouter
 
 log = logging.getLogger(__name__)
 
 # Each module exposes register(app, deps); order decides help listing order.
-LISTENER_MODULES: list[Any] = [commands, home]
+LISTENER_MODULES: list[Any] = [commands, home, practice, assessment]
 
 
 class ContextExecutor(ThreadPoolExecutor):
@@ -61,6 +64,21 @@ class Casebook:
         self.deps.dispatcher.stop(timeout)
 
 
+def sync_scenarios(*, sessions: sessionmaker[Session], clock: Clock, library: Library) -> None:
+    """Bring scenario versions in line with the library at start-up (idempotent, multi-process safe)."""
+    with transaction(sessions) as session:
+        report = sync_library(session=session, now=clock.now(), library=library)
+    if report.changed:
+        log.info(
+            "scenario library synced",
+            extra={  # LogRecord reserves names like "created"; these are prefixed
+                "scenarios_created": len(report.created),
+                "scenarios_new_versions": len(report.new_versions),
+                "scenarios_retired": len(report.retired),
+            },
+        )
+
+
 def create_app(
     settings: Settings,
     *,
@@ -76,6 +94,8 @@ def create_app(
     sessions = make_session_factory(engine)
     client = client or make_client(settings)
     dispatcher = Dispatcher(sessions=sessions, client=make_client(settings, retries=False), clock=clock)
+    library = load_library(resolve_dir(settings.casebook_scenarios))
+    sync_scenarios(sessions=sessions, clock=clock, library=library)
     deps = Deps(
         settings=settings,
         program=program,
@@ -85,6 +105,7 @@ def create_app(
         client=client,
         dispatcher=dispatcher,
         router=CommandRouter(),
+        library=library,
     )
     executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
     bolt = App(

@@ -8,6 +8,7 @@ import sys
 
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
 from bot.config import Settings
+from bot.domain.library import resolve_dir, validate_dir
 
 WHERE = "https://api.slack.com/apps → your app"
 HELP_TEXT = {
@@ -31,12 +32,8 @@ def require(settings: Settings, *names: str) -> None:
 
 
 def check_library(settings: Settings) -> None:
-    """Refuse to start on an invalid scenario library (hook filled in by the scenarios module)."""
-    try:
-        library = importlib.import_module("bot.domain.library")
-    except ImportError:
-        return
-    problems: list[str] = library.validate_dir(settings.casebook_scenarios)
+    """Refuse to start on an invalid scenario library, listing every problem."""
+    problems = validate_dir(resolve_dir(settings.casebook_scenarios))
     if problems:
         raise CliError("invalid scenario library:\n" + "\n".join(problems))
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.library import Library
 from bot.domain.people import PersonView
 from bot.program import Program
 
@@ -46,6 +47,7 @@ class Deps:
     home_sections: list[tuple[int, HomeSection]] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    library: Library | None = None  # the scenario library, loaded and synced once in create_app
 
     def add_home_section(self, order: int, section: HomeSection) -> None:
         """Register a role-aware App Home section; lower ``order`` renders first."""

@@ -77,3 +77,10 @@ class SurveyValue(Meta):
 
 class CategoryValue(Meta):
     category: str | None = None
+
+
+class NextValue(Meta):
+    """On Next scenario / Practise: the newest card the button knew of, so a repeat click is a no-op."""
+
+    after: int
+    category: str | None = None

@@ -1,0 +1,190 @@
+"""The readiness assessment in Slack: start, serve the next card, score, notify, sign off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.engine import transaction
+from bot.db.models import Assessment, Delivery, Person
+from bot.domain import assessment as domain
+from bot.domain.deliveries import enqueue
+from bot.domain.errors import Forbidden, NotFound
+from bot.domain.people import PersonView, find_by_slack_id, mentor_of
+from bot.domain.practice import CardContext, create_assignment, load_card
+from bot.slack.blocks.assessment import (
+    ResultView,
+    engineer_result_blocks,
+    mentor_result_blocks,
+    result_text,
+    signed_off_notice_blocks,
+)
+from bot.slack.blocks.common import to_dicts
+from bot.slack.cards import card_view, enqueue_card
+from bot.slack.deps import Deps
+from bot.slack.notify import enqueue_dm
+
+RESULT_JOB = "assessment-result"
+MENTOR_JOB = "assessment-mentor"
+MENTOR_UPDATE_JOB = "assessment-mentor-update"
+SIGNED_OFF_JOB = "assessment-signed-off"
+
+
+def _period(assessment_id: int) -> str:
+    return f"assessment:{assessment_id}"
+
+
+def _deal(deps: Deps, *, session: Session, now: datetime, assessment: Assessment, position: int) -> None:
+    person = session.get(Person, assessment.person_id)
+    assert person is not None
+    assignment, created = create_assignment(
+        session=session,
+        now=now,
+        person_id=assessment.person_id,
+        version_id=int(assessment.plan[position - 1]),
+        kind="assessment",
+        assessment_id=assessment.id,
+        position=position,
+    )
+    if created:
+        ctx = load_card(session=session, assignment_id=assignment.id)
+        view = card_view(session=session, library=deps.library, ctx=ctx)
+        enqueue_card(session=session, now=now, view=view, slack_user_id=person.slack_user_id)
+
+
+@dataclass(frozen=True)
+class StartOutcome:
+    size: int
+    resumed_at: int | None  # answered so far, when one was already in progress
+
+
+def start(deps: Deps, *, person: PersonView) -> StartOutcome:
+    """Start an assessment and deal its first card, or report the one in progress."""
+    library = deps.library
+    if library is None:
+        raise NotFound("The scenario library is not loaded.")
+    now = deps.clock.now()
+    size = deps.program.practice.assessment_size
+    with transaction(deps.sessions) as session:
+        started = domain.start_assessment(
+            session=session,
+            now=now,
+            person_id=person.id,
+            actor=person.slack_user_id,
+            categories=library.category_ids,
+            size=size,
+        )
+        assessment = started.assessment
+        if not started.created:
+            done = domain.answered(session=session, assessment_id=assessment.id)
+            return StartOutcome(assessment.size, done)
+        _deal(deps, session=session, now=now, assessment=assessment, position=1)
+    deps.dispatcher.kick()
+    return StartOutcome(size, None)
+
+
+def _result_view(deps: Deps, session: Session, result: domain.AssessmentResult) -> ResultView:
+    engineer = session.get(Person, result.person_id)
+    assert engineer is not None
+    mentor = mentor_of(session=session, person_id=engineer.id)
+    names = {c.id: c.name for c in deps.library.categories} if deps.library else {}
+    return ResultView(
+        result=result,
+        engineer_name=engineer.name,
+        engineer_slack_id=engineer.slack_user_id,
+        category_names=names,
+        mentor_slack_id=mentor.slack_user_id if mentor else None,
+    )
+
+
+def after_answer(deps: Deps, *, session: Session, now: datetime, ctx: CardContext) -> None:
+    """Serve the next question, or score the assessment and tell engineer and mentor."""
+    assessment = session.get(Assessment, ctx.assignment.assessment_id)
+    assert assessment is not None
+    position = ctx.assignment.position or 0
+    if position < assessment.size:
+        _deal(deps, session=session, now=now, assessment=assessment, position=position + 1)
+        return
+    threshold = deps.program.thresholds.assessment_pass
+    result = domain.complete(
+        session=session, now=now, assessment=assessment, threshold=threshold, actor=ctx.person.slack_user_id
+    )
+    if result is None:
+        return
+    view = _result_view(deps, session, result)
+    enqueue_dm(
+        session=session,
+        now=now,
+        job=RESULT_JOB,
+        user_id=view.engineer_slack_id,
+        period=_period(assessment.id),
+        text=result_text(view, for_mentor=False),
+        blocks=to_dicts(engineer_result_blocks(view)),
+    )
+    if view.mentor_slack_id is None:
+        return
+    enqueue_dm(
+        session=session,
+        now=now,
+        job=MENTOR_JOB,
+        user_id=view.mentor_slack_id,
+        period=_period(assessment.id),
+        text=result_text(view, for_mentor=True),
+        blocks=to_dicts(mentor_result_blocks(view)),
+    )
+
+
+def sign_off(deps: Deps, *, user_id: str, assessment_id: int) -> tuple[str, str]:
+    """Record the sign-off and tell everyone; returns (engineer, signer) Slack ids.
+
+    Raises Forbidden for anyone but the engineer's mentor or a lead/admin, Conflict when
+    it is not passed or already signed off."""
+    now = deps.clock.now()
+    with transaction(deps.sessions) as session:
+        signer = find_by_slack_id(session=session, slack_user_id=user_id)
+        if signer is None or signer.status != "active":
+            raise Forbidden("Only a mentor or a lead on the roster can sign off readiness.")
+        assessment = domain.sign_off(session=session, now=now, assessment_id=assessment_id, signer=signer)
+        threshold = deps.program.thresholds.assessment_pass
+        view = _result_view(
+            deps, session, domain.result_of(session=session, assessment=assessment, threshold=threshold)
+        )
+        if view.mentor_slack_id:
+            parent = session.execute(
+                select(Delivery).where(
+                    Delivery.job == MENTOR_JOB,
+                    Delivery.recipient == view.mentor_slack_id,
+                    Delivery.period == _period(assessment_id),
+                )
+            ).scalar_one_or_none()
+            if parent is not None:
+                blocks = mentor_result_blocks(view, signed_off_by=user_id)
+                enqueue(
+                    session=session,
+                    now=now,
+                    job=MENTOR_UPDATE_JOB,
+                    recipient=view.mentor_slack_id,
+                    period=_period(assessment_id),
+                    method="chat.update",
+                    payload={
+                        "_parent": "ts",
+                        "text": result_text(view, for_mentor=True),
+                        "blocks": to_dicts(blocks),
+                    },
+                    parent=parent,
+                )
+        blocks = signed_off_notice_blocks(signer_slack_id=user_id)
+        enqueue_dm(
+            session=session,
+            now=now,
+            job=SIGNED_OFF_JOB,
+            user_id=view.engineer_slack_id,
+            period=_period(assessment_id),
+            text="Your readiness was signed off: you're ready.",
+            blocks=to_dicts(blocks),
+        )
+    deps.dispatcher.kick()
+    return view.engineer_slack_id, user_id

@@ -1,0 +1,92 @@
+"""Instant feedback after a practice decision, with the Next scenario button."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
+
+from bot.domain.library import CategorySpec
+from bot.slack.blocks.common import context, divider, esc, header, section
+from bot.slack.blocks.guide import guide_sections
+from bot.slack.ids import Action
+from bot.slack.metadata import NextValue
+
+OUTCOME_LABEL = {
+    "correct": ":white_check_mark: Correct",
+    "acceptable": ":ballot_box_with_check: Acceptable",
+    "differs": ":x: Differs from the expected call",
+}
+
+
+@dataclass(frozen=True)
+class FeedbackView:
+    assignment_id: int
+    title: str
+    verdict: str
+    outcome: str
+    expected: str
+    acceptable: Sequence[str]
+    rationale: str
+    named: Sequence[str]
+    missed: Sequence[str]
+    category: CategorySpec | None  # None: removed from the taxonomy since the card was dealt
+    seconds: float | None
+    posted_to_review: bool
+    next_category: str | None = None
+
+
+def _calls(fb: FeedbackView) -> str:
+    line = f"You chose *{fb.verdict.capitalize()}*; the expected call is *{fb.expected.capitalize()}*"
+    others = [a.capitalize() for a in fb.acceptable]
+    if others:
+        line += f" ({' or '.join(others)} is also acceptable)"
+    return line + "."
+
+
+def _key_points(fb: FeedbackView) -> str:
+    lines = [f":white_check_mark: {esc(p)}" for p in fb.named]
+    lines += [f":heavy_minus_sign: {esc(p)} — _not named_" for p in fb.missed]
+    total = len(fb.named) + len(fb.missed)
+    return f"*Key points* ({len(fb.named)} of {total} named)\n" + "\n".join(lines)
+
+
+def _guide(category: CategorySpec | None) -> list[Block]:
+    if category is None:
+        return []
+    return [section(f"*Decision guide: {esc(category.name)}*"), *guide_sections(category)]
+
+
+def feedback_blocks(fb: FeedbackView) -> list[Block]:
+    blocks: list[Block] = [
+        header(f"{OUTCOME_LABEL[fb.outcome]}: {fb.title}"),
+        section(_calls(fb)),
+        section(f"*Why*\n{esc(fb.rationale)}"),
+        section(_key_points(fb)),
+        divider(),
+        *_guide(fb.category),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    action_id=Action.NEXT_SCENARIO,
+                    text=PlainTextObject(text="Next scenario"),
+                    style="primary",
+                    value=NextValue(after=fb.assignment_id, category=fb.next_category).dump(),
+                )
+            ]
+        ),
+    ]
+    notes = []
+    if fb.seconds is not None:
+        notes.append(f"Decided in {int(fb.seconds) // 60} min {int(fb.seconds) % 60} s.")
+    if fb.posted_to_review:
+        notes.append("Your decision is in the review channel; a mentor will uphold or overturn it.")
+    if notes:
+        blocks.append(context(" ".join(notes)))
+    return blocks
+
+
+def feedback_text(fb: FeedbackView) -> str:
+    label = {"correct": "Correct", "acceptable": "Acceptable", "differs": "Differs"}[fb.outcome]
+    return f"{label}: {fb.title} (expected {fb.expected})"

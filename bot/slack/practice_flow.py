@@ -1,0 +1,212 @@
+"""Practice and assessment cards end to end: deal, open the modal, record the decision, follow up.
+
+Listeners call these after acking; each function owns one transaction, enqueues what
+Slack must receive in it (the outbox), then kicks the dispatcher.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from slack_sdk.models.views import View
+from sqlalchemy.orm import Session
+
+from bot.db.engine import transaction
+from bot.db.models import Decision
+from bot.domain.decisions import record_decision
+from bot.domain.errors import Forbidden
+from bot.domain.justification import Justification
+from bot.domain.library import Library
+from bot.domain.people import PersonView
+from bot.domain.practice import CardContext, Dealt, deal_practice, grade, load_card, match_key_points
+from bot.slack import assessment_flow
+from bot.slack.blocks.card import justification_modal
+from bot.slack.blocks.common import to_dicts
+from bot.slack.blocks.feedback import FeedbackView, feedback_blocks, feedback_text
+from bot.slack.cards import (
+    card_view,
+    enqueue_card,
+    enqueue_decided_card,
+    enqueue_note,
+    remember_location,
+)
+from bot.slack.deps import Deps
+from bot.slack.metadata import JustifyMeta
+from bot.slack.notify import enqueue_dm, enqueue_review_post
+
+log = logging.getLogger(__name__)
+FEEDBACK_JOB = "practice-feedback"
+
+
+def library_of(deps: Deps) -> Library:
+    if deps.library is None:
+        raise RuntimeError("the scenario library was not loaded")
+    return deps.library
+
+
+def deal_practice_card(
+    deps: Deps, *, person: PersonView, category: str | None, after: int | None = None
+) -> Dealt:
+    """Choose, assign and send the next practice card (a repeat of ``after`` sends nothing)."""
+    library = library_of(deps)
+    now = deps.clock.now()
+    with transaction(deps.sessions) as session:
+        dealt = deal_practice(
+            session=session,
+            now=now,
+            person_id=person.id,
+            categories=library.category_ids,
+            category=category,
+            after=after,
+        )
+        if dealt.created:
+            ctx = load_card(session=session, assignment_id=dealt.assignment.id)
+            view = card_view(session=session, library=library, ctx=ctx)
+            enqueue_card(session=session, now=now, view=view, slack_user_id=person.slack_user_id)
+    deps.dispatcher.kick()
+    return dealt
+
+
+def already_decided(ctx: CardContext) -> str | None:
+    if ctx.decision is None:
+        return None
+    return (
+        f"You already decided this card: {ctx.decision.verdict.capitalize()}. "
+        "A card takes exactly one decision; ask for the next one instead."
+    )
+
+
+def justification_view(
+    deps: Deps, *, user_id: str, assignment_id: int, verdict: str, channel: str | None, ts: str | None
+) -> View | str:
+    """The modal for a card click, or a note for the clicker when the card cannot take it."""
+    with transaction(deps.sessions) as session:
+        ctx = load_card(session=session, assignment_id=assignment_id)
+        if ctx.person.slack_user_id != user_id:
+            return "This card belongs to someone else."
+        note = already_decided(ctx)
+        if note:
+            return note
+        remember_location(session=session, ctx=ctx, channel=channel, ts=ts)
+        meta = JustifyMeta(assignment_id=assignment_id, verdict=verdict, channel=channel, message_ts=ts)
+        return justification_modal(meta=meta, title=ctx.spec.title)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    created: bool
+    verdict: str
+    note: str | None  # for the submitter when nothing new was recorded
+
+
+def _practice_follow_up(
+    deps: Deps,
+    *,
+    session: Session,
+    now: datetime,
+    ctx: CardContext,
+    decision: Decision,
+    justification: Justification,
+    posted: bool,
+) -> None:
+    """Feedback by DM (with Next scenario) and, when configured, the review-channel post."""
+    spec = ctx.spec
+    keys = match_key_points(key_points=spec.key_points, text=justification.text())
+    fb = FeedbackView(
+        assignment_id=ctx.assignment.id,
+        title=spec.title,
+        verdict=decision.verdict,
+        outcome=decision.outcome or "differs",
+        expected=spec.expected.decision,
+        acceptable=spec.expected.acceptable,
+        rationale=spec.rationale,
+        named=keys.named,
+        missed=keys.missed,
+        category=library_of(deps).category(spec.category),
+        seconds=decision.seconds_to_decide,
+        posted_to_review=posted,
+    )
+    enqueue_dm(
+        session=session,
+        now=now,
+        job=FEEDBACK_JOB,
+        user_id=ctx.person.slack_user_id,
+        period=f"assignment:{ctx.assignment.id}",
+        text=feedback_text(fb),
+        blocks=to_dicts(feedback_blocks(fb)),
+    )
+    if posted:
+        enqueue_review_post(
+            session=session, now=now, channel=deps.program.channel("review"), decision_id=decision.id
+        )
+
+
+def submit_decision(
+    deps: Deps, *, user_id: str, meta: JustifyMeta, justification: Justification
+) -> Submitted:
+    """Record the one decision a card takes, then update the card and follow up, all in one go."""
+    library = library_of(deps)
+    now = deps.clock.now()
+    practice_cfg = deps.program.practice
+    with transaction(deps.sessions) as session:
+        ctx = load_card(session=session, assignment_id=meta.assignment_id)
+        if ctx.person.slack_user_id != user_id:
+            raise Forbidden("This card belongs to someone else.")
+        kind = ctx.assignment.kind
+        spec = ctx.spec
+        outcome = grade(
+            expected=spec.expected.decision, acceptable=spec.expected.acceptable, verdict=meta.verdict
+        )
+        seconds = max(0.0, (now - ctx.assignment.shown_at).total_seconds())
+        post_to_review = kind == "practice" and practice_cfg.post_to_review
+        recorded = record_decision(
+            session=session,
+            now=now,
+            person_id=ctx.person.id,
+            actor=user_id,
+            kind=kind,
+            verdict=meta.verdict,
+            justification=justification,
+            idempotency_key=f"assignment:{ctx.assignment.id}",
+            category=spec.category,
+            title=spec.title,
+            assignment_id=ctx.assignment.id,
+            scenario_version_id=ctx.version.id,
+            outcome=outcome,
+            seconds_to_decide=seconds,
+            review_required=post_to_review,
+        )
+        first = recorded.decision
+        if not recorded.created:
+            same = first.verdict == meta.verdict and first.justification == justification.as_dict()
+            note = None if same else already_decided(replace(ctx, decision=first))
+            if note:
+                enqueue_note(session=session, now=now, slack_user_id=user_id, channel=meta.channel, text=note)
+            deps.dispatcher.kick()
+            return Submitted(False, first.verdict, note)
+        remember_location(session=session, ctx=ctx, channel=meta.channel, ts=meta.message_ts)
+        view = card_view(session=session, library=library, ctx=ctx)
+        enqueue_decided_card(
+            session=session,
+            now=now,
+            view=view,
+            slack_user_id=user_id,
+            verdict=meta.verdict,
+            reasoning=justification.policy,
+        )
+        if kind == "practice":
+            _practice_follow_up(
+                deps,
+                session=session,
+                now=now,
+                ctx=ctx,
+                decision=first,
+                justification=justification,
+                posted=post_to_review,
+            )
+        else:
+            assessment_flow.after_answer(deps, session=session, now=now, ctx=ctx)
+    deps.dispatcher.kick()
+    return Submitted(True, meta.verdict, None)
