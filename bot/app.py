@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
@@ -64,6 +67,20 @@ class Casebook:
         self.deps.dispatcher.stop(timeout)
 
 
+def _retry_in_background(task: Callable[[], None], *, every: float = 5.0, attempts: int = 720) -> None:
+    def run() -> None:
+        for _ in range(attempts):
+            time.sleep(every)
+            try:
+                task()
+                log.info("deferred scenario sync done")
+                return
+            except DBAPIError:
+                continue
+
+    threading.Thread(target=run, name="deferred-sync", daemon=True).start()
+
+
 def sync_scenarios(*, sessions: sessionmaker[Session], clock: Clock, library: Library) -> None:
     """Bring scenario versions in line with the library at start-up (idempotent, multi-process safe)."""
     with transaction(sessions) as session:
@@ -95,7 +112,13 @@ def create_app(
     client = client or make_client(settings)
     dispatcher = Dispatcher(sessions=sessions, client=make_client(settings, retries=False), clock=clock)
     library = load_library(resolve_dir(settings.casebook_scenarios))
-    sync_scenarios(sessions=sessions, clock=clock, library=library)
+    try:
+        sync_scenarios(sessions=sessions, clock=clock, library=library)
+    except DBAPIError:
+        # The database may come up after us (compose, k8s): serve /healthz as 503 meanwhile
+        # and keep trying in the background instead of crashing the process.
+        log.warning("database unreachable at start-up; scenario sync will be retried")
+        _retry_in_background(lambda: sync_scenarios(sessions=sessions, clock=clock, library=library))
     deps = Deps(
         settings=settings,
         program=program,
