@@ -21,13 +21,14 @@ from bot.program import Program
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.dispatcher import Dispatcher
-from bot.slack.listeners import commands, home
+from bot.slack.listeners import admin, commands, home, reviews
+from bot.slack.listeners import log as live_log
 from bot.slack.router import CommandRouter
 
 log = logging.getLogger(__name__)
 
 # Each module exposes register(app, deps); order decides help listing order.
-LISTENER_MODULES: list[Any] = [commands, home]
+LISTENER_MODULES: list[Any] = [commands, home, live_log, reviews, admin]
 
 
 class ContextExecutor(ThreadPoolExecutor):

@@ -45,9 +45,10 @@ class JustifyMeta(Meta):
 class LogMeta(Meta):
     """The live-decision modal: where it came from (command or shortcut)."""
 
-    source: str  # command | shortcut
+    source: str  # command | shortcut | home
     channel: str | None = None
     message_ts: str | None = None
+    opened_at: float | None = None  # epoch seconds when the form opened (time to decide)
 
 
 class DecisionValue(Meta):
