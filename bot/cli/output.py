@@ -27,7 +27,7 @@ def _short(text: str) -> str:
 def write_rows(
     rows: Sequence[Mapping[str, Any]], columns: Sequence[str], out: TextIO, *, fmt: str, empty: str = ""
 ) -> int:
-    """Write ``rows`` in ``fmt``; tables shorten long cells (CSV and JSON Lines never do)."""
+    """Write ``rows`` in ``fmt``; tables shorten long cells except hashes (CSV and JSON Lines never do)."""
     if fmt == "jsonl":
         for row in rows:
             out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str) + "\n")
@@ -40,7 +40,10 @@ def write_rows(
         if not rows:
             out.write((empty or "(no rows)") + "\n")
             return 0
-        cells = [[_short(_cell(row.get(c))) for c in columns] for row in rows]
+        # Hashes are evidence: never shortened.
+        cells = [
+            [_cell(row.get(c)) if "hash" in c else _short(_cell(row.get(c))) for c in columns] for row in rows
+        ]
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
         out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip() + "\n")
         out.write("  ".join("-" * w for w in widths) + "\n")

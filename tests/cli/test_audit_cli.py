@@ -108,6 +108,8 @@ def test_history_in_each_format(ids, capsys) -> None:
     assert (
         records[-1]["payload"]["after"] == {"review_status": "overturned"} and records[-1]["hash_ok"] is True
     )
+    table = _run(capsys, "audit", "history", str(ids["d2"]))[1]
+    assert records[-1]["hash"] in table  # hashes are never shortened, even in a table
     code, out, _ = _run(capsys, "audit", "history", str(ids["d2"]), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["record"] for r in rows][:3] == ["decision", "source", "review"]

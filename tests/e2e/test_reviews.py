@@ -250,4 +250,34 @@ def test_mentor_home_lists_the_queue_and_mentees(casebook, roster, slack: Simula
 
     view_id = _open_review(slack, fake, "U0MENTOR", first, Action.REVIEW_UPHOLD)
     slack.submit("U0MENTOR", view_id, {})
+    slack.open_home("U0MENTOR")  # Slack sends app_home_opened each time the tab is opened
     eventually(lambda: "Waiting for your review (1)" in texts(fake.home["U0MENTOR"]["blocks"]))
+
+
+def test_database_failure_while_reviewing_keeps_nothing_and_can_be_retried(
+    casebook, roster, slack: Simulator, fake: FakeSlack, monkeypatch
+) -> None:
+    from bot.slack.listeners import reviews as reviews_listener
+
+    decision_id = _log(slack, fake, casebook)
+    view_id = _open_review(slack, fake, "U0MENTOR", decision_id, Action.REVIEW_OVERTURN)
+    real = reviews_listener.enqueue_verdict
+
+    def broken(**kwargs):
+        raise RuntimeError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(reviews_listener, "enqueue_verdict", broken)
+    values = {"suggested_verdict": "escalate", "comment": COMMENT}
+    reply = slack.submit("U0MENTOR", view_id, values)
+    assert reply.json["response_action"] == "errors"
+    assert "nothing was recorded" in reply.json["errors"]["comment"]
+    assert _review(casebook, decision_id) == ("pending", [])
+    with transaction(casebook.deps.sessions) as session:
+        assert (
+            session.execute(select(AuditEvent).where(AuditEvent.action == "review.recorded")).first() is None
+        )
+
+    monkeypatch.setattr(reviews_listener, "enqueue_verdict", real)
+    assert "response_action" not in slack.submit("U0MENTOR", view_id, values).json
+    assert _review(casebook, decision_id)[0] == "overturned"
+    eventually(lambda: _thread(fake, decision_id))

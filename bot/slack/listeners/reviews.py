@@ -40,7 +40,6 @@ from bot.slack.deps import Deps
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
-from bot.slack.listeners.home import publish_home
 from bot.slack.metadata import BadMetadata, DecisionValue, ReviewMeta
 from bot.slack.review_outbox import enqueue_verdict
 from bot.slack.util import SERVER_ERROR, reply, reply_error, user_id_of
@@ -122,7 +121,6 @@ def register(app: App, deps: Deps) -> None:
             return
         ack()
         deps.dispatcher.kick()
-        publish_home(deps, reviewer)
 
 
 def already_text(exc: AlreadyReviewed) -> str:
