@@ -45,10 +45,10 @@ class JustifyMeta(Meta):
 class LogMeta(Meta):
     """The live-decision modal: where it came from (command or shortcut)."""
 
-    source: str  # command | shortcut | home
+    source: str  # command | shortcut
     channel: str | None = None
     message_ts: str | None = None
-    opened_at: float | None = None  # epoch seconds when the form opened (time to decide)
+    opened_at: float | None = None  # epoch seconds the form opened (time to decide); source may be "home"
 
 
 class DecisionValue(Meta):
