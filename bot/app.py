@@ -27,13 +27,14 @@ from bot.program import Program
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.dispatcher import Dispatcher
-from bot.slack.listeners import assessment, commands, home, practice
+from bot.slack.listeners import admin, assessment, commands, home, practice, reviews
+from bot.slack.listeners import log as live_log
 from bot.slack.router import CommandRouter
 
 log = logging.getLogger(__name__)
 
 # Each module exposes register(app, deps); order decides help listing order.
-LISTENER_MODULES: list[Any] = [commands, home, practice, assessment]
+LISTENER_MODULES: list[Any] = [commands, home, practice, assessment, live_log, reviews, admin]
 
 
 class ContextExecutor(ThreadPoolExecutor):

@@ -1,4 +1,9 @@
-"""`casebook audit verify|export`: check and hand over the hash-chained audit trail."""
+"""`casebook audit …`: verify, export and query the hash-chained audit trail.
+
+`verify` and `export` hand the trail over; `decisions`, `escalations`, `overturns`,
+`pending` and `history` answer the five questions people ask of it (docs/audit.md
+explains each in plain English). Queries print a table, CSV or JSON Lines.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +12,32 @@ import contextlib
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from bot.cli.common import CliError, Subparsers, add, open_db, settings_from_env
-from bot.db.audit import export_rows, read_export, verify_database, verify_rows, write_export
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
+from bot.cli.output import FORMATS, write_rows
+from bot.db.audit import export_rows, verify_database, verify_export, write_export
 from bot.db.engine import transaction
+from bot.domain import audit_queries as q
+from bot.domain.errors import DomainError
+from bot.program import Program
+
+HISTORY_COLUMNS = ("record", "at", "actor", "action", "detail", "hash")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     if args.file:
         path = Path(args.file)
         try:
-            data = path.read_text(encoding="utf-8")
+            data = path.read_bytes().decode("utf-8")
         except OSError as exc:
             raise CliError(f"{path}: {exc.strerror}") from None
-        try:
-            _, rows = read_export(data)
-        except (ValueError, KeyError) as exc:
-            print(f"audit export {path} is not readable: {exc}", file=sys.stderr)
+        except UnicodeDecodeError as exc:
+            print(f"audit export {path} is not readable: not UTF-8 at byte {exc.start}", file=sys.stderr)
             return 1
-        anchored = bool(rows) and int(rows[0]["seq"]) == 1
-        result = verify_rows(rows, anchored=anchored)
+        result = verify_export(data)
     else:
         settings = settings_from_env()
         _, sessions = open_db(settings)
@@ -39,11 +50,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 1
 
 
-def _since(value: str) -> datetime:
+def _date(value: str) -> date:
     try:
-        return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
+        return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--since: {value!r} is not a date (use YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _since(value: str) -> datetime:
+    return datetime.combine(_date(value), datetime.min.time(), UTC)
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an ISO-8601 time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -61,6 +84,94 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open() -> tuple[Program, sessionmaker[Session]]:
+    settings = settings_from_env()
+    program = settings.load_program()
+    _, sessions = open_db(settings)
+    return program, sessions
+
+
+def _print(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, empty: str) -> int:
+    write_rows(rows, columns, sys.stdout, fmt=fmt, empty=empty)
+    return 0
+
+
+def cmd_decisions(args: argparse.Namespace) -> int:
+    program, sessions = _open()
+    try:
+        with transaction(sessions) as session:
+            rows = q.decisions_by_person(
+                session=session,
+                slack_user_id=args.user,
+                first=args.first,
+                last=args.last,
+                tz=program.tz,
+                kind=args.kind,
+            )
+    except DomainError as exc:
+        raise CliError(str(exc)) from None
+    return _print(rows, q.DECISION_COLUMNS, args.format, f"no decisions by {args.user} in that range")
+
+
+def cmd_escalations(args: argparse.Namespace) -> int:
+    program, sessions = _open()
+    kind = None if args.kind == "all" else args.kind
+    try:
+        with transaction(sessions) as session:
+            rows = q.escalations_by_category(session=session, week=args.week, tz=program.tz, kind=kind)
+    except DomainError as exc:
+        raise CliError(str(exc)) from None
+    return _print(rows, q.ESCALATION_COLUMNS, args.format, f"no decisions in {args.week}")
+
+
+def cmd_overturns(args: argparse.Namespace) -> int:
+    _, sessions = _open()
+    with transaction(sessions) as session:
+        rows = q.overturns(session=session, since=args.since)
+    return _print(rows, q.OVERTURN_COLUMNS, args.format, "no overturned decisions")
+
+
+def cmd_pending(args: argparse.Namespace) -> int:
+    program, sessions = _open()
+    sla = args.sla_hours if args.sla_hours is not None else program.thresholds.review_sla_hours
+    now = args.at or clock().now()
+    with transaction(sessions) as session:
+        rows = q.pending_beyond_sla(session=session, now=now, sla_hours=sla)
+    return _print(
+        rows, q.PENDING_COLUMNS, args.format, f"nothing has waited longer than {sla:g} h for review"
+    )
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    _, sessions = _open()
+    try:
+        with transaction(sessions) as session:
+            history = q.decision_history(session=session, decision_id=args.decision_id)
+    except DomainError as exc:
+        raise CliError(str(exc)) from None
+    if args.format == "jsonl":
+        records = history.records()
+        columns = tuple(dict.fromkeys(k for r in records for k in r))
+        return _print(records, columns, "jsonl", "")
+    if args.format == "table":
+        d = history.decision
+        print(f"Decision #{d['decision_id']} ({d['kind']}) by {d['engineer']} {d['engineer_name']}")
+        print(f"  {d['category']}: {d['title']}")
+        print(f"  decided {d['decided_at']}: {d['verdict']} (confidence {d['confidence']})")
+        print(f"  review: {d['review_status']}")
+        for name, text in d["justification"].items():
+            if text and name != "confidence":
+                print(f"  {name}: {' '.join(str(text).split())}")
+        print()
+    return _print(history.timeline(), HISTORY_COLUMNS, args.format, "")
+
+
+def _query(audit_sub: Subparsers, name: str, help_text: str, func: Any) -> argparse.ArgumentParser:
+    parser = add(audit_sub, name, help_text, func)
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    return parser
+
+
 def add_parsers(subparsers: Subparsers) -> None:
     audit = subparsers.add_parser("audit", help="verify, export and query the audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
@@ -70,4 +181,26 @@ def add_parsers(subparsers: Subparsers) -> None:
     export.add_argument("--format", choices=["csv", "jsonl"], default="jsonl")
     export.add_argument("--since", type=_since, default=None, help="YYYY-MM-DD (UTC)")
     export.add_argument("--output", "-o", help="write to a file instead of stdout")
+
+    decisions = _query(audit_sub, "decisions", "every decision by one person in a date range", cmd_decisions)
+    decisions.add_argument("--user", required=True, help="Slack user id, e.g. U012ABCDEF")
+    decisions.add_argument("--from", dest="first", type=_date, required=True, help="YYYY-MM-DD (inclusive)")
+    decisions.add_argument("--to", dest="last", type=_date, required=True, help="YYYY-MM-DD (inclusive)")
+    decisions.add_argument("--kind", choices=["live", "practice", "assessment"], default=None)
+
+    escalations = _query(audit_sub, "escalations", "escalations in an ISO week, by category", cmd_escalations)
+    escalations.add_argument("--week", required=True, help="ISO week, e.g. 2026-W47")
+    escalations.add_argument("--kind", choices=["live", "practice", "assessment", "all"], default="live")
+
+    overturns = _query(
+        audit_sub, "overturns", "overturned decisions with reviewer and comment", cmd_overturns
+    )
+    overturns.add_argument("--since", type=_since, default=None, help="reviewed on or after YYYY-MM-DD (UTC)")
+
+    pending = _query(audit_sub, "pending", "decisions waiting for review beyond the SLA", cmd_pending)
+    pending.add_argument("--sla-hours", type=float, default=None, help="default: the program's review SLA")
+    pending.add_argument("--at", type=_moment, default=None, help="as of this ISO-8601 time (default now)")
+
+    history = _query(audit_sub, "history", "the full history of one decision, with hashes", cmd_history)
+    history.add_argument("decision_id", type=int)
     audit.set_defaults(audit_parser=audit)

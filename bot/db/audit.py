@@ -223,16 +223,36 @@ def write_export(rows: Iterable[Mapping[str, Any]], out: io.TextIOBase | Any, *,
 
 
 def read_export(data: str) -> tuple[str, list[dict[str, Any]]]:
-    """Parse an exported file (format detected from its first line) back into rows."""
+    """Parse an exported file (format detected from its first line) back into rows.
+
+    Lines are split on ``\n`` only (``str.splitlines`` would also split on form feeds
+    and other separators, hiding a changed byte); anything malformed raises ValueError.
+    """
     stripped = data.lstrip()
     if stripped.startswith("{"):
-        rows = [json.loads(line) for line in data.splitlines() if line.strip()]
+        rows = [json.loads(line) for line in data.split("\n") if line.strip()]
+        if not all(isinstance(row, dict) for row in rows):
+            raise ValueError("every line must be one JSON object")
         return "jsonl", rows
     reader = csv.DictReader(io.StringIO(data))
+    if list(reader.fieldnames or []) != list(EXPORT_COLUMNS):
+        raise ValueError(f"the header must be {','.join(EXPORT_COLUMNS)}")
     rows = []
     for raw in reader:
         row: dict[str, Any] = dict(raw)
+        if None in row or None in row.values() or not str(row["seq"]).isdigit():
+            raise ValueError(f"line {reader.line_num}: malformed row")
         row["seq"] = int(row["seq"])
         row["reason"] = row["reason"] or None
         rows.append(row)
     return "csv", rows
+
+
+def verify_export(data: str) -> VerifyResult:
+    """Verify an exported file on its own (no database): anchored when it starts at seq 1."""
+    try:
+        _, rows = read_export(data)
+        anchored = bool(rows) and int(rows[0]["seq"]) == 1
+        return verify_rows(rows, anchored=anchored)
+    except (ValueError, KeyError, TypeError) as exc:
+        return VerifyResult(False, 0, f"not a readable audit export ({type(exc).__name__}: {exc})")

@@ -48,6 +48,7 @@ class LogMeta(Meta):
     source: str  # command | shortcut
     channel: str | None = None
     message_ts: str | None = None
+    opened_at: float | None = None  # epoch seconds the form opened (time to decide); source may be "home"
 
 
 class DecisionValue(Meta):

@@ -1,0 +1,1 @@
+"""Scheduled jobs: each module exposes ``run(*, deps, at)``."""

@@ -1,0 +1,57 @@
+"""Reading the category list that leads edit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.domain.categories import categories_path, load_categories
+from bot.domain.errors import DomainError
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_the_shipped_taxonomy_has_the_seven_categories() -> None:
+    categories = load_categories(categories_path(REPO / "scenarios"))
+    assert [c.id for c in categories] == [
+        "policy_violation",
+        "config_conflict",
+        "customer_exemption",
+        "rollback",
+        "security_exception",
+        "change_freeze",
+        "automation_anomaly",
+    ]
+    assert categories[5].name == "Change freeze"
+
+
+def test_edits_are_picked_up_without_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "categories.yaml"
+    path.write_text("categories:\n  - id: rollback\n")
+    assert [c.name for c in load_categories(path)] == ["Rollback"]
+    path.write_text("categories:\n  - {id: rollback, name: Roll it back}\n  - {id: other_thing}\n")
+    os.utime(path, ns=(1, 2_000_000_000_000_000_000))
+    assert [c.name for c in load_categories(path)] == ["Roll it back", "Other thing"]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("categories: []\n", "non-empty"),
+        ("categories:\n  - name: No id\n", "has no id"),
+        ("categories:\n  - id: a\n  - id: a\n", "unique"),
+        ("categories: [\n", "cannot read"),
+    ],
+)
+def test_bad_files_name_the_problem(tmp_path: Path, content: str, problem: str) -> None:
+    path = tmp_path / "categories.yaml"
+    path.write_text(content)
+    with pytest.raises(DomainError, match=problem):
+        load_categories(path)
+
+
+def test_missing_file_names_the_path(tmp_path: Path) -> None:
+    with pytest.raises(DomainError, match=r"categories\.yaml"):
+        load_categories(tmp_path / "categories.yaml")
