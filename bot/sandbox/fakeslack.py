@@ -61,6 +61,9 @@ REQUIRED_ARGS: dict[str, set[str]] = {
     "files.getUploadURLExternal": {"filename", "length"},
     "files.completeUploadExternal": {"files"},
 }
+# Accepted by every method: the token, and the team_id that slack_sdk adds to each call
+# made through Bolt's per-request client (needed with org-wide tokens).
+UNIVERSAL_ARGS = frozenset({"token", "team_id"})
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_VIEW_STACK = 3
@@ -464,7 +467,7 @@ class FakeSlack:
         known = METHOD_ARGS.get(method)
         if known is None:
             return "unknown_method"
-        unknown = set(args) - known - {"token"}
+        unknown = set(args) - known - UNIVERSAL_ARGS
         if unknown:
             self.invalid.append(f"{method}: unknown argument(s) {sorted(unknown)}")
             return "invalid_arguments"

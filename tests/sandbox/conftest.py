@@ -1,0 +1,74 @@
+"""Fixtures: a running sandbox (bot + FakeSlack + web server) and a small JSON client."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.sandbox.runtime import Sandbox
+from bot.sandbox.server import SandboxServer
+from tests.sandbox import kitchen
+
+ADA, BEN, MO = "U0ADA", "U0BEN", "U0MO"
+
+
+class Api:
+    """Talks to the sandbox server like the page does."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def request(self, path: str, body: dict[str, Any] | None = None, *,
+                content_type: str = "application/json",
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data,
+                                     method="GET" if body is None else "POST")
+        if body is not None:
+            req.add_header("Content-Type", content_type)
+        for key, value in (headers or {}).items():
+            req.add_header(key, value)
+        try:
+            with urllib.request.urlopen(req, timeout=15) as resp:
+                return resp.status, json.loads(resp.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}")
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        status, data = self.request(path, body)
+        assert status == 200, data
+        return data
+
+    def state(self, user: str, channel: str | None = None, thread: str | None = None
+              ) -> dict[str, Any]:
+        query = f"/api/state?user={user}&channel={channel or ''}&thread={thread or ''}"
+        status, data = self.request(query)
+        assert status == 200, data
+        return data
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    sb = Sandbox(db_path=tmp_path / "sandbox.db", configure=[kitchen.register]).start()
+    yield sb
+    invalid = list(sb.fake.invalid)
+    sb.stop()
+    assert invalid == [], f"invalid Slack payloads were sent: {invalid}"
+
+
+@pytest.fixture
+def sandbox_server(sandbox: Sandbox) -> Iterator[SandboxServer]:
+    server = SandboxServer(sandbox, port=0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def api(sandbox_server: SandboxServer) -> Api:
+    return Api(sandbox_server.url)
