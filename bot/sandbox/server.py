@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.sandbox import interact, state
+from bot.sandbox.fakeslack import METHOD_ARGS
 from bot.sandbox.interact import ClientError
 from bot.sandbox.runtime import Sandbox
 
@@ -75,6 +76,8 @@ def _time_info(sb: Sandbox) -> dict[str, Any]:
         "program_tz": sb.program.timezone,
         "program": sb.program.name,
         "jobs": {"available": jobs.available, "names": jobs.names, "message": jobs.message},
+        "slack": {"down": sb.fake.down, "pending_faults": _pending(sb),
+                  "methods": sorted(METHOD_ARGS), "faults": list(FAULTS)},
     }
 
 
@@ -156,6 +159,43 @@ def _job(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
         return {"ok": False, "error": f"{name} failed: {exc}"}
 
 
+# Faults a person can inject into the fake Slack: (HTTP status, error, Retry-After, delay).
+FAULTS: dict[str, tuple[int, str | None, int | None, float]] = {
+    "ratelimited": (429, "ratelimited", 1, 0.0),
+    "internal_error": (500, "internal_error", None, 0.0),
+    "service_unavailable": (503, "service_unavailable", None, 0.0),
+    "channel_not_found": (200, "channel_not_found", None, 0.0),
+    "not_in_channel": (200, "not_in_channel", None, 0.0),
+    "expired_trigger_id": (200, "expired_trigger_id", None, 0.0),
+    "slow_4s": (200, None, None, 4.0),
+}
+
+
+def _fault(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
+    kind = _str(d, "kind")
+    if kind not in FAULTS:
+        raise ClientError(f"unknown fault {kind!r}")
+    method = _opt(d, "method")
+    if method is not None and method not in METHOD_ARGS:
+        raise ClientError(f"unknown Web API method {method!r}")
+    status, error, retry_after, delay = FAULTS[kind]
+    count = max(1, min(int(d.get("count") or 1), 50))
+    sb.fake.fail(method, status=status, error=error, retry_after=retry_after, count=count,
+                 delay=delay)
+    return {"ok": True, "pending": _pending(sb)}
+
+
+def _outage(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
+    sb.fake.down = bool(d.get("down"))
+    sb.fake.notify("sandbox.outage", {"down": sb.fake.down})
+    return {"ok": True, "down": sb.fake.down}
+
+
+def _pending(sb: Sandbox) -> int:
+    with sb.fake.lock:
+        return sum(f.count for f in sb.fake.faults)
+
+
 def _reset(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
     sb.reset()
     return {"ok": True}
@@ -165,7 +205,7 @@ POSTS: dict[str, Handler] = {
     "/api/command": _command, "/api/message": _message, "/api/action": _action,
     "/api/shortcut": _shortcut, "/api/submit": _submit, "/api/close": _close,
     "/api/home": _home, "/api/dismiss": _dismiss, "/api/clock": _clock,
-    "/api/job": _job, "/api/reset": _reset,
+    "/api/job": _job, "/api/reset": _reset, "/api/fault": _fault, "/api/outage": _outage,
 }
 
 

@@ -59,7 +59,9 @@ def _file(meta: dict[str, Any], fake: FakeSlack) -> dict[str, Any]:
 def message_item(msg: Message, fake: FakeSlack, replies: list[Message]) -> dict[str, Any]:
     return {
         "kind": "message", "id": msg.ts, "ts": msg.ts, "time": epoch(msg.ts),
-        "channel": msg.channel, "user": msg.user, "is_bot": msg.user == fake.bot_user_id,
+        "channel": msg.channel, "user": msg.user,
+        "is_bot": msg.user == fake.bot_user_id or bool(
+            getattr(fake.users.get(msg.user), "is_bot", False)),
         "text": msg.text, "blocks": msg.blocks, "thread_ts": msg.thread_ts,
         "files": [_file(f, fake) for f in msg.files], "edited": msg.edited > 0,
         "reply_count": len(replies),

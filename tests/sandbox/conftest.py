@@ -72,3 +72,50 @@ def sandbox_server(sandbox: Sandbox) -> Iterator[SandboxServer]:
 @pytest.fixture
 def api(sandbox_server: SandboxServer) -> Api:
     return Api(sandbox_server.url)
+
+
+# -- the browser ------------------------------------------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright, with a fresh profile; skips if absent."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed (pip install -e '.[dev]')")
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: run `make browser` "
+                    "(apt-get install chromium, as root) to run the browser tests")
+    with sync_playwright() as pw:
+        try:
+            context = pw.chromium.launch_persistent_context(
+                str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM),
+                headless=True, args=CHROMIUM_ARGS, viewport={"width": 1360, "height": 860})
+        except Error as exc:
+            pytest.skip(f"Chromium at {CHROMIUM} would not start: {exc.message.splitlines()[0]}")
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Any, sandbox_server: SandboxServer) -> Iterator[Any]:
+    """The sandbox page, loaded; fails the test on any JavaScript error."""
+    tab = browser.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.goto(sandbox_server.url + "/")
+    tab.wait_for_selector('[data-testid="conversation"]')
+    yield tab
+    tab.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def screenshot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))

@@ -285,3 +285,16 @@ def test_event_stream_announces_changes(api: Api) -> None:
 def test_cli_has_a_sandbox_command() -> None:
     args = build_parser().parse_args(["sandbox", "--port", "4000", "--keep-data"])
     assert args.port == 4000 and args.keep_data and args.func.__name__ == "cmd_sandbox"
+
+
+def test_injected_slack_faults_reach_the_bot(api: Api, sandbox: Sandbox) -> None:
+    assert "chat.postMessage" in api.state(ADA)["slack"]["methods"]
+    reply = api.post("/api/fault", {"method": "views.open", "kind": "expired_trigger_id"})
+    assert reply["pending"] == 1
+    api.post("/api/command", {"user": ADA, "channel": DM_ADA, "text": "/casebook form"})
+    eventually(lambda: api.state(ADA)["slack"]["pending_faults"] == 0)
+    assert api.state(ADA)["modal"] is None  # the bot's views.open was refused
+    assert api.post("/api/outage", {"down": True})["down"] is True
+    assert sandbox.fake.down and api.state(ADA)["slack"]["down"]
+    api.post("/api/outage", {"down": False})
+    assert api.request("/api/fault", {"kind": "nope"})[0] == 400

@@ -9,7 +9,7 @@ const $ = (id) => document.getElementById(id);
 const S = {
   me: localStorage.getItem("casebook.sandbox.me"),
   channel: null, tab: "messages", thread: null, data: null, fetchedAt: 0,
-  seen: {}, modalKey: null, modalViewId: null, homeOpenedFor: null,
+  seen: {}, modalKey: null, drafts: {}, homeOpenedFor: null,
   busy: false, again: false,
 };
 
@@ -109,7 +109,7 @@ function messageNode(item, { inThread = false, compact = false } = {}) {
   node.dataset.ts = item.ts;
   node.dataset.testid = eph ? "ephemeral" : "message";
   const gutter = el("div", "msg-gutter");
-  if (compact) gutter.append(el("span", "msg-time-hover", fmt(item.time, { hour: "numeric", minute: "2-digit" })));
+  if (compact) gutter.append(el("span", "msg-time-hover", fmt(item.time, { hour: "numeric", minute: "2-digit" }).replace(/\s?[AP]M$/, "")));
   else gutter.append(avatar(item.user));
   const body = el("div", "msg-body");
   if (!compact) {
@@ -182,7 +182,7 @@ function hoverBar(item, inThread) {
   more.addEventListener("click", (ev) => {
     ev.stopPropagation();
     showMenu(more, S.data.shortcuts.map((s) => ({
-      label: s.name, testid: `shortcut-${s.callback_id}`,
+      label: s.name, detail: "Casebook", testid: `shortcut-${s.callback_id}`,
       onClick: () => post("/api/shortcut", { user: S.me, channel: item.channel, ts: item.ts, callback_id: s.callback_id }),
     })));
   });
@@ -230,7 +230,8 @@ function renderThread() {
   const thread = S.data.thread;
   pane.hidden = !thread;
   if (!thread) return;
-  $("thread-channel").textContent = `#${channelName(S.channel)}`;
+  const conv = S.data.conversations.find((c) => c.id === S.channel);
+  $("thread-channel").textContent = conv?.kind === "app" ? conv.name : `#${conv?.name ?? ""}`;
   const list = $("thread-list");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 60;
   list.replaceChildren(messageNode(thread.parent, { inThread: true }));
@@ -315,11 +316,13 @@ function renderModalLayer() {
   const modal = S.data.modal;
   const key = modal ? JSON.stringify([S.me, modal.depth, modal.view]) : null;
   if (key === S.modalKey) return;
+  // Like Slack, what was typed survives views.update and a pushed view on top of it.
   const previous = root.querySelector(".modal");
-  const carry = previous && modal && previous.dataset.viewId === modal.view.id ? gatherValues(previous) : null;
+  if (previous) S.drafts[previous.dataset.viewId] = gatherValues(previous);
   S.modalKey = key;
   root.replaceChildren();
-  if (!modal) return;
+  if (!modal) { S.drafts = {}; return; }
+  const carry = S.drafts[modal.view.id];
   const view = modal.view;
   const node = renderModal(view, modal.depth, ctxFor({ kind: "view", view_id: view.id }), {
     submit: async (values) => {
@@ -350,15 +353,23 @@ function renderClock() {
 
 function renderTimePanel() {
   const jobs = S.data.jobs;
-  const select = $("job-name");
-  if (select.dataset.key !== jobs.names.join()) {
-    select.replaceChildren(...jobs.names.map((n) => { const o = el("option", "", n); o.value = n; return o; }));
-    select.dataset.key = jobs.names.join();
-  }
+  fillOnce($("job-name"), jobs.names);
   $("job-run").disabled = !jobs.available;
   $("jobs-note").textContent = jobs.available ? "" : jobs.message;
+  const slack = S.data.slack;
+  fillOnce($("fault-method"), ["any method", ...slack.methods]);
+  fillOnce($("fault-kind"), slack.faults);
+  $("slack-down").checked = slack.down;
+  $("fault-status").textContent = (slack.down ? "Slack is down. " : "")
+    + (slack.pending_faults ? `${slack.pending_faults} injected fault(s) still pending.` : "");
   $("tz-name").textContent = S.data.program_tz;
   $("workspace-name").textContent = S.data.program;
+}
+
+function fillOnce(select, names) {
+  if (select.dataset.key === names.join()) return;
+  select.replaceChildren(...names.map((n) => { const o = el("option", "", n); o.value = n; return o; }));
+  select.dataset.key = names.join();
 }
 
 function render() {
@@ -431,6 +442,17 @@ function wire() {
     $("job-result").textContent = "Running…";
     const res = await post("/api/job", { name: $("job-name").value, at: $("job-at").value || null });
     $("job-result").textContent = res.ok ? res.result : (res.error || "failed");
+  });
+  $("fault-add").addEventListener("click", async () => {
+    const method = $("fault-method").value;
+    const res = await post("/api/fault", {
+      method: method === "any method" ? null : method, kind: $("fault-kind").value, count: Number($("fault-count").value),
+    });
+    if (res.ok) refresh();
+  });
+  $("slack-down").addEventListener("change", async (ev) => {
+    await post("/api/outage", { down: ev.target.checked });
+    refresh();
   });
   $("reset").addEventListener("click", async () => {
     if (!window.confirm("Start the sandbox over? All messages and data are wiped.")) return;

@@ -43,7 +43,8 @@ export function showMenu(anchor, items) {
   for (const item of items) {
     const entry = el("button", "menu-item" + (item.danger ? " danger" : ""));
     entry.type = "button";
-    entry.append(item.node || document.createTextNode(item.label));
+    entry.append(el("span", "menu-label", item.label));
+    if (item.detail) entry.append(el("span", "menu-detail", item.detail));
     if (item.testid) entry.dataset.testid = item.testid;
     entry.addEventListener("click", (ev) => { ev.stopPropagation(); closeMenus(); item.onClick(); });
     menu.append(entry);
