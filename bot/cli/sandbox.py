@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import signal
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
 
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
 from bot.config import EXAMPLE_PROGRAM
@@ -14,6 +17,7 @@ from bot.config import EXAMPLE_PROGRAM
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Start FakeSlack, the bot over HTTP and the sandbox page on 127.0.0.1; block until ^C."""
     settings = settings_from_env()
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from bot.sandbox.runtime import DEFAULT_DB, Sandbox
     from bot.sandbox.server import SandboxServer
 
@@ -33,6 +37,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
           f"data in {sandbox.db_path}). Ctrl-C stops it.", file=sys.stderr, flush=True)
     worker = threading.Thread(target=server.serve_forever, name="sandbox-ui", daemon=True)
     worker.start()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -41,6 +47,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         server.stop()
         sandbox.stop()
     return 0
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def add_parsers(subparsers: Subparsers) -> None:
