@@ -436,7 +436,7 @@ function wire() {
   });
   $("now-set").addEventListener("click", async () => {
     const res = await post("/api/clock", { now: $("now-input").value });
-    if (res.ok) { toast("Sandbox time set.", "info"); refresh(); }
+    if (res.ok) { $("job-at").value = res.now_local; toast("Sandbox time set.", "info"); refresh(); }
   });
   $("job-run").addEventListener("click", async () => {
     $("job-result").textContent = "Running…";
