@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.fakeslack import Ephemeral, FakeSlack, Message
+from bot.sandbox.clientside import Ephemeral
+from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.slack.ids import Shortcut
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",

@@ -85,9 +85,14 @@ def test_typed_text_is_escaped_like_slack(api: Api, sandbox: Sandbox) -> None:
 
 def test_kitchen_message_blocks_files_and_thread(api: Api, sandbox: Sandbox) -> None:
     api.post("/api/command", {"user": ADA, "channel": DM_ADA, "text": "/casebook kitchen"})
-    data = eventually(lambda: (lambda d: d if len(items(d, "message")) >= 2 else None)(
-        api.state(ADA)))
-    upload, card = items(data, "message")[:2]
+    def ready() -> dict[str, Any] | None:  # upload, card, its thread reply, the ephemeral
+        data = api.state(ADA)
+        messages = items(data, "message")
+        done = len(messages) == 2 and messages[1]["reply_count"] and items(data, "ephemeral")
+        return data if done else None
+
+    data = eventually(ready)
+    upload, card = items(data, "message")
     assert upload["files"][0]["is_image"] and upload["files"][0]["uploaded"]
     with urllib.request.urlopen(api.url + upload["files"][0]["url"]) as resp:
         assert resp.headers["Content-Type"] == "image/png"

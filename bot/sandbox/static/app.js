@@ -37,12 +37,18 @@ function toast(message, kind = "error") {
 async function refresh() {
   if (S.busy) { S.again = true; return; }
   S.busy = true;
+  const asked = { me: S.me, channel: S.channel, thread: S.thread };
   try {
     const q = new URLSearchParams({ user: S.me || "", channel: S.channel || "" });
     if (S.thread) q.set("thread", S.thread);
     const res = await fetch(`/api/state?${q}`);
     const data = await res.json();
     if (!res.ok) { toast(data.error || "could not load"); return; }
+    // The person, conversation or thread changed while this was in flight: ask again.
+    if (asked.me !== S.me || asked.channel !== S.channel || asked.thread !== S.thread) {
+      S.again = true;
+      return;
+    }
     S.data = data;
     S.fetchedAt = Date.now();
     if (!S.me) S.me = data.me;
