@@ -228,7 +228,8 @@ function renderTimeline() {
   }
   box.append(intro);
   renderList(box, S.data.timeline);
-  box.scrollTop = atBottom ? box.scrollHeight : old;
+  box.scrollTop = atBottom || S.toEnd ? box.scrollHeight : old;
+  S.toEnd = false;
 }
 
 function renderThread() {
@@ -393,6 +394,7 @@ function render() {
 
 // --- navigation ---------------------------------------------------------------------------------------
 function selectConversation(id) {
+  S.toEnd = true;
   S.channel = id;
   S.thread = null;
   S.tab = "messages";
@@ -406,6 +408,7 @@ function selectTab(tab) {
 }
 
 function switchPerson(id) {
+  S.toEnd = true;
   S.me = id;
   localStorage.setItem("casebook.sandbox.me", id);
   S.channel = null;
