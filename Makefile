@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench migrate sandbox clean
+.PHONY: run test lint typecheck unit bench migrate sandbox browser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +33,23 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest
 
+# Headless Chromium for the browser tests (tests/sandbox/test_browser.py): Debian's
+# `chromium`, installed when missing and we are root. Never fails the build: without a
+# browser those tests skip and say why.
+browser:
+	@if command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: installing chromium (apt-get)"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) \
+	    || echo "browser: could not install chromium; the browser tests will skip"; \
+	  apt-get install -y -qq fonts-noto-color-emoji >/dev/null 2>&1 || true; \
+	else \
+	  echo "browser: no chromium and not root; the browser tests will skip (sudo apt-get install chromium)"; \
+	fi
+
 # The whole suite: lint, strict typing, and every test (SQLite, plus PostgreSQL when
 # CASEBOOK_TEST_POSTGRES_URL is set — .ci/run sets it when a local server is present).
-test: $(STAMP)
+test: $(STAMP) browser
 	$(VENV)/bin/ruff check bot tests benchmarks
 	$(VENV)/bin/mypy --strict bot
 	$(PY) -m pytest

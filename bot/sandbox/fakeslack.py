@@ -22,6 +22,8 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.sandbox.clientside import ClientSide, Ephemeral
+
 VALID_TOKEN_PREFIXES = ("xoxb-",)
 METHOD_ARGS: dict[str, set[str]] = {
     "auth.test": {"team_id"},
@@ -108,6 +110,9 @@ REQUIRED_ARGS: dict[str, set[str]] = {
     "files.getUploadURLExternal": {"filename", "length"},
     "files.completeUploadExternal": {"files"},
 }
+# Accepted by every method: the token, and the team_id that slack_sdk adds to each call
+# made through Bolt's per-request client (needed with org-wide tokens).
+UNIVERSAL_ARGS = frozenset({"token", "team_id"})
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 
@@ -195,7 +200,7 @@ def validate_view(view: Any) -> str | None:
     return validate_blocks(view.get("blocks", []), limit=MAX_VIEW_BLOCKS)
 
 
-class FakeSlack:
+class FakeSlack(ClientSide):
     """State and behaviour of the fake workspace; ``start()`` serves it over HTTP."""
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, team_id: str = "T0CASEBOOK") -> None:
@@ -223,6 +228,9 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
+        self.channel_names: dict[str, str] = {}
+        self.clock: Callable[[], float] | None = None  # message ts from this time source
+        self.init_client_side()
         self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -231,8 +239,9 @@ class FakeSlack:
     # -- lifecycle -----------------------------------------------------------------
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        host = self._server.server_address[0]
+        host = host.decode() if isinstance(host, bytes) else host
+        return f"http://{host}:{self._server.server_port}"
 
     @property
     def api_url(self) -> str:
@@ -252,11 +261,13 @@ class FakeSlack:
         with self.lock:
             self.users[user_id] = FakeUser(id=user_id, name=name, tz=tz, **kw)
 
-    def add_channel(self, channel_id: str, *, bot_member: bool = True) -> None:
+    def add_channel(self, channel_id: str, *, bot_member: bool = True, name: str | None = None) -> None:
         with self.lock:
             self.channels.add(channel_id)
             if bot_member:
                 self.bot_channels.add(channel_id)
+            if name:
+                self.channel_names[channel_id] = name
 
     def fail(
         self,
@@ -272,8 +283,14 @@ class FakeSlack:
         with self.lock:
             self.faults.append(Fault(method, status, error, retry_after, count, delay))
 
-    def response_url(self, key: str = "") -> str:
-        return f"{self.url}/response/{key or next(self._ids)}"
+    def response_url(self, key: str = "", *, origin: dict[str, Any] | None = None) -> str:
+        """A response_url; ``origin`` ({user, channel, message_ts?, ephemeral_id?, thread_ts?})
+        says where Slack would show what is posted to it."""
+        key = key or str(next(self._ids))
+        if origin is not None:
+            with self.lock:
+                self.response_origins[key] = dict(origin)
+        return f"{self.url}/response/{key}"
 
     # -- queries for tests ---------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -305,8 +322,32 @@ class FakeSlack:
             self.responses.clear()
             self.invalid.clear()
 
-    # -- Web API -------------------------------------------------------------------
+    def reset_state(self) -> None:
+        """Forget the whole workspace (users, channels, messages, views, files); keep the server."""
+        with self.lock:
+            self.reset_records()
+            for store in (
+                self.views,
+                self.home,
+                self.files,
+                self.users,
+                self.channel_names,
+                self.response_origins,
+                self.triggers,
+                self.view_stacks,
+            ):
+                store.clear()
+            self.channels.clear()
+            self.bot_channels.clear()
+            self.visible_ephemerals.clear()
+            self.faults.clear()
+            self.down = False
+            self.latency = 0.0
+        self.notify("sandbox.reset", {"ok": True})
+
     def _next_ts(self) -> str:
+        if self.clock is not None:
+            return f"{int(self.clock())}.{next(self._ids):06d}"
         return f"{1_700_000_000 + next(self._ts)}.{next(self._ids):06d}"
 
     def _resolve_channel(self, channel: str) -> tuple[str | None, str | None]:
@@ -381,7 +422,7 @@ class FakeSlack:
         known = METHOD_ARGS.get(method)
         if known is None:
             return "unknown_method"
-        unknown = set(args) - known - {"token"}
+        unknown = set(args) - known - UNIVERSAL_ARGS
         if unknown:
             self.invalid.append(f"{method}: unknown argument(s) {sorted(unknown)}")
             return "invalid_arguments"
@@ -479,6 +520,7 @@ class FakeSlack:
                     target.blocks = list(args.get("blocks") or [])
                 target.edited += 1
                 return {"ok": True, "channel": channel, "ts": target.ts, "text": target.text}
+            message_ts = self._next_ts()
             self.ephemerals.append(
                 {
                     "channel": channel,
@@ -487,7 +529,17 @@ class FakeSlack:
                     "blocks": args.get("blocks"),
                 }
             )
-            return {"ok": True, "message_ts": self._next_ts()}
+            self.visible_ephemerals.append(
+                Ephemeral(
+                    message_ts,
+                    channel,
+                    str(args.get("user")),
+                    str(args.get("text") or ""),
+                    list(args.get("blocks") or []),
+                    args.get("thread_ts"),
+                )
+            )
+            return {"ok": True, "message_ts": message_ts}
         if method == "chat.getPermalink":
             ts = str(args["message_ts"]).replace(".", "")
             return {
@@ -512,6 +564,8 @@ class FakeSlack:
                 trigger = str(args["trigger_id"])
                 if not trigger or trigger.startswith("expired"):
                     return {"ok": False, "error": "expired_trigger_id"}
+                if self._stack_full(trigger, method):
+                    return {"ok": False, "error": "push_limit_reached"}
                 view_id = f"V{next(self._ids):08d}"
                 view.update(
                     id=view_id,
@@ -520,6 +574,7 @@ class FakeSlack:
                     hash=f"{int(time.time())}.{view_id}",
                 )
                 view["_stack"] = "push" if method == "views.push" else "open"
+                self._stack_view(trigger, method, view)
                 self.views[view_id] = view
                 return {"ok": True, "view": view}
             view_id = str(args.get("view_id") or "")
@@ -615,6 +670,9 @@ class FakeSlack:
                 return 400, {"ok": False, "error": "invalid_blocks"}
             payload = dict(payload, _key=key)
             self.responses.append(payload)
+            origin = self.response_origins.get(key)
+            if origin is not None:
+                self._apply_response(origin, payload)
         for listener in list(self.listeners):
             listener("response_url", payload)
         return 200, {"ok": True}

@@ -24,6 +24,22 @@ from bot.sandbox.fakeslack import FakeSlack
 _counter = itertools.count(1)
 
 
+def block_id_of(block: dict[str, Any], index: int) -> str:
+    """A block's id; Slack makes one up when the app sent none (stable here: by position)."""
+    return str(block.get("block_id") or f"sbx-{index}")
+
+
+def find_option(element: dict[str, Any], value: str) -> dict[str, Any] | None:
+    """The option (also inside option_groups) of a select/radio/checkbox/overflow element."""
+    options = list(element.get("options") or [])
+    for group in element.get("option_groups") or []:
+        options.extend(group.get("options") or [])
+    for option in options:
+        if option.get("value") == value:
+            return dict(option)
+    return None
+
+
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """Slack's v0 request signature."""
     base = b"v0:" + timestamp.encode() + b":" + body
@@ -102,32 +118,54 @@ class Simulator:
     def _team(self) -> dict[str, Any]:
         return {"id": self.team_id, "domain": "casebook-sandbox"}
 
-    def trigger_id(self) -> str:
-        return f"{int(time.time())}.{next(_counter)}.valid"
+    def trigger_id(self, user_id: str | None = None) -> str:
+        """A fresh trigger_id; with ``user_id`` the fake knows whose modal stack it opens."""
+        trigger = f"{int(time.time())}.{next(_counter)}.valid"
+        if user_id is not None:
+            self.fake.register_trigger(trigger, user_id)
+        return trigger
+
+    def _response_url(self, prefix: str, origin: dict[str, Any]) -> str:
+        return self.fake.response_url(f"{prefix}-{next(_counter)}", origin=origin)
 
     # -- slash commands --------------------------------------------------------------
     def command_fields(
-        self, user_id: str, text: str, *, channel_id: str = "C0CBGENERAL", command: str = "/casebook"
+        self,
+        user_id: str,
+        text: str,
+        *,
+        channel_id: str = "C0CBGENERAL",
+        command: str = "/casebook",
+        thread_ts: str | None = None,
     ) -> dict[str, str]:
+        origin = {"user": user_id, "channel": channel_id, "thread_ts": thread_ts}
+        channel_name = self.fake.channel_names.get(channel_id)
+        if channel_name is None:
+            channel_name = "directmessage" if channel_id.startswith("D") else "general"
         return {
             "token": "verification_token",
             "team_id": self.team_id,
             "team_domain": "casebook-sandbox",
             "channel_id": channel_id,
-            "channel_name": "general",
+            "channel_name": channel_name,
             "user_id": user_id,
             "user_name": self._user(user_id)["name"],
             "command": command,
             "text": text,
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
-            "response_url": self.fake.response_url(f"cmd-{next(_counter)}"),
-            "trigger_id": self.trigger_id(),
+            "response_url": self._response_url("cmd", origin),
+            "trigger_id": self.trigger_id(user_id),
         }
 
     def command(self, user_id: str, text: str, **kw: Any) -> Reply:
         channel_id = kw.pop("channel_id", "C0CBGENERAL")
-        return self._form(self.command_fields(user_id, text, channel_id=channel_id), **kw)
+        command = kw.pop("command", "/casebook")
+        thread_ts = kw.pop("thread_ts", None)
+        fields = self.command_fields(
+            user_id, text, channel_id=channel_id, command=command, thread_ts=thread_ts
+        )
+        return self._form(fields, **kw)
 
     # -- block actions -----------------------------------------------------------------
     def click(
@@ -154,20 +192,38 @@ class Simulator:
             action["value"] = value
         if selected is not None:
             action.update(type="static_select", selected_option={"value": selected})
+        if view_id is not None:
+            view = self.fake.views.get(view_id) or self.fake.home.get(user_id) or {}
+            return self.block_action(user_id, action, view=view, **kw)
+        return self.block_action(user_id, action, channel=channel, message_ts=message_ts, **kw)
+
+    def block_action(
+        self,
+        user_id: str,
+        action: dict[str, Any],
+        *,
+        channel: str | None = None,
+        message_ts: str | None = None,
+        ephemeral: bool = False,
+        view: dict[str, Any] | None = None,
+        **kw: Any,
+    ) -> Reply:
+        """A block_actions payload for one fully described action, from a message (or an
+        ephemeral message) in ``channel``, or from ``view`` (a modal or App Home)."""
         payload: dict[str, Any] = {
             "type": "block_actions",
             "user": self._user(user_id),
             "api_app_id": self.api_app_id,
             "token": "verification_token",
-            "trigger_id": self.trigger_id(),
+            "trigger_id": self.trigger_id(user_id),
             "team": self._team(),
             "actions": [action],
         }
-        if view_id is not None:
-            view = self.fake.views.get(view_id) or self.fake.home.get(user_id) or {}
-            payload["container"] = {"type": "view", "view_id": view_id}
-            payload["view"] = view
-        else:
+        if view is not None:
+            payload["container"] = {"type": "view", "view_id": view.get("id")}
+            payload["view"] = {k: v for k, v in view.items() if not k.startswith("_")}
+            return self._interaction(payload, **kw)
+        with self.fake.lock:
             msg = next(
                 (
                     m
@@ -176,22 +232,35 @@ class Simulator:
                 ),
                 None,
             )
-            payload["container"] = {
+        payload["container"] = {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": ephemeral,
+        }
+        payload["channel"] = {
+            "id": channel,
+            "name": self.fake.channel_names.get(
+                str(channel), "directmessage" if str(channel).startswith("D") else "casebook"
+            ),
+        }
+        if msg is not None and not ephemeral:
+            payload["message"] = {
                 "type": "message",
-                "message_ts": message_ts,
-                "channel_id": channel,
-                "is_ephemeral": False,
+                "ts": msg.ts,
+                "text": msg.text,
+                "blocks": msg.blocks,
+                "thread_ts": msg.thread_ts,
+                "user": msg.user,
             }
-            payload["channel"] = {"id": channel, "name": "casebook"}
-            if msg is not None:
-                payload["message"] = {
-                    "type": "message",
-                    "ts": msg.ts,
-                    "text": msg.text,
-                    "blocks": msg.blocks,
-                    "thread_ts": msg.thread_ts,
-                }
-            payload["response_url"] = self.fake.response_url(f"act-{next(_counter)}")
+            payload["state"] = {"values": {}}
+        origin: dict[str, Any] = {
+            "user": user_id,
+            "channel": channel,
+            "thread_ts": msg.thread_ts if msg else None,
+        }
+        origin["ephemeral_id" if ephemeral else "message_ts"] = message_ts
+        payload["response_url"] = self._response_url("act", origin)
         return self._interaction(payload, **kw)
 
     def click_home(self, user_id: str, *, action_id: str, value: str | None = None, **kw: Any) -> Reply:
@@ -202,18 +271,19 @@ class Simulator:
     def message_shortcut(
         self, user_id: str, *, callback_id: str, channel: str, message: dict[str, Any], **kw: Any
     ) -> Reply:
+        origin = {"user": user_id, "channel": channel, "thread_ts": message.get("thread_ts")}
         payload = {
             "type": "message_action",
             "token": "verification_token",
             "action_ts": f"{time.time():.6f}",
             "team": self._team(),
             "user": {"id": user_id, "name": self._user(user_id)["name"]},
-            "channel": {"id": channel, "name": "alerts"},
+            "channel": {"id": channel, "name": self.fake.channel_names.get(channel, "alerts")},
             "callback_id": callback_id,
-            "trigger_id": self.trigger_id(),
+            "trigger_id": self.trigger_id(user_id),
             "message_ts": message.get("ts"),
             "message": message,
-            "response_url": self.fake.response_url(f"sc-{next(_counter)}"),
+            "response_url": self._response_url("sc", origin),
         }
         return self._interaction(payload, **kw)
 
@@ -221,23 +291,33 @@ class Simulator:
     def state_for(self, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         """Build view.state.values from {block_id: value} using each input's element type."""
         state: dict[str, Any] = {}
-        for block in view.get("blocks", []):
+        for index, block in enumerate(view.get("blocks", [])):
             if block.get("type") != "input":
                 continue
-            block_id = block.get("block_id")
+            block_id = block.get("block_id") or block_id_of(block, index)
             element = block.get("element", {})
-            action_id = element.get("action_id")
+            action_id = element.get("action_id") or f"{block_id}-0"
             etype = element.get("type")
             raw = values.get(block_id)
             entry: dict[str, Any] = {"type": etype}
             if etype in ("plain_text_input", "number_input", "url_text_input", "email_text_input"):
                 entry["value"] = None if raw is None else str(raw)
-            elif etype in ("static_select", "radio_buttons"):
+            elif etype in ("static_select", "radio_buttons", "external_select"):
                 entry["selected_option"] = None if raw is None else self._option(element, str(raw))
-            elif etype == "checkboxes":
+            elif etype in ("checkboxes", "multi_static_select"):
                 entry["selected_options"] = [self._option(element, str(v)) for v in (raw or [])]
             elif etype == "users_select":
                 entry["selected_user"] = raw
+            elif etype == "multi_users_select":
+                entry["selected_users"] = list(raw or [])
+            elif etype == "conversations_select":
+                entry["selected_conversation"] = raw
+            elif etype == "channels_select":
+                entry["selected_channel"] = raw
+            elif etype == "datepicker":
+                entry["selected_date"] = raw
+            elif etype == "timepicker":
+                entry["selected_time"] = raw
             else:
                 entry["value"] = raw
             state[block_id] = {action_id: entry}
@@ -245,15 +325,11 @@ class Simulator:
 
     @staticmethod
     def _option(element: dict[str, Any], value: str) -> dict[str, Any]:
-        for option in element.get("options", []):
-            if option.get("value") == value:
-                return dict(option)
-        return {"text": {"type": "plain_text", "text": value}, "value": value}
+        return find_option(element, value) or {"text": {"type": "plain_text", "text": value}, "value": value}
 
     def submit(self, user_id: str, view_id: str, values: dict[str, Any], **kw: Any) -> Reply:
         """Submit an open modal with the given input values."""
-        view = dict(self.fake.views[view_id])
-        view.pop("_stack", None)
+        view = {k: v for k, v in self.fake.views[view_id].items() if not k.startswith("_")}
         view["state"] = self.state_for(view, values)
         payload = {
             "type": "view_submission",
@@ -261,20 +337,21 @@ class Simulator:
             "user": self._user(user_id),
             "api_app_id": self.api_app_id,
             "token": "verification_token",
-            "trigger_id": self.trigger_id(),
+            "trigger_id": self.trigger_id(user_id),
             "view": view,
             "response_urls": [],
         }
         reply = self._interaction(payload, **kw)
         if reply.status == 200:
-            body = reply.json
-            if body.get("response_action") == "update" and body.get("view"):
-                with self.fake.lock:
-                    self.fake.views[view_id] = dict(body["view"], id=view_id)
+            try:
+                body = reply.json
+            except ValueError:
+                body = {}
+            self.fake.apply_view_response(user_id, view_id, body if isinstance(body, dict) else {})
         return reply
 
-    def close(self, user_id: str, view_id: str, **kw: Any) -> Reply:
-        view = dict(self.fake.views[view_id])
+    def close(self, user_id: str, view_id: str, *, is_cleared: bool = False, **kw: Any) -> Reply:
+        view = {k: v for k, v in self.fake.views[view_id].items() if not k.startswith("_")}
         payload = {
             "type": "view_closed",
             "team": self._team(),
@@ -282,7 +359,7 @@ class Simulator:
             "api_app_id": self.api_app_id,
             "token": "verification_token",
             "view": view,
-            "is_cleared": False,
+            "is_cleared": is_cleared,
         }
         return self._interaction(payload, **kw)
 
