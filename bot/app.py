@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
@@ -132,10 +133,17 @@ def create_app(
         library=library,
     )
     executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
+    bot_token = settings.slack_bot_token or ""
+
+    def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        # One workspace, one bot token: no auth.test round trip before the first ack
+        # (Bolt's default does one, and a slow Slack would delay that ack by its latency).
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token)
+
     bolt = App(
         signing_secret=settings.slack_signing_secret or "",
         client=client,
-        token_verification_enabled=False,
+        authorize=authorize,
         process_before_response=False,
         listener_executor=executor,
         raise_error_for_unhandled_request=False,
