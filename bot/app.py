@@ -22,12 +22,16 @@ from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.dispatcher import Dispatcher
 from bot.slack.listeners import commands, home
+from bot.slack.listeners import incidents as incident_listeners
+from bot.slack.listeners import leavers as leaver_listeners
+from bot.slack.listeners import metrics as metrics_listeners
 from bot.slack.router import CommandRouter
 
 log = logging.getLogger(__name__)
 
 # Each module exposes register(app, deps); order decides help listing order.
 LISTENER_MODULES: list[Any] = [commands, home]
+LISTENER_MODULES += [metrics_listeners, incident_listeners, leaver_listeners]
 
 
 class ContextExecutor(ThreadPoolExecutor):

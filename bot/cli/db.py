@@ -29,9 +29,12 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
         rows = parse_roster(text, source=str(path))
     except RosterError as exc:
         raise CliError(f"nothing imported; fix these rows:\n{exc}") from None
+    program = settings.load_program()
     _, sessions = open_db(settings)
     with transaction(sessions) as session:
-        count = import_roster(session=session, now=clock().now(), actor="cli:roster-import", rows=rows)
+        count = import_roster(
+            session=session, now=clock().now(), actor="cli:roster-import", rows=rows, tz=program.tz
+        )
     print(f"imported {count} people from {path}")
     return 0
 

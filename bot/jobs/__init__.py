@@ -1,0 +1,1 @@
+"""Scheduled jobs: each posts through the delivery ledger so nothing is sent twice."""
