@@ -21,7 +21,7 @@ from bot.db.models import Decision, Delivery, Person, Review
 from bot.domain.facts import engineer_filter, in_week
 from bot.domain.gonogo import Verdict, recommend
 from bot.domain.grading import EPS, Metric
-from bot.domain.metricfmt import minutes, pct
+from bot.domain.metricfmt import duration, pct
 from bot.domain.metrics import Scorecard, compute_scorecard
 from bot.domain.supporting import Supporting, supporting
 from bot.domain.weeks import Week, previous, week_of_date, weeks_between
@@ -164,7 +164,7 @@ def red_flags(
                 RedFlag("satisfaction_falling", f"Satisfaction fell from {before:.2f} to {now_sat:.2f}.")
             )
     if reviews.overdue:
-        oldest = minutes((reviews.oldest_hours or 0) * 60)
+        oldest = duration(reviews.oldest_hours or 0)
         flags.append(
             RedFlag(
                 "reviews_overdue",

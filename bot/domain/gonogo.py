@@ -94,10 +94,10 @@ def recommend(metrics: Sequence[Metric]) -> Verdict:
     elif result is Recommendation.PIVOT:
         summary = f"{passes} of {total} pass and the other {total - passes} are close."
     elif failed:
-        summary = f"{failed} of {total} {'metric fails' if failed == 1 else 'metrics fail'}."
+        summary = f"{failed} of {total} metrics {'fails' if failed == 1 else 'fail'}."
     elif missing:
         summary = (
-            f"{missing} of {total} {'metric has' if missing == 1 else 'metrics have'} too little data "
+            f"{missing} of {total} metrics {'has' if missing == 1 else 'have'} too little data "
             "to judge; a go/no-go needs all of them measured."
         )
     else:

@@ -13,8 +13,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,13 +96,13 @@ def parse_command(args: str, *, now: datetime) -> IncidentRow:
     return IncidentRow(ref, priority, now - timedelta(minutes=minutes), now)
 
 
-def _parse_time(value: str, *, tz: ZoneInfo) -> datetime:
+def _parse_time(value: str, *, tz: tzinfo) -> datetime:
     moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     # A time without an offset is read in the program timezone (what an ops export means).
     return moment if moment.tzinfo else moment.replace(tzinfo=tz)
 
 
-def parse_csv(text: str, *, tz: ZoneInfo, source: str = "incidents") -> list[IncidentRow]:
+def parse_csv(text: str, *, tz: tzinfo, source: str = "incidents") -> list[IncidentRow]:
     """Validate incident CSV; every problem is reported with its line number."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]

@@ -41,6 +41,15 @@ def minutes(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") + " min"
 
 
+def duration(hours: float) -> str:
+    """Waiting times: ``50 min``, ``30 h``, ``4.3 days``."""
+    if hours >= 48:
+        return f"{hours / 24:.1f}".rstrip("0").rstrip(".") + " days"
+    if hours >= 2:
+        return f"{hours:.0f} h"
+    return minutes(hours * 60)
+
+
 def value_text(metric: Metric) -> str:
     if metric.value is None:
         return "—"
@@ -80,7 +89,7 @@ def target_text(metric: Metric) -> str:
     if metric.unit == "count":
         return f"{round(t)} leavers" if t == 0 else f"≤ {round(t)}"
     if metric.unit == "slope":
-        return f"stable or declining (≤ {points(t).replace('pts', 'pts/day')})"
+        return f"stable or declining, ≤ {points(t).replace('pts', 'pts/day')}"
     if metric.unit == "limit_ratio":
         p1 = metric.parts.get("P1", {}).get("limit_minutes")
         p2 = metric.parts.get("P2", {}).get("limit_minutes")

@@ -49,6 +49,7 @@ def chart_png(history: Sequence[Scorecard], *, program: Program, title: str) -> 
     """Render the five core metrics for every week in ``history`` as a PNG."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(11, 6.5), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
@@ -82,9 +83,12 @@ def chart_png(history: Sequence[Scorecard], *, program: Program, title: str) -> 
         ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
         if key == "satisfaction":
             ax.set_ylim(1, 5.3)
+        elif key == "handling_rate":
+            ax.set_ylim(0, 108)
         elif key == "retention":
             top = max([y for y in ys if y is not None] + [1.0])
             ax.set_ylim(-0.2, top + 0.8)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", alpha=0.3)
     legend = axes.flat[-1]
     legend.axis("off")

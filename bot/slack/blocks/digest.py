@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block
 
 from bot.domain.digest import DigestData, SurveyRate
-from bot.domain.metricfmt import STATUS_LABEL, minutes, pct, value_text
+from bot.domain.metricfmt import STATUS_LABEL, duration, pct, value_text
 from bot.domain.supporting import CategoryRow, Ratio
 from bot.slack.blocks.common import code_block, context, divider, esc, header, section
 from bot.slack.blocks.scorecard import (
@@ -48,7 +48,7 @@ def survey_text(survey: SurveyRate) -> str:
 def reviews_text(data: DigestData) -> str:
     r = data.reviews
     if r.overdue:
-        oldest = minutes((r.oldest_hours or 0) * 60)
+        oldest = duration(r.oldest_hours or 0)
         head = f"*Reviews:* {r.overdue} waiting beyond the {r.sla_hours:g} h SLA (oldest {oldest})"
     else:
         head = f"*Reviews:* none waiting beyond the {r.sla_hours:g} h SLA"
@@ -89,6 +89,10 @@ def digest_blocks(data: DigestData, *, chart: bool) -> list[Block]:
         f"Assessments passed so far: {_ratio(data.support.assessments_passed)}.",
         f"`/casebook metrics {data.week.label}` shows this scorecard any time.",
     ]
+    by_category = data.support.assessment_by_category
+    if by_category:
+        rates = ", ".join(f"{esc(k.replace('_', ' '))} {_ratio(v)}" for k, v in by_category.items())
+        notes.insert(1, f"Assessment answers right, by category: {rates}.")
     if chart:
         notes.insert(0, ":chart_with_upwards_trend: The chart of the five metrics is in the thread.")
     blocks.append(context(*notes))

@@ -11,7 +11,7 @@ from bot.domain.gonogo import ACTION, Verdict
 from bot.domain.metricfmt import STATUS_LABEL, target_text, value_text
 from bot.domain.metrics import CORE_KEYS, Scorecard
 from bot.slack.blocks.common import code_block, context, divider, esc, fields, header, section
-from bot.slack.blocks.scorecard import REC_EMOJI, STATUS_EMOJI, no_data_text, week_title
+from bot.slack.blocks.scorecard import REC_EMOJI, STATUS_EMOJI, no_data_text
 
 SHORT = {
     "handling_rate": "handling",
@@ -56,7 +56,9 @@ def pm_home_blocks(
     blocks: list[Block] = [
         divider(),
         header("Pilot scorecard"),
-        context(f"This {week_title(card.week)} so far."),
+        context(
+            f"Week {card.week.label} ({card.week.span_text()}) so far; refreshed each time you open Home."
+        ),
     ]
     if card.empty:
         blocks.append(section(no_data_text(card.week)))

@@ -36,8 +36,11 @@ def metric_line(metric: Metric, previous: Metric | None = None, *, with_delta: b
         f"{STATUS_EMOJI[metric.status]} *{esc(metric.label)}* {esc(value_text(metric))} "
         f"(target {esc(target_text(metric))}) · {STATUS_LABEL[metric.status]}"
     )
-    if with_delta:
-        line += f" · {esc(delta_text(metric, previous))} since last week"
+    if with_delta and metric.value is not None:
+        if previous is None or previous.value is None:
+            line += " · no figure last week"
+        else:
+            line += f" · {esc(delta_text(metric, previous))} since last week"
     return f"{line}\n{esc(metric.detail)}"
 
 
