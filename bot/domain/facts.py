@@ -35,6 +35,7 @@ class LiveFacts:
     total: int
     escalated: int
     days: tuple[DayCount, ...]
+    adopters: int = 0  # engineers (see engineer_filter) with at least one live decision
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,15 @@ def engineer_filter(week: Week) -> list[ColumnElement[bool]]:
 
 
 def live_facts(*, session: Session, week: Week, program: Program) -> LiveFacts:
-    """Live decisions and escalations for the week and for each of its local days, in one scan."""
+    """Live decisions, escalations (for the week and each local day) and adopters, in one scan."""
     escalate = Decision.verdict == "escalate"
     bounds = week.day_bounds(program.tz)
-    columns: list[Any] = [func.count(), func.sum(case((escalate, 1), else_=0))]
+    engineers = select(Person.id).where(*engineer_filter(week))
+    columns: list[Any] = [
+        func.count(),
+        func.sum(case((escalate, 1), else_=0)),
+        func.count(func.distinct(case((Decision.person_id.in_(engineers), Decision.person_id)))),
+    ]
     for _, start, end in bounds:
         day = and_(Decision.decided_at >= start, Decision.decided_at < end)
         columns.append(func.sum(case((day, 1), else_=0)))
@@ -131,9 +137,9 @@ def live_facts(*, session: Session, week: Week, program: Program) -> LiveFacts:
         select(*columns).where(Decision.kind == "live", in_week(Decision.decided_at, week))
     ).one()
     days = tuple(
-        DayCount(day, _n(row[2 + 2 * i]), _n(row[3 + 2 * i])) for i, (day, _, _) in enumerate(bounds)
+        DayCount(day, _n(row[3 + 2 * i]), _n(row[4 + 2 * i])) for i, (day, _, _) in enumerate(bounds)
     )
-    return LiveFacts(_n(row[0]), _n(row[1]), days)
+    return LiveFacts(_n(row[0]), _n(row[1]), days, adopters=_n(row[2]))
 
 
 def practice_count(*, session: Session, week: Week) -> int:
@@ -176,17 +182,9 @@ def incident_facts(*, session: Session, week: Week, program: Program) -> Inciden
     )
 
 
-def people_facts(*, session: Session, week: Week, program: Program) -> PeopleFacts:
-    engineer = engineer_filter(week)
-    engineers = _n(session.execute(select(func.count()).select_from(Person).where(*engineer)).scalar_one())
-    # One index probe per engineer on (person_id, decided_at): cheap however many decisions exist.
-    has_live = (
-        select(Decision.id)
-        .where(Decision.person_id == Person.id, Decision.kind == "live", in_week(Decision.decided_at, week))
-        .exists()
-    )
-    adopted = _n(
-        session.execute(select(func.count()).select_from(Person).where(*engineer, has_live)).scalar_one()
+def people_facts(*, session: Session, week: Week, program: Program, adopters: int) -> PeopleFacts:
+    engineers = _n(
+        session.execute(select(func.count()).select_from(Person).where(*engineer_filter(week))).scalar_one()
     )
     program_start = local_midnight(program.start_date, program.tz)
     gone = [Person.status == "left", Person.left_at >= program_start, Person.left_at < week.end]
@@ -198,7 +196,7 @@ def people_facts(*, session: Session, week: Week, program: Program) -> PeopleFac
     ).all()
     return PeopleFacts(
         engineers=engineers,
-        adopted=adopted,
+        adopted=adopters,
         leavers_total=leavers_total,
         leavers_this_week=tuple(
             Leaver(name, left_at, reason) for name, left_at, reason in this_week if left_at is not None
@@ -208,12 +206,13 @@ def people_facts(*, session: Session, week: Week, program: Program) -> PeopleFac
 
 def collect(*, session: Session, program: Program, week: Week) -> WeekFacts:
     """Every count the scorecard needs for ``week``."""
+    live = live_facts(session=session, week=week, program=program)
     return WeekFacts(
         week=week,
-        live=live_facts(session=session, week=week, program=program),
+        live=live,
         practice_decisions=practice_count(session=session, week=week),
         reviews=review_facts(session=session, week=week),
         survey=survey_facts(session=session, week=week),
         incidents=incident_facts(session=session, week=week, program=program),
-        people=people_facts(session=session, week=week, program=program),
+        people=people_facts(session=session, week=week, program=program, adopters=live.adopters),
     )
