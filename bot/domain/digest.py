@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Decision, Delivery, Person, Review
 from bot.domain.facts import engineer_filter, in_week
 from bot.domain.gonogo import Verdict, recommend
-from bot.domain.grading import EPS, Metric
+from bot.domain.grading import EPS, Metric, Status
 from bot.domain.metricfmt import duration, pct
 from bot.domain.metrics import Scorecard, compute_scorecard
 from bot.domain.supporting import Supporting, supporting
@@ -29,6 +29,7 @@ from bot.program import WEEKDAYS, Program
 
 DIGEST_JOB = "digest"
 LOW_SURVEY_RESPONSE = 0.5
+MAX_HISTORY_WEEKS = 26  # the chart and the red flags look back at most half a year
 MAX_NAMES = 10
 
 
@@ -158,8 +159,10 @@ def red_flags(
                 )
             )
     if len(history) >= 2:
-        now_sat, before = card.metric("satisfaction").value, history[-2].metric("satisfaction").value
-        if now_sat is not None and before is not None and now_sat < before - EPS:
+        now_m, before_m = card.metric("satisfaction"), history[-2].metric("satisfaction")
+        now_sat, before = now_m.value, before_m.value
+        measured = Status.INSUFFICIENT not in (now_m.status, before_m.status)
+        if measured and now_sat is not None and before is not None and now_sat < before - EPS:
             flags.append(
                 RedFlag("satisfaction_falling", f"Satisfaction fell from {before:.2f} to {now_sat:.2f}.")
             )
@@ -209,7 +212,7 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
     """Everything the Friday digest shows for ``week``, computed as of ``at``."""
     tz = program.tz
     first = min(week_of_date(program.start_date, tz).monday, previous(previous(week, tz), tz).monday)
-    weeks = weeks_between(week_of_date(first, tz), week, tz)
+    weeks = weeks_between(week_of_date(first, tz), week, tz)[-MAX_HISTORY_WEEKS:]
     history = [compute_scorecard(session=session, program=program, week=w) for w in weeks]
     card, prev = history[-1], history[-2] if len(history) >= 2 else None
     support = supporting(session=session, week=week)
