@@ -97,11 +97,10 @@ def overdue_reviews(*, session: Session, program: Program, week: Week, at: datet
     ).one()
     waiting = session.execute(select(func.count()).where(pending)).scalar_one()
     reviewed = session.execute(select(func.count()).where(in_week(Review.reviewed_at, week))).scalar_one()
-    oldest_at = oldest.replace(tzinfo=at.tzinfo) if oldest is not None and oldest.tzinfo is None else oldest
     return OverdueReviews(
         sla_hours=sla,
         overdue=int(overdue or 0),
-        oldest_hours=(at - oldest_at).total_seconds() / 3600 if oldest_at else None,
+        oldest_hours=(at - oldest).total_seconds() / 3600 if oldest is not None else None,
         pending=int(waiting or 0),
         reviewed_this_week=int(reviewed or 0),
     )

@@ -72,6 +72,10 @@ def chart_png(history: Sequence[Scorecard], *, program: Program, title: str) -> 
         points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
         if points:
             ax.plot([p[0] for p in points], [p[1] for p in points], color="#1565c0", linewidth=1.5)
+        else:
+            ax.text(0.5, 0.5, "not enough data yet", transform=ax.transAxes, ha="center", color="#757575")
+        if key == "incident_slo":
+            ax.axhline(0, color="#bdbdbd", linewidth=0.8)  # "no slower than baseline" stays in view
         for x, y, m in zip(xs, ys, metrics, strict=True):
             if y is not None:
                 ax.scatter([x], [y], color=COLOURS[m.status], s=50, zorder=3)
