@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -381,12 +382,10 @@ def main(argv: list[str] | None = None) -> int:
         load_s = time.perf_counter() - started
         measured = measure(url, args.runs)
     finally:
-        if not args.keep:
-            if pg_name:
-                drop_database(args.pg_url, pg_name)
-            for path in workdir.glob("*"):
-                path.unlink()
-            workdir.rmdir()
+        if pg_name and not args.keep:
+            drop_database(args.pg_url, pg_name)
+        if pg_name or not args.keep:  # a PostgreSQL run keeps nothing on disk here
+            shutil.rmtree(workdir, ignore_errors=True)
     times: list[float] = measured["runs_s"]
     peak_mb: float = measured["peak_rss_mb"]
     report: dict[str, Any] = measured["last_output"]
