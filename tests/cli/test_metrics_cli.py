@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,11 +22,17 @@ MON = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def env(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+def env(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+    """The CLI's environment; the root logger it reconfigures is put back afterwards."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.delenv("CASEBOOK_PROGRAM", raising=False)
     monkeypatch.chdir(tmp_path)  # no stray program.yaml: the shipped example is used
-    return database_url
+    yield database_url
+    # main() points the root logger at this test's (captured, soon closed) stderr.
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def seed(sessions: sessionmaker[Session]) -> None:

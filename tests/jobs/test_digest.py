@@ -83,8 +83,13 @@ def test_digest_posts_block_kit_to_the_pm_channel_and_a_png_into_its_thread(
     ]
 
     # Ledger rows: the digest and its child upload, both sent, keyed by the ISO week.
-    with transaction(casebook.deps.sessions) as session:
-        rows = session.execute(select(Delivery).order_by(Delivery.id)).scalars().all()
+    # (The dispatcher records "sent" just after Slack answers: wait for it.)
+    def ledger() -> list[Delivery]:
+        with transaction(casebook.deps.sessions) as session:
+            found = session.execute(select(Delivery).order_by(Delivery.id)).scalars().all()
+        return list(found) if all(r.status == "sent" for r in found) else []
+
+    rows = eventually(ledger)
     assert [(r.job, r.recipient, r.period, r.status) for r in rows] == [
         ("digest", PM, "2026-W47", "sent"),
         ("digest-chart", PM, "2026-W47", "sent"),
