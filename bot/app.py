@@ -29,13 +29,17 @@ from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.dispatcher import Dispatcher
 from bot.slack.listeners import admin, assessment, commands, home, practice, reviews
+from bot.slack.listeners import incidents as incident_listeners
+from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
+from bot.slack.listeners import metrics as metrics_listeners
 from bot.slack.router import CommandRouter
 
 log = logging.getLogger(__name__)
 
 # Each module exposes register(app, deps); order decides help listing order.
 LISTENER_MODULES: list[Any] = [commands, home, practice, assessment, live_log, reviews, admin]
+LISTENER_MODULES += [metrics_listeners, incident_listeners, leaver_listeners]
 
 
 class ContextExecutor(ThreadPoolExecutor):

@@ -141,6 +141,7 @@ class CloseBand(_Strict):
     slo_slowdown: float = Field(default=0.05, ge=0, le=10)
     confidence: float = Field(default=0.3, ge=0, le=4)
     adoption: float = Field(default=0.10, ge=0, le=1)
+    escalation_slope: float = Field(default=0.02, ge=0, le=1)
 
 
 class MinSample(_Strict):
@@ -166,6 +167,8 @@ class Thresholds(_Strict):
     assessment_pass: float = Field(default=0.80, gt=0, le=1)
     review_sla_hours: float = Field(default=24, gt=0)
     survey_anonymity_min: int = Field(default=3, ge=1)
+    # Week 12 "escalation rate stable or declining": a daily slope up to this counts as stable.
+    escalation_slope: float = Field(default=0.02, ge=0, le=1)
 
 
 class SurveyQuestion(_Strict):

@@ -7,11 +7,14 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import audit, db, sandbox, scenarios, serve
+from bot.cli import incidents as incidents_cli
+from bot.cli import metrics as metrics_cli
 from bot.cli.common import CliError
 from bot.program import ConfigError
 
 # Each module adds its subcommands with add_parsers(subparsers); order is help order.
 MODULES = [serve, db, audit, scenarios, sandbox]
+MODULES += [metrics_cli, incidents_cli]
 
 
 def build_parser() -> argparse.ArgumentParser:

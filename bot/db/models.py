@@ -224,6 +224,8 @@ class Decision(Base):
         Index("ix_decisions_kind_decided_at", "kind", "decided_at"),
         Index("ix_decisions_person_decided_at", "person_id", "decided_at"),
         Index("ix_decisions_review_status_decided_at", "review_status", "decided_at"),
+        # Covers every weekly metrics scan (docs/metrics.md): answered from the index alone.
+        Index("ix_decisions_metrics", "kind", "decided_at", "category", "verdict", "outcome", "person_id"),
     )
 
 
@@ -244,6 +246,8 @@ class Review(Base):
     __table_args__ = (
         CheckConstraint("verdict IN ('uphold', 'overturn')", name="verdict"),
         Index("ix_reviews_kind_reviewed_at", "decision_kind", "reviewed_at"),
+        # Covers rework and the per-category overturn counts (docs/metrics.md).
+        Index("ix_reviews_metrics", "decision_kind", "reviewed_at", "verdict", "decision_id"),
     )
 
 

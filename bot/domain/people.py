@@ -7,7 +7,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
 from bot.db.models import ROLES, MentorPair, Person, PersonRole
+from bot.domain.attrition import mark_active, mark_left
 from bot.domain.errors import DomainError
 
 REVIEWERS = frozenset({"mentor", "lead", "admin"})
@@ -23,6 +24,8 @@ INCIDENT_RECORDERS = frozenset({"mentor", "lead", "pm", "admin"})
 ADMINS = frozenset({"admin"})
 PRACTITIONERS = frozenset({"engineer", "pilot", "mentor", "lead"})
 ROSTER_COLUMNS = ("slack_user_id", "name", "email", "roles", "mentor", "timezone")
+# Optional columns: a roster without them imports exactly as before.
+ROSTER_OPTIONAL_COLUMNS = ("status",)
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
 
@@ -202,6 +205,29 @@ class RosterRow:
     roles: tuple[str, ...]
     mentor: str | None
     timezone: str | None
+    status: str | None = None  # None: leave as is; "active" | "left"
+    left_on: date | None = None
+    left_reason: str | None = None
+
+
+def parse_status(value: str) -> tuple[str | None, date | None, str | None]:
+    """The roster's ``status`` cell: empty, ``active`` or ``left:YYYY-MM-DD:reason``."""
+    text = value.strip()
+    if not text:
+        return None, None, None
+    if text.lower() == "active":
+        return "active", None, None
+    kind, _, rest = text.partition(":")
+    if kind.strip().lower() != "left":
+        raise ValueError(f"{text!r} is not a status (use active or left:YYYY-MM-DD:reason)")
+    day_text, _, reason = rest.partition(":")
+    try:
+        day = date.fromisoformat(day_text.strip())
+    except ValueError:
+        raise ValueError(f"{day_text.strip()!r} is not a date (use left:YYYY-MM-DD:reason)") from None
+    if not reason.strip():
+        raise ValueError("a leaver needs a reason (use left:YYYY-MM-DD:reason)")
+    return "left", day, " ".join(reason.split())
 
 
 class RosterError(DomainError):
@@ -256,7 +282,12 @@ def parse_roster(text: str, *, source: str = "roster") -> list[RosterRow]:
                 ZoneInfo(tz)
             except (ZoneInfoNotFoundError, ValueError):
                 problems.append(f"{where}: timezone: unknown timezone {tz!r} (use e.g. Europe/Berlin)")
-        rows.append(RosterRow(line, uid, data["name"], email, roles, mentor, tz))
+        status: tuple[str | None, date | None, str | None] = (None, None, None)
+        try:
+            status = parse_status(data.get("status", ""))
+        except ValueError as exc:
+            problems.append(f"{where}: status: {exc}")
+        rows.append(RosterRow(line, uid, data["name"], email, roles, mentor, tz, *status))
     known = {r.slack_user_id for r in rows}
     for row in rows:
         if row.mentor and row.mentor not in known:
@@ -266,8 +297,14 @@ def parse_roster(text: str, *, source: str = "roster") -> list[RosterRow]:
     return rows
 
 
-def import_roster(*, session: Session, now: datetime, actor: str, rows: list[RosterRow]) -> int:
-    """Upsert people, roles and mentor pairs; the caller's transaction makes it all-or-nothing."""
+def import_roster(
+    *, session: Session, now: datetime, actor: str, rows: list[RosterRow], tz: ZoneInfo | None = None
+) -> int:
+    """Upsert people, roles, mentor pairs and statuses; the caller's transaction makes it all-or-nothing.
+
+    A ``left:YYYY-MM-DD:reason`` status records the leaver from the start of that day in
+    ``tz`` (the program timezone; UTC when not given).
+    """
     people = {
         row.slack_user_id: upsert_person(
             session=session,
@@ -284,4 +321,19 @@ def import_roster(*, session: Session, now: datetime, actor: str, rows: list[Ros
     for row in rows:
         mentor = people[row.mentor] if row.mentor else None
         set_mentor(session=session, now=now, actor=actor, mentee=people[row.slack_user_id], mentor=mentor)
+    for row in rows:
+        person = people[row.slack_user_id]
+        if row.status == "active":
+            mark_active(session=session, now=now, actor=actor, person=person)
+        elif row.status == "left" and row.left_on is not None:
+            left_at = datetime.combine(row.left_on, datetime.min.time(), tzinfo=tz or UTC).astimezone(UTC)
+            mark_left(
+                session=session,
+                now=now,
+                actor=actor,
+                person=person,
+                left_at=left_at,
+                reason=row.left_reason or "",
+                correct=True,
+            )
     return len(rows)

@@ -1,1 +1,1 @@
-"""Scheduled jobs: each module exposes ``run(*, deps, at)``."""
+"""Scheduled jobs: each exposes ``run(*, deps, at)`` and posts through the delivery ledger."""

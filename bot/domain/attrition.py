@@ -1,0 +1,92 @@
+"""Attrition: marking someone as having left the program (and back), with date and reason.
+
+``/casebook left @user <reason>`` and the roster's optional ``status`` column both land
+here. A leaver keeps their history (decisions, reviews, surveys still count for the
+weeks they were active); retention counts them from ``left_at`` on. Every change is
+audited with its before and after.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.db.audit import append_event
+from bot.db.models import Person
+from bot.domain.errors import Conflict, DomainError
+
+MAX_REASON = 500
+
+
+def _state(person: Person) -> dict[str, str | None]:
+    return {
+        "status": person.status,
+        "left_at": person.left_at.isoformat() if person.left_at else None,
+        "left_reason": person.left_reason,
+    }
+
+
+def check_reason(reason: str) -> str:
+    text = " ".join(reason.split())
+    if not text:
+        raise DomainError("reason: say why they left (e.g. `transferred to the SRE team`).")
+    if len(text) > MAX_REASON:
+        raise DomainError(f"reason: keep it under {MAX_REASON} characters (it has {len(text)}).")
+    return text
+
+
+def mark_left(
+    *,
+    session: Session,
+    now: datetime,
+    actor: str,
+    person: Person,
+    left_at: datetime,
+    reason: str,
+    correct: bool = False,
+) -> bool:
+    """Record that ``person`` left at ``left_at``; False when exactly that is already recorded.
+
+    A second, different record for someone who already left is refused unless ``correct``
+    (the roster import, whose file is the source of truth for dates and reasons).
+    """
+    reason = check_reason(reason)
+    if person.status == "left":
+        if person.left_at == left_at and person.left_reason == reason:
+            return False
+        if not correct:
+            raise Conflict(f"{person.name} is already recorded as having left on {person.left_at:%Y-%m-%d}.")
+    before = _state(person)
+    person.status, person.left_at, person.left_reason, person.updated_at = "left", left_at, reason, now
+    session.flush()
+    append_event(
+        session=session,
+        now=now,
+        actor=actor,
+        action="person.left",
+        subject_type="person",
+        subject_id=person.slack_user_id,
+        reason=reason,
+        payload={"before": before, "after": _state(person)},
+    )
+    return True
+
+
+def mark_active(*, session: Session, now: datetime, actor: str, person: Person) -> bool:
+    """Bring a leaver back (a roster row saying ``active``); False when they were active."""
+    if person.status == "active":
+        return False
+    before = _state(person)
+    person.status, person.left_at, person.left_reason, person.updated_at = "active", None, None, now
+    session.flush()
+    append_event(
+        session=session,
+        now=now,
+        actor=actor,
+        action="person.rejoined",
+        subject_type="person",
+        subject_id=person.slack_user_id,
+        payload={"before": before, "after": _state(person)},
+    )
+    return True

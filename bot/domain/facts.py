@@ -1,0 +1,218 @@
+"""The raw counts behind the metrics for one week, each gathered by one SQL aggregate.
+
+Nothing here loads rows into Python: every query returns a handful of numbers (a
+median comes from ``sqlstats.median``). The indexes that keep these queries fast at a
+million decisions are declared on the models (see docs/metrics.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Decision, Person, PersonRole, Review, SurveyResponse
+from bot.domain.incidents import Baseline, baselines, week_medians
+from bot.domain.weeks import Week, local_midnight
+from bot.program import Program
+
+ENGINEER_ROLES = ("engineer", "pilot")
+WEEKLY_SURVEY = "weekly"
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    decisions: int
+    escalated: int
+
+
+@dataclass(frozen=True)
+class LiveFacts:
+    total: int
+    escalated: int
+    days: tuple[DayCount, ...]
+    adopters: int = 0  # engineers (see engineer_filter) with at least one live decision
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    reviewed: int
+    overturned: int
+
+
+@dataclass(frozen=True)
+class SurveyFacts:
+    responses: int
+    answer_sum: int
+    answer_count: int
+    confidence_n: int
+    confidence_sum: int
+    engineer_responses: int
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    week: dict[str, tuple[int, float | None]]  # priority -> (count, median minutes)
+    baselines: dict[str, Baseline]
+
+    @property
+    def count(self) -> int:
+        return sum(n for n, _ in self.week.values())
+
+
+@dataclass(frozen=True)
+class Leaver:
+    name: str
+    left_at: datetime
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PeopleFacts:
+    engineers: int  # on the roster and not gone before the week began
+    adopted: int  # of those, with at least one live decision this week
+    leavers_total: int  # left since the program started, up to the week's end
+    leavers_this_week: tuple[Leaver, ...]
+
+
+@dataclass(frozen=True)
+class WeekFacts:
+    week: Week
+    live: LiveFacts
+    practice_decisions: int
+    reviews: ReviewFacts
+    survey: SurveyFacts
+    incidents: IncidentFacts
+    people: PeopleFacts
+
+    @property
+    def empty(self) -> bool:
+        """Nothing at all was recorded this week (the digest then says "no data yet")."""
+        return not (
+            self.live.total
+            or self.practice_decisions
+            or self.reviews.reviewed
+            or self.survey.responses
+            or self.incidents.count
+        )
+
+
+def _n(value: Any) -> int:
+    return int(value or 0)
+
+
+def in_week(column: Any, week: Week) -> ColumnElement[bool]:
+    """``week.start <= column < week.end``."""
+    return and_(column >= week.start, column < week.end)
+
+
+def engineer_filter(week: Week) -> list[ColumnElement[bool]]:
+    """People counted as engineers in ``week``: engineer/pilot role, on the roster, not gone before it."""
+    return [
+        Person.id.in_(select(PersonRole.person_id).where(PersonRole.role.in_(ENGINEER_ROLES))),
+        or_(Person.status == "active", Person.left_at >= week.start),
+        Person.created_at < week.end,
+    ]
+
+
+def live_facts(*, session: Session, week: Week, program: Program) -> LiveFacts:
+    """Live decisions, escalations (for the week and each local day) and adopters, in one scan."""
+    escalate = Decision.verdict == "escalate"
+    bounds = week.day_bounds(program.tz)
+    engineers = select(Person.id).where(*engineer_filter(week))
+    columns: list[Any] = [
+        func.count(),
+        func.sum(case((escalate, 1), else_=0)),
+        func.count(func.distinct(case((Decision.person_id.in_(engineers), Decision.person_id)))),
+    ]
+    for _, start, end in bounds:
+        day = and_(Decision.decided_at >= start, Decision.decided_at < end)
+        columns.append(func.sum(case((day, 1), else_=0)))
+        columns.append(func.sum(case((and_(day, escalate), 1), else_=0)))
+    row = session.execute(
+        select(*columns).where(Decision.kind == "live", in_week(Decision.decided_at, week))
+    ).one()
+    days = tuple(
+        DayCount(day, _n(row[3 + 2 * i]), _n(row[4 + 2 * i])) for i, (day, _, _) in enumerate(bounds)
+    )
+    return LiveFacts(_n(row[0]), _n(row[1]), days, adopters=_n(row[2]))
+
+
+def practice_count(*, session: Session, week: Week) -> int:
+    return _n(
+        session.execute(
+            select(func.count()).where(Decision.kind == "practice", in_week(Decision.decided_at, week))
+        ).scalar_one()
+    )
+
+
+def review_facts(*, session: Session, week: Week) -> ReviewFacts:
+    """Reviews of live decisions made this week (by review time), and how many overturned."""
+    reviewed, overturned = session.execute(
+        select(func.count(), func.sum(case((Review.verdict == "overturn", 1), else_=0))).where(
+            Review.decision_kind == "live", in_week(Review.reviewed_at, week)
+        )
+    ).one()
+    return ReviewFacts(_n(reviewed), _n(overturned))
+
+
+def survey_facts(*, session: Session, week: Week) -> SurveyFacts:
+    engineers = select(Person.id).where(*engineer_filter(week))
+    row = session.execute(
+        select(
+            func.count(),
+            func.sum(SurveyResponse.answer_sum),
+            func.sum(SurveyResponse.answer_count),
+            func.count(SurveyResponse.confidence),
+            func.sum(SurveyResponse.confidence),
+            func.sum(case((SurveyResponse.person_id.in_(engineers), 1), else_=0)),
+        ).where(SurveyResponse.week == week.label, SurveyResponse.survey == WEEKLY_SURVEY)
+    ).one()
+    return SurveyFacts(*(_n(v) for v in row))
+
+
+def incident_facts(*, session: Session, week: Week, program: Program) -> IncidentFacts:
+    return IncidentFacts(
+        week=week_medians(session=session, week=week),
+        baselines=baselines(session=session, program=program),
+    )
+
+
+def people_facts(*, session: Session, week: Week, program: Program, adopters: int) -> PeopleFacts:
+    engineers = _n(
+        session.execute(select(func.count()).select_from(Person).where(*engineer_filter(week))).scalar_one()
+    )
+    program_start = local_midnight(program.start_date, program.tz)
+    gone = [Person.status == "left", Person.left_at >= program_start, Person.left_at < week.end]
+    leavers_total = _n(session.execute(select(func.count()).select_from(Person).where(*gone)).scalar_one())
+    this_week = session.execute(
+        select(Person.name, Person.left_at, Person.left_reason)
+        .where(Person.status == "left", in_week(Person.left_at, week))
+        .order_by(Person.left_at, Person.name)
+    ).all()
+    return PeopleFacts(
+        engineers=engineers,
+        adopted=adopters,
+        leavers_total=leavers_total,
+        leavers_this_week=tuple(
+            Leaver(name, left_at, reason) for name, left_at, reason in this_week if left_at is not None
+        ),
+    )
+
+
+def collect(*, session: Session, program: Program, week: Week) -> WeekFacts:
+    """Every count the scorecard needs for ``week``."""
+    live = live_facts(session=session, week=week, program=program)
+    return WeekFacts(
+        week=week,
+        live=live,
+        practice_decisions=practice_count(session=session, week=week),
+        reviews=review_facts(session=session, week=week),
+        survey=survey_facts(session=session, week=week),
+        incidents=incident_facts(session=session, week=week, program=program),
+        people=people_facts(session=session, week=week, program=program, adopters=live.adopters),
+    )
