@@ -26,6 +26,11 @@ def _pending(casebook) -> int:
         )
 
 
+def _decision(casebook) -> Decision | None:
+    with transaction(casebook.deps.sessions) as session:
+        return session.execute(select(Decision)).scalar_one_or_none()
+
+
 def _drain(casebook, clock, rounds: int = 12) -> None:
     for _ in range(rounds):
         clock.advance(timedelta(seconds=30))
@@ -57,8 +62,7 @@ def test_slow_then_down_slack_while_practising(casebook, slack: Simulator, fake:
     fake.down = True  # and now Slack is gone entirely
     reply = slack.submit(ENG, view_id, good_values(verdict))
     assert reply.status == 200 and reply.elapsed < ACK_DEADLINE
-    with transaction(casebook.deps.sessions) as session:
-        decision = session.execute(select(Decision)).scalar_one()
+    decision = eventually(lambda: _decision(casebook))
     assert decision.verdict == verdict, "the decision is saved while Slack is down"
     eventually(lambda: _pending(casebook) >= 2)  # card update, feedback, review post wait in the ledger
     before = len(fake.messages)
@@ -83,8 +87,7 @@ def test_live_log_submitted_during_an_outage_is_posted_for_review_afterwards(
     fake.down = True
     reply = slack.submit(ENG, view_id, GOOD)
     assert reply.status == 200 and reply.elapsed < ACK_DEADLINE
-    with transaction(casebook.deps.sessions) as session:
-        decision = session.execute(select(Decision)).scalar_one()
+    decision = eventually(lambda: _decision(casebook))
     assert fake.messages_in(REVIEW_CHANNEL) == []
     fake.down = False
     _drain(casebook, clock)
