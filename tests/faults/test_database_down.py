@@ -8,7 +8,6 @@ takes its place, so no connection can open it).
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
