@@ -91,7 +91,7 @@ def test_sigterm_under_load_loses_no_decision(tmp_path: Path, fake: FakeSlack, d
             proc.send_signal(signal.SIGTERM)
     for t in threads:
         t.join()
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err[-3000:]
     assert "Traceback" not in err, err[-3000:]
     assert acked, "some submissions must have been acknowledged before shutdown"
