@@ -16,18 +16,20 @@ from sqlalchemy import Engine
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
+from bot.jobs.scheduler import Scheduler
 from bot.logs import new_request_id, request_id
 from bot.program import Program
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.dispatcher import Dispatcher
-from bot.slack.listeners import commands, home
+from bot.slack.listeners import commands, home, ooo, survey, sync
+from bot.slack.pacing import Pacer
 from bot.slack.router import CommandRouter
 
 log = logging.getLogger(__name__)
 
 # Each module exposes register(app, deps); order decides help listing order.
-LISTENER_MODULES: list[Any] = [commands, home]
+LISTENER_MODULES: list[Any] = [commands, home, sync, survey, ooo]
 
 
 class ContextExecutor(ThreadPoolExecutor):
@@ -75,7 +77,17 @@ def create_app(
     engine = engine or make_engine(settings.database_url, pool_size=settings.casebook_db_pool)
     sessions = make_session_factory(engine)
     client = client or make_client(settings)
-    dispatcher = Dispatcher(sessions=sessions, client=make_client(settings, retries=False), clock=clock)
+    dispatcher = Dispatcher(
+        sessions=sessions,
+        client=make_client(settings, retries=False),
+        clock=clock,
+        pacer=Pacer(
+            rate=settings.casebook_slack_rate,
+            channel_gap=settings.casebook_slack_channel_gap,
+            channel_burst=settings.casebook_slack_channel_burst,
+        ),
+        threads=settings.casebook_dispatch_threads,
+    )
     deps = Deps(
         settings=settings,
         program=program,
@@ -86,6 +98,7 @@ def create_app(
         dispatcher=dispatcher,
         router=CommandRouter(),
     )
+    deps.services.append(Scheduler(deps=deps))
     executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
     bolt = App(
         signing_secret=settings.slack_signing_secret or "",

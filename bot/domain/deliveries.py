@@ -192,3 +192,83 @@ def mark_retry(*, session: Session, now: datetime, delivery: Delivery, reason: s
 def backoff(attempts: int) -> timedelta:
     """Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes."""
     return timedelta(seconds=min(300, 2 ** max(1, attempts)))
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """What the dispatcher needs to pace a due delivery before claiming it."""
+
+    id: int
+    key: str  # the channel (or DM recipient) it goes to: the unit Slack rate-limits
+    grace_until: datetime | None
+    method: str
+
+
+def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
+    """Like :func:`due_ids`, with each row's pacing key and grace window."""
+    rows = session.execute(
+        select(Delivery.id, Delivery.recipient, Delivery.payload, Delivery.grace_until, Delivery.method)
+        .where(
+            Delivery.status == "pending",
+            Delivery.next_attempt_at <= now,
+            or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+    ).all()
+    return [
+        DueRow(row.id, str((row.payload or {}).get("channel") or row.recipient), row.grace_until, row.method)
+        for row in rows
+    ]
+
+
+def release(*, session: Session, delivery_ids: list[int]) -> None:
+    """Give back claims that were never used (a stopping dispatcher), so others need not wait."""
+    if delivery_ids:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(delivery_ids), Delivery.status == "pending")
+            .values(claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def record_missed(
+    *,
+    session: Session,
+    now: datetime,
+    job: str,
+    recipient: str,
+    period: str,
+    due_at: datetime,
+    reason: str,
+) -> Enqueued:
+    """Record a scheduled send whose grace window passed before it could be enqueued."""
+    result = enqueue(
+        session=session,
+        now=now,
+        job=job,
+        recipient=recipient,
+        period=period,
+        method="none",
+        payload={},
+        due_at=due_at,
+        grace_until=due_at,
+    )
+    if result.created:
+        result.delivery.status = "missed"
+        result.delivery.last_error = reason[:500]
+        session.flush()
+    return result
+
+
+def existing_keys(*, session: Session, job: str, periods: list[str]) -> set[tuple[str, str]]:
+    """(recipient, period) pairs already in the ledger for ``job``: lets a tick skip known sends."""
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(periods), 500):
+        chunk = periods[start : start + 500]
+        rows = session.execute(
+            select(Delivery.recipient, Delivery.period).where(Delivery.job == job, Delivery.period.in_(chunk))
+        ).all()
+        found.update((r.recipient, r.period) for r in rows)
+    return found

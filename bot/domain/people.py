@@ -7,7 +7,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
 from bot.db.models import ROLES, MentorPair, Person, PersonRole
+from bot.domain.availability import set_ooo
 from bot.domain.errors import DomainError
 
 REVIEWERS = frozenset({"mentor", "lead", "admin"})
@@ -202,6 +203,7 @@ class RosterRow:
     roles: tuple[str, ...]
     mentor: str | None
     timezone: str | None
+    ooo_until: date | None = None  # optional roster column; empty leaves the stored date alone
 
 
 class RosterError(DomainError):
@@ -256,7 +258,13 @@ def parse_roster(text: str, *, source: str = "roster") -> list[RosterRow]:
                 ZoneInfo(tz)
             except (ZoneInfoNotFoundError, ValueError):
                 problems.append(f"{where}: timezone: unknown timezone {tz!r} (use e.g. Europe/Berlin)")
-        rows.append(RosterRow(line, uid, data["name"], email, roles, mentor, tz))
+        ooo_until = None
+        if data.get("ooo_until"):
+            try:
+                ooo_until = date.fromisoformat(data["ooo_until"])
+            except ValueError:
+                problems.append(f"{where}: ooo_until: {data['ooo_until']!r} is not a date (use YYYY-MM-DD)")
+        rows.append(RosterRow(line, uid, data["name"], email, roles, mentor, tz, ooo_until))
     known = {r.slack_user_id for r in rows}
     for row in rows:
         if row.mentor and row.mentor not in known:
@@ -284,4 +292,8 @@ def import_roster(*, session: Session, now: datetime, actor: str, rows: list[Ros
     for row in rows:
         mentor = people[row.mentor] if row.mentor else None
         set_mentor(session=session, now=now, actor=actor, mentee=people[row.slack_user_id], mentor=mentor)
+        if row.ooo_until is not None:
+            set_ooo(
+                session=session, now=now, actor=actor, person=people[row.slack_user_id], until=row.ooo_until
+            )
     return len(rows)

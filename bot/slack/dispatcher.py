@@ -1,11 +1,31 @@
-"""Sends what the delivery ledger owes, with retries that survive restarts and outages."""
+"""Sends what the delivery ledger owes: paced to Slack's limits, concurrent, retried, never twice.
+
+Every process runs one dispatcher. A pass reads due rows, reserves a send slot
+for each from the :class:`~bot.slack.pacing.Pacer` (workspace cap plus the
+per-channel gap), claims the rows it can send within a short horizon (a
+compare-and-set lease, so two processes never send the same row), and hands
+them to a small thread pool that sleeps until each slot and sends. At most one
+delivery per channel is in flight in a process, so a channel's messages go out
+in ledger order (a review post before its thread replies).
+
+Failures: a 429 waits for its Retry-After (in the worker when short, through the
+ledger's ``next_attempt_at`` when long) and pauses that channel in the pacer;
+5xx, timeouts and network errors retry a couple of times in the worker and then
+with exponential backoff through the ledger, up to ``MAX_ATTEMPTS`` claims;
+permanent errors (``user_not_found`` …) are recorded with their reason and not
+retried. Ledger times use the injected clock; pacing and Retry-After waits use
+real time, because that is what Slack measures.
+"""
 
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import threading
 import urllib.error
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -17,12 +37,17 @@ from bot.clock import Clock
 from bot.db.engine import transaction
 from bot.db.models import Delivery
 from bot.domain import deliveries as ledger
+from bot.slack.pacing import Pacer
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 RETRYABLE_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
+INLINE_TRIES = 3  # HTTP attempts per claim before falling back to the ledger's backoff
+INLINE_MAX_WAIT = 5.0  # longest Retry-After honoured by sleeping in the worker (seconds)
+INLINE_BACKOFF = (0.25, 1.0)  # worker sleeps between inline retries of 5xx / network errors
+PACED_METHODS = frozenset({"chat.postMessage", "files.upload_v2"})
 
 
 class Outcome:
@@ -31,7 +56,10 @@ class Outcome:
     FAILED = "failed"
     WAITING = "waiting"
     MISSED = "missed"
-    LOST = "lost"  # someone else holds the lease
+    LOST = "lost"  # someone else holds the lease (or we stopped before sending)
+
+
+FINISHED = frozenset({Outcome.SENT, Outcome.FAILED, Outcome.MISSED})
 
 
 def _post(client: WebClient, method: str, payload: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -55,8 +83,16 @@ def _post(client: WebClient, method: str, payload: dict[str, Any]) -> tuple[str 
     raise ValueError(f"unsupported delivery method {method}")
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    method: str
+    job: str
+    key: str
+    payload: dict[str, Any]
+
+
 class Dispatcher:
-    """Works through due deliveries; one background thread per process, safe with many."""
+    """Works through due deliveries; one loop thread and a small send pool per process."""
 
     def __init__(
         self,
@@ -66,60 +102,163 @@ class Dispatcher:
         clock: Clock,
         poll_seconds: float = 2.0,
         batch: int = 50,
+        pacer: Pacer | None = None,
+        threads: int = 4,
+        horizon: float = 2.0,
     ) -> None:
         self._sessions = sessions
         self._client = client
         self._clock = clock
         self._poll = poll_seconds
-        self._batch = batch
+        self._pacer = pacer or Pacer(rate=5.0, channel_gap=1.0, channel_burst=5)
+        # Enough rows per pass to keep the pool busy for the whole pacing horizon.
+        self._batch = max(batch, int(self._pacer.rate * horizon) + threads)
+        self._threads = threads
+        self._horizon = horizon
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Event()
+        self._lock = threading.Lock()
+        self._inflight: dict[int, str] = {}  # delivery id -> channel key
+        self._started: set[int] = set()
+        self._cancelled: list[int] = []
+        self._kicks = 0
+        self._pool: ThreadPoolExecutor | None = None
         self._thread: threading.Thread | None = None
 
+    # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
         if self._thread is None:
+            self._stop.clear()
             self._thread = threading.Thread(target=self._loop, name="casebook-dispatcher", daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop taking work, finish sends already on the wire, give back unused claims."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            unused = [i for i in self._inflight if i not in self._started] + self._cancelled
+            self._inflight.clear()
+            self._cancelled = []
+        if unused:
+            try:
+                with transaction(self._sessions) as session:
+                    ledger.release(session=session, delivery_ids=unused)
+            except Exception:
+                log.exception("could not release unused delivery claims")
 
     def kick(self) -> None:
         """Ask the loop to look for work now (after a commit that enqueued something)."""
+        with self._lock:
+            self._kicks += 1
         self._idle.clear()
         self._wake.set()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                while not self._stop.is_set() and self.run_once() > 0:
-                    pass
-            except Exception:
-                log.exception("dispatcher pass failed")
-            self._idle.set()
-            self._wake.wait(self._poll)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """For tests and shutdown: block until a pass found nothing more to do."""
         return self._idle.wait(timeout)
 
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="casebook-send")
+            return self._pool
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            with self._lock:
+                kicks = self._kicks
+                room = self._batch - len(self._inflight)
+            deferred = False
+            submitted: list[Future[str]] = []
+            if room > 0:
+                try:
+                    submitted, deferred = self._pump(limit=room)
+                except Exception:
+                    log.exception("dispatcher pass failed")
+                    deferred = True
+            with self._lock:
+                busy = bool(self._inflight)
+                quiet = not busy and not submitted and not deferred and kicks == self._kicks
+            if quiet:
+                self._idle.set()
+                self._wake.wait(self._poll)
+            else:
+                # Woken by a finished send or a kick; a short timeout re-checks deferred channels.
+                self._wake.wait(0.05 if deferred or not busy else 0.5)
+
+    # -- passes ----------------------------------------------------------------------
     def run_once(self) -> int:
         """One pass over due deliveries; returns how many were finished (sent/failed/missed)."""
+        futures, _ = self._pump(limit=self._batch)
+        return sum(1 for f in futures if f.result() in FINISHED)
+
+    def _pump(self, *, limit: int) -> tuple[list[Future[str]], bool]:
+        """Reserve, claim and submit what can go out within the horizon; report deferred work."""
         now = self._clock.now()
+        with self._lock:
+            busy = set(self._inflight.values())
+            mine = set(self._inflight)
         with transaction(self._sessions) as session:
-            ids = ledger.due_ids(session=session, now=now, limit=self._batch)
-        done = 0
-        for delivery_id in ids:
-            outcome = self.send_one(delivery_id)
-            if outcome in (Outcome.SENT, Outcome.FAILED, Outcome.MISSED):
-                done += 1
-        return done
+            rows = ledger.due_rows(session=session, now=now, limit=limit * 2 + len(mine))
+        picked: list[tuple[ledger.DueRow, float]] = []
+        expired: list[ledger.DueRow] = []
+        deferred = False
+        for row in rows:
+            if row.id in mine:
+                continue
+            if row.grace_until is not None and now > row.grace_until:
+                expired.append(row)
+                continue
+            if row.key in busy or len(picked) >= limit:
+                deferred = True
+                continue
+            slot = self._pacer.reserve(row.key, paced=row.method in PACED_METHODS, horizon=self._horizon)
+            if slot is None:
+                deferred = True
+                continue
+            busy.add(row.key)
+            picked.append((row, slot))
+        claimed: list[tuple[ledger.DueRow, float]] = []
+        finished: list[Future[str]] = []
+        with transaction(self._sessions) as session:
+            for row in expired:
+                if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                    delivery = self._load(session, row.id)
+                    ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
+                    done: Future[str] = Future()
+                    done.set_result(Outcome.MISSED)
+                    finished.append(done)
+            for row, slot in picked:
+                if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                    claimed.append((row, slot))
+        if not claimed:
+            return finished, deferred
+        pool = self._executor()
+        with self._lock:
+            for row, _ in claimed:
+                self._inflight[row.id] = row.key
+        for row, slot in claimed:
+            future = pool.submit(self._run_claimed, row.id, slot)
+            future.add_done_callback(functools.partial(self._finished, row.id))
+            finished.append(future)
+        return finished, deferred
+
+    def _finished(self, delivery_id: int, future: Future[str]) -> None:
+        with self._lock:
+            self._inflight.pop(delivery_id, None)
+            self._started.discard(delivery_id)
+            if future.cancelled():
+                self._cancelled.append(delivery_id)
+        self._wake.set()
 
     def send_one(self, delivery_id: int) -> str:
         """Claim, send and record one delivery; no database lock is held while Slack is called."""
@@ -127,51 +266,138 @@ class Dispatcher:
         with transaction(self._sessions) as session:
             if not ledger.claim(session=session, now=now, delivery_id=delivery_id, lease=LEASE):
                 return Outcome.LOST
-            delivery = session.get(Delivery, delivery_id)
-            assert delivery is not None
-            if delivery.grace_until is not None and now > delivery.grace_until:
-                ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
-                return Outcome.MISSED
-            payload = dict(delivery.payload)
-            parent_field = payload.pop("_parent", None)
-            if delivery.parent_id is not None:
-                parent = session.get(Delivery, delivery.parent_id)
-                if parent is None or parent.status in ("failed", "missed", "skipped"):
-                    ledger.mark_failed(
-                        session=session, delivery=delivery, reason="parent message was not delivered"
-                    )
-                    return Outcome.FAILED
-                if parent.status != "sent":
-                    delivery.claimed_until = None
-                    delivery.next_attempt_at = now + timedelta(seconds=1)
-                    return Outcome.WAITING
-                payload[str(parent_field or "thread_ts")] = parent.ts
-                if parent_field == "ts":
-                    payload["channel"] = parent.channel
-            method, job = delivery.method, delivery.job
+            delivery = self._load(session, delivery_id)
+            key = str(delivery.payload.get("channel") or delivery.recipient)
+            paced = delivery.method in PACED_METHODS
+        slot = self._pacer.reserve(key, paced=paced)
+        assert slot is not None
+        return self._run_claimed(delivery_id, slot)
+
+    # -- one delivery ------------------------------------------------------------------
+    def _run_claimed(self, delivery_id: int, slot: float) -> str:
         try:
-            channel, ts = _post(self._client, method, payload)
-        except SlackApiError as exc:
-            with transaction(self._sessions) as session:
-                return self._on_api_error(session, self._load(session, delivery_id), exc)
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            return self._deliver(delivery_id, slot)
+        except Exception:
+            log.exception("delivery crashed", extra={"delivery_id": delivery_id})
             with transaction(self._sessions) as session:
                 delivery = self._load(session, delivery_id)
                 ledger.mark_retry(
                     session=session,
                     now=self._clock.now(),
                     delivery=delivery,
-                    reason=f"network: {exc}",
+                    reason="internal error while sending",
                     wait=ledger.backoff(delivery.attempts + 1),
                 )
             return Outcome.RETRY
+
+    def _prepare(self, session: Session, delivery_id: int) -> _Prepared | str:
+        """The payload to send, or an outcome when it must not be sent (now, or ever)."""
+        now = self._clock.now()
+        delivery = self._load(session, delivery_id)
+        if delivery.grace_until is not None and now > delivery.grace_until:
+            ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
+            return Outcome.MISSED
+        payload = dict(delivery.payload)
+        parent_field = payload.pop("_parent", None)
+        if delivery.parent_id is not None:
+            parent = session.get(Delivery, delivery.parent_id)
+            if parent is None or parent.status in ("failed", "missed", "skipped"):
+                ledger.mark_failed(
+                    session=session, delivery=delivery, reason="parent message was not delivered"
+                )
+                return Outcome.FAILED
+            if parent.status != "sent":
+                delivery.claimed_until = None
+                delivery.next_attempt_at = now + timedelta(seconds=1)
+                return Outcome.WAITING
+            payload[str(parent_field or "thread_ts")] = parent.ts
+            if parent_field == "ts":
+                payload["channel"] = parent.channel
+        key = str(delivery.payload.get("channel") or delivery.recipient)
+        return _Prepared(delivery.method, delivery.job, key, payload)
+
+    def _deliver(self, delivery_id: int, slot: float) -> str:
+        with self._lock:
+            self._started.add(delivery_id)
+        with transaction(self._sessions) as session:
+            prepared = self._prepare(session, delivery_id)
+        if isinstance(prepared, str):
+            return prepared
+        error = ""
+        for attempt in range(INLINE_TRIES):
+            if not self._pacer.wait(slot, self._stop):
+                return self._give_back(delivery_id)
+            try:
+                channel, ts = _post(self._client, prepared.method, prepared.payload)
+            except SlackApiError as exc:
+                verdict, wait = self._classify(exc)
+                error = verdict
+                if verdict in ledger.PERMANENT_ERRORS or wait is None:
+                    return self._fail(delivery_id, prepared, verdict)
+                if exc.response.status_code == 429 or verdict == "ratelimited":
+                    self._pacer.pause(prepared.key, wait)
+                    if wait > INLINE_MAX_WAIT:
+                        return self._retry(delivery_id, "ratelimited", timedelta(seconds=wait))
+                elif attempt < len(INLINE_BACKOFF):
+                    wait = INLINE_BACKOFF[attempt]
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                error = f"network: {exc}"
+                wait = INLINE_BACKOFF[min(attempt, len(INLINE_BACKOFF) - 1)]
+            else:
+                with transaction(self._sessions) as session:
+                    delivery = self._load(session, delivery_id)
+                    ledger.mark_sent(
+                        session=session, now=self._clock.now(), delivery=delivery, channel=channel, ts=ts
+                    )
+                log.info("delivery sent", extra={"job": prepared.job, "delivery_id": delivery_id})
+                return Outcome.SENT
+            if attempt + 1 < INLINE_TRIES:
+                log.info("delivery retrying", extra={"delivery_id": delivery_id, "error": error[:100]})
+                if self._stop.wait(wait):
+                    return self._give_back(delivery_id)
+                slot = self._pacer.reserve(prepared.key, paced=prepared.method in PACED_METHODS) or 0.0
+        return self._retry(delivery_id, error, None)
+
+    @staticmethod
+    def _classify(exc: SlackApiError) -> tuple[str, float | None]:
+        """(error name, seconds to wait before retrying; None: do not retry)."""
+        status = exc.response.status_code
+        error = str(exc.response.get("error") or f"http_{status}")
+        if error in ledger.PERMANENT_ERRORS:
+            return error, None
+        if status == 429 or error == "ratelimited":
+            try:
+                retry_after = float(exc.response.headers.get("Retry-After", "1") or 1)
+            except ValueError:
+                retry_after = 1.0
+            return "ratelimited", max(1.0, retry_after)
+        if status >= 500 or error in RETRYABLE_ERRORS:
+            return error, 0.0
+        return error, None
+
+    def _give_back(self, delivery_id: int) -> str:
+        with transaction(self._sessions) as session:
+            ledger.release(session=session, delivery_ids=[delivery_id])
+        return Outcome.LOST
+
+    def _fail(self, delivery_id: int, prepared: _Prepared, error: str) -> str:
+        with transaction(self._sessions) as session:
+            ledger.mark_failed(session=session, delivery=self._load(session, delivery_id), reason=error)
+        log.warning("delivery failed", extra={"job": prepared.job, "error": error})
+        return Outcome.FAILED
+
+    def _retry(self, delivery_id: int, reason: str, wait: timedelta | None) -> str:
         with transaction(self._sessions) as session:
             delivery = self._load(session, delivery_id)
-            ledger.mark_sent(
-                session=session, now=self._clock.now(), delivery=delivery, channel=channel, ts=ts
+            ledger.mark_retry(
+                session=session,
+                now=self._clock.now(),
+                delivery=delivery,
+                reason=reason,
+                wait=wait or ledger.backoff(delivery.attempts + 1),
             )
-        log.info("delivery sent", extra={"job": job, "delivery_id": delivery_id})
-        return Outcome.SENT
+            status = delivery.status
+        return Outcome.FAILED if status == "failed" else Outcome.RETRY
 
     @staticmethod
     def _load(session: Session, delivery_id: int) -> Delivery:
@@ -179,33 +405,3 @@ class Dispatcher:
         if delivery is None:
             raise LookupError(f"delivery {delivery_id} vanished")
         return delivery
-
-    def _on_api_error(self, session: Session, delivery: Delivery, exc: SlackApiError) -> str:
-        now = self._clock.now()
-        status = exc.response.status_code
-        error = str(exc.response.get("error") or f"http_{status}")
-        if error in ledger.PERMANENT_ERRORS:
-            ledger.mark_failed(session=session, delivery=delivery, reason=error)
-            log.warning("delivery failed", extra={"job": delivery.job, "error": error})
-            return Outcome.FAILED
-        if status == 429 or error == "ratelimited":
-            retry_after = int(exc.response.headers.get("Retry-After", "1") or 1)
-            ledger.mark_retry(
-                session=session,
-                now=now,
-                delivery=delivery,
-                reason="ratelimited",
-                wait=timedelta(seconds=max(1, retry_after)),
-            )
-            return Outcome.RETRY
-        if status >= 500 or error in RETRYABLE_ERRORS:
-            ledger.mark_retry(
-                session=session,
-                now=now,
-                delivery=delivery,
-                reason=error,
-                wait=ledger.backoff(delivery.attempts + 1),
-            )
-            return Outcome.RETRY
-        ledger.mark_failed(session=session, delivery=delivery, reason=error)
-        return Outcome.FAILED

@@ -1,0 +1,1 @@
+"""Scheduled work: the scheduler, its leader election, trigger maths and the jobs it runs."""

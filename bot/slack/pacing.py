@@ -1,0 +1,113 @@
+"""Outbound pacing: send no faster than Slack allows, instead of running into 429s.
+
+Slack limits ``chat.postMessage`` to about one message per second per channel
+(short bursts tolerated) and caps the whole workspace at a few hundred messages
+a minute. The :class:`Pacer` hands out send *slots* with the generic cell rate
+algorithm (GCRA, a token bucket expressed as a "theoretical arrival time"): one
+bucket for the workspace and one per channel. A caller reserves a slot, sleeps
+until it, then sends. Because slots are reserved in order, concurrent senders
+never exceed either limit, and a channel that is busy never holds up the others.
+
+Time here is real (monotonic) time: Slack's limits are physical, whatever the
+injected business clock says.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class _Bucket:
+    interval: float  # seconds per token
+    tolerance: float  # how far ahead of schedule a burst may run
+    tat: float = 0.0  # theoretical arrival time of the next conforming send
+    paused_until: float = 0.0
+
+    def earliest(self, now: float) -> float:
+        return max(now, self.tat - self.tolerance, self.paused_until)
+
+    def take(self, slot: float) -> None:
+        self.tat = max(self.tat, slot) + self.interval
+
+
+class Pacer:
+    """Thread-safe slot reservation against a workspace rate and per-channel gaps."""
+
+    def __init__(
+        self,
+        *,
+        rate: float,
+        channel_gap: float = 1.0,
+        channel_burst: int = 1,
+        burst: int = 1,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self._now = monotonic
+        self._lock = threading.Lock()
+        self._workspace = _Bucket(interval=1.0 / rate, tolerance=(max(1, burst) - 1) / rate)
+        self._gap = channel_gap
+        self._channel_tolerance = (max(1, channel_burst) - 1) * channel_gap
+        self._channels: dict[str, _Bucket] = {}
+        self.rate = rate
+
+    def _channel(self, channel: str) -> _Bucket:
+        bucket = self._channels.get(channel)
+        if bucket is None:
+            bucket = _Bucket(interval=self._gap, tolerance=self._channel_tolerance)
+            self._channels[channel] = bucket
+        return bucket
+
+    def reserve(
+        self, channel: str | None, *, paced: bool = True, horizon: float | None = None
+    ) -> float | None:
+        """Reserve the next slot for ``channel``; None (nothing reserved) if it is beyond ``horizon``.
+
+        Every send counts against the workspace cap and waits out a channel's pause
+        (a Retry-After); only ``paced`` sends (posting messages) also keep the channel gap.
+        Returns the monotonic time at which the caller may send.
+        """
+        with self._lock:
+            now = self._now()
+            slot = self._workspace.earliest(now)
+            bucket = self._channel(channel) if channel else None
+            if bucket is not None:
+                slot = max(slot, bucket.paused_until)
+                if paced and self._gap > 0:
+                    slot = max(slot, bucket.earliest(now))
+            if horizon is not None and slot > now + horizon:
+                return None
+            self._workspace.take(slot)
+            if bucket is not None and paced and self._gap > 0:
+                bucket.take(slot)
+            self._prune(now)
+            return slot
+
+    def pause(self, channel: str | None, seconds: float) -> None:
+        """Honour a Retry-After: nothing more goes to ``channel`` (or anywhere, if None) for a while."""
+        with self._lock:
+            until = self._now() + max(0.0, seconds)
+            bucket = self._channel(channel) if channel else self._workspace
+            bucket.paused_until = max(bucket.paused_until, until)
+
+    def wait(self, slot: float, stop: threading.Event | None = None) -> bool:
+        """Sleep until ``slot``; False if ``stop`` was set meanwhile."""
+        delay = slot - self._now()
+        if delay <= 0:
+            return True
+        if stop is not None:
+            return not stop.wait(delay)
+        time.sleep(delay)
+        return True
+
+    def _prune(self, now: float) -> None:
+        # Forget idle channels so a 10,000-recipient fan-out does not keep 10,000 buckets.
+        if len(self._channels) > 4096:
+            idle = [k for k, b in self._channels.items() if b.tat < now and b.paused_until < now]
+            for key in idle:
+                del self._channels[key]
