@@ -6,12 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import audit, db, serve
+from bot.cli import audit, db, jobs, serve
 from bot.cli.common import CliError
 from bot.program import ConfigError
 
 # Each module adds its subcommands with add_parsers(subparsers); order is help order.
-MODULES = [serve, db, audit]
+MODULES = [serve, db, audit, jobs]
 
 
 def build_parser() -> argparse.ArgumentParser:
