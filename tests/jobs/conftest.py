@@ -33,8 +33,7 @@ def roster(casebook: Casebook, clock: FixedClock) -> Casebook:
     return casebook
 
 
-@pytest.fixture
-def run_at(casebook: Casebook, clock: FixedClock) -> Callable[[str, datetime], int]:
+def runner(casebook: Casebook, clock: FixedClock) -> Callable[[str, datetime], int]:
     """Set the clock, run a job as of then, and let the dispatcher send what is due."""
 
     def run(name: str, at: datetime) -> int:
@@ -45,6 +44,11 @@ def run_at(casebook: Casebook, clock: FixedClock) -> Callable[[str, datetime], i
         return enqueued
 
     return run
+
+
+@pytest.fixture
+def run_at(casebook: Casebook, clock: FixedClock) -> Callable[[str, datetime], int]:
+    return runner(casebook, clock)
 
 
 def ledger(casebook: Casebook, job: str | None = None) -> list[Delivery]:

@@ -141,7 +141,9 @@ def test_timezone_fallbacks_slack_then_roster_then_program(
     fake.add_user("U0ROSTER", "Rosa", "")
     fake.add_user("U0PROG", "Pia", "")
     clock.set(datetime(2026, 11, 16, 12, 0, tzinfo=UTC))
-    assert refresh_timezones(sessions=casebook.deps.sessions, client=casebook.deps.client, now=clock.now()) == 3
+    assert (
+        refresh_timezones(sessions=casebook.deps.sessions, client=casebook.deps.client, now=clock.now()) == 3
+    )
     with transaction(casebook.deps.sessions) as session:
         cached = dict(session.execute(select(Person.slack_user_id, Person.slack_tz)).all())
     assert cached == {"U0TOKYO": "Asia/Tokyo", "U0ROSTER": None, "U0PROG": None}
@@ -208,7 +210,10 @@ def test_dst_weeks_get_exactly_one_sync_per_weekday_at_local_time(
         assert set(per_day.values()) == {1}
         expected = {
             (first + timedelta(days=i)).isoformat()
-            for first, last in ((date(2026, 3, 2), date(2026, 3, 31)), (date(2026, 10, 19), date(2026, 11, 6)))
+            for first, last in (
+                (date(2026, 3, 2), date(2026, 3, 31)),
+                (date(2026, 10, 19), date(2026, 11, 6)),
+            )
             for i in range((last - first).days + 1)
             if (first + timedelta(days=i)).weekday() < 5
         }

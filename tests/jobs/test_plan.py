@@ -50,9 +50,9 @@ def plan(people: list[Recipient], at: datetime, grace: int = 180) -> list[tuple[
 
 
 def test_slack_timezone_then_roster_then_program() -> None:
-    assert resolve_tz(slack_tz="Asia/Tokyo", roster_tz="Europe/Berlin", program_tz="America/New_York").source == (
-        "slack"
-    )
+    assert resolve_tz(
+        slack_tz="Asia/Tokyo", roster_tz="Europe/Berlin", program_tz="America/New_York"
+    ).source == ("slack")
     roster = resolve_tz(slack_tz=None, roster_tz="Europe/Berlin", program_tz="America/New_York")
     assert (roster.zone.key, roster.source) == ("Europe/Berlin", "roster")
     program = resolve_tz(slack_tz=None, roster_tz=None, program_tz="America/New_York")

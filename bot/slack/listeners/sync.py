@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
 
 from bot.db.engine import transaction
 from bot.domain.errors import DomainError
@@ -107,7 +106,7 @@ def register(app: App, deps: Deps) -> None:
         respond(text=dm["text"], blocks=dm["blocks"], replace_original=True)
 
     @app.action(Action.SYNC_BLOCKERS)
-    def open_blockers(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def open_blockers(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()
         try:
             value = _value(body)
@@ -130,7 +129,7 @@ def register(app: App, deps: Deps) -> None:
                 initial=existing.blockers if existing else None,
                 mood=existing.mood if existing else None,
             )
-            client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view.to_dict())
+            deps.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view.to_dict())
         except DomainError as exc:
             reply_error(respond, str(exc))
         except Exception:
