@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-
 from sqlalchemy import select
 
 from bot.app import Casebook

@@ -82,7 +82,7 @@ def test_dm_lists_the_days_decisions_and_asks_for_blockers(roster: Casebook, run
     assert "Practice decisions*\n1" in body
     assert "Waiting for review*\n4" in body
     assert "Decision &lt;0&gt; on payments" in body and "Decision &lt;3&gt;" not in body
-    actions = [b for b in dm.blocks if b["type"] == "actions"][0]["elements"]
+    actions = next(b for b in dm.blocks if b["type"] == "actions")["elements"]
     assert [e["action_id"] for e in actions] == ["sync_all_good", "sync_blockers"]
     assert [e["text"]["text"] for e in actions] == ["All good", "I have blockers"]
 
