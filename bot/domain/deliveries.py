@@ -272,3 +272,19 @@ def existing_keys(*, session: Session, job: str, periods: list[str]) -> set[tupl
         ).all()
         found.update((r.recipient, r.period) for r in rows)
     return found
+
+
+def renew_claim(*, session: Session, delivery_id: int, token: datetime, until: datetime) -> bool:
+    """Extend our own lease right before sending; False if it lapsed and someone else holds it.
+
+    ``token`` is the ``claimed_until`` we set when claiming. Checking it immediately before
+    each Slack call fences off a sender that stalled past its lease (a pause, a long
+    Retry-After) from sending a row another process has meanwhile claimed and sent.
+    """
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == "pending", Delivery.claimed_until == token)
+        .values(claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]

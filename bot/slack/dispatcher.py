@@ -23,10 +23,11 @@ import base64
 import functools
 import logging
 import threading
+import time
 import urllib.error
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -89,6 +90,7 @@ class _Prepared:
     job: str
     key: str
     payload: dict[str, Any]
+    token: datetime  # our claim's claimed_until, checked again before every retry
 
 
 class Dispatcher:
@@ -177,23 +179,25 @@ class Dispatcher:
             with self._lock:
                 kicks = self._kicks
                 room = self._batch - len(self._inflight)
-            deferred = False
+            retry_in: float | None = None
             submitted: list[Future[str]] = []
             if room > 0:
                 try:
-                    submitted, deferred = self._pump(limit=room)
+                    submitted, retry_in = self._pump(limit=room)
                 except Exception:
                     log.exception("dispatcher pass failed")
-                    deferred = True
+                    retry_in = self._poll
             with self._lock:
                 busy = bool(self._inflight)
-                quiet = not busy and not submitted and not deferred and kicks == self._kicks
+                quiet = not busy and not submitted and retry_in is None and kicks == self._kicks
             if quiet:
                 self._idle.set()
                 self._wake.wait(self._poll)
+            elif submitted and retry_in is None and room > 0:
+                continue  # more may be due right behind this batch
             else:
-                # Woken by a finished send or a kick; a short timeout re-checks deferred channels.
-                self._wake.wait(0.05 if deferred or not busy else 0.5)
+                # Woken early by a finished send or a kick; otherwise when a paced channel frees up.
+                self._wake.wait(min(self._poll, retry_in if retry_in is not None else 0.5))
 
     # -- passes ----------------------------------------------------------------------
     def run_once(self) -> int:
@@ -201,8 +205,12 @@ class Dispatcher:
         futures, _ = self._pump(limit=self._batch)
         return sum(1 for f in futures if f.result() in FINISHED)
 
-    def _pump(self, *, limit: int) -> tuple[list[Future[str]], bool]:
-        """Reserve, claim and submit what can go out within the horizon; report deferred work."""
+    def _pump(self, *, limit: int) -> tuple[list[Future[str]], float | None]:
+        """Reserve, claim and submit what can go out within the horizon.
+
+        Returns the submitted futures and, when due rows had to wait (a busy or
+        paced channel, a full horizon), how many seconds until it is worth looking again.
+        """
         now = self._clock.now()
         with self._lock:
             busy = set(self._inflight.values())
@@ -211,19 +219,28 @@ class Dispatcher:
             rows = ledger.due_rows(session=session, now=now, limit=limit * 2 + len(mine))
         picked: list[tuple[ledger.DueRow, float]] = []
         expired: list[ledger.DueRow] = []
-        deferred = False
+        retry_in: float | None = None
+
+        def later(seconds: float) -> None:
+            nonlocal retry_in
+            retry_in = seconds if retry_in is None else min(retry_in, seconds)
+
         for row in rows:
             if row.id in mine:
                 continue
             if row.grace_until is not None and now > row.grace_until:
                 expired.append(row)
                 continue
-            if row.key in busy or len(picked) >= limit:
-                deferred = True
+            paced = row.method in PACED_METHODS
+            if row.key in busy:
+                later(self._horizon)  # woken earlier when the in-flight send finishes
                 continue
-            slot = self._pacer.reserve(row.key, paced=row.method in PACED_METHODS, horizon=self._horizon)
+            if len(picked) >= limit:
+                later(0.05)
+                continue
+            slot = self._pacer.reserve(row.key, paced=paced, horizon=self._horizon, channel_horizon=0.05)
             if slot is None:
-                deferred = True
+                later(max(0.05, min(self._pacer.ready_in(row.key, paced=paced), self._horizon)))
                 continue
             busy.add(row.key)
             picked.append((row, slot))
@@ -241,16 +258,17 @@ class Dispatcher:
                 if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
                     claimed.append((row, slot))
         if not claimed:
-            return finished, deferred
+            return finished, retry_in
         pool = self._executor()
         with self._lock:
             for row, _ in claimed:
                 self._inflight[row.id] = row.key
+        token = now + LEASE
         for row, slot in claimed:
-            future = pool.submit(self._run_claimed, row.id, slot)
+            future = pool.submit(self._run_claimed, row.id, slot, token)
             future.add_done_callback(functools.partial(self._finished, row.id))
             finished.append(future)
-        return finished, deferred
+        return finished, retry_in
 
     def _finished(self, delivery_id: int, future: Future[str]) -> None:
         with self._lock:
@@ -271,12 +289,12 @@ class Dispatcher:
             paced = delivery.method in PACED_METHODS
         slot = self._pacer.reserve(key, paced=paced)
         assert slot is not None
-        return self._run_claimed(delivery_id, slot)
+        return self._run_claimed(delivery_id, slot, now + LEASE)
 
     # -- one delivery ------------------------------------------------------------------
-    def _run_claimed(self, delivery_id: int, slot: float) -> str:
+    def _run_claimed(self, delivery_id: int, slot: float, token: datetime) -> str:
         try:
-            return self._deliver(delivery_id, slot)
+            return self._deliver(delivery_id, slot, token)
         except Exception:
             log.exception("delivery crashed", extra={"delivery_id": delivery_id})
             with transaction(self._sessions) as session:
@@ -290,10 +308,21 @@ class Dispatcher:
                 )
             return Outcome.RETRY
 
-    def _prepare(self, session: Session, delivery_id: int) -> _Prepared | str:
+    def _renew(self, delivery_id: int, token: datetime) -> datetime | None:
+        """Fence: confirm the claim is still ours and extend it; None if it is not."""
+        until = self._clock.now() + LEASE
+        with transaction(self._sessions) as session:
+            if ledger.renew_claim(session=session, delivery_id=delivery_id, token=token, until=until):
+                return until
+        log.warning("delivery claim lapsed; not sending", extra={"delivery_id": delivery_id})
+        return None
+
+    def _prepare(self, session: Session, delivery_id: int, token: datetime) -> _Prepared | str:
         """The payload to send, or an outcome when it must not be sent (now, or ever)."""
         now = self._clock.now()
         delivery = self._load(session, delivery_id)
+        if delivery.status != "pending" or delivery.claimed_until != token:
+            return Outcome.LOST  # our lease lapsed and another sender took the row
         if delivery.grace_until is not None and now > delivery.grace_until:
             ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
             return Outcome.MISSED
@@ -314,19 +343,27 @@ class Dispatcher:
             if parent_field == "ts":
                 payload["channel"] = parent.channel
         key = str(delivery.payload.get("channel") or delivery.recipient)
-        return _Prepared(delivery.method, delivery.job, key, payload)
+        delivery.claimed_until = now + LEASE  # renewed: covers the slot wait and the call
+        return _Prepared(delivery.method, delivery.job, key, payload, delivery.claimed_until)
 
-    def _deliver(self, delivery_id: int, slot: float) -> str:
+    def _deliver(self, delivery_id: int, slot: float, token: datetime) -> str:
         with self._lock:
             self._started.add(delivery_id)
         with transaction(self._sessions) as session:
-            prepared = self._prepare(session, delivery_id)
+            prepared = self._prepare(session, delivery_id, token)
         if isinstance(prepared, str):
             return prepared
+        token = prepared.token
         error = ""
         for attempt in range(INLINE_TRIES):
             if not self._pacer.wait(slot, self._stop):
                 return self._give_back(delivery_id)
+            if attempt:
+                renewed = self._renew(delivery_id, token)
+                if renewed is None:
+                    return Outcome.LOST
+                token = renewed
+            started = time.monotonic()
             try:
                 channel, ts = _post(self._client, prepared.method, prepared.payload)
             except SlackApiError as exc:
@@ -344,6 +381,8 @@ class Dispatcher:
                 error = f"network: {exc}"
                 wait = INLINE_BACKOFF[min(attempt, len(INLINE_BACKOFF) - 1)]
             else:
+                if prepared.method in PACED_METHODS:
+                    self._pacer.sent(prepared.key, started)
                 with transaction(self._sessions) as session:
                     delivery = self._load(session, delivery_id)
                     ledger.mark_sent(

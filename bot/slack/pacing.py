@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+JITTER_MARGIN = 0.05  # seconds added to a channel's gap measured from an actual send
+
 
 @dataclass
 class _Bucket:
@@ -64,22 +66,33 @@ class Pacer:
         return bucket
 
     def reserve(
-        self, channel: str | None, *, paced: bool = True, horizon: float | None = None
+        self,
+        channel: str | None,
+        *,
+        paced: bool = True,
+        horizon: float | None = None,
+        channel_horizon: float | None = None,
     ) -> float | None:
-        """Reserve the next slot for ``channel``; None (nothing reserved) if it is beyond ``horizon``.
+        """Reserve the next slot for ``channel``; None (nothing reserved) when it is too far off.
 
         Every send counts against the workspace cap and waits out a channel's pause
         (a Retry-After); only ``paced`` sends (posting messages) also keep the channel gap.
-        Returns the monotonic time at which the caller may send.
+        ``horizon`` bounds how far ahead a slot may be; ``channel_horizon`` how long the
+        channel itself may make us wait — a caller that defers busy channels passes a small
+        one, so a channel waiting out its gap never holds a workspace slot (and everyone
+        else) back. Returns the monotonic time at which the caller may send.
         """
         with self._lock:
             now = self._now()
-            slot = self._workspace.earliest(now)
             bucket = self._channel(channel) if channel else None
+            ready = now
             if bucket is not None:
-                slot = max(slot, bucket.paused_until)
+                ready = max(ready, bucket.paused_until)
                 if paced and self._gap > 0:
-                    slot = max(slot, bucket.earliest(now))
+                    ready = max(ready, bucket.earliest(now))
+            if channel_horizon is not None and ready > now + channel_horizon:
+                return None
+            slot = max(self._workspace.earliest(now), ready)
             if horizon is not None and slot > now + horizon:
                 return None
             self._workspace.take(slot)
@@ -87,6 +100,26 @@ class Pacer:
                 bucket.take(slot)
             self._prune(now)
             return slot
+
+    def ready_in(self, channel: str, *, paced: bool = True) -> float:
+        """Seconds until ``channel`` may send again (its gap or pause), ignoring the workspace."""
+        with self._lock:
+            now = self._now()
+            bucket = self._channels.get(channel)
+            if bucket is None:
+                return 0.0
+            ready = bucket.paused_until
+            if paced and self._gap > 0:
+                ready = max(ready, bucket.earliest(now))
+            return max(0.0, ready - now)
+
+    def sent(self, channel: str, started: float) -> None:
+        """Re-anchor a channel's gap on when a send really started (threads and I/O add jitter)."""
+        if self._gap <= 0:
+            return
+        with self._lock:
+            bucket = self._channel(channel)
+            bucket.tat = max(bucket.tat, started + self._gap + JITTER_MARGIN)
 
     def pause(self, channel: str | None, seconds: float) -> None:
         """Honour a Retry-After: nothing more goes to ``channel`` (or anywhere, if None) for a while."""
