@@ -8,6 +8,7 @@ scheduled jobs enqueue with a due time and a grace window. The unique key
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -199,15 +200,15 @@ class DueRow:
     """What the dispatcher needs to pace a due delivery before claiming it."""
 
     id: int
-    key: str  # the channel (or DM recipient) it goes to: the unit Slack rate-limits
+    key: str  # the recipient (channel or person): the unit Slack rate-limits and we keep in order
     grace_until: datetime | None
     method: str
 
 
 def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
-    """Like :func:`due_ids`, with each row's pacing key and grace window."""
+    """Like :func:`due_ids`, with what pacing needs (no payloads: this runs often)."""
     rows = session.execute(
-        select(Delivery.id, Delivery.recipient, Delivery.payload, Delivery.grace_until, Delivery.method)
+        select(Delivery.id, Delivery.recipient, Delivery.grace_until, Delivery.method)
         .where(
             Delivery.status == "pending",
             Delivery.next_attempt_at <= now,
@@ -216,10 +217,7 @@ def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
     ).all()
-    return [
-        DueRow(row.id, str((row.payload or {}).get("channel") or row.recipient), row.grace_until, row.method)
-        for row in rows
-    ]
+    return [DueRow(row.id, row.recipient, row.grace_until, row.method) for row in rows]
 
 
 def release(*, session: Session, delivery_ids: list[int]) -> None:
@@ -231,35 +229,6 @@ def release(*, session: Session, delivery_ids: list[int]) -> None:
             .values(claimed_until=None)
             .execution_options(synchronize_session=False)
         )
-
-
-def record_missed(
-    *,
-    session: Session,
-    now: datetime,
-    job: str,
-    recipient: str,
-    period: str,
-    due_at: datetime,
-    reason: str,
-) -> Enqueued:
-    """Record a scheduled send whose grace window passed before it could be enqueued."""
-    result = enqueue(
-        session=session,
-        now=now,
-        job=job,
-        recipient=recipient,
-        period=period,
-        method="none",
-        payload={},
-        due_at=due_at,
-        grace_until=due_at,
-    )
-    if result.created:
-        result.delivery.status = "missed"
-        result.delivery.last_error = reason[:500]
-        session.flush()
-    return result
 
 
 def existing_keys(*, session: Session, job: str, periods: list[str]) -> set[tuple[str, str]]:
@@ -288,3 +257,79 @@ def renew_claim(*, session: Session, delivery_id: int, token: datetime, until: d
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_sent_id(
+    *, session: Session, now: datetime, delivery_id: int, channel: str | None, ts: str | None
+) -> None:
+    """:func:`mark_sent` as one UPDATE, for the dispatcher's hot path (no row is loaded)."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(
+            status="sent",
+            sent_at=now,
+            channel=channel,
+            ts=ts,
+            attempts=Delivery.attempts + 1,
+            claimed_until=None,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def enqueue_many(*, session: Session, now: datetime, rows: list[dict[str, Any]]) -> Counter[str]:
+    """Insert many ledger rows in one statement; keys already present are left alone.
+
+    Each row gives ``job, recipient, period, method, payload, due_at`` and optionally
+    ``grace_until``, ``status`` ('pending', or 'skipped'/'missed' with ``last_error``).
+    Returns how many rows were created, by status. Used by scheduled fan-outs, where a
+    per-row insert would hold SQLite's single writer far longer.
+    """
+    if not rows:
+        return Counter()
+    values = [
+        {
+            "job": r["job"],
+            "recipient": r["recipient"],
+            "period": r["period"],
+            "method": r["method"],
+            "payload": r["payload"],
+            "parent_id": None,
+            "status": r.get("status", "pending"),
+            "due_at": r["due_at"],
+            "grace_until": r.get("grace_until"),
+            "attempts": 0,
+            "next_attempt_at": r["due_at"],
+            "last_error": (r.get("last_error") or None) and str(r["last_error"])[:500],
+            "created_at": now,
+        }
+        for r in rows
+    ]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(Delivery)
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(Delivery)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        created: Counter[str] = Counter()
+        for value in values:
+            result = enqueue(session=session, now=now, **{k: value[k] for k in _ENQUEUE_ARGS})
+            if result.created:
+                result.delivery.status, result.delivery.last_error = value["status"], value["last_error"]
+                created[value["status"]] += 1
+        return created
+    stmt = (
+        stmt.values(values)
+        .on_conflict_do_nothing(index_elements=["job", "recipient", "period"])
+        .returning(Delivery.status)
+    )
+    return Counter(status for (status,) in session.execute(stmt).all())
+
+
+_ENQUEUE_ARGS = ("job", "recipient", "period", "method", "payload", "due_at", "grace_until")

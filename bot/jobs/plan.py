@@ -215,43 +215,25 @@ def apply(*, deps: Deps, job: str, dues: list[Due], build: Builder, now: datetim
     for chunk in _chunks(todo, CHUNK):
         with transaction(deps.sessions) as session:
             sends = [d for d in chunk if d.action == "send"]
-            for due, payload in zip(sends, build(session, sends), strict=True):
-                created = ledger.enqueue(
-                    session=session,
-                    now=now,
-                    job=job,
-                    recipient=due.recipient,
-                    period=due.period,
-                    method="chat.postMessage",
-                    payload=payload,
-                    due_at=due.due_at,
-                    grace_until=due.grace_until,
-                ).created
-                result.enqueued += int(created)
+            payloads = iter(build(session, sends))
+            rows = []
             for due in chunk:
-                if due.action == "skip":
-                    skipped = ledger.record_skipped(
-                        session=session,
-                        now=now,
-                        job=job,
-                        recipient=due.recipient,
-                        period=due.period,
-                        reason=due.reason or "skipped",
-                    )
-                    if skipped.created:
-                        skipped.delivery.due_at = due.due_at  # report it against its slot, not the run
-                        result.skipped += 1
-                elif due.action == "missed":
-                    created = ledger.record_missed(
-                        session=session,
-                        now=now,
-                        job=job,
-                        recipient=due.recipient,
-                        period=due.period,
-                        due_at=due.due_at,
-                        reason=due.reason or "missed",
-                    ).created
-                    result.missed += int(created)
-        if sends:
+                row: dict[str, Any] = {
+                    "job": job,
+                    "recipient": due.recipient,
+                    "period": due.period,
+                    "due_at": due.due_at,
+                    "grace_until": due.grace_until,
+                }
+                if due.action == "send":
+                    row.update(method="chat.postMessage", payload=next(payloads))
+                else:
+                    # Skips and misses are rows too, so `casebook jobs status` can say why.
+                    status = "skipped" if due.action == "skip" else "missed"
+                    row.update(method="none", payload={}, status=status, last_error=due.reason or status)
+                rows.append(row)
+            created = ledger.enqueue_many(session=session, now=now, rows=rows)
+        result += Applied(created["pending"], created["skipped"], created["missed"])
+        if created["pending"]:
             deps.dispatcher.kick()
     return result

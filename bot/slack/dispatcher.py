@@ -20,6 +20,7 @@ real time, because that is what Slack measures.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import logging
 import threading
@@ -85,12 +86,26 @@ def _post(client: WebClient, method: str, payload: dict[str, Any]) -> tuple[str 
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class _Send:
+    """A claimed delivery, loaded and ready: what a send worker needs, no database object."""
+
+    delivery_id: int
     method: str
     job: str
-    key: str
+    key: str  # pacing and ordering key: the recipient (a channel or a user's DM)
     payload: dict[str, Any]
-    token: datetime  # our claim's claimed_until, checked again before every retry
+    slot: float = 0.0  # monotonic time the pacer reserved for it
+    token: datetime | None = None  # our claim's claimed_until, checked before every retry
+
+    @property
+    def paced(self) -> bool:
+        return self.method in PACED_METHODS
+
+
+def _done(outcome: str) -> Future[str]:
+    future: Future[str] = Future()
+    future.set_result(outcome)
+    return future
 
 
 class Dispatcher:
@@ -113,15 +128,17 @@ class Dispatcher:
         self._clock = clock
         self._poll = poll_seconds
         self._pacer = pacer or Pacer(rate=5.0, channel_gap=1.0, channel_burst=5)
-        # Enough rows per pass to keep the pool busy for the whole pacing horizon.
+        # Enough rows per pass to keep the pool busy for the whole pacing horizon; the loop
+        # reads the ledger again once half of them are done (not after every send).
         self._batch = max(batch, int(self._pacer.rate * horizon) + threads)
+        self._low_water = self._batch // 2
         self._threads = threads
         self._horizon = horizon
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Event()
         self._lock = threading.Lock()
-        self._inflight: dict[int, str] = {}  # delivery id -> channel key
+        self._inflight: dict[int, str] = {}  # delivery id -> key
         self._started: set[int] = set()
         self._cancelled: list[int] = []
         self._kicks = 0
@@ -178,12 +195,12 @@ class Dispatcher:
             self._wake.clear()
             with self._lock:
                 kicks = self._kicks
-                room = self._batch - len(self._inflight)
+                inflight = len(self._inflight)
             retry_in: float | None = None
             submitted: list[Future[str]] = []
-            if room > 0:
+            if inflight <= self._low_water:
                 try:
-                    submitted, retry_in = self._pump(limit=room)
+                    submitted, retry_in = self._pump(limit=self._batch - inflight)
                 except Exception:
                     log.exception("dispatcher pass failed")
                     retry_in = self._poll
@@ -193,10 +210,10 @@ class Dispatcher:
             if quiet:
                 self._idle.set()
                 self._wake.wait(self._poll)
-            elif submitted and retry_in is None and room > 0:
-                continue  # more may be due right behind this batch
+            elif submitted and retry_in is None and inflight <= self._low_water:
+                continue  # the whole batch fit: more may be due right behind it
             else:
-                # Woken early by a finished send or a kick; otherwise when a paced channel frees up.
+                # Woken early by finished sends (at half a batch) or a kick; else when a channel frees up.
                 self._wake.wait(min(self._poll, retry_in if retry_in is not None else 0.5))
 
     # -- passes ----------------------------------------------------------------------
@@ -206,17 +223,16 @@ class Dispatcher:
         return sum(1 for f in futures if f.result() in FINISHED)
 
     def _pump(self, *, limit: int) -> tuple[list[Future[str]], float | None]:
-        """Reserve, claim and submit what can go out within the horizon.
+        """Reserve slots, claim and load what can go out within the horizon, and submit it.
 
-        Returns the submitted futures and, when due rows had to wait (a busy or
-        paced channel, a full horizon), how many seconds until it is worth looking again.
+        Returns the futures and, when due rows had to wait (a busy or paced channel,
+        a full horizon), how many seconds until it is worth looking again.
         """
         now = self._clock.now()
         with self._lock:
             busy = set(self._inflight.values())
-            mine = set(self._inflight)
         with transaction(self._sessions) as session:
-            rows = ledger.due_rows(session=session, now=now, limit=limit * 2 + len(mine))
+            rows = ledger.due_rows(session=session, now=now, limit=limit * 2)
         picked: list[tuple[ledger.DueRow, float]] = []
         expired: list[ledger.DueRow] = []
         retry_in: float | None = None
@@ -226,8 +242,6 @@ class Dispatcher:
             retry_in = seconds if retry_in is None else min(retry_in, seconds)
 
         for row in rows:
-            if row.id in mine:
-                continue
             if row.grace_until is not None and now > row.grace_until:
                 expired.append(row)
                 continue
@@ -244,31 +258,32 @@ class Dispatcher:
                 continue
             busy.add(row.key)
             picked.append((row, slot))
-        claimed: list[tuple[ledger.DueRow, float]] = []
-        finished: list[Future[str]] = []
+        futures: list[Future[str]] = []
+        sends: list[_Send] = []
+        token = now + LEASE
         with transaction(self._sessions) as session:
             for row in expired:
                 if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
                     delivery = self._load(session, row.id)
                     ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
-                    done: Future[str] = Future()
-                    done.set_result(Outcome.MISSED)
-                    finished.append(done)
+                    futures.append(_done(Outcome.MISSED))
             for row, slot in picked:
-                if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
-                    claimed.append((row, slot))
-        if not claimed:
-            return finished, retry_in
-        pool = self._executor()
-        with self._lock:
-            for row, _ in claimed:
-                self._inflight[row.id] = row.key
-        token = now + LEASE
-        for row, slot in claimed:
-            future = pool.submit(self._run_claimed, row.id, slot, token)
-            future.add_done_callback(functools.partial(self._finished, row.id))
-            finished.append(future)
-        return finished, retry_in
+                if not ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                    continue
+                prepared = self._prepare(session, row.id)
+                if isinstance(prepared, str):
+                    futures.append(_done(prepared))
+                else:
+                    sends.append(dataclasses.replace(prepared, slot=slot, token=token))
+        if sends:
+            pool = self._executor()
+            with self._lock:
+                self._inflight.update({s.delivery_id: s.key for s in sends})
+            for send in sends:
+                future = pool.submit(self._run, send)
+                future.add_done_callback(functools.partial(self._finished, send.delivery_id))
+                futures.append(future)
+        return futures, retry_in
 
     def _finished(self, delivery_id: int, future: Future[str]) -> None:
         with self._lock:
@@ -276,7 +291,9 @@ class Dispatcher:
             self._started.discard(delivery_id)
             if future.cancelled():
                 self._cancelled.append(delivery_id)
-        self._wake.set()
+            drained = len(self._inflight) <= self._low_water
+        if drained:
+            self._wake.set()
 
     def send_one(self, delivery_id: int) -> str:
         """Claim, send and record one delivery; no database lock is held while Slack is called."""
@@ -284,45 +301,17 @@ class Dispatcher:
         with transaction(self._sessions) as session:
             if not ledger.claim(session=session, now=now, delivery_id=delivery_id, lease=LEASE):
                 return Outcome.LOST
-            delivery = self._load(session, delivery_id)
-            key = str(delivery.payload.get("channel") or delivery.recipient)
-            paced = delivery.method in PACED_METHODS
-        slot = self._pacer.reserve(key, paced=paced)
-        assert slot is not None
-        return self._run_claimed(delivery_id, slot, now + LEASE)
+            prepared = self._prepare(session, delivery_id)
+        if isinstance(prepared, str):
+            return prepared
+        slot = self._pacer.reserve(prepared.key, paced=prepared.paced) or 0.0
+        return self._run(dataclasses.replace(prepared, slot=slot, token=now + LEASE))
 
     # -- one delivery ------------------------------------------------------------------
-    def _run_claimed(self, delivery_id: int, slot: float, token: datetime) -> str:
-        try:
-            return self._deliver(delivery_id, slot, token)
-        except Exception:
-            log.exception("delivery crashed", extra={"delivery_id": delivery_id})
-            with transaction(self._sessions) as session:
-                delivery = self._load(session, delivery_id)
-                ledger.mark_retry(
-                    session=session,
-                    now=self._clock.now(),
-                    delivery=delivery,
-                    reason="internal error while sending",
-                    wait=ledger.backoff(delivery.attempts + 1),
-                )
-            return Outcome.RETRY
-
-    def _renew(self, delivery_id: int, token: datetime) -> datetime | None:
-        """Fence: confirm the claim is still ours and extend it; None if it is not."""
-        until = self._clock.now() + LEASE
-        with transaction(self._sessions) as session:
-            if ledger.renew_claim(session=session, delivery_id=delivery_id, token=token, until=until):
-                return until
-        log.warning("delivery claim lapsed; not sending", extra={"delivery_id": delivery_id})
-        return None
-
-    def _prepare(self, session: Session, delivery_id: int, token: datetime) -> _Prepared | str:
-        """The payload to send, or an outcome when it must not be sent (now, or ever)."""
+    def _prepare(self, session: Session, delivery_id: int) -> _Send | str:
+        """Load a just-claimed row: the payload to send, or why it must not be sent (now, or ever)."""
         now = self._clock.now()
         delivery = self._load(session, delivery_id)
-        if delivery.status != "pending" or delivery.claimed_until != token:
-            return Outcome.LOST  # our lease lapsed and another sender took the row
         if delivery.grace_until is not None and now > delivery.grace_until:
             ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
             return Outcome.MISSED
@@ -342,60 +331,70 @@ class Dispatcher:
             payload[str(parent_field or "thread_ts")] = parent.ts
             if parent_field == "ts":
                 payload["channel"] = parent.channel
-        key = str(delivery.payload.get("channel") or delivery.recipient)
-        delivery.claimed_until = now + LEASE  # renewed: covers the slot wait and the call
-        return _Prepared(delivery.method, delivery.job, key, payload, delivery.claimed_until)
+        return _Send(delivery.id, delivery.method, delivery.job, delivery.recipient, payload)
 
-    def _deliver(self, delivery_id: int, slot: float, token: datetime) -> str:
+    def _run(self, send: _Send) -> str:
         with self._lock:
-            self._started.add(delivery_id)
+            self._started.add(send.delivery_id)
+        try:
+            return self._send(send)
+        except Exception:
+            log.exception("delivery crashed", extra={"delivery_id": send.delivery_id})
+            return self._retry(send.delivery_id, "internal error while sending", None)
+
+    def _renew(self, delivery_id: int, token: datetime) -> datetime | None:
+        """Fence: confirm the claim is still ours and extend it; None if it is not."""
+        until = self._clock.now() + LEASE
         with transaction(self._sessions) as session:
-            prepared = self._prepare(session, delivery_id, token)
-        if isinstance(prepared, str):
-            return prepared
-        token = prepared.token
-        error = ""
+            if ledger.renew_claim(session=session, delivery_id=delivery_id, token=token, until=until):
+                return until
+        log.warning("delivery claim lapsed; not sending", extra={"delivery_id": delivery_id})
+        return None
+
+    def _send(self, send: _Send) -> str:
+        slot, token, error = send.slot, send.token, ""
         for attempt in range(INLINE_TRIES):
-            if not self._pacer.wait(slot, self._stop):
-                return self._give_back(delivery_id)
-            if attempt:
-                renewed = self._renew(delivery_id, token)
-                if renewed is None:
+            if not self._pacer.wait(slot, self._stop) or not self._pacer.admit(self._stop):
+                return self._give_back(send.delivery_id)
+            if attempt and token is not None:
+                token = self._renew(send.delivery_id, token)  # we slept: is the row still ours?
+                if token is None:
                     return Outcome.LOST
-                token = renewed
             started = time.monotonic()
             try:
-                channel, ts = _post(self._client, prepared.method, prepared.payload)
+                channel, ts = _post(self._client, send.method, send.payload)
             except SlackApiError as exc:
-                verdict, wait = self._classify(exc)
-                error = verdict
-                if verdict in ledger.PERMANENT_ERRORS or wait is None:
-                    return self._fail(delivery_id, prepared, verdict)
-                if exc.response.status_code == 429 or verdict == "ratelimited":
-                    self._pacer.pause(prepared.key, wait)
+                error, wait = self._classify(exc)
+                if error in ledger.PERMANENT_ERRORS or wait is None:
+                    return self._fail(send, error)
+                if error == "ratelimited":
+                    self._pacer.pause(send.key, wait)
                     if wait > INLINE_MAX_WAIT:
-                        return self._retry(delivery_id, "ratelimited", timedelta(seconds=wait))
-                elif attempt < len(INLINE_BACKOFF):
-                    wait = INLINE_BACKOFF[attempt]
+                        return self._retry(send.delivery_id, error, timedelta(seconds=wait))
+                else:
+                    wait = INLINE_BACKOFF[min(attempt, len(INLINE_BACKOFF) - 1)]
             except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
                 error = f"network: {exc}"
                 wait = INLINE_BACKOFF[min(attempt, len(INLINE_BACKOFF) - 1)]
             else:
-                if prepared.method in PACED_METHODS:
-                    self._pacer.sent(prepared.key, started)
+                if send.paced:
+                    self._pacer.sent(send.key, started)
                 with transaction(self._sessions) as session:
-                    delivery = self._load(session, delivery_id)
-                    ledger.mark_sent(
-                        session=session, now=self._clock.now(), delivery=delivery, channel=channel, ts=ts
+                    ledger.mark_sent_id(
+                        session=session,
+                        now=self._clock.now(),
+                        delivery_id=send.delivery_id,
+                        channel=channel,
+                        ts=ts,
                     )
-                log.info("delivery sent", extra={"job": prepared.job, "delivery_id": delivery_id})
+                log.info("delivery sent", extra={"job": send.job, "delivery_id": send.delivery_id})
                 return Outcome.SENT
             if attempt + 1 < INLINE_TRIES:
-                log.info("delivery retrying", extra={"delivery_id": delivery_id, "error": error[:100]})
+                log.info("delivery retrying", extra={"delivery_id": send.delivery_id, "error": error[:100]})
                 if self._stop.wait(wait):
-                    return self._give_back(delivery_id)
-                slot = self._pacer.reserve(prepared.key, paced=prepared.method in PACED_METHODS) or 0.0
-        return self._retry(delivery_id, error, None)
+                    return self._give_back(send.delivery_id)
+                slot = self._pacer.reserve(send.key, paced=send.paced) or 0.0
+        return self._retry(send.delivery_id, error, None)
 
     @staticmethod
     def _classify(exc: SlackApiError) -> tuple[str, float | None]:
@@ -419,10 +418,10 @@ class Dispatcher:
             ledger.release(session=session, delivery_ids=[delivery_id])
         return Outcome.LOST
 
-    def _fail(self, delivery_id: int, prepared: _Prepared, error: str) -> str:
+    def _fail(self, send: _Send, error: str) -> str:
         with transaction(self._sessions) as session:
-            ledger.mark_failed(session=session, delivery=self._load(session, delivery_id), reason=error)
-        log.warning("delivery failed", extra={"job": prepared.job, "error": error})
+            ledger.mark_failed(session=session, delivery=self._load(session, send.delivery_id), reason=error)
+        log.warning("delivery failed", extra={"job": send.job, "error": error})
         return Outcome.FAILED
 
     def _retry(self, delivery_id: int, reason: str, wait: timedelta | None) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,17 +46,22 @@ class Pacer:
         rate: float,
         channel_gap: float = 1.0,
         channel_burst: int = 1,
-        burst: int = 1,
+        burst: int | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self._now = monotonic
         self._lock = threading.Lock()
-        self._workspace = _Bucket(interval=1.0 / rate, tolerance=(max(1, burst) - 1) / rate)
+        # A quarter second of workspace burst lets reservations catch up after a stall (a slow
+        # commit, GC); admit() still holds every trailing second to ``rate`` sends.
+        burst = max(1, int(rate / 4)) if burst is None else max(1, burst)
+        self._workspace = _Bucket(interval=1.0 / rate, tolerance=(burst - 1) / rate)
         self._gap = channel_gap
         self._channel_tolerance = (max(1, channel_burst) - 1) * channel_gap
         self._channels: dict[str, _Bucket] = {}
+        self._recent: deque[float] = deque()  # actual send starts in the trailing second
+        self._per_second = max(1, int(rate))
         self.rate = rate
 
     def _channel(self, channel: str) -> _Bucket:
@@ -127,6 +133,28 @@ class Pacer:
             until = self._now() + max(0.0, seconds)
             bucket = self._channel(channel) if channel else self._workspace
             bucket.paused_until = max(bucket.paused_until, until)
+
+    def admit(self, stop: threading.Event | None = None) -> bool:
+        """Block until one more send fits in the trailing one-second window, then count it.
+
+        Reserved slots spread sends evenly, but a stalled thread (GC, a slow commit)
+        would otherwise catch up in a burst; this is the same sliding-window check
+        Slack applies, so bursts never reach it. False if ``stop`` was set meanwhile.
+        """
+        while True:
+            with self._lock:
+                now = self._now()
+                while self._recent and now - self._recent[0] >= 1.0:
+                    self._recent.popleft()
+                if len(self._recent) < self._per_second:
+                    self._recent.append(now)
+                    return True
+                delay = 1.0 - (now - self._recent[0]) + 0.001
+            if stop is not None:
+                if stop.wait(delay):
+                    return False
+            else:
+                time.sleep(delay)
 
     def wait(self, slot: float, stop: threading.Event | None = None) -> bool:
         """Sleep until ``slot``; False if ``stop`` was set meanwhile."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from bot.slack.pacing import Pacer
@@ -17,14 +19,33 @@ class Tick:
 
 def test_workspace_rate_spaces_sends_evenly() -> None:
     tick = Tick()
-    pacer = Pacer(rate=10, channel_gap=0, monotonic=tick)
+    pacer = Pacer(rate=10, channel_gap=0, burst=1, monotonic=tick)
     slots = [pacer.reserve(f"C{i}") for i in range(5)]
     assert slots == pytest.approx([100.0, 100.1, 100.2, 100.3, 100.4])
 
 
+def test_workspace_burst_lets_a_stalled_sender_catch_up() -> None:
+    tick = Tick()
+    pacer = Pacer(rate=100, channel_gap=0, monotonic=tick)  # default burst: a quarter second
+    slots = [pacer.reserve(f"C{i}") for i in range(30)]
+    assert slots[:25] == pytest.approx([100.0] * 25)
+    assert slots[25:] == pytest.approx([100.01, 100.02, 100.03, 100.04, 100.05])
+
+
+def test_admit_holds_every_trailing_second_to_the_rate() -> None:
+    tick = Tick()
+    pacer = Pacer(rate=3, channel_gap=0, monotonic=tick)
+    assert [pacer.admit() for _ in range(3)] == [True, True, True]
+    stop = threading.Event()
+    stop.set()  # a fourth send now would have to wait: with stop set, admit gives up instead
+    assert pacer.admit(stop) is False
+    tick.now += 1.0
+    assert pacer.admit(stop) is True
+
+
 def test_one_channel_waits_its_gap_while_others_go_ahead() -> None:
     tick = Tick()
-    pacer = Pacer(rate=100, channel_gap=1.0, channel_burst=1, monotonic=tick)
+    pacer = Pacer(rate=100, channel_gap=1.0, channel_burst=1, burst=1, monotonic=tick)
     assert pacer.reserve("C1") == pytest.approx(100.0)
     # A caller deferring busy channels does not queue behind C1's gap...
     assert pacer.reserve("C1", channel_horizon=0.05) is None
@@ -45,7 +66,7 @@ def test_a_channel_gap_is_re_anchored_on_the_actual_send() -> None:
 
 def test_a_channel_burst_goes_at_once_then_one_per_gap() -> None:
     tick = Tick()
-    pacer = Pacer(rate=1000, channel_gap=1.0, channel_burst=3, monotonic=tick)
+    pacer = Pacer(rate=1000, channel_gap=1.0, channel_burst=3, burst=1, monotonic=tick)
     slots = [pacer.reserve("C1") for _ in range(5)]
     assert slots == pytest.approx([100.0, 100.001, 100.002, 101.0, 102.0])
 
@@ -60,7 +81,7 @@ def test_horizon_refuses_without_reserving() -> None:
 
 def test_unpaced_methods_skip_the_channel_gap_but_honour_a_pause() -> None:
     tick = Tick()
-    pacer = Pacer(rate=100, channel_gap=1.0, monotonic=tick)
+    pacer = Pacer(rate=100, channel_gap=1.0, burst=1, monotonic=tick)
     pacer.reserve("C1")
     assert pacer.reserve("C1", paced=False) == pytest.approx(100.01)
     pacer.pause("C1", 5)
