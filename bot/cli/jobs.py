@@ -186,7 +186,7 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     casebook.start_background(scheduler=True)
-    print("scheduler running (Ctrl-C to stop)")
+    print("scheduler running (Ctrl-C to stop)", flush=True)
     try:
         stop.wait()
     finally:
