@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.db.models import Delivery
 
@@ -206,13 +206,22 @@ class DueRow:
 
 
 def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
-    """Like :func:`due_ids`, with what pacing needs (no payloads: this runs often)."""
+    """Like :func:`due_ids`, with what pacing needs (no payloads: this runs often).
+
+    A row with a parent (a thread reply, an edit) is not due while its parent is still
+    pending, so concurrent senders never pick a reply before the message it answers.
+    """
+    parent = aliased(Delivery)
+    parent_pending = (
+        select(parent.id).where(parent.id == Delivery.parent_id, parent.status == "pending").exists()
+    )
     rows = session.execute(
         select(Delivery.id, Delivery.recipient, Delivery.grace_until, Delivery.method)
         .where(
             Delivery.status == "pending",
             Delivery.next_attempt_at <= now,
             or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
+            or_(Delivery.parent_id.is_(None), ~parent_pending),
         )
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)

@@ -201,3 +201,44 @@ def test_timeouts_are_retried(build, sessions, fake: FakeSlack, clock, settings:
     impatient.retry_handlers = []
     assert build(Pacer(rate=100), client=impatient).send_one(delivery_id) == Outcome.SENT
     assert len(fake.dms_to(uid)) == 1
+
+
+def test_replies_and_edits_wait_for_their_parent_even_under_other_keys(
+    build, sessions, fake: FakeSlack, clock
+) -> None:
+    fake.latency = 0.1  # the parent is still on the wire when the pool could take the children
+    with transaction(sessions) as session:
+        post = ledger.enqueue(
+            session=session,
+            now=clock.now(),
+            job="t",
+            recipient="C0CBREVIEW",
+            period="post",
+            method="chat.postMessage",
+            payload={"channel": "C0CBREVIEW", "text": "decision 1"},
+        ).delivery
+        ledger.enqueue(
+            session=session,
+            now=clock.now(),
+            job="t-reply",
+            recipient="U0ENG1",
+            period="reply",
+            method="chat.postMessage",
+            payload={"channel": "C0CBREVIEW", "text": "a reply"},
+            parent=post,
+        )
+        ledger.enqueue(
+            session=session,
+            now=clock.now(),
+            job="t-edit",
+            recipient="U0MENTOR",
+            period="edit",
+            method="chat.update",
+            payload={"channel": "C0CBREVIEW", "text": "decision 1 (upheld)", "_parent": "ts"},
+            parent=post,
+        )
+    _run(build(Pacer(rate=100, channel_gap=0.0), threads=4), sessions)
+    (top,) = fake.messages_in("C0CBREVIEW", top_level=True)
+    assert top.text == "decision 1 (upheld)" and top.edited == 1
+    assert [m.text for m in fake.messages_in("C0CBREVIEW", thread_ts=top.ts)] == ["a reply"]
+    assert {d.status for d in _rows(sessions)} == {"sent"}
