@@ -91,9 +91,10 @@ def test_paced_to_slacks_limits_without_a_single_429(build, sessions, fake: Fake
     fake.workspace_cap = 20  # per second, all channels
     users = _users(fake, 40)
     _enqueue(sessions, clock, ["C0CBREVIEW"] * 3 + users)
-    _run(build(Pacer(rate=18, channel_gap=1.0, channel_burst=1), threads=6), sessions)
+    # 25 % headroom: in tests the fake shares our interpreter, so arrival times jitter a lot.
+    _run(build(Pacer(rate=15, channel_gap=1.0, channel_burst=1), threads=6), sessions)
     posts = fake.calls_to("chat.postMessage")
-    assert [c.response.get("error") for c in posts if not c.response["ok"]] == []
+    assert [(c.args["channel"], c.response.get("error")) for c in posts if not c.response["ok"]] == []
     assert len(posts) == 43
     review = [c.at for c in posts if c.args["channel"] == "C0CBREVIEW"]
     assert [b - a >= 0.95 for a, b in itertools.pairwise(review)] == [True, True]
