@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import signal
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -182,13 +181,16 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     settings = settings_from_env()
     settings.load_program()
     casebook = _build(settings, SystemClock())
-    stop = threading.Event()
+    # A plain flag polled by the main thread: a signal may be delivered to any thread, and a
+    # main thread blocked in Event.wait() would not run the handler until something woke it.
+    stopping: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, lambda signum, _frame: stopping.append(signum))
     casebook.start_background(scheduler=True)
     print("scheduler running (Ctrl-C to stop)", flush=True)
     try:
-        stop.wait()
+        while not stopping:
+            time.sleep(0.2)
     finally:
         casebook.shutdown()
     return 0
