@@ -23,16 +23,18 @@ from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory, transaction
 from bot.domain.library import Library, load_library, resolve_dir
 from bot.domain.scenario_sync import sync_library
+from bot.jobs.scheduler import Scheduler
 from bot.logs import new_request_id, request_id
 from bot.program import Program
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.dispatcher import Dispatcher
-from bot.slack.listeners import admin, assessment, commands, home, practice, reviews
+from bot.slack.listeners import admin, assessment, commands, home, ooo, practice, reviews, survey, sync
 from bot.slack.listeners import incidents as incident_listeners
 from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
 from bot.slack.listeners import metrics as metrics_listeners
+from bot.slack.pacing import Pacer
 from bot.slack.router import CommandRouter
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 # Each module exposes register(app, deps); order decides help listing order.
 LISTENER_MODULES: list[Any] = [commands, home, practice, assessment, live_log, reviews, admin]
 LISTENER_MODULES += [metrics_listeners, incident_listeners, leaver_listeners]
+LISTENER_MODULES += [sync, survey, ooo]
 
 
 class ContextExecutor(ThreadPoolExecutor):
@@ -116,7 +119,17 @@ def create_app(
     engine = engine or make_engine(settings.database_url, pool_size=settings.casebook_db_pool)
     sessions = make_session_factory(engine)
     client = client or make_client(settings)
-    dispatcher = Dispatcher(sessions=sessions, client=make_client(settings, retries=False), clock=clock)
+    dispatcher = Dispatcher(
+        sessions=sessions,
+        client=make_client(settings, retries=False),
+        clock=clock,
+        pacer=Pacer(
+            rate=settings.casebook_slack_rate,
+            channel_gap=settings.casebook_slack_channel_gap,
+            channel_burst=settings.casebook_slack_channel_burst,
+        ),
+        threads=settings.casebook_dispatch_threads,
+    )
     library = load_library(resolve_dir(settings.casebook_scenarios))
     try:
         sync_scenarios(sessions=sessions, clock=clock, library=library)
@@ -136,6 +149,7 @@ def create_app(
         router=CommandRouter(),
         library=library,
     )
+    deps.services.append(Scheduler(deps=deps))
     executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
     bot_token = settings.slack_bot_token or ""
 

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     casebook_threads: int = Field(default=16, ge=1, le=256)
     casebook_db_pool: int = Field(default=10, ge=1, le=200)
     casebook_scheduler: bool = True
+    # Outbound pacing (docs/scheduling.md): Slack allows chat.postMessage about once per
+    # second per channel with short bursts, plus a workspace-wide cap of a few hundred a minute.
+    casebook_slack_rate: float = Field(default=5.0, gt=0, le=10_000)  # sends/s, this process
+    casebook_slack_channel_gap: float = Field(default=1.0, ge=0, le=60)  # s between posts per channel
+    casebook_slack_channel_burst: int = Field(default=5, ge=1, le=100)
+    casebook_dispatch_threads: int = Field(default=4, ge=1, le=64)
 
     @property
     def api_url(self) -> str:

@@ -375,3 +375,30 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class JobRun(Base):
+    """One firing of a program-level job (digest, review reminder) claimed by the scheduler.
+
+    ``(job, period)`` is unique, so across restarts and replicas each occurrence of a
+    job whose sends are keyed by its own module is started once (retried only if it failed).
+    """
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    attempts: Mapped[int] = mapped_column(default=0)
+    due_at: Mapped[datetime]
+    started_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    result: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (
+        UniqueConstraint("job", "period", name="uq_job_runs_job_period"),
+        CheckConstraint("status IN ('running', 'done', 'failed', 'missed')", name="status"),
+    )

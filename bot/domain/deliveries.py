@@ -8,13 +8,14 @@ scheduled jobs enqueue with a due time and a grace window. The unique key
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.db.models import Delivery
 
@@ -192,3 +193,152 @@ def mark_retry(*, session: Session, now: datetime, delivery: Delivery, reason: s
 def backoff(attempts: int) -> timedelta:
     """Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes."""
     return timedelta(seconds=min(300, 2 ** max(1, attempts)))
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """What the dispatcher needs to pace a due delivery before claiming it."""
+
+    id: int
+    key: str  # the recipient (channel or person): the unit Slack rate-limits and we keep in order
+    grace_until: datetime | None
+    method: str
+
+
+def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
+    """Like :func:`due_ids`, with what pacing needs (no payloads: this runs often).
+
+    A row with a parent (a thread reply, an edit) is not due while its parent is still
+    pending, so concurrent senders never pick a reply before the message it answers.
+    """
+    parent = aliased(Delivery)
+    parent_pending = (
+        select(parent.id).where(parent.id == Delivery.parent_id, parent.status == "pending").exists()
+    )
+    rows = session.execute(
+        select(Delivery.id, Delivery.recipient, Delivery.grace_until, Delivery.method)
+        .where(
+            Delivery.status == "pending",
+            Delivery.next_attempt_at <= now,
+            or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
+            or_(Delivery.parent_id.is_(None), ~parent_pending),
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+    ).all()
+    return [DueRow(row.id, row.recipient, row.grace_until, row.method) for row in rows]
+
+
+def release(*, session: Session, delivery_ids: list[int]) -> None:
+    """Give back claims that were never used (a stopping dispatcher), so others need not wait."""
+    if delivery_ids:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(delivery_ids), Delivery.status == "pending")
+            .values(claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def existing_keys(*, session: Session, job: str, periods: list[str]) -> set[tuple[str, str]]:
+    """(recipient, period) pairs already in the ledger for ``job``: lets a tick skip known sends."""
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(periods), 500):
+        chunk = periods[start : start + 500]
+        rows = session.execute(
+            select(Delivery.recipient, Delivery.period).where(Delivery.job == job, Delivery.period.in_(chunk))
+        ).all()
+        found.update((r.recipient, r.period) for r in rows)
+    return found
+
+
+def renew_claim(*, session: Session, delivery_id: int, token: datetime, until: datetime) -> bool:
+    """Extend our own lease right before sending; False if it lapsed and someone else holds it.
+
+    ``token`` is the ``claimed_until`` we set when claiming. Checking it immediately before
+    each Slack call fences off a sender that stalled past its lease (a pause, a long
+    Retry-After) from sending a row another process has meanwhile claimed and sent.
+    """
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == "pending", Delivery.claimed_until == token)
+        .values(claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_sent_id(
+    *, session: Session, now: datetime, delivery_id: int, channel: str | None, ts: str | None
+) -> None:
+    """:func:`mark_sent` as one UPDATE, for the dispatcher's hot path (no row is loaded)."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id)
+        .values(
+            status="sent",
+            sent_at=now,
+            channel=channel,
+            ts=ts,
+            attempts=Delivery.attempts + 1,
+            claimed_until=None,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def enqueue_many(*, session: Session, now: datetime, rows: list[dict[str, Any]]) -> Counter[str]:
+    """Insert many ledger rows in one statement; keys already present are left alone.
+
+    Each row gives ``job, recipient, period, method, payload, due_at`` and optionally
+    ``grace_until``, ``status`` ('pending', or 'skipped'/'missed' with ``last_error``).
+    Returns how many rows were created, by status. Used by scheduled fan-outs, where a
+    per-row insert would hold SQLite's single writer far longer.
+    """
+    if not rows:
+        return Counter()
+    values = [
+        {
+            "job": r["job"],
+            "recipient": r["recipient"],
+            "period": r["period"],
+            "method": r["method"],
+            "payload": r["payload"],
+            "parent_id": None,
+            "status": r.get("status", "pending"),
+            "due_at": r["due_at"],
+            "grace_until": r.get("grace_until"),
+            "attempts": 0,
+            "next_attempt_at": r["due_at"],
+            "last_error": (r.get("last_error") or None) and str(r["last_error"])[:500],
+            "created_at": now,
+        }
+        for r in rows
+    ]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(Delivery)
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(Delivery)
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        created: Counter[str] = Counter()
+        for value in values:
+            result = enqueue(session=session, now=now, **{k: value[k] for k in _ENQUEUE_ARGS})
+            if result.created:
+                result.delivery.status, result.delivery.last_error = value["status"], value["last_error"]
+                created[value["status"]] += 1
+        return created
+    stmt = (
+        stmt.values(values)
+        .on_conflict_do_nothing(index_elements=["job", "recipient", "period"])
+        .returning(Delivery.status)
+    )
+    return Counter(status for (status,) in session.execute(stmt).all())
+
+
+_ENQUEUE_ARGS = ("job", "recipient", "period", "method", "payload", "due_at", "grace_until")

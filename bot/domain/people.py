@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.db.audit import append_event
 from bot.db.models import ROLES, MentorPair, Person, PersonRole
 from bot.domain.attrition import mark_active, mark_left
+from bot.domain.availability import set_ooo
 from bot.domain.errors import DomainError
 
 REVIEWERS = frozenset({"mentor", "lead", "admin"})
@@ -208,6 +209,7 @@ class RosterRow:
     status: str | None = None  # None: leave as is; "active" | "left"
     left_on: date | None = None
     left_reason: str | None = None
+    ooo_until: date | None = None  # optional roster column; empty leaves the stored date alone
 
 
 def parse_status(value: str) -> tuple[str | None, date | None, str | None]:
@@ -287,7 +289,13 @@ def parse_roster(text: str, *, source: str = "roster") -> list[RosterRow]:
             status = parse_status(data.get("status", ""))
         except ValueError as exc:
             problems.append(f"{where}: status: {exc}")
-        rows.append(RosterRow(line, uid, data["name"], email, roles, mentor, tz, *status))
+        ooo_until = None
+        if data.get("ooo_until"):
+            try:
+                ooo_until = date.fromisoformat(data["ooo_until"])
+            except ValueError:
+                problems.append(f"{where}: ooo_until: {data['ooo_until']!r} is not a date (use YYYY-MM-DD)")
+        rows.append(RosterRow(line, uid, data["name"], email, roles, mentor, tz, *status, ooo_until))
     known = {r.slack_user_id for r in rows}
     for row in rows:
         if row.mentor and row.mentor not in known:
@@ -335,5 +343,9 @@ def import_roster(
                 left_at=left_at,
                 reason=row.left_reason or "",
                 correct=True,
+            )
+        if row.ooo_until is not None:
+            set_ooo(
+                session=session, now=now, actor=actor, person=people[row.slack_user_id], until=row.ooo_until
             )
     return len(rows)

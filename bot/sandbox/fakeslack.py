@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import threading
 import time
 import urllib.parse
@@ -148,6 +149,17 @@ class Fault:
 
 
 @dataclass
+class RandomFault:
+    """Fail a share of calls (after any scripted faults): ``fraction`` in [0, 1]."""
+
+    method: str | None
+    fraction: float
+    status: int = 500
+    error: str | None = None
+    retry_after: int | None = None
+
+
+@dataclass
 class FakeUser:
     id: str
     name: str
@@ -235,6 +247,8 @@ class FakeSlack(ClientSide):
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
         self.strict = True
+        self.random_faults: list[RandomFault] = []
+        self._rng = random.Random(0)
 
     # -- lifecycle -----------------------------------------------------------------
     @property
@@ -282,6 +296,22 @@ class FakeSlack(ClientSide):
         """Make the next ``count`` calls of ``method`` fail as Slack would."""
         with self.lock:
             self.faults.append(Fault(method, status, error, retry_after, count, delay))
+
+    def fail_fraction(
+        self,
+        method: str | None,
+        fraction: float,
+        *,
+        status: int = 500,
+        error: str | None = None,
+        retry_after: int | None = None,
+        seed: int | None = None,
+    ) -> None:
+        """Make a random ``fraction`` of calls to ``method`` fail (429 gets a Retry-After)."""
+        with self.lock:
+            if seed is not None:
+                self._rng.seed(seed)
+            self.random_faults.append(RandomFault(method, fraction, status, error, retry_after))
 
     def response_url(self, key: str = "", *, origin: dict[str, Any] | None = None) -> str:
         """A response_url; ``origin`` ({user, channel, message_ts?, ephemeral_id?, thread_ts?})
@@ -392,6 +422,11 @@ class FakeSlack(ClientSide):
             if fault:
                 fault.count -= 1
                 self.faults = [f for f in self.faults if f.count > 0]
+            else:
+                for rf in self.random_faults:
+                    if rf.method in (None, method) and self._rng.random() < rf.fraction:
+                        fault = Fault(method, rf.status, rf.error, rf.retry_after)
+                        break
             latency = self.latency + (fault.delay if fault else 0.0)
         if latency:
             time.sleep(latency)

@@ -1,12 +1,34 @@
-"""Sends what the delivery ledger owes, with retries that survive restarts and outages."""
+"""Sends what the delivery ledger owes: paced to Slack's limits, concurrent, retried, never twice.
+
+Every process runs one dispatcher. A pass reads due rows, reserves a send slot
+for each from the :class:`~bot.slack.pacing.Pacer` (workspace cap plus the
+per-channel gap), claims the rows it can send within a short horizon (a
+compare-and-set lease, so two processes never send the same row), and hands
+them to a small thread pool that sleeps until each slot and sends. At most one
+delivery per channel is in flight in a process, so a channel's messages go out
+in ledger order (a review post before its thread replies).
+
+Failures: a 429 waits for its Retry-After (in the worker when short, through the
+ledger's ``next_attempt_at`` when long) and pauses that channel in the pacer;
+5xx, timeouts and network errors retry a couple of times in the worker and then
+with exponential backoff through the ledger, up to ``MAX_ATTEMPTS`` claims;
+permanent errors (``user_not_found`` …) are recorded with their reason and not
+retried. Ledger times use the injected clock; pacing and Retry-After waits use
+real time, because that is what Slack measures.
+"""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
+import functools
 import logging
 import threading
+import time
 import urllib.error
-from datetime import timedelta
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -17,12 +39,17 @@ from bot.clock import Clock
 from bot.db.engine import transaction
 from bot.db.models import Delivery
 from bot.domain import deliveries as ledger
+from bot.slack.pacing import Pacer
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 RETRYABLE_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 )
+INLINE_TRIES = 3  # HTTP attempts per claim before falling back to the ledger's backoff
+INLINE_MAX_WAIT = 5.0  # longest Retry-After honoured by sleeping in the worker (seconds)
+INLINE_BACKOFF = (0.25, 1.0)  # worker sleeps between inline retries of 5xx / network errors
+PACED_METHODS = frozenset({"chat.postMessage", "files.upload_v2"})
 
 
 class Outcome:
@@ -31,7 +58,10 @@ class Outcome:
     FAILED = "failed"
     WAITING = "waiting"
     MISSED = "missed"
-    LOST = "lost"  # someone else holds the lease
+    LOST = "lost"  # someone else holds the lease (or we stopped before sending)
+
+
+FINISHED = frozenset({Outcome.SENT, Outcome.FAILED, Outcome.MISSED})
 
 
 def _post(client: WebClient, method: str, payload: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -55,8 +85,31 @@ def _post(client: WebClient, method: str, payload: dict[str, Any]) -> tuple[str 
     raise ValueError(f"unsupported delivery method {method}")
 
 
+@dataclass(frozen=True)
+class _Send:
+    """A claimed delivery, loaded and ready: what a send worker needs, no database object."""
+
+    delivery_id: int
+    method: str
+    job: str
+    key: str  # pacing and ordering key: the recipient (a channel or a user's DM)
+    payload: dict[str, Any]
+    slot: float = 0.0  # monotonic time the pacer reserved for it
+    token: datetime | None = None  # our claim's claimed_until, checked before every retry
+
+    @property
+    def paced(self) -> bool:
+        return self.method in PACED_METHODS
+
+
+def _done(outcome: str) -> Future[str]:
+    future: Future[str] = Future()
+    future.set_result(outcome)
+    return future
+
+
 class Dispatcher:
-    """Works through due deliveries; one background thread per process, safe with many."""
+    """Works through due deliveries; one loop thread and a small send pool per process."""
 
     def __init__(
         self,
@@ -66,60 +119,181 @@ class Dispatcher:
         clock: Clock,
         poll_seconds: float = 2.0,
         batch: int = 50,
+        pacer: Pacer | None = None,
+        threads: int = 4,
+        horizon: float = 2.0,
     ) -> None:
         self._sessions = sessions
         self._client = client
         self._clock = clock
         self._poll = poll_seconds
-        self._batch = batch
+        self._pacer = pacer or Pacer(rate=5.0, channel_gap=1.0, channel_burst=5)
+        # Enough rows per pass to keep the pool busy for the whole pacing horizon; the loop
+        # reads the ledger again once half of them are done (not after every send).
+        self._batch = max(batch, int(self._pacer.rate * horizon) + threads)
+        self._low_water = self._batch // 2
+        self._threads = threads
+        self._horizon = horizon
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Event()
+        self._lock = threading.Lock()
+        self._inflight: dict[int, str] = {}  # delivery id -> key
+        self._started: set[int] = set()
+        self._cancelled: list[int] = []
+        self._kicks = 0
+        self._pool: ThreadPoolExecutor | None = None
         self._thread: threading.Thread | None = None
 
+    # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
         if self._thread is None:
+            self._stop.clear()
             self._thread = threading.Thread(target=self._loop, name="casebook-dispatcher", daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop taking work, finish sends already on the wire, give back unused claims."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            unused = [i for i in self._inflight if i not in self._started] + self._cancelled
+            self._inflight.clear()
+            self._cancelled = []
+        if unused:
+            try:
+                with transaction(self._sessions) as session:
+                    ledger.release(session=session, delivery_ids=unused)
+            except Exception:
+                log.exception("could not release unused delivery claims")
 
     def kick(self) -> None:
         """Ask the loop to look for work now (after a commit that enqueued something)."""
+        with self._lock:
+            self._kicks += 1
         self._idle.clear()
         self._wake.set()
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                while not self._stop.is_set() and self.run_once() > 0:
-                    pass
-            except Exception:
-                log.exception("dispatcher pass failed")
-            self._idle.set()
-            self._wake.wait(self._poll)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """For tests and shutdown: block until a pass found nothing more to do."""
         return self._idle.wait(timeout)
 
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self._threads, thread_name_prefix="casebook-send")
+            return self._pool
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            with self._lock:
+                kicks = self._kicks
+                inflight = len(self._inflight)
+            retry_in: float | None = None
+            submitted: list[Future[str]] = []
+            if inflight <= self._low_water:
+                try:
+                    submitted, retry_in = self._pump(limit=self._batch - inflight)
+                except Exception:
+                    log.exception("dispatcher pass failed")
+                    retry_in = self._poll
+            with self._lock:
+                busy = bool(self._inflight)
+                quiet = not busy and not submitted and retry_in is None and kicks == self._kicks
+            if quiet:
+                self._idle.set()
+                self._wake.wait(self._poll)
+            elif submitted and retry_in is None and inflight <= self._low_water:
+                continue  # the whole batch fit: more may be due right behind it
+            else:
+                # Woken early by finished sends (at half a batch) or a kick; else when a channel frees up.
+                self._wake.wait(min(self._poll, retry_in if retry_in is not None else 0.5))
+
+    # -- passes ----------------------------------------------------------------------
     def run_once(self) -> int:
         """One pass over due deliveries; returns how many were finished (sent/failed/missed)."""
+        futures, _ = self._pump(limit=self._batch)
+        return sum(1 for f in futures if f.result() in FINISHED)
+
+    def _pump(self, *, limit: int) -> tuple[list[Future[str]], float | None]:
+        """Reserve slots, claim and load what can go out within the horizon, and submit it.
+
+        Returns the futures and, when due rows had to wait (a busy or paced channel,
+        a full horizon), how many seconds until it is worth looking again.
+        """
         now = self._clock.now()
+        with self._lock:
+            busy = set(self._inflight.values())
         with transaction(self._sessions) as session:
-            ids = ledger.due_ids(session=session, now=now, limit=self._batch)
-        done = 0
-        for delivery_id in ids:
-            outcome = self.send_one(delivery_id)
-            if outcome in (Outcome.SENT, Outcome.FAILED, Outcome.MISSED):
-                done += 1
-        return done
+            rows = ledger.due_rows(session=session, now=now, limit=limit * 2)
+        picked: list[tuple[ledger.DueRow, float]] = []
+        expired: list[ledger.DueRow] = []
+        retry_in: float | None = None
+
+        def later(seconds: float) -> None:
+            nonlocal retry_in
+            retry_in = seconds if retry_in is None else min(retry_in, seconds)
+
+        for row in rows:
+            if row.grace_until is not None and now > row.grace_until:
+                expired.append(row)
+                continue
+            paced = row.method in PACED_METHODS
+            if row.key in busy:
+                later(self._horizon)  # woken earlier when the in-flight send finishes
+                continue
+            if len(picked) >= limit:
+                later(0.05)
+                continue
+            slot = self._pacer.reserve(row.key, paced=paced, horizon=self._horizon, channel_horizon=0.05)
+            if slot is None:
+                later(max(0.05, min(self._pacer.ready_in(row.key, paced=paced), self._horizon)))
+                continue
+            busy.add(row.key)
+            picked.append((row, slot))
+        futures: list[Future[str]] = []
+        sends: list[_Send] = []
+        token = now + LEASE
+        with transaction(self._sessions) as session:
+            for row in expired:
+                if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                    delivery = self._load(session, row.id)
+                    ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
+                    futures.append(_done(Outcome.MISSED))
+            for row, slot in picked:
+                if not ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                    continue
+                prepared = self._prepare(session, row.id)
+                if isinstance(prepared, str):
+                    futures.append(_done(prepared))
+                else:
+                    sends.append(dataclasses.replace(prepared, slot=slot, token=token))
+        if sends:
+            pool = self._executor()
+            with self._lock:
+                self._inflight.update({s.delivery_id: s.key for s in sends})
+            for send in sends:
+                future = pool.submit(self._run, send)
+                future.add_done_callback(functools.partial(self._finished, send.delivery_id))
+                futures.append(future)
+        return futures, retry_in
+
+    def _finished(self, delivery_id: int, future: Future[str]) -> None:
+        with self._lock:
+            self._inflight.pop(delivery_id, None)
+            self._started.discard(delivery_id)
+            if future.cancelled():
+                self._cancelled.append(delivery_id)
+            drained = len(self._inflight) <= self._low_water
+        if drained:
+            self._wake.set()
 
     def send_one(self, delivery_id: int) -> str:
         """Claim, send and record one delivery; no database lock is held while Slack is called."""
@@ -127,51 +301,141 @@ class Dispatcher:
         with transaction(self._sessions) as session:
             if not ledger.claim(session=session, now=now, delivery_id=delivery_id, lease=LEASE):
                 return Outcome.LOST
-            delivery = session.get(Delivery, delivery_id)
-            assert delivery is not None
-            if delivery.grace_until is not None and now > delivery.grace_until:
-                ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
-                return Outcome.MISSED
-            payload = dict(delivery.payload)
-            parent_field = payload.pop("_parent", None)
-            if delivery.parent_id is not None:
-                parent = session.get(Delivery, delivery.parent_id)
-                if parent is None or parent.status in ("failed", "missed", "skipped"):
-                    ledger.mark_failed(
-                        session=session, delivery=delivery, reason="parent message was not delivered"
-                    )
-                    return Outcome.FAILED
-                if parent.status != "sent":
-                    delivery.claimed_until = None
-                    delivery.next_attempt_at = now + timedelta(seconds=1)
-                    return Outcome.WAITING
-                payload[str(parent_field or "thread_ts")] = parent.ts
-                if parent_field == "ts":
-                    payload["channel"] = parent.channel
-            method, job = delivery.method, delivery.job
-        try:
-            channel, ts = _post(self._client, method, payload)
-        except SlackApiError as exc:
-            with transaction(self._sessions) as session:
-                return self._on_api_error(session, self._load(session, delivery_id), exc)
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            with transaction(self._sessions) as session:
-                delivery = self._load(session, delivery_id)
-                ledger.mark_retry(
-                    session=session,
-                    now=self._clock.now(),
-                    delivery=delivery,
-                    reason=f"network: {exc}",
-                    wait=ledger.backoff(delivery.attempts + 1),
+            prepared = self._prepare(session, delivery_id)
+        if isinstance(prepared, str):
+            return prepared
+        slot = self._pacer.reserve(prepared.key, paced=prepared.paced) or 0.0
+        return self._run(dataclasses.replace(prepared, slot=slot, token=now + LEASE))
+
+    # -- one delivery ------------------------------------------------------------------
+    def _prepare(self, session: Session, delivery_id: int) -> _Send | str:
+        """Load a just-claimed row: the payload to send, or why it must not be sent (now, or ever)."""
+        now = self._clock.now()
+        delivery = self._load(session, delivery_id)
+        if delivery.grace_until is not None and now > delivery.grace_until:
+            ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
+            return Outcome.MISSED
+        payload = dict(delivery.payload)
+        parent_field = payload.pop("_parent", None)
+        if delivery.parent_id is not None:
+            parent = session.get(Delivery, delivery.parent_id)
+            if parent is None or parent.status in ("failed", "missed", "skipped"):
+                ledger.mark_failed(
+                    session=session, delivery=delivery, reason="parent message was not delivered"
                 )
-            return Outcome.RETRY
+                return Outcome.FAILED
+            if parent.status != "sent":
+                delivery.claimed_until = None
+                delivery.next_attempt_at = now + timedelta(seconds=1)
+                return Outcome.WAITING
+            payload[str(parent_field or "thread_ts")] = parent.ts
+            if parent_field == "ts":
+                payload["channel"] = parent.channel
+        return _Send(delivery.id, delivery.method, delivery.job, delivery.recipient, payload)
+
+    def _run(self, send: _Send) -> str:
+        with self._lock:
+            self._started.add(send.delivery_id)
+        try:
+            return self._send(send)
+        except Exception:
+            log.exception("delivery crashed", extra={"delivery_id": send.delivery_id})
+            return self._retry(send.delivery_id, "internal error while sending", None)
+
+    def _renew(self, delivery_id: int, token: datetime) -> datetime | None:
+        """Fence: confirm the claim is still ours and extend it; None if it is not."""
+        until = self._clock.now() + LEASE
+        with transaction(self._sessions) as session:
+            if ledger.renew_claim(session=session, delivery_id=delivery_id, token=token, until=until):
+                return until
+        log.warning("delivery claim lapsed; not sending", extra={"delivery_id": delivery_id})
+        return None
+
+    def _send(self, send: _Send) -> str:
+        slot, token, error = send.slot, send.token, ""
+        for attempt in range(INLINE_TRIES):
+            if not self._pacer.wait(slot, self._stop) or not self._pacer.admit(self._stop):
+                return self._give_back(send.delivery_id)
+            if attempt and token is not None:
+                token = self._renew(send.delivery_id, token)  # we slept: is the row still ours?
+                if token is None:
+                    return Outcome.LOST
+            started = time.monotonic()
+            try:
+                channel, ts = _post(self._client, send.method, send.payload)
+            except SlackApiError as exc:
+                error, wait = self._classify(exc)
+                if error in ledger.PERMANENT_ERRORS or wait is None:
+                    return self._fail(send, error)
+                if error == "ratelimited":
+                    self._pacer.pause(send.key, wait)
+                    if wait > INLINE_MAX_WAIT:
+                        return self._retry(send.delivery_id, error, timedelta(seconds=wait))
+                else:
+                    wait = INLINE_BACKOFF[min(attempt, len(INLINE_BACKOFF) - 1)]
+            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+                error = f"network: {exc}"
+                wait = INLINE_BACKOFF[min(attempt, len(INLINE_BACKOFF) - 1)]
+            else:
+                if send.paced:
+                    self._pacer.sent(send.key, started)
+                with transaction(self._sessions) as session:
+                    ledger.mark_sent_id(
+                        session=session,
+                        now=self._clock.now(),
+                        delivery_id=send.delivery_id,
+                        channel=channel,
+                        ts=ts,
+                    )
+                log.info("delivery sent", extra={"job": send.job, "delivery_id": send.delivery_id})
+                return Outcome.SENT
+            if attempt + 1 < INLINE_TRIES:
+                log.info("delivery retrying", extra={"delivery_id": send.delivery_id, "error": error[:100]})
+                if self._stop.wait(wait):
+                    return self._give_back(send.delivery_id)
+                slot = self._pacer.reserve(send.key, paced=send.paced) or 0.0
+        return self._retry(send.delivery_id, error, None)
+
+    @staticmethod
+    def _classify(exc: SlackApiError) -> tuple[str, float | None]:
+        """(error name, seconds to wait before retrying; None: do not retry)."""
+        status = exc.response.status_code
+        error = str(exc.response.get("error") or f"http_{status}")
+        if error in ledger.PERMANENT_ERRORS:
+            return error, None
+        if status == 429 or error == "ratelimited":
+            try:
+                retry_after = float(exc.response.headers.get("Retry-After", "1") or 1)
+            except ValueError:
+                retry_after = 1.0
+            return "ratelimited", max(1.0, retry_after)
+        if status >= 500 or error in RETRYABLE_ERRORS:
+            return error, 0.0
+        return error, None
+
+    def _give_back(self, delivery_id: int) -> str:
+        with transaction(self._sessions) as session:
+            ledger.release(session=session, delivery_ids=[delivery_id])
+        return Outcome.LOST
+
+    def _fail(self, send: _Send, error: str) -> str:
+        with transaction(self._sessions) as session:
+            ledger.mark_failed(session=session, delivery=self._load(session, send.delivery_id), reason=error)
+        log.warning("delivery failed", extra={"job": send.job, "error": error})
+        return Outcome.FAILED
+
+    def _retry(self, delivery_id: int, reason: str, wait: timedelta | None) -> str:
         with transaction(self._sessions) as session:
             delivery = self._load(session, delivery_id)
-            ledger.mark_sent(
-                session=session, now=self._clock.now(), delivery=delivery, channel=channel, ts=ts
+            ledger.mark_retry(
+                session=session,
+                now=self._clock.now(),
+                delivery=delivery,
+                reason=reason,
+                wait=wait or ledger.backoff(delivery.attempts + 1),
             )
-        log.info("delivery sent", extra={"job": job, "delivery_id": delivery_id})
-        return Outcome.SENT
+            status = delivery.status
+        return Outcome.FAILED if status == "failed" else Outcome.RETRY
 
     @staticmethod
     def _load(session: Session, delivery_id: int) -> Delivery:
@@ -179,33 +443,3 @@ class Dispatcher:
         if delivery is None:
             raise LookupError(f"delivery {delivery_id} vanished")
         return delivery
-
-    def _on_api_error(self, session: Session, delivery: Delivery, exc: SlackApiError) -> str:
-        now = self._clock.now()
-        status = exc.response.status_code
-        error = str(exc.response.get("error") or f"http_{status}")
-        if error in ledger.PERMANENT_ERRORS:
-            ledger.mark_failed(session=session, delivery=delivery, reason=error)
-            log.warning("delivery failed", extra={"job": delivery.job, "error": error})
-            return Outcome.FAILED
-        if status == 429 or error == "ratelimited":
-            retry_after = int(exc.response.headers.get("Retry-After", "1") or 1)
-            ledger.mark_retry(
-                session=session,
-                now=now,
-                delivery=delivery,
-                reason="ratelimited",
-                wait=timedelta(seconds=max(1, retry_after)),
-            )
-            return Outcome.RETRY
-        if status >= 500 or error in RETRYABLE_ERRORS:
-            ledger.mark_retry(
-                session=session,
-                now=now,
-                delivery=delivery,
-                reason=error,
-                wait=ledger.backoff(delivery.attempts + 1),
-            )
-            return Outcome.RETRY
-        ledger.mark_failed(session=session, delivery=delivery, reason=error)
-        return Outcome.FAILED

@@ -70,6 +70,8 @@ class AssessmentValue(Meta):
 
 class SyncValue(Meta):
     day: str  # ISO date, the engineer's local day
+    channel: str | None = None  # the blockers modal: the DM it was opened from, to show the answer there
+    message_ts: str | None = None
 
 
 class SurveyValue(Meta):

@@ -75,6 +75,22 @@ def upgrade() -> None:
         batch_op.create_index('ix_deliveries_job_period', ['job', 'period'], unique=False)
         batch_op.create_index('ix_deliveries_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
 
+    op.create_table('job_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job', sa.String(length=64), nullable=False),
+    sa.Column('period', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('due_at', bot.db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', bot.db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_until', bot.db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', bot.db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('result', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.CheckConstraint("status IN ('running', 'done', 'failed', 'missed')", name=op.f('ck_job_runs_status')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_runs')),
+    sa.UniqueConstraint('job', 'period', name='uq_job_runs_job_period')
+    )
     op.create_table('people',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slack_user_id', sa.String(length=32), nullable=False),
@@ -342,6 +358,7 @@ def downgrade() -> None:
 
     op.drop_table('scenarios')
     op.drop_table('people')
+    op.drop_table('job_runs')
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_deliveries_status_next_attempt_at')
         batch_op.drop_index('ix_deliveries_job_period')

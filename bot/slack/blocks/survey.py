@@ -1,0 +1,135 @@
+"""The Friday survey: the DM, the reminder, the modal and its thank-you (pure builders)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.surveys import MAX_COMMENT
+from bot.program import SurveyQuestion
+from bot.slack.blocks.common import clip, context, esc, header, section
+from bot.slack.ids import Action, Callback, survey_block
+from bot.slack.ids import Block as B
+from bot.slack.metadata import SurveyValue
+
+SCALE = {
+    1: "1 — strongly disagree",
+    2: "2 — disagree",
+    3: "3 — neither",
+    4: "4 — agree",
+    5: "5 — strongly agree",
+}
+PRIVACY = (
+    "Reports show only averages, and only once at least {minimum} people have answered; "
+    "comments are shown without names."
+)
+
+
+def _open_button(week: str, *, text: str = "Answer the survey") -> ActionsBlock:
+    return ActionsBlock(
+        elements=[
+            ButtonElement(
+                action_id=Action.SURVEY_OPEN,
+                text=PlainTextObject(text=text),
+                style="primary",
+                value=SurveyValue(week=week).dump(),
+            )
+        ]
+    )
+
+
+def survey_dm_blocks(*, week: str, questions: int, minimum: int) -> list[Block]:
+    return [
+        header(f"Weekly survey — {week}"),
+        section(
+            f"{questions} quick questions about this week, each answered 1–5, plus an optional comment. "
+            "It takes about a minute."
+        ),
+        _open_button(week),
+        context(PRIVACY.format(minimum=minimum)),
+    ]
+
+
+def survey_reminder_blocks(*, week: str, minimum: int) -> list[Block]:
+    return [
+        section(
+            f":memo: A reminder: this week's survey ({week}) is still waiting for your answers. "
+            "It closes at the end of today."
+        ),
+        _open_button(week),
+        context(PRIVACY.format(minimum=minimum)),
+    ]
+
+
+def survey_modal(
+    *,
+    week: str,
+    questions: Sequence[SurveyQuestion],
+    minimum: int,
+    initial: dict[str, int] | None = None,
+    comment: str | None = None,
+) -> View:
+    """One 1–5 select per question and an optional comment, pre-filled when changing an answer."""
+    initial = initial or {}
+    options = [Option(value=str(k), label=v) for k, v in SCALE.items()]
+    blocks: list[Block] = [context(PRIVACY.format(minimum=minimum))]
+    for question in questions:
+        chosen = next((o for o in options if o.value == str(initial.get(question.id, ""))), None)
+        blocks.append(
+            InputBlock(
+                block_id=survey_block(question.id),
+                label=PlainTextObject(text=clip(question.text, 150)),
+                element=StaticSelectElement(
+                    action_id=survey_block(question.id),
+                    options=options,
+                    initial_option=chosen,
+                    placeholder=PlainTextObject(text="1 (disagree) to 5 (agree)"),
+                ),
+            )
+        )
+    blocks.append(
+        InputBlock(
+            block_id=B.SURVEY_COMMENT,
+            label=PlainTextObject(text="Anything else? (optional)"),
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=B.SURVEY_COMMENT,
+                multiline=True,
+                max_length=MAX_COMMENT,
+                initial_value=comment or None,
+            ),
+        )
+    )
+    return View(
+        type="modal",
+        callback_id=Callback.SURVEY,
+        title=PlainTextObject(text="Weekly survey"),
+        submit=PlainTextObject(text="Submit"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=SurveyValue(week=week).dump(),
+        blocks=blocks,
+    )
+
+
+def survey_thanks_view(*, week: str, replaced: bool) -> View:
+    what = "updated" if replaced else "saved"
+    return View(
+        type="modal",
+        title=PlainTextObject(text="Weekly survey"),
+        close=PlainTextObject(text="Done"),
+        blocks=[
+            section(f":raised_hands: Thanks! Your answers for {esc(week)} are {what}."),
+            context("Changed your mind? Run `/casebook survey` again this week to replace them."),
+        ],
+    )

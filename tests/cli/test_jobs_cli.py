@@ -1,0 +1,105 @@
+"""`casebook jobs list|run|status` through the real CLI entry point."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.cli import main
+from bot.jobs import registry
+from bot.jobs.registry import JobSpec
+from bot.sandbox.fakeslack import FakeSlack
+from tests.conftest import BOT_TOKEN
+from tests.helpers import load_roster
+
+
+@pytest.fixture
+def env(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, fake: FakeSlack, sessions: sessionmaker[Session]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+    monkeypatch.delenv("CASEBOOK_PROGRAM", raising=False)
+    monkeypatch.setattr("bot.cli.common.setup_logging", lambda *a, **k: None)  # keep pytest's log capture
+    load_roster(sessions, datetime(2026, 11, 1, tzinfo=UTC))
+
+
+def test_jobs_list_shows_every_job_its_trigger_and_next_run(
+    env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["jobs", "list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("daily-sync", "survey", "survey-reminder", "digest", "announcements", "review-reminder"):
+        assert name in out
+    assert "17:45 each person's local time, mon,tue,wed,thu,fri" in out
+    assert "office-hours: 14:00 America/New_York" in out
+    assert "next run:" in out
+
+
+def test_jobs_run_as_of_a_time_sends_once_and_summarises(
+    env: None, fake: FakeSlack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["jobs", "run", "daily-sync", "--at", "2026-11-17T17:50:00-05:00"]) == 0
+    out = capsys.readouterr().out
+    assert "daily-sync as of 2026-11-17 22:50 UTC" in out
+    assert "2 send(s) enqueued" in out
+    assert "daily-sync: 2 sent, 4 missed" in out  # Berlin's today and everyone's Monday: too late
+    assert len(fake.dms_to("U0ENG1")) == 1
+    assert main(["jobs", "run", "daily-sync", "--at", "2026-11-17T17:50"]) == 0  # program time
+    assert "nothing new" in capsys.readouterr().out
+    assert len(fake.dms_to("U0ENG1")) == 1
+
+
+def test_jobs_status_lists_outcomes_with_reasons(env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["jobs", "run", "daily-sync", "--at", "2026-11-17T22:50:00Z"])
+    capsys.readouterr()
+    assert main(["jobs", "status", "--period", "2026-11-17"]) == 0
+    out = capsys.readouterr().out
+    assert "daily-sync             2 sent, 1 missed" in out
+    assert "missed   daily-sync             U0ENG2" in out
+    assert "grace window passed" in out
+    assert "U0ENG1" not in out.split("reason", 1)[1]  # sent rows only with --all
+    main(["jobs", "status", "--period", "2026-11-17", "--all"])
+    assert "U0ENG1" in capsys.readouterr().out
+
+
+def test_unavailable_and_unknown_jobs_fail_clearly(
+    env: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As before another feature's job module is merged in (digest is written elsewhere).
+    missing = JobSpec("digest", "bot.jobs.not_written_yet", "run", "the PM digest", gated=True)
+    monkeypatch.setitem(registry.REGISTRY, "digest", missing)
+    assert main(["jobs", "run", "digest", "--at", "2026-11-20T22:30:00Z"]) == 2
+    assert "job 'digest' is not available yet" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["jobs", "run", "weekly-party"])
+    assert exc.value.code == 2
+    assert main(["jobs", "run", "survey", "--at", "friday"]) == 2
+    assert "--at: 'friday' is not an ISO-8601 time" in capsys.readouterr().err
+
+
+def test_casebook_scheduler_runs_until_sigterm(env: None) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "scheduler"],
+        env=dict(os.environ, LOG_LEVEL="INFO"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().startswith("scheduler running")
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if "scheduler leadership acquired" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+    finally:
+        proc.kill()

@@ -1,0 +1,16 @@
+"""A stand-in for a job written by another feature (digest, review-reminder), for gate tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+calls: list[datetime] = []
+failures: list[Exception] = []
+
+
+def run(*, deps: Any, at: datetime) -> int:
+    calls.append(at)
+    if failures:
+        raise failures.pop(0)
+    return 3
