@@ -131,13 +131,3 @@ def parse_iso_week(value: str) -> tuple[int, int]:
 def week_monday(value: str) -> date:
     year, week = parse_iso_week(value)
     return dt.date.fromisocalendar(year, week, 1)
-
-
-def grace_until(*, due_at: datetime, minutes: int) -> datetime:
-    """A fixed grace window after the due instant."""
-    return due_at + timedelta(minutes=minutes)
-
-
-def in_phases(day: date, phases: Collection[str], windows: Collection[tuple[str, date, date]]) -> bool:
-    """True when ``day`` falls inside a window whose phase name is in ``phases``."""
-    return any(name in phases and start <= day <= end for name, start, end in windows)
