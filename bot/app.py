@@ -29,7 +29,7 @@ from bot.program import Program
 from bot.slack.client import make_client
 from bot.slack.deps import Deps
 from bot.slack.dispatcher import Dispatcher
-from bot.slack.listeners import admin, assessment, commands, home, ooo, practice, reviews, survey, sync
+from bot.slack.listeners import admin, assessment, commands, home, ooo, practice, reviews, stats, survey, sync
 from bot.slack.listeners import incidents as incident_listeners
 from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
@@ -40,7 +40,7 @@ from bot.slack.router import CommandRouter
 log = logging.getLogger(__name__)
 
 # Each module exposes register(app, deps); order decides help listing order.
-LISTENER_MODULES: list[Any] = [commands, home, practice, assessment, live_log, reviews, admin]
+LISTENER_MODULES: list[Any] = [commands, home, practice, assessment, live_log, stats, reviews, admin]
 LISTENER_MODULES += [metrics_listeners, incident_listeners, leaver_listeners]
 LISTENER_MODULES += [sync, survey, ooo]
 
