@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: str = Field(default="INFO", pattern=r"^(?i:debug|info|warning|error|critical)$")
     # Serving knobs; defaults are the measured production set-up (BENCHMARKS.md).
-    casebook_threads: int = Field(default=16, ge=1, le=256)
+    casebook_threads: int = Field(default=32, ge=1, le=256)
     casebook_db_pool: int = Field(default=10, ge=1, le=200)
     casebook_scheduler: bool = True
     # Outbound pacing (docs/scheduling.md): Slack allows chat.postMessage about once per

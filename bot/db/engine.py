@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+READONLY = "casebook_readonly"
 
 
 def normalise_url(url: str) -> str:
@@ -66,7 +69,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers take no lock (WAL lets them run beside the one writer); writers queue.
+        readonly = conn.get_execution_options().get(READONLY, False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -77,11 +82,44 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock(factory: sessionmaker[Session]) -> threading.RLock | None:
+    """SQLite has one writer: threads of a process queue on a Python lock, which wakes the next
+    writer the moment the last one commits, instead of SQLite's busy handler, which sleeps in
+    growing steps (up to 100 ms) and turned contention into long tails."""
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return None
+    with _LOCKS_GUARD:
+        lock = _WRITE_LOCKS.get(bind)
+        if lock is None:
+            lock = _WRITE_LOCKS[bind] = threading.RLock()
+        return lock
+
+
 @contextlib.contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
-    with factory() as session, session.begin():
+    lock = _write_lock(factory)
+    with lock if lock is not None else contextlib.nullcontext(), factory() as session, session.begin():
         yield session
+
+
+@contextlib.contextmanager
+def read_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A read-only unit of work: on SQLite it does not queue behind writers for the write lock.
+
+    Writing inside it is a bug; SQLite would raise "database is locked" on contention.
+    """
+    with factory() as session:
+        session.connection(execution_options={READONLY: True})
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 def ping(engine: Engine) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction
 from bot.domain.errors import DomainError
 from bot.domain.people import get_view
 from bot.slack.blocks.help import help_blocks, unknown_command_blocks, unknown_user_blocks
@@ -30,7 +30,7 @@ def register(app: App, deps: Deps) -> None:
         sub, _, args = text.partition(" ")
         sub = sub.lower() or "help"
         try:
-            with transaction(deps.sessions) as session:
+            with read_transaction(deps.sessions) as session:
                 person = get_view(session=session, slack_user_id=str(body.get("user_id", "")))
         except Exception:
             log.exception("slash command: caller lookup failed")

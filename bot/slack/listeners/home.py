@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk.models.blocks import Block
 
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction
 from bot.domain.people import get_view
 from bot.slack.blocks.home import greeting_blocks, home_view, unknown_home_blocks
 from bot.slack.deps import Deps
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 def build_home(deps: Deps, slack_user_id: str) -> list[Block]:
     """Greeting plus every registered section that applies to this person."""
     now = deps.clock.now()
-    with transaction(deps.sessions) as session:
+    with read_transaction(deps.sessions) as session:
         person = get_view(session=session, slack_user_id=slack_user_id)
         if person is None or not person.active:
             return unknown_home_blocks(contact=deps.program.admins_contact)

@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction
 from bot.domain.digest import last_posted_digest
 from bot.domain.gonogo import recommend
 from bot.domain.metrics import Scorecard, compute_scorecard
@@ -43,7 +43,7 @@ def register(app: App, deps: Deps) -> None:
 def show_metrics(deps: Deps, ctx: CommandContext) -> None:
     tz = deps.program.tz
     week = parse_week(ctx.args, tz) if ctx.args else week_of(deps.clock.now(), tz)
-    with transaction(deps.sessions) as session:
+    with read_transaction(deps.sessions) as session:
         card = compute_scorecard(session=session, program=deps.program, week=week)
         prev = compute_scorecard(session=session, program=deps.program, week=previous(week, tz))
     verdict = recommend(card.core)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction
 from bot.domain.errors import Forbidden, NotFound
 from bot.domain.isoweek import week_of, week_range
 from bot.domain.mentees import week_counts
@@ -29,7 +29,7 @@ def _stats(deps: Deps, ctx: CommandContext) -> None:
     week = week_of(now, deps.program.tz)
     start, end = week_range(week, deps.program.tz)
     categories = [(c.id, c.name) for c in deps.library.categories] if deps.library else []
-    with transaction(deps.sessions) as session:
+    with read_transaction(deps.sessions) as session:
         target = get_view(session=session, slack_user_id=target_id)
         if target is None:
             raise NotFound("That person is not on the roster.")
