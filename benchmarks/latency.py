@@ -214,6 +214,7 @@ def run(clients: int, seconds: float, db: str, workers: int, threads: int, rate:
     )
     result: dict[str, Any] = {
         "benchmark": "latency",
+        "rate_per_client": rate,
         "db": db,
         "clients": clients,
         "seconds": seconds,

@@ -62,11 +62,19 @@ def render(results: list[dict[str, Any]]) -> str:
             continue
         if name == "latency":
             cb, bare = r["casebook"], r["bare"]
+            sat, bare_sat = r["casebook_saturated"], r["bare_saturated"]
             out.append(
-                f"| ack latency, {r['db']}, {r['clients']} clients, {r['workers']}×{r['threads']} | "
+                f"| ack latency, {r['db']}, {r['clients']} clients at {r.get('rate_per_client')} req/s each, "
+                f"{r['workers']} worker(s) × {r['threads']} threads | "
                 f"p50 {cb['p50_ms']} / p90 {cb['p90_ms']} / p99 {cb['p99_ms']} / max {cb['max_ms']} ms; "
                 f"{cb['count']} requests, {cb['errors']} errors; bare Bolt p99 {bare['p99_ms']} ms; "
                 f"ratio {r['p99_ratio']}× | p99 < 100 ms, ≤ 2× bare | {_mark(r.get('met'))} |"
+            )
+            out.append(
+                f"| ack latency, {r['db']}, {r['clients']} clients back-to-back (saturation) | "
+                f"{sat['rps']} req/s; p50 {sat['p50_ms']} / p99 {sat['p99_ms']} ms; "
+                f"bare Bolt {bare_sat['rps']} req/s, p99 {bare_sat['p99_ms']} ms; "
+                f"ratio {r['saturated_p99_ratio']}× | (informational) | — |"
             )
         elif name == "startup":
             out.append(
@@ -92,7 +100,7 @@ def render(results: list[dict[str, Any]]) -> str:
 
 def main() -> None:
     pg = _pg()
-    results = [_run("latency", "--db", "sqlite")]
+    results = [_run("latency", "--db", "sqlite", "--workers", "1")]
     results.append(
         _run("latency", "--db", "postgres")
         if pg
