@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -88,6 +89,7 @@ def test_every_block_kind_renders(page: Any) -> None:
     expect(intro.locator("pre")).to_contain_text("max_burst: 500 # <script>x</script>")
     expect(card.locator(".section-fields")).to_contain_text("Complexity")
     expect(card.locator(".block-context")).to_contain_text("context note")
+    expect(card.locator(".block-context .date")).to_have_text("Sunday, November 22nd, 2026 at 7:00 AM")
     for image in (card.locator(".image-full"), page.locator(".file-image").first):
         expect(image).to_be_visible()
         page.wait_for_function("img => img.complete && img.naturalWidth === 120", arg=image.element_handle())
@@ -177,9 +179,17 @@ def test_message_shortcut_from_the_more_actions_menu(page: Any) -> None:
     expect(item.locator(".menu-detail")).to_have_text("Casebook")
     screenshot(page, "09-shortcut-menu")
     item.click()
-    # Until the live-decision flow lands the bot has no listener and the sandbox says so;
-    # afterwards the shortcut opens its modal. Either way the click reached the bot.
-    expect(page.locator(f'{MODAL}, [data-testid="toast"]').first).to_be_visible()
+    expect(page.locator(f"{MODAL} .modal-title")).to_have_text("Log a live decision")
+    expect(page.locator(MODAL)).to_contain_text("Handling a message from #alerts as an exception.")
+    expect(field(page, "title").locator("input")).to_have_value(
+        re.compile(r"^:rotating_light: ggen could not decide deploy-config payments-eu/rate-limits\.yaml: ")
+    )
+    ts = alert.get_attribute("data-ts") or ""
+    permalink = f"https://casebook-sandbox.slack.com/archives/C0ALERTS/p{ts.replace('.', '')}"
+    expect(field(page, "source_url").locator("input")).to_have_value(permalink)
+    expect(field(page, "source_text").locator("textarea")).to_have_value(re.compile("Needs a human decision"))
+    expect(page.locator('[data-testid="toast"]')).to_have_count(0)
+    screenshot(page, "09b-shortcut-log-modal")
 
 
 def test_updates_arrive_without_reload(page: Any, api: Api) -> None:
