@@ -204,19 +204,22 @@ def test_updates_arrive_without_reload(page: Any, api: Api) -> None:
 
 def test_time_controls_and_jobs(page: Any) -> None:
     page.click('[data-testid="time-toggle"]')
-    page.fill('[data-testid="now-input"]', "2026-11-20T16:30")
+    page.fill('[data-testid="now-input"]', "2026-11-20T17:05")
     page.click('[data-testid="now-set"]')
     expect(page.locator('[data-testid="sandbox-now"]')).to_contain_text("Nov 20, 2026")
-    expect(page.locator('[data-testid="sandbox-now"]')).to_contain_text("04:3")
-    expect(page.locator('[data-testid="job-at"]')).to_be_visible()
-    run = page.locator('[data-testid="job-run"]')
-    if run.is_disabled():
-        expect(page.locator('[data-testid="jobs-note"]')).to_have_text("jobs not available yet")
-    else:
-        page.select_option('[data-testid="job-name"]', index=0)
-        run.click()
-        expect(page.locator('[data-testid="job-result"]')).not_to_have_text("Running…")
+    expect(page.locator('[data-testid="sandbox-now"]')).to_contain_text("05:0")
+    expect(page.locator('[data-testid="job-at"]')).to_have_value("2026-11-20T17:05")
+    expect(page.locator('[data-testid="jobs-note"]')).to_have_text("")
+    page.select_option('[data-testid="job-name"]', "announcements")
+    page.click('[data-testid="job-run"]')
+    # Friday's 17:00 wrap-up is due (within its 30 minutes' grace); Friday's 14:00 office hours are stale.
+    expect(page.locator('[data-testid="job-result"]')).to_have_text(
+        "ran announcements as of Fri 20 Nov 2026 17:05 EST: 1"
+    )
     screenshot(page, "10-time-and-jobs")
+    page.click('[data-testid="time-toggle"]')
+    open_conversation(page, "ops-announcements")
+    expect(page.locator('[data-testid="message"]', has_text="Weekly wrap-up in 30 minutes")).to_be_visible()
 
 
 def test_reset_starts_over(page: Any) -> None:
