@@ -93,8 +93,10 @@ def rest_mouse(page: Page) -> None:
 def deal_card(page: Page) -> tuple[Locator, str]:
     """``/casebook practice`` in the engineer's DM; the card (by its ts) and its title."""
     open_conversation(page, "Casebook")
+    notes = page.locator('[data-testid="ephemeral"]', has_text="on its way")
+    before = notes.count()
     say(page, "/casebook practice")
-    expect(page.locator('[data-testid="ephemeral"]', has_text="on its way")).to_be_visible()
+    expect(notes).to_have_count(before + 1)
     dealt = page.locator('#timeline [data-testid="message"]').filter(
         has=page.locator('[data-block-id="card_actions"]')
     )
