@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench migrate sandbox browser clean
+.PHONY: run test lint typecheck unit bench migrate sandbox browser screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ browser:
 	else \
 	  echo "browser: no chromium and not root; the browser tests will skip (sudo apt-get install chromium)"; \
 	fi
+
+# Regenerates docs/screenshots/*.png from a fresh sandbox in headless Chromium.
+screenshots: $(STAMP) browser
+	$(PY) scripts/screenshots.py
 
 # The whole suite: lint, strict typing, and every test (SQLite, plus PostgreSQL when
 # CASEBOOK_TEST_POSTGRES_URL is set — .ci/run sets it when a local server is present).

@@ -31,6 +31,9 @@ MRKDWN = (
     "```policy:\n  max_burst: 500 # <script>x</script>\n```"
 )
 
+# Slack shows dates in the viewer's timezone: Sunday 22 Nov 2026 12:00 UTC is 7:00 AM for Ada.
+DATE = "<!date^1795348800^{date_long} at {time}|2026-11-22 12:00 UTC>"
+
 
 def png(width: int = 120, height: int = 60) -> bytes:
     """A small bar chart as a real PNG (no imaging library needed)."""
@@ -91,7 +94,7 @@ def kitchen_blocks(file_id: str | None) -> list[dict[str, Any]]:
             ],
         },
         {"type": "divider"},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": "context *note*"}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"context *note* · {DATE}"}]},
         {
             "type": "actions",
             "block_id": "kitchen_actions",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -88,6 +89,7 @@ def test_every_block_kind_renders(page: Any) -> None:
     expect(intro.locator("pre")).to_contain_text("max_burst: 500 # <script>x</script>")
     expect(card.locator(".section-fields")).to_contain_text("Complexity")
     expect(card.locator(".block-context")).to_contain_text("context note")
+    expect(card.locator(".block-context .date")).to_have_text("Sunday, November 22nd, 2026 at 7:00 AM")
     for image in (card.locator(".image-full"), page.locator(".file-image").first):
         expect(image).to_be_visible()
         page.wait_for_function("img => img.complete && img.naturalWidth === 120", arg=image.element_handle())
@@ -177,9 +179,17 @@ def test_message_shortcut_from_the_more_actions_menu(page: Any) -> None:
     expect(item.locator(".menu-detail")).to_have_text("Casebook")
     screenshot(page, "09-shortcut-menu")
     item.click()
-    # Until the live-decision flow lands the bot has no listener and the sandbox says so;
-    # afterwards the shortcut opens its modal. Either way the click reached the bot.
-    expect(page.locator(f'{MODAL}, [data-testid="toast"]').first).to_be_visible()
+    expect(page.locator(f"{MODAL} .modal-title")).to_have_text("Log a live decision")
+    expect(page.locator(MODAL)).to_contain_text("Handling a message from #alerts as an exception.")
+    expect(field(page, "title").locator("input")).to_have_value(
+        re.compile(r"^:rotating_light: ggen could not decide deploy-config payments-eu/rate-limits\.yaml: ")
+    )
+    ts = alert.get_attribute("data-ts") or ""
+    permalink = f"https://casebook-sandbox.slack.com/archives/C0ALERTS/p{ts.replace('.', '')}"
+    expect(field(page, "source_url").locator("input")).to_have_value(permalink)
+    expect(field(page, "source_text").locator("textarea")).to_have_value(re.compile("Needs a human decision"))
+    expect(page.locator('[data-testid="toast"]')).to_have_count(0)
+    screenshot(page, "09b-shortcut-log-modal")
 
 
 def test_updates_arrive_without_reload(page: Any, api: Api) -> None:
@@ -194,19 +204,22 @@ def test_updates_arrive_without_reload(page: Any, api: Api) -> None:
 
 def test_time_controls_and_jobs(page: Any) -> None:
     page.click('[data-testid="time-toggle"]')
-    page.fill('[data-testid="now-input"]', "2026-11-20T16:30")
+    page.fill('[data-testid="now-input"]', "2026-11-20T17:05")
     page.click('[data-testid="now-set"]')
     expect(page.locator('[data-testid="sandbox-now"]')).to_contain_text("Nov 20, 2026")
-    expect(page.locator('[data-testid="sandbox-now"]')).to_contain_text("04:3")
-    expect(page.locator('[data-testid="job-at"]')).to_be_visible()
-    run = page.locator('[data-testid="job-run"]')
-    if run.is_disabled():
-        expect(page.locator('[data-testid="jobs-note"]')).to_have_text("jobs not available yet")
-    else:
-        page.select_option('[data-testid="job-name"]', index=0)
-        run.click()
-        expect(page.locator('[data-testid="job-result"]')).not_to_have_text("Running…")
+    expect(page.locator('[data-testid="sandbox-now"]')).to_contain_text("05:0")
+    expect(page.locator('[data-testid="job-at"]')).to_have_value("2026-11-20T17:05")
+    expect(page.locator('[data-testid="jobs-note"]')).to_have_text("")
+    page.select_option('[data-testid="job-name"]', "announcements")
+    page.click('[data-testid="job-run"]')
+    # Friday's 17:00 wrap-up is due (within its 30 minutes' grace); Friday's 14:00 office hours are stale.
+    expect(page.locator('[data-testid="job-result"]')).to_have_text(
+        "ran announcements as of Fri 20 Nov 2026 17:05 EST: 1"
+    )
     screenshot(page, "10-time-and-jobs")
+    page.click('[data-testid="time-toggle"]')
+    open_conversation(page, "ops-announcements")
+    expect(page.locator('[data-testid="message"]', has_text="Weekly wrap-up in 30 minutes")).to_be_visible()
 
 
 def test_reset_starts_over(page: Any) -> None:

@@ -1,7 +1,7 @@
 // The sandbox page: a Slack-like client for one person at a time, fed by /api/state and
 // kept live by Server-Sent Events. Everything a person does is POSTed to the sandbox
 // server, which turns it into the signed request Slack would send to Casebook.
-import { closeMenus, el, renderBlocks, showMenu } from "./blocks.js";
+import { closeMenus, el, renderBlocks, showMenu, zoomable } from "./blocks.js";
 import { renderMrkdwn } from "./mrkdwn.js";
 import { gatherValues, renderModal, restoreValues, setBanner, showErrors } from "./modal.js";
 
@@ -71,7 +71,7 @@ const userName = (id) => user(id)?.name || id;
 const channelName = (id) => S.data.conversations.find((c) => c.id === id)?.name || id;
 const meTz = () => user(S.me)?.tz || S.data.program_tz;
 const ctxFor = (source) => ({
-  me: S.me, users: S.data.users, userName, channelName, source, onAction,
+  me: S.me, users: S.data.users, userName, channelName, source, onAction, tz: meTz(), now: nowEpoch(),
 });
 
 function fmt(epoch, options, tz = meTz()) {
@@ -163,6 +163,7 @@ function fileNode(file) {
     const img = el("img", "file-image");
     img.src = file.url;
     img.alt = file.title;
+    zoomable(img);
     wrap.append(img);
   } else {
     const a = el("a", "file-chip", `📄 ${file.title}${file.uploaded ? "" : " (upload incomplete)"}`);
@@ -380,6 +381,7 @@ function fillOnce(select, names) {
 }
 
 function render() {
+  document.body.dataset.viewing = S.data.me; // whose client this render shows (tests wait on it)
   renderPeople();
   renderSidebar();
   renderHeader();

@@ -28,7 +28,27 @@ function image(obj, className) {
   img.loading = "lazy";
   img.addEventListener("error", () => img.replaceWith(el("span", "img-missing",
     `[image: ${obj.alt_text || "unavailable offline"}]`)));
+  if (className !== "context-image") zoomable(img);
   return img;
+}
+
+// Like Slack, clicking an image shows it full size over everything; a click or Escape closes it.
+export function zoomable(img) {
+  img.classList.add("zoomable");
+  img.addEventListener("click", () => {
+    const overlay = el("div", "overlay lightbox");
+    overlay.dataset.testid = "lightbox";
+    const big = el("img", "lightbox-image");
+    big.src = img.src;
+    big.alt = img.alt;
+    const caption = el("div", "lightbox-caption", img.alt);
+    const close = () => { overlay.remove(); document.removeEventListener("keydown", onKey); };
+    const onKey = (ev) => { if (ev.key === "Escape") close(); };
+    overlay.addEventListener("click", close);
+    document.addEventListener("keydown", onKey);
+    overlay.append(big, caption);
+    document.body.append(overlay);
+  });
 }
 
 // --- dialogs and menus (shared with app.js) -------------------------------------------------

@@ -24,6 +24,9 @@ export const EMOJI = {
   one: "1️⃣", two: "2️⃣", three: "3️⃣", four: "4️⃣", five: "5️⃣", file_folder: "📁",
   page_facing_up: "📄", link: "🔗", triangular_flag_on_post: "🚩", pause_button: "⏸️",
   arrow_forward: "▶️", leftwards_arrow_with_hook: "↩️", zap: "⚡", hospital: "🏥",
+  robot_face: "🤖", palm_tree: "🌴", ballot_box_with_check: "☑️", raised_hands: "🙌",
+  newspaper: "📰", incoming_envelope: "📨", double_vertical_bar: "⏸️", clock3: "🕒",
+  calendar_spiral: "🗓️", spiral_calendar_pad: "🗓️", date: "📅", heavy_exclamation_mark: "❗",
 };
 
 export function decode(text) {
@@ -88,11 +91,76 @@ function angle(inner, ctx) {
     if (["here", "channel", "everyone"].includes(special)) {
       return make("span", "mention mention-broadcast", "@" + special);
     }
-    return make("span", special === "date" ? "" : "mention", decode(label || target.slice(1)));
+    if (special === "date") return dateToken(target.slice(1), label, ctx);
+    return make("span", "mention", decode(label || target.slice(1)));
   }
   const href = safeUrl(decode(target));
   if (!href) return textNode(label || target);
   const a = make("a", "link", emojify(decode(label || target)));
+  a.href = href;
+  a.target = "_blank";
+  a.rel = "noopener noreferrer";
+  return a;
+}
+
+// <!date^epoch^format^link|fallback>: shown in the viewer's timezone, as Slack shows it.
+const DATE_TOKEN = /\{(date_num|date_short_pretty|date_long_pretty|date_pretty|date_short|date_long|date|time_secs|time|ago)\}/g;
+
+function ordinal(day) {
+  const teen = day % 100 >= 11 && day % 100 <= 13;
+  return day + (teen ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[day % 10] || "th"));
+}
+
+function formatDate(epoch, token, ctx) {
+  const at = new Date(epoch * 1000);
+  const tz = ctx.tz || undefined;
+  const part = (options) => new Intl.DateTimeFormat("en-US", { timeZone: tz, ...options }).format(at);
+  const dayKey = (when) => new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(when);
+  const pretty = () => {
+    const now = ctx.now ? new Date(ctx.now * 1000) : new Date();
+    const day = 86400000;
+    const names = { [dayKey(now)]: "today", [dayKey(new Date(now - day))]: "yesterday", [dayKey(new Date(+now + day))]: "tomorrow" };
+    return names[dayKey(at)];
+  };
+  const long = () => `${part({ month: "long" })} ${ordinal(Number(part({ day: "numeric" })))}, ${part({ year: "numeric" })}`;
+  switch (token) {
+    case "date_num": return dayKey(at);
+    case "date": return long();
+    case "date_short": return part({ month: "short", day: "numeric", year: "numeric" });
+    case "date_long": return `${part({ weekday: "long" })}, ${long()}`;
+    case "date_pretty": return pretty() || long();
+    case "date_short_pretty": return pretty() || part({ month: "short", day: "numeric", year: "numeric" });
+    case "date_long_pretty": return pretty() || `${part({ weekday: "long" })}, ${long()}`;
+    case "time": return part({ hour: "numeric", minute: "2-digit" });
+    case "time_secs": return part({ hour: "numeric", minute: "2-digit", second: "2-digit" });
+    case "ago": {
+      const seconds = Math.round((ctx.now || Date.now() / 1000) - epoch);
+      const steps = [[86400, "day"], [3600, "hour"], [60, "minute"]];
+      for (const [size, unit] of steps) {
+        const n = Math.floor(Math.abs(seconds) / size);
+        if (n >= 1) return seconds >= 0 ? `${n} ${unit}${n === 1 ? "" : "s"} ago` : `in ${n} ${unit}${n === 1 ? "" : "s"}`;
+      }
+      return "just now";
+    }
+    default: return token;
+  }
+}
+
+function dateToken(spec, label, ctx) {
+  const [, rawEpoch, format, link] = spec.split("^");
+  const epoch = Number(rawEpoch);
+  const span = make("span", "date");
+  if (!format || !Number.isFinite(epoch)) {
+    span.textContent = decode(label || spec);
+    return span;
+  }
+  const text = emojify(decode(format)).replace(DATE_TOKEN, (_, token) => formatDate(epoch, token, ctx));
+  const href = link && safeUrl(decode(link));
+  if (!href) {
+    span.textContent = text;
+    return span;
+  }
+  const a = make("a", "link date", text);
   a.href = href;
   a.target = "_blank";
   a.rel = "noopener noreferrer";
