@@ -42,7 +42,7 @@ SENT = "A scenario is on its way to your DMs with Casebook."
 def tell(deps: Deps, body: dict[str, Any], respond: Respond | None, text: str) -> None:
     """An ephemeral note: through response_url when the payload has one (messages), else a DM."""
     if respond is not None and body.get("response_url"):
-        reply(respond, [section(f":information_source: {esc(text)}")], text)
+        reply(respond, [section(f":information_source: {esc(text)}")], esc(text))
         return
     with transaction(deps.sessions) as session:
         enqueue_note(
