@@ -144,7 +144,9 @@ def test_live_log_fields_and_where_they_are_listed(
     receipt = eventually(lambda: [m for m in fake.dms_to("U0ENG1") if m.text.startswith("Recorded")])
     slack.open_home("U0MENTOR")  # the review queue lists the title
     eventually(lambda: "U0MENTOR" in fake.home)
-    runner(casebook, clock)("daily-sync", local(TUESDAY, "17:46", NY))  # the sync DM lists today's titles
+    run = runner(casebook, clock)
+    run("daily-sync", local(TUESDAY, "17:46", NY))  # the sync DM lists today's titles
+    run("review-reminder", local(date(2026, 11, 18), "10:00", NY))  # past the SLA: the mentor is reminded
     assert casebook.deps.dispatcher.wait_idle(10)
 
     shown = collect(fake, acks=acks)
@@ -158,6 +160,8 @@ def test_live_log_fields_and_where_they_are_listed(
     assert ESCAPED[:100] in queue and INJECTION[:100] not in queue
     sync_dm = next(m for m in fake.dms_to("U0ENG1") if m.text.startswith("Evening sync"))
     assert ESCAPED in texts(sync_dm.blocks)
+    reminder = next(m for m in fake.dms_to("U0MENTOR") if "waiting longer" in m.text)
+    assert ESCAPED[:100] in texts(reminder.blocks)
 
 
 def test_review_comments_on_uphold_and_overturn(
@@ -381,3 +385,96 @@ def test_oversized_live_field_gets_an_inline_error(
 
     assert reply.json == {"response_action": "errors", "errors": {field: error}}
     assert _decisions(casebook) == 0
+
+
+def test_oversized_review_comment_gets_an_inline_error(
+    casebook: Casebook, roster, slack: Simulator, fake: FakeSlack
+) -> None:
+    _log(slack, fake, GOOD)
+    decision_id = _last_decision(casebook)
+    before = max_view(fake)
+    slack.click(
+        "U0MENTOR",
+        action_id=Action.REVIEW_OVERTURN,
+        value=DecisionValue(decision_id=decision_id).dump(),
+        block_id="review_actions",
+        channel=REVIEW_CHANNEL,
+        message_ts=review_post_for(fake, decision_id).ts,
+    )
+    view_id, _ = latest_view(fake, Callback.REVIEW, after=before)
+    reply = slack.submit("U0MENTOR", view_id, {"suggested_verdict": "deny", "comment": HUGE})
+
+    assert reply.json == {
+        "response_action": "errors",
+        "errors": {"comment": "Keep the comment under 3000 characters (it has 10000)."},
+    }
+    with transaction(casebook.deps.sessions) as session:
+        assert session.execute(select(func.count(Review.id))).scalar_one() == 0
+
+
+def test_oversized_blockers_and_survey_comment_get_inline_errors(
+    casebook: Casebook, roster, slack: Simulator, fake: FakeSlack, clock: FixedClock
+) -> None:
+    runner(casebook, clock)("daily-sync", local(TUESDAY, "17:46", NY))
+    (dm,) = fake.dms_to("U0ENG1")
+    before = max_view(fake)
+    button = _button(dm, Action.SYNC_BLOCKERS)
+    slack.click(
+        "U0ENG1", action_id=Action.SYNC_BLOCKERS, value=button["value"], channel=dm.channel, message_ts=dm.ts
+    )
+    sync_view, _ = latest_view(fake, Callback.SYNC_BLOCKERS, after=before)
+    blockers = slack.submit("U0ENG1", sync_view, {"blockers": HUGE, "mood": "3"})
+    before = max_view(fake)
+    slack.command("U0ENG1", "survey")
+    survey_view, _ = latest_view(fake, Callback.SURVEY, after=before)
+    survey = slack.submit("U0ENG1", survey_view, _survey_values(casebook, HUGE))
+
+    assert blockers.json == {
+        "response_action": "errors",
+        "errors": {"blockers": "Keep this under 2000 characters (it has 10000)."},
+    }
+    assert survey.json == {
+        "response_action": "errors",
+        "errors": {"survey_comment": "Keep the comment under 2000 characters (it has 10000)."},
+    }
+    with transaction(casebook.deps.sessions) as session:
+        assert session.execute(select(func.count(SyncResponse.id))).scalar_one() == 0
+        assert session.execute(select(func.count(SurveyResponse.id))).scalar_one() == 0
+
+
+def test_oversized_leaver_reason_is_refused_naming_it(
+    casebook: Casebook, roster, slack: Simulator, fake: FakeSlack
+) -> None:
+    assert slack.command("U0ADMIN", f"left <@U0ENG2> {HUGE}").status == 200
+    [reply] = eventually(lambda: list(fake.responses))
+
+    assert texts(reply["blocks"]) == ":warning: reason: keep it under 500 characters (it has 10000)."
+    with transaction(casebook.deps.sessions) as session:
+        assert session.execute(
+            select(Person.status).where(Person.slack_user_id == "U0ENG2")
+        ).scalar_one() == ("active")
+
+
+def test_an_oversized_message_is_clipped_in_the_form_with_a_notice(
+    casebook: Casebook, roster, slack: Simulator, fake: FakeSlack
+) -> None:
+    alert = {"type": "message", "ts": "1763388000.000100", "text": HUGE}
+    before = max_view(fake)
+    slack.message_shortcut(
+        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=alert
+    )
+    view_id, view = latest_view(fake, Callback.LOG_DECISION, after=before)
+    initial = {
+        b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"
+    }
+
+    assert len(initial["source_text"]) == 3000 and initial["source_text"].endswith("…")
+    assert len(initial["title"]) == 150 and initial["title"].endswith("…")
+    notes = texts([b for b in view["blocks"] if b["type"] == "context"])
+    assert "10,000 characters long; *What was raised* keeps the first 3,000" in notes
+    reply = slack.submit(
+        "U0ENG1", view_id, dict(GOOD, title=initial["title"], source_text=initial["source_text"])
+    )
+    assert reply.status == 200 and "response_action" not in reply.json
+    with transaction(casebook.deps.sessions) as session:
+        assert len(session.execute(select(Decision.source_text)).scalar_one() or "") == 3000
