@@ -36,14 +36,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot.app import Casebook
+from bot.clock import FixedClock
 from bot.db.engine import transaction
-from bot.db.models import Base, ScenarioVersion
+from bot.db.models import Base, ScenarioVersion, SyncResponse
 from bot.domain import assessment as assessments
 from bot.domain.decisions import record_decision
 from bot.domain.people import find_by_slack_id
@@ -53,10 +55,12 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Reply, Simulator
 from bot.slack.blocks.card import justification_modal
 from bot.slack.blocks.review_modal import review_modal
+from bot.slack.blocks.sync import blockers_modal
 from bot.slack.ids import Action, Callback, Shortcut
-from bot.slack.metadata import AssessmentValue, CardValue, DecisionValue, JustifyMeta, ReviewMeta
+from bot.slack.metadata import AssessmentValue, CardValue, DecisionValue, JustifyMeta, ReviewMeta, SyncValue
 from tests.e2e.cards import good_values
 from tests.helpers import eventually, load_roster, texts
+from tests.jobs.conftest import NY, local, runner
 from tests.live_support import justification, make_decision
 
 # Besides the demo roster: a mentor who is not the author's, and an admin who has left.
@@ -487,3 +491,33 @@ def test_audit_export_has_no_slack_path(env: Env, text: str) -> None:
     assert not {"audit", "export"} & set(env.casebook.deps.router.names())
     ids = [*Action, *Callback, *Shortcut]
     assert not [i for i in ids if "audit" in i or "export" in i]
+
+
+def test_a_forged_sync_form_cannot_edit_someone_elses_message(
+    casebook: Casebook, slack: Simulator, fake: FakeSlack, clock: FixedClock
+) -> None:
+    """The blockers form says which DM to update; a crafted one naming another person's DM
+    records the sender's own answer and edits nothing else."""
+    load_roster(casebook.deps.sessions, local(date(2026, 11, 1), "09:00", NY))
+    runner(casebook, clock)("daily-sync", local(date(2026, 11, 17), "17:46", NY))
+    (victim,) = fake.dms_to("U0PILOT")
+    (own,) = fake.dms_to("U0ENG1")
+    forged = SyncValue(day="2026-11-17", channel=victim.channel, message_ts=victim.ts)
+    reply = slack.submit_view(
+        "U0ENG1", blockers_modal(forged).to_dict(), {"blockers": "VPN is down", "mood": "2"}
+    )
+
+    assert reply.status == 200 and not reply.body.strip(b"{}")
+    with transaction(casebook.deps.sessions) as session:
+        (answer,) = session.execute(select(SyncResponse)).scalars()
+        sender = find_by_slack_id(session=session, slack_user_id="U0ENG1")
+        assert sender is not None and answer.person_id == sender.id
+    assert casebook.deps.dispatcher.wait_idle(10)
+    assert victim.edited == 0 and "VPN" not in texts(victim.blocks)
+    # the genuine location still works: the sender's own DM is updated
+    genuine = SyncValue(day="2026-11-17", channel=own.channel, message_ts=own.ts)
+    slack.submit_view(
+        "U0ENG1", blockers_modal(genuine).to_dict(), {"blockers": "VPN is still down", "mood": "2"}
+    )
+    eventually(lambda: own.edited and "VPN is still down" in texts(own.blocks))
+    assert victim.edited == 0
