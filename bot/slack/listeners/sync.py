@@ -58,8 +58,12 @@ def answer(
         )
         if recorded.changed:
             enqueue_summary_update(session=session, now=now, mentee=person, day=day, program_tz=tz)
-            if meta.channel and meta.message_ts and is_sync_dm(
-                session=session, slack_user_id=user_id, day=day, channel=meta.channel, ts=meta.message_ts
+            if (
+                meta.channel
+                and meta.message_ts
+                and is_sync_dm(
+                    session=session, slack_user_id=user_id, day=day, channel=meta.channel, ts=meta.message_ts
+                )
             ):
                 enqueue_dm_update(
                     session=session,
