@@ -47,21 +47,32 @@ from bot.clock import FixedClock
 from bot.db.engine import transaction
 from bot.db.models import Base, ScenarioVersion, SyncResponse
 from bot.domain import assessment as assessments
+from bot.domain.categories import categories_path, load_categories
 from bot.domain.decisions import record_decision
+from bot.domain.live import Prefill
 from bot.domain.people import find_by_slack_id
 from bot.domain.practice import create_assignment, deal_practice, grade
 from bot.domain.reviews import review_post_data
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Reply, Simulator
 from bot.slack.blocks.card import justification_modal
+from bot.slack.blocks.log_modal import log_modal
 from bot.slack.blocks.review_modal import review_modal
 from bot.slack.blocks.sync import blockers_modal
 from bot.slack.ids import Action, Callback, Shortcut
-from bot.slack.metadata import AssessmentValue, CardValue, DecisionValue, JustifyMeta, ReviewMeta, SyncValue
+from bot.slack.metadata import (
+    AssessmentValue,
+    CardValue,
+    DecisionValue,
+    JustifyMeta,
+    LogMeta,
+    ReviewMeta,
+    SyncValue,
+)
 from tests.e2e.cards import good_values
 from tests.helpers import eventually, load_roster, texts
 from tests.jobs.conftest import NY, local, runner
-from tests.live_support import justification, make_decision
+from tests.live_support import GOOD, justification, make_decision
 
 # Besides the demo roster: a mentor who is not the author's, and an admin who has left.
 EXTRA_ROSTER = """slack_user_id,name,email,roles,mentor,timezone,status
@@ -87,6 +98,8 @@ OWN = "You can't review your own decision; another mentor or lead will."
 NOT_SIGNER = "Only Ada Engineer's mentor or a lead can sign off their readiness."
 SIGNER_OFF_ROSTER = "Only a mentor or a lead on the roster can sign off readiness."
 NOT_YOURS = "This card belongs to someone else."
+NOT_LOGGER = "Logging live decisions is for engineers, pilots, mentors and leads."
+LOGGER_OFF_ROSTER = "You're not on the Casebook roster yet"
 REVIEW_REFUSALS = {
     "author": NOT_REVIEWER,
     "engineer": NOT_REVIEWER,
@@ -125,6 +138,16 @@ REFUSALS: dict[str, dict[str, str]] = {
     "/casebook mentor": only("mentor", "admin, lead", "engineer", "pilot", "mentor", "pm"),
     "/casebook left": only("left", "admin", "engineer", "pilot", "mentor", "lead", "pm"),
     "/casebook incident": only("incident", "admin, lead, mentor, pm", "engineer", "pilot"),
+    "Handle as exception shortcut": {
+        "pm": NOT_LOGGER,
+        "admin": NOT_LOGGER,
+        "former admin": LOGGER_OFF_ROSTER,
+        "stranger": LOGGER_OFF_ROSTER,
+    },
+    "live decision form, never opened": {
+        who: "Only engineers, pilots, mentors and leads on the roster can log live decisions."
+        for who in ("pm", "admin", "former admin", "stranger")
+    },
     "card button on someone else's card": {who: NOT_YOURS for who in ACTORS if who != "author"},
     "justification form for someone else's card": {who: NOT_YOURS for who in ACTORS if who != "author"},
 }
@@ -140,6 +163,8 @@ CONTROLS: dict[str, str] = {
     "/casebook mentor": "lead",
     "/casebook left": "admin",
     "/casebook incident": "pm",
+    "Handle as exception shortcut": "author",
+    "live decision form, never opened": "author",
     "card button on someone else's card": "author",
     "justification form for someone else's card": "author",
 }
@@ -337,6 +362,20 @@ def _card_click(env: Env, user: str) -> Reply:
     )
 
 
+def _shortcut(env: Env, user: str) -> Reply:
+    alert = {"type": "message", "ts": "1763388000.000400", "text": "ggen: orders-db forced replacement"}
+    return env.slack.message_shortcut(
+        user, callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=alert
+    )
+
+
+def _log_form(env: Env, user: str) -> Reply:
+    """The live-decision form as the bot builds it, submitted without ever being opened."""
+    categories = load_categories(categories_path(env.casebook.deps.settings.casebook_scenarios))
+    view = log_modal(categories=categories, prefill=Prefill(), meta=LogMeta(source="command")).to_dict()
+    return env.slack.submit_view(user, view, GOOD)
+
+
 def _justify(env: Env, user: str) -> Reply:
     meta = JustifyMeta(assignment_id=env.targets.card, verdict="approve", channel=_dm(user))
     view = justification_modal(meta=meta, title="Someone else's scenario").to_dict()
@@ -382,6 +421,8 @@ ATTEMPTS: dict[str, Attempt] = {
     "/casebook mentor": _command("mentor <@U0ENG2> <@U0LEAD>"),
     "/casebook left": _command("left <@U0ENG2> moved to the SRE team"),
     "/casebook incident": _command("incident P1 12 INC-4711"),
+    "Handle as exception shortcut": Attempt(_shortcut),
+    "live decision form, never opened": Attempt(_log_form, form=True),
     "card button on someone else's card": Attempt(_card_click, "card"),
     "justification form for someone else's card": Attempt(_justify, "card", form=True),
 }
@@ -445,6 +486,8 @@ EFFECTS: dict[str, tuple[set[str], str | None]] = {
     "/casebook mentor": ({"mentor_pairs", *AUDITED}, None),
     "/casebook left": ({"people", *AUDITED}, None),
     "/casebook incident": ({"incidents", *AUDITED}, None),
+    "Handle as exception shortcut": (set(), "views.open"),
+    "live decision form, never opened": ({"decisions", *AUDITED, "deliveries"}, None),
     "card button on someone else's card": ({"assignments"}, "views.open"),
     "justification form for someone else's card": ({"decisions", *AUDITED, "deliveries"}, None),
 }
