@@ -8,6 +8,8 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+# How often serve_forever checks for shutdown: stop() waits up to this long.
+POLL = 0.05
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -28,7 +30,9 @@ class BackgroundServer:
         self._server = make_server(
             host, port, app, server_class=ThreadedWSGIServer, handler_class=_QuietHandler
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, name="wsgi", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": POLL}, name="wsgi", daemon=True
+        )
 
     @property
     def url(self) -> str:

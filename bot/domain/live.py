@@ -160,6 +160,12 @@ def prefill_from_message(*, text: str | None, permalink: str | None) -> Prefill:
         notes.append("That message has no text I can read; describe the exception yourself.")
     if not permalink:
         notes.append("I couldn't get a link to that message; paste one into *Source link*.")
+    if len(readable) > SOURCE_TEXT_MAX:
+        # Say so rather than cut silently: the rest of the message is only behind the link.
+        notes.append(
+            f"That message is {len(readable):,} characters long; *What was raised* keeps "
+            f"the first {SOURCE_TEXT_MAX:,}, the link keeps the rest."
+        )
     # The title is the first non-empty line without mrkdwn emphasis (underscores stay: ids use them).
     first_line = next(
         (_EMPHASIS.sub("", line).strip(" >•-") for line in readable.splitlines() if line.strip()), ""

@@ -258,6 +258,24 @@ def summaries_for(
     return found
 
 
+def is_sync_dm(*, session: Session, slack_user_id: str, day: date, channel: str, ts: str) -> bool:
+    """Whether ``channel``/``ts`` is the sync DM this person was sent for ``day``.
+
+    An answer may only edit that message: the location comes from the blockers form's
+    metadata, and a forged form must not get the bot to overwrite some other message.
+    """
+    found = session.execute(
+        select(Delivery.id).where(
+            Delivery.job == SYNC_JOB,
+            Delivery.recipient == slack_user_id,
+            Delivery.period == day.isoformat(),
+            Delivery.channel == channel,
+            Delivery.ts == ts,
+        )
+    ).first()
+    return found is not None
+
+
 def check_answerable(*, day: date, today: date) -> None:
     """Syncs can be answered for today and the past week, never for the future."""
     if day > today:

@@ -350,6 +350,25 @@ class Simulator:
             self.fake.apply_view_response(user_id, view_id, body if isinstance(body, dict) else {})
         return reply
 
+    def submit_view(self, user_id: str, view: dict[str, Any], values: dict[str, Any], **kw: Any) -> Reply:
+        """Submit a view the fake never opened for this user: a hand-built or forged form.
+
+        Security tests use it to send crafted ``private_metadata`` (someone else's card or
+        decision) the way only a holder of the signing secret could; the reply is returned
+        as is and nothing is applied to the fake's views."""
+        view = dict(view, id=view.get("id") or "VFORGED", state=self.state_for(view, values))
+        payload = {
+            "type": "view_submission",
+            "team": self._team(),
+            "user": self._user(user_id),
+            "api_app_id": self.api_app_id,
+            "token": "verification_token",
+            "trigger_id": self.trigger_id(user_id),
+            "view": view,
+            "response_urls": [],
+        }
+        return self._interaction(payload, **kw)
+
     def close(self, user_id: str, view_id: str, *, is_cleared: bool = False, **kw: Any) -> Reply:
         view = {k: v for k, v in self.fake.views[view_id].items() if not k.startswith("_")}
         payload = {

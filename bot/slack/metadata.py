@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 M = TypeVar("M", bound="Meta")
+# A row id as the database stores it (32-bit on PostgreSQL): a crafted value outside this
+# range is bad metadata, not a driver error further down.
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class BadMetadata(ValueError):
@@ -24,19 +27,23 @@ class Meta(BaseModel):
         try:
             return cls.model_validate_json(raw or "")
         except ValidationError as exc:
-            raise BadMetadata(f"{cls.__name__}: {exc.error_count()} problem(s)") from None
+            # Shown to whoever clicked or submitted: say what happened, keep the detail for support.
+            raise BadMetadata(
+                "That button or form is out of date or was altered, so nothing was done "
+                f"({cls.__name__}: {exc.error_count()} problem(s))."
+            ) from None
 
 
 class CardValue(Meta):
     """On Approve / Deny / Escalate: which card was clicked."""
 
-    assignment_id: int
+    assignment_id: RowId
 
 
 class JustifyMeta(Meta):
     """The justification modal: card, chosen verdict, and where the card lives."""
 
-    assignment_id: int
+    assignment_id: RowId
     verdict: str
     channel: str | None = None
     message_ts: str | None = None
@@ -54,18 +61,18 @@ class LogMeta(Meta):
 class DecisionValue(Meta):
     """On Uphold / Overturn and similar: which decision."""
 
-    decision_id: int
+    decision_id: RowId
 
 
 class ReviewMeta(Meta):
-    decision_id: int
+    decision_id: RowId
     verdict: str  # uphold | overturn
     channel: str | None = None
     message_ts: str | None = None
 
 
 class AssessmentValue(Meta):
-    assessment_id: int
+    assessment_id: RowId
 
 
 class SyncValue(Meta):
@@ -85,5 +92,5 @@ class CategoryValue(Meta):
 class NextValue(Meta):
     """On Next scenario / Practise: the newest card the button knew of, so a repeat click is a no-op."""
 
-    after: int
+    after: Annotated[int, Field(ge=0, le=2**31 - 1)]
     category: str | None = None

@@ -14,7 +14,7 @@ from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
-from bot.db.models import Decision
+from bot.db.models import Assignment, Decision, Person
 from bot.domain.decisions import record_decision
 from bot.domain.errors import Forbidden
 from bot.domain.justification import Justification
@@ -38,6 +38,8 @@ from bot.slack.notify import enqueue_dm, enqueue_review_post
 
 log = logging.getLogger(__name__)
 FEEDBACK_JOB = "practice-feedback"
+NOT_YOURS = "This card belongs to someone else."
+GONE = "This card no longer exists."
 
 
 def library_of(deps: Deps) -> Library:
@@ -85,13 +87,27 @@ def justification_view(
     with transaction(deps.sessions) as session:
         ctx = load_card(session=session, assignment_id=assignment_id)
         if ctx.person.slack_user_id != user_id:
-            return "This card belongs to someone else."
+            return NOT_YOURS
         note = already_decided(ctx)
         if note:
             return note
         remember_location(session=session, ctx=ctx, channel=channel, ts=ts)
         meta = JustifyMeta(assignment_id=assignment_id, verdict=verdict, channel=channel, message_ts=ts)
         return justification_modal(meta=meta, title=ctx.spec.title)
+
+
+def card_refusal(deps: Deps, *, user_id: str, assignment_id: int) -> str | None:
+    """Why ``user_id`` may not submit a decision on this card, or None.
+
+    Checked before the justification form is acknowledged, so a submission naming
+    someone else's card is refused in the form itself and nothing is queued or written.
+    """
+    with transaction(deps.sessions) as session:
+        assignment = session.get(Assignment, assignment_id)
+        if assignment is None:
+            return GONE
+        owner = session.get(Person, assignment.person_id)
+        return None if owner is not None and owner.slack_user_id == user_id else NOT_YOURS
 
 
 @dataclass(frozen=True)
@@ -153,7 +169,7 @@ def submit_decision(
     with transaction(deps.sessions) as session:
         ctx = load_card(session=session, assignment_id=meta.assignment_id)
         if ctx.person.slack_user_id != user_id:
-            raise Forbidden("This card belongs to someone else.")
+            raise Forbidden(NOT_YOURS)
         kind = ctx.assignment.kind
         spec = ctx.spec
         outcome = grade(

@@ -43,5 +43,6 @@ def reply(respond: Respond, blocks: Sequence[Block], text: str) -> None:
 
 
 def reply_error(respond: Respond, message: str) -> None:
-    """An ephemeral warning; ``message`` is plain text and gets escaped."""
-    reply(respond, error_blocks(esc(message)), message)
+    """An ephemeral warning; ``message`` is plain text and gets escaped (the fallback text too:
+    Slack parses it for mentions and links like any message text)."""
+    reply(respond, error_blocks(esc(message)), esc(message))

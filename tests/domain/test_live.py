@@ -99,6 +99,12 @@ def test_prefill_clips_long_messages_to_the_form_limits() -> None:
     assert prefill.title is not None and len(prefill.title) == TITLE_MAX
     assert prefill.source_text is not None and len(prefill.source_text) == SOURCE_TEXT_MAX
     assert prefill.note is not None and "couldn't get a link" in prefill.note
+    assert "5,000 characters long; *What was raised* keeps the first 3,000" in prefill.note
+
+
+def test_prefill_of_a_message_that_fits_adds_no_length_note() -> None:
+    prefill = prefill_from_message(text="a" * SOURCE_TEXT_MAX, permalink="https://s/p1")
+    assert prefill.source_text == "a" * SOURCE_TEXT_MAX and prefill.note is None
 
 
 def test_prefill_of_an_empty_message_says_so() -> None:

@@ -11,7 +11,7 @@ import pytest
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator, sign
 from tests.conftest import SIGNING_SECRET
-from tests.helpers import load_roster
+from tests.helpers import eventually, load_roster, texts
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -98,3 +98,26 @@ def test_empty_and_weird_commands_are_handled(roster, slack: Simulator, fake: Fa
     assert len(fake.responses) == 5
     sent = json.dumps([r.get("blocks") for r in fake.responses])
     assert "<script>" not in sent
+
+
+@pytest.mark.parametrize(
+    ("action_id", "value"),
+    [
+        ("card_approve", {"assignment_id": 10**30}),
+        ("review_uphold", {"decision_id": 2**31}),
+        ("assessment_sign_off", {"assessment_id": -5}),
+        ("next_scenario", {"after": 10**30}),
+    ],
+)
+def test_crafted_ids_beyond_the_database_range_are_bad_buttons_not_server_errors(
+    roster, slack: Simulator, fake: FakeSlack, caplog: pytest.LogCaptureFixture, action_id: str, value: dict
+) -> None:
+    """An id no row can have is answered like any tampered button, not with a database error."""
+    reply = slack.click(
+        "U0MENTOR", action_id=action_id, value=json.dumps(value), channel="D0MENTOR", message_ts="1.1"
+    )
+    assert reply.status == 200
+    [answer] = eventually(lambda: list(fake.responses))
+    assert "Something went wrong on our side" not in texts(answer["blocks"])
+    assert "out of date or was altered, so nothing was done" in texts(answer["blocks"])
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.db.engine import read_transaction
 from bot.domain.errors import DomainError
 from bot.domain.people import get_view
+from bot.slack.blocks.common import esc
 from bot.slack.blocks.help import help_blocks, unknown_command_blocks, unknown_user_blocks
 from bot.slack.deps import Deps
 from bot.slack.ids import COMMAND
@@ -41,7 +42,7 @@ def register(app: App, deps: Deps) -> None:
             return
         command = deps.router.get(sub)
         if command is None:
-            reply(respond, unknown_command_blocks(sub=sub), f"Unknown command {sub}")
+            reply(respond, unknown_command_blocks(sub=sub), f"Unknown command {esc(sub)}")
             return
         if not command.allowed(person):
             who = ", ".join(sorted(command.roles or ()))

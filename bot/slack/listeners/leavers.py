@@ -52,4 +52,4 @@ def record_leaver(deps: Deps, ctx: CommandContext) -> None:
         f":wave: Recorded that {esc(name)} (<@{user_id}>) left the program today: {esc(reason)}. "
         "Retention counts it from this week; their past decisions still count."
     )
-    reply(ctx.respond, [section(text)], f"Recorded that {name} left the program.")
+    reply(ctx.respond, [section(text)], f"Recorded that {esc(name)} left the program.")

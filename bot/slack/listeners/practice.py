@@ -19,12 +19,19 @@ from bot.slack.blocks.card import ACTION_VERDICTS
 from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.engineer_home import engineer_home_blocks
 from bot.slack.blocks.guide import category_list_blocks, guide_blocks
+from bot.slack.blocks.log_modal import notice_view
 from bot.slack.cards import enqueue_note
 from bot.slack.deps import Deps
 from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.metadata import BadMetadata, CardValue, CategoryValue, JustifyMeta, NextValue
-from bot.slack.practice_flow import deal_practice_card, justification_view, library_of, submit_decision
+from bot.slack.practice_flow import (
+    card_refusal,
+    deal_practice_card,
+    justification_view,
+    library_of,
+    submit_decision,
+)
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import SERVER_ERROR, reply, reply_error, user_id_of
 
@@ -35,7 +42,7 @@ SENT = "A scenario is on its way to your DMs with Casebook."
 def tell(deps: Deps, body: dict[str, Any], respond: Respond | None, text: str) -> None:
     """An ephemeral note: through response_url when the payload has one (messages), else a DM."""
     if respond is not None and body.get("response_url"):
-        reply(respond, [section(f":information_source: {esc(text)}")], text)
+        reply(respond, [section(f":information_source: {esc(text)}")], esc(text))
         return
     with transaction(deps.sessions) as session:
         enqueue_note(
@@ -132,6 +139,16 @@ def register(app: App, deps: Deps) -> None:
                 errors={"policy": "This form is out of date; close it and try again."},
             )
             return
+        user_id = user_id_of(body)
+        try:
+            refusal = card_refusal(deps, user_id=user_id, assignment_id=meta.assignment_id)
+        except Exception:
+            log.exception("checking a card's owner failed")  # the form stays open for a retry
+            ack(response_action="errors", errors={"policy": SERVER_ERROR})
+            return
+        if refusal:
+            ack(response_action="update", view=notice_view(title="Can't record this", text=esc(refusal)))
+            return
         values = justification_values(read_values(view))
         justification, errors = validate_justification(verdict=meta.verdict, **values)
         if justification is None:
@@ -142,7 +159,6 @@ def register(app: App, deps: Deps) -> None:
             )
             return
         ack()
-        user_id = user_id_of(body)
         try:
             # App Home is rebuilt whenever it is opened, so nothing is published from here
             submit_decision(deps, user_id=user_id, meta=meta, justification=justification)

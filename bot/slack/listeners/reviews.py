@@ -63,7 +63,7 @@ def register(app: App, deps: Deps) -> None:
                 review_gate(session=session, decision_id=value.decision_id, reviewer_slack_id=reviewer)
                 data = review_post_data(session=session, decision_id=value.decision_id)
         except AlreadyReviewed as exc:
-            reply(respond, [section(already_text(exc))], str(exc))
+            reply(respond, [section(already_text(exc))], esc(str(exc)))
             return
         except (DomainError, BadMetadata) as exc:
             reply_error(respond, str(exc))

@@ -11,7 +11,7 @@ from slack_bolt import Ack, App, Respond
 from bot.db.engine import transaction
 from bot.domain.errors import DomainError
 from bot.domain.people import find_by_slack_id
-from bot.domain.sync import check_answerable, get_sync, record_sync, validate_blockers
+from bot.domain.sync import check_answerable, get_sync, is_sync_dm, record_sync, validate_blockers
 from bot.domain.timezones import local_today
 from bot.slack.blocks.sync import blockers_modal
 from bot.slack.deps import Deps
@@ -58,7 +58,13 @@ def answer(
         )
         if recorded.changed:
             enqueue_summary_update(session=session, now=now, mentee=person, day=day, program_tz=tz)
-            if meta.channel and meta.message_ts:
+            if (
+                meta.channel
+                and meta.message_ts
+                and is_sync_dm(
+                    session=session, slack_user_id=user_id, day=day, channel=meta.channel, ts=meta.message_ts
+                )
+            ):
                 enqueue_dm_update(
                     session=session,
                     now=now,
