@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from benchmarks.common import ROOT, machine
+from benchmarks.common import RESULTS, ROOT, machine
 
 PG_AVAILABLE_CHECK = (
     "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=2).close()"
@@ -35,7 +35,24 @@ def _run(module: str, *args: str) -> dict[str, Any]:
         return {"benchmark": module, "args": list(args), "error": proc.stderr[-1500:]}
     result: dict[str, Any] = json.loads(lines[-1])
     result["args"] = list(args)
+    db = args[args.index("--db") + 1] if "--db" in args else None
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{module}{'-' + db if db else ''}.json").write_text(json.dumps(result, indent=2))
     return result
+
+
+def _met(result: dict[str, Any]) -> object:
+    for key in ("met", "passed", "ok"):
+        if key in result:
+            return result[key]
+    return None
+
+
+def _met(result: dict[str, Any]) -> object:
+    for key in ("met", "passed", "ok"):
+        if key in result:
+            return result[key]
+    return None
 
 
 def _mark(met: object) -> str:
@@ -85,11 +102,11 @@ def render(results: list[dict[str, Any]]) -> str:
             figures = ", ".join(
                 f"{k} {v}"
                 for k, v in r.items()
-                if k not in ("benchmark", "args", "met", "machine", "targets")
+                if k not in ("benchmark", "args", "met", "passed", "ok", "machine", "targets")
             )
             out.append(
                 f"| {name} {' '.join(r.get('args', []))} | {figures} | {r.get('targets', '')} "
-                f"| {_mark(r.get('met'))} |"
+                f"| {_mark(_met(r))} |"
             )
     out += ["", "Raw results: `benchmarks/results/*.json` (not committed). Details and analysis below.", ""]
     notes = ROOT / "benchmarks" / "NOTES.md"
@@ -99,10 +116,23 @@ def render(results: list[dict[str, Any]]) -> str:
 
 
 def main() -> None:
+    if "--render-only" in sys.argv:  # re-render from benchmarks/results/*.json without re-running
+        order = [
+            "latency-sqlite",
+            "latency-postgres",
+            "startup",
+            "fanout",
+            "metrics_scale-sqlite",
+            "metrics_scale-postgres",
+        ]
+        found = [RESULTS / f"{name}.json" for name in order]
+        results = [json.loads(p.read_text()) for p in found if p.exists()]
+        (ROOT / "BENCHMARKS.md").write_text(render(results))
+        return
     pg = _pg()
     results = [_run("latency", "--db", "sqlite", "--workers", "1")]
     results.append(
-        _run("latency", "--db", "postgres")
+        _run("latency", "--db", "postgres", "--workers", "2")
         if pg
         else {"benchmark": "latency postgres", "skipped": "no PostgreSQL"}
     )
