@@ -80,7 +80,7 @@ U0MENTOR2,Mia Mentor,mia@example.com,mentor,,America/New_York,active
 U0GONE,Gus Gone,gus@example.com,admin,,America/New_York,left:2026-11-02:moved to another team
 """
 ACTORS = {
-    "author": "U0ENG1",  # whose decision, card and assessment are the targets
+    "author": "U0ENG1",  # Ada: whose decision, card and assessment are the targets
     "engineer": "U0ENG2",
     "pilot": "U0PILOT",
     "mentor": "U0MENTOR",  # the author's mentor
@@ -117,13 +117,13 @@ def only(sub: str, roles: str, *who: str) -> dict[str, str]:
 
 # attempt -> {who tries it: what they must be told}
 REFUSALS: dict[str, dict[str, str]] = {
-    "Uphold click": REVIEW_REFUSALS,
-    "Overturn click": REVIEW_REFUSALS,
-    "Uphold form, crafted metadata": REVIEW_REFUSALS,
-    "Overturn form, crafted metadata": REVIEW_REFUSALS,
-    "Uphold click on own decision": {"mentor": OWN},
-    "Overturn form on own decision": {"mentor": OWN},
-    "Sign off click, crafted value": {
+    "Uphold click (Ada's decision)": REVIEW_REFUSALS,
+    "Overturn click (Ada's decision)": REVIEW_REFUSALS,
+    "Uphold form (Ada's decision)": REVIEW_REFUSALS,
+    "Overturn form (Ada's decision)": REVIEW_REFUSALS,
+    "Uphold click (their own decision)": {"mentor": OWN},
+    "Overturn form (their own decision)": {"mentor": OWN},
+    "Sign off (Ada's assessment)": {
         "author": NOT_SIGNER,
         "engineer": NOT_SIGNER,
         "pilot": NOT_SIGNER,
@@ -144,29 +144,29 @@ REFUSALS: dict[str, dict[str, str]] = {
         "former admin": LOGGER_OFF_ROSTER,
         "stranger": LOGGER_OFF_ROSTER,
     },
-    "live decision form, never opened": {
+    "live decision form (never opened)": {
         who: "Only engineers, pilots, mentors and leads on the roster can log live decisions."
         for who in ("pm", "admin", "former admin", "stranger")
     },
-    "card button on someone else's card": {who: NOT_YOURS for who in ACTORS if who != "author"},
-    "justification form for someone else's card": {who: NOT_YOURS for who in ACTORS if who != "author"},
+    "card button (Ada's card)": {who: NOT_YOURS for who in ACTORS if who != "author"},
+    "justification form (Ada's card)": {who: NOT_YOURS for who in ACTORS if who != "author"},
 }
 # attempt -> who has the right (each must change something, or show what was asked for)
 CONTROLS: dict[str, str] = {
-    "Uphold click": "mentor",
-    "Overturn click": "lead",
-    "Uphold form, crafted metadata": "mentor",
-    "Overturn form, crafted metadata": "admin",
-    "Sign off click, crafted value": "mentor",
+    "Uphold click (Ada's decision)": "mentor",
+    "Overturn click (Ada's decision)": "lead",
+    "Uphold form (Ada's decision)": "mentor",
+    "Overturn form (Ada's decision)": "admin",
+    "Sign off (Ada's assessment)": "mentor",
     "/casebook metrics": "pm",
     "/casebook role": "admin",
     "/casebook mentor": "lead",
     "/casebook left": "admin",
     "/casebook incident": "pm",
     "Handle as exception shortcut": "author",
-    "live decision form, never opened": "author",
-    "card button on someone else's card": "author",
-    "justification form for someone else's card": "author",
+    "live decision form (never opened)": "author",
+    "card button (Ada's card)": "author",
+    "justification form (Ada's card)": "author",
 }
 
 
@@ -299,7 +299,11 @@ def passed_assessment(casebook: Casebook, now: Any, slack_id: str) -> int:
                 review_required=False,
             )
         result = assessments.complete(
-            session=session, now=now, assessment=assessment, threshold=0.8, actor=slack_id
+            session=session,
+            now=now,
+            assessment=assessment,
+            threshold=deps.program.thresholds.assessment_pass,
+            actor=slack_id,
         )
         assert result is not None and result.passed
         return assessment.id
@@ -394,37 +398,37 @@ def _command(text: str) -> Attempt:
 
 
 ATTEMPTS: dict[str, Attempt] = {
-    "Uphold click": Attempt(
+    "Uphold click (Ada's decision)": Attempt(
         lambda env, user: _review_click(env, user, Action.REVIEW_UPHOLD, env.targets.decision), "decision"
     ),
-    "Overturn click": Attempt(
+    "Overturn click (Ada's decision)": Attempt(
         lambda env, user: _review_click(env, user, Action.REVIEW_OVERTURN, env.targets.decision), "decision"
     ),
-    "Uphold form, crafted metadata": Attempt(
+    "Uphold form (Ada's decision)": Attempt(
         lambda env, user: _review_form(env, user, "uphold", env.targets.decision), "decision", form=True
     ),
-    "Overturn form, crafted metadata": Attempt(
+    "Overturn form (Ada's decision)": Attempt(
         lambda env, user: _review_form(env, user, "overturn", env.targets.decision), "decision", form=True
     ),
-    "Uphold click on own decision": Attempt(
+    "Uphold click (their own decision)": Attempt(
         lambda env, user: _review_click(env, user, Action.REVIEW_UPHOLD, env.targets.own_decision),
         "own_decision",
     ),
-    "Overturn form on own decision": Attempt(
+    "Overturn form (their own decision)": Attempt(
         lambda env, user: _review_form(env, user, "overturn", env.targets.own_decision),
         "own_decision",
         form=True,
     ),
-    "Sign off click, crafted value": Attempt(_sign_off, "assessment"),
+    "Sign off (Ada's assessment)": Attempt(_sign_off, "assessment"),
     "/casebook metrics": _command("metrics"),
     "/casebook role": _command("role <@U0ENG2> admin"),
     "/casebook mentor": _command("mentor <@U0ENG2> <@U0LEAD>"),
     "/casebook left": _command("left <@U0ENG2> moved to the SRE team"),
     "/casebook incident": _command("incident P1 12 INC-4711"),
     "Handle as exception shortcut": Attempt(_shortcut),
-    "live decision form, never opened": Attempt(_log_form, form=True),
-    "card button on someone else's card": Attempt(_card_click, "card"),
-    "justification form for someone else's card": Attempt(_justify, "card", form=True),
+    "live decision form (never opened)": Attempt(_log_form, form=True),
+    "card button (Ada's card)": Attempt(_card_click, "card"),
+    "justification form (Ada's card)": Attempt(_justify, "card", form=True),
 }
 
 
@@ -476,20 +480,20 @@ def test_refused_with_a_clear_message_and_nothing_changes(env: Env, case: Case) 
 AUDITED = ("audit_events", "audit_head")
 # what an allowed attempt changes (tables), or which Web API call it makes
 EFFECTS: dict[str, tuple[set[str], str | None]] = {
-    "Uphold click": (set(), "views.open"),
-    "Overturn click": (set(), "views.open"),
-    "Uphold form, crafted metadata": ({"reviews", "decisions", *AUDITED, "deliveries"}, None),
-    "Overturn form, crafted metadata": ({"reviews", "decisions", *AUDITED, "deliveries"}, None),
-    "Sign off click, crafted value": ({"assessments", *AUDITED, "deliveries"}, None),
+    "Uphold click (Ada's decision)": (set(), "views.open"),
+    "Overturn click (Ada's decision)": (set(), "views.open"),
+    "Uphold form (Ada's decision)": ({"reviews", "decisions", *AUDITED, "deliveries"}, None),
+    "Overturn form (Ada's decision)": ({"reviews", "decisions", *AUDITED, "deliveries"}, None),
+    "Sign off (Ada's assessment)": ({"assessments", *AUDITED, "deliveries"}, None),
     "/casebook metrics": (set(), None),
     "/casebook role": ({"person_roles", *AUDITED}, None),
     "/casebook mentor": ({"mentor_pairs", *AUDITED}, None),
     "/casebook left": ({"people", *AUDITED}, None),
     "/casebook incident": ({"incidents", *AUDITED}, None),
     "Handle as exception shortcut": (set(), "views.open"),
-    "live decision form, never opened": ({"decisions", *AUDITED, "deliveries"}, None),
-    "card button on someone else's card": ({"assignments"}, "views.open"),
-    "justification form for someone else's card": ({"decisions", *AUDITED, "deliveries"}, None),
+    "live decision form (never opened)": ({"decisions", *AUDITED, "deliveries"}, None),
+    "card button (Ada's card)": ({"assignments"}, "views.open"),
+    "justification form (Ada's card)": ({"decisions", *AUDITED, "deliveries"}, None),
 }
 
 
