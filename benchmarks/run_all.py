@@ -31,7 +31,7 @@ def _run(module: str, *args: str) -> dict[str, Any]:
         timeout=1800,
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
-    if proc.returncode != 0 or not lines:
+    if not lines:  # a benchmark that missed its target still reports (and exits non-zero)
         return {"benchmark": module, "args": list(args), "error": proc.stderr[-1500:]}
     result: dict[str, Any] = json.loads(lines[-1])
     result["args"] = list(args)
