@@ -473,3 +473,42 @@ def test_an_oversized_message_is_clipped_in_the_form_with_a_notice(
     assert reply.status == 200 and "response_action" not in reply.json
     with transaction(casebook.deps.sessions) as session:
         assert len(session.execute(select(Decision.source_text)).scalar_one() or "") == 3000
+
+
+# -- a name people choose themselves ------------------------------------------------------------
+def test_a_slack_display_name_is_escaped_wherever_it_is_shown(
+    casebook: Casebook, roster, slack: Simulator, fake: FakeSlack
+) -> None:
+    """Someone onboarded with `/casebook role` gets the name from their Slack profile, which they
+    control; it is shown in review posts, DMs, App Home and fallback texts."""
+    fake.add_user("U0EVE", INJECTION, "America/New_York")
+    for count, text in enumerate(("role <@U0EVE> engineer", "mentor <@U0EVE> <@U0MENTOR>"), start=1):
+        assert slack.command("U0ADMIN", text).status == 200
+        eventually(lambda n=count: len(fake.responses) == n and "Done" in texts(fake.responses[-1]["blocks"]))
+    view_id = open_log_modal(slack, fake, "U0EVE")
+    acks = [("log", _ok(slack.submit("U0EVE", view_id, GOOD)))]
+    decision_id = _last_decision(casebook)
+    post = review_post_for(fake, decision_id)
+    before = max_view(fake)
+    slack.click(
+        "U0LEAD",
+        action_id=Action.REVIEW_OVERTURN,
+        value=DecisionValue(decision_id=decision_id).dump(),
+        block_id="review_actions",
+        channel=REVIEW_CHANNEL,
+        message_ts=post.ts,
+    )
+    review_view, _ = latest_view(fake, Callback.REVIEW, after=before)
+    comment = {"suggested_verdict": "deny", "comment": "The freeze policy reserves this for the VP."}
+    acks.append(("review", _ok(slack.submit("U0LEAD", review_view, comment))))
+    eventually(lambda: [m for m in fake.dms_to("U0MENTOR") if "overturned" in m.text])
+    for user in ("U0EVE", "U0MENTOR", "U0LEAD"):
+        slack.open_home(user)
+    eventually(lambda: {"U0EVE", "U0MENTOR", "U0LEAD"} <= set(fake.home))
+    slack.command("U0EVE", "help")
+    eventually(lambda: len(fake.responses) == 3)
+    assert casebook.deps.dispatcher.wait_idle(10)
+
+    assert_clean(collect(fake, acks=acks))
+    assert ESCAPED in review_post_for(fake, decision_id).text
+    assert ESCAPED in texts(fake.responses[2]["blocks"])  # help: "Hi <name>"
