@@ -61,6 +61,7 @@ TOKENS = (
     "<#C0CBREVIEW>",
     "<http://evil.example|clickme>",
     "<script>alert(1)</script>",
+    "&amp;",
 )
 TOKEN_RAW = ("<!channel>", "<!here>", "<@U0ADMIN>", "<#C0CBREVIEW>", "<http://evil.example", "<script")
 HUGE = ("A long justification. " * 455)[:10_000]  # 10,000 characters
@@ -79,15 +80,10 @@ def assert_clean(shown: Shown, raw: tuple[str, ...] = RAW) -> None:
     assert [u for u in shown.urls if "evil.example" in u[1]] == []
 
 
-def escaped_in(shown: Shown, prefix: str) -> list[str]:
-    """The places under ``prefix`` (a method, `message C…`, `response_url`…) showing the input escaped."""
-    return [where for where in shown.where(ESCAPED) if where.startswith(prefix)]
-
-
 @pytest.fixture
 def roster(casebook: Casebook) -> None:
     # created before the parallel run, so scheduled syncs are owed to everyone
-    load_roster(casebook.deps.sessions, FixedClock(local(date(2026, 11, 1), "09:00", NY)).now())
+    load_roster(casebook.deps.sessions, local(date(2026, 11, 1), "09:00", NY))
 
 
 def _ok(reply: Reply) -> dict[str, Any]:
@@ -327,11 +323,10 @@ def test_command_arguments_echoed_in_errors(
 
     shown = collect(fake)
     assert_clean(shown, TOKEN_RAW)
-    echoed = 0
-    for response in fake.responses:  # each an ephemeral answer; an echoed argument comes back escaped
+    for response in fake.responses:  # each an ephemeral answer quoting the argument back, escaped
+        body = texts(response["blocks"])
         assert response["response_type"] == "ephemeral"
-        echoed += "&lt;" in texts(response["blocks"])
-    assert echoed >= len(sent) * 2 // 3, "most of these errors quote the argument back"
+        assert "&lt;" in body or "&amp;amp" in body, body
     with transaction(casebook.deps.sessions) as session:
         assert session.execute(select(func.count(Incident.id))).scalar_one() == 0
         people = session.execute(select(Person.slack_user_id, Person.status)).all()
@@ -478,3 +473,42 @@ def test_an_oversized_message_is_clipped_in_the_form_with_a_notice(
     assert reply.status == 200 and "response_action" not in reply.json
     with transaction(casebook.deps.sessions) as session:
         assert len(session.execute(select(Decision.source_text)).scalar_one() or "") == 3000
+
+
+# -- a name people choose themselves ------------------------------------------------------------
+def test_a_slack_display_name_is_escaped_wherever_it_is_shown(
+    casebook: Casebook, roster, slack: Simulator, fake: FakeSlack
+) -> None:
+    """Someone onboarded with `/casebook role` gets the name from their Slack profile, which they
+    control; it is shown in review posts, DMs, App Home and fallback texts."""
+    fake.add_user("U0EVE", INJECTION, "America/New_York")
+    for count, text in enumerate(("role <@U0EVE> engineer", "mentor <@U0EVE> <@U0MENTOR>"), start=1):
+        assert slack.command("U0ADMIN", text).status == 200
+        eventually(lambda n=count: len(fake.responses) == n and "Done" in texts(fake.responses[-1]["blocks"]))
+    view_id = open_log_modal(slack, fake, "U0EVE")
+    acks = [("log", _ok(slack.submit("U0EVE", view_id, GOOD)))]
+    decision_id = _last_decision(casebook)
+    post = review_post_for(fake, decision_id)
+    before = max_view(fake)
+    slack.click(
+        "U0LEAD",
+        action_id=Action.REVIEW_OVERTURN,
+        value=DecisionValue(decision_id=decision_id).dump(),
+        block_id="review_actions",
+        channel=REVIEW_CHANNEL,
+        message_ts=post.ts,
+    )
+    review_view, _ = latest_view(fake, Callback.REVIEW, after=before)
+    comment = {"suggested_verdict": "deny", "comment": "The freeze policy reserves this for the VP."}
+    acks.append(("review", _ok(slack.submit("U0LEAD", review_view, comment))))
+    eventually(lambda: [m for m in fake.dms_to("U0MENTOR") if "overturned" in m.text])
+    for user in ("U0EVE", "U0MENTOR", "U0LEAD"):
+        slack.open_home(user)
+    eventually(lambda: {"U0EVE", "U0MENTOR", "U0LEAD"} <= set(fake.home))
+    slack.command("U0EVE", "help")
+    eventually(lambda: len(fake.responses) == 3)
+    assert casebook.deps.dispatcher.wait_idle(10)
+
+    assert_clean(collect(fake, acks=acks))
+    assert ESCAPED in review_post_for(fake, decision_id).text
+    assert ESCAPED in texts(fake.responses[2]["blocks"])  # help: "Hi <name>"

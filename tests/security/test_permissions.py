@@ -568,3 +568,24 @@ def test_a_forged_sync_form_cannot_edit_someone_elses_message(
     )
     eventually(lambda: own.edited and "VPN is still down" in texts(own.blocks))
     assert victim.edited == 0
+
+
+def test_when_the_owner_check_fails_the_form_stays_open_and_nothing_is_kept(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card's owner is checked before the ack; if the database fails there, the person keeps
+    their typed justification and is told to try again."""
+    from bot.slack.listeners import practice
+
+    def down(*args: Any, **kwargs: Any) -> str | None:
+        raise RuntimeError("server closed the connection unexpectedly")
+
+    attempt = ATTEMPTS["justification form (Ada's card)"]
+    before, _ = _prepare(env, attempt)
+    monkeypatch.setattr(practice, "card_refusal", down)
+
+    reply = attempt.run(env, ACTORS["author"])
+
+    assert reply.json["response_action"] == "errors"
+    assert "nothing was saved" in reply.json["errors"]["policy"]
+    assert changed_tables(before, snapshot(env.casebook)) == []

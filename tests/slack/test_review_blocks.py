@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.domain.assessment import AssessmentResult
 from bot.domain.categories import categories_path, load_categories
 from bot.domain.live import Prefill
 from bot.domain.mentees import MenteeSummary
 from bot.domain.reviews import PendingItem, ReviewPostData
 from bot.sandbox.fakeslack import MAX_MESSAGE_BLOCKS, validate_blocks, validate_view
+from bot.slack.blocks.assessment import ResultView, result_text
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.log_modal import log_modal, notice_view
 from bot.slack.blocks.mentor_home import (
@@ -23,9 +25,13 @@ from bot.slack.blocks.mentor_home import (
 from bot.slack.blocks.review import (
     duration,
     feedback_blocks,
+    feedback_text,
     mentor_notice_blocks,
+    mentor_notice_text,
     review_post_blocks,
+    review_post_text,
     verdict_reply_blocks,
+    verdict_reply_text,
 )
 from bot.slack.blocks.review_modal import review_modal
 from bot.slack.metadata import LogMeta, ReviewMeta
@@ -162,3 +168,27 @@ def test_home_sections_and_reminder_stay_within_limits() -> None:
     _ok(live_summary_blocks(week="2026-W47", logged=3, pending=1, overturned=0))
     reminder = _ok(reminder_blocks(items=items, channel="C0CBREVIEW", sla_hours=24))
     assert "119 decisions waiting longer than 24 h" in reminder and "…and 99 more" in reminder
+
+
+def test_fallback_texts_escape_names_people_choose_themselves() -> None:
+    """Names can come from a Slack profile; a message's `text` is parsed for mentions like mrkdwn."""
+    data = _data(engineer_name=NASTY, reviewer_name=NASTY, status="overturned", reviewer_slack_id="U0LEAD")
+    result = AssessmentResult(
+        assessment_id=1, person_id=1, size=20, good=16, score=0.8, passed=True, threshold=0.8
+    )
+    view = ResultView(
+        result=result,
+        engineer_name=NASTY,
+        engineer_slack_id="U0ENG1",
+        category_names={},
+        mentor_slack_id=None,
+    )
+    texts = [
+        review_post_text(data),
+        verdict_reply_text(data),
+        feedback_text(data),
+        mentor_notice_text(data),
+        result_text(view, for_mentor=True),
+    ]
+    for text in texts:
+        _escaped(text)

@@ -118,7 +118,7 @@ def mentor_result_blocks(view: ResultView, *, signed_off_by: str | None = None) 
 
 
 def result_text(view: ResultView, *, for_mentor: bool) -> str:
-    who = f"{view.engineer_name}'s" if for_mentor else "Your"
+    who = f"{esc(view.engineer_name)}'s" if for_mentor else "Your"
     verdict = "passed" if view.result.passed else "did not pass"
     return f"{who} readiness assessment {verdict}: {view.result.good}/{view.result.size}"
 

@@ -116,7 +116,8 @@ def review_post_blocks(data: ReviewPostData) -> list[Block]:
 
 def review_post_text(data: ReviewPostData) -> str:
     text = (
-        f"{KIND_LABEL.get(data.kind, 'Decision')} #{data.decision_id} by {data.engineer_name}: {data.verdict}"
+        f"{KIND_LABEL.get(data.kind, 'Decision')} #{data.decision_id} by {esc(data.engineer_name)}: "
+        f"{esc(data.verdict)}"
     )
     if data.status in ("upheld", "overturned"):
         text += f" ({data.status})"
@@ -129,7 +130,7 @@ def verdict_reply_blocks(data: ReviewPostData) -> list[Block]:
 
 
 def verdict_reply_text(data: ReviewPostData) -> str:
-    return f"Decision #{data.decision_id} {data.status} by {data.reviewer_name or 'a reviewer'}"
+    return f"Decision #{data.decision_id} {data.status} by {esc(data.reviewer_name or 'a reviewer')}"
 
 
 def feedback_blocks(data: ReviewPostData) -> list[Block]:
@@ -163,7 +164,7 @@ def feedback_blocks(data: ReviewPostData) -> list[Block]:
 
 
 def feedback_text(data: ReviewPostData) -> str:
-    return f"Your decision #{data.decision_id} was {data.status} by {data.reviewer_name or 'a reviewer'}"
+    return f"Your decision #{data.decision_id} was {data.status} by {esc(data.reviewer_name or 'a reviewer')}"
 
 
 def mentor_notice_blocks(data: ReviewPostData) -> list[Block]:
@@ -180,5 +181,6 @@ def mentor_notice_blocks(data: ReviewPostData) -> list[Block]:
 
 def mentor_notice_text(data: ReviewPostData) -> str:
     return (
-        f"{data.reviewer_name or 'Someone'} {data.status} {data.engineer_name}'s decision #{data.decision_id}"
+        f"{esc(data.reviewer_name or 'Someone')} {data.status} {esc(data.engineer_name)}'s "
+        f"decision #{data.decision_id}"
     )
