@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory, transaction
+from bot.deps import Deps
 from bot.domain.library import Library, load_library, resolve_dir
 from bot.domain.scenario_sync import sync_library
 from bot.jobs.scheduler import Scheduler
 from bot.logs import new_request_id, request_id
 from bot.program import Program
 from bot.slack.client import make_client
-from bot.slack.deps import Deps
 from bot.slack.dispatcher import Dispatcher
 from bot.slack.listeners import admin, assessment, commands, home, ooo, practice, reviews, stats, survey, sync
 from bot.slack.listeners import incidents as incident_listeners

@@ -19,11 +19,11 @@ from bot.clock import FixedClock
 from bot.config import EXAMPLE_PROGRAM, Settings
 from bot.db.engine import make_engine, make_session_factory, normalise_url
 from bot.db.migrate import upgrade
-from bot.http import make_wsgi
 from bot.program import Program, load_program
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from bot.serving import BackgroundServer
+from bot.web.devserver import BackgroundServer
+from bot.web.wsgi import make_wsgi
 from tests.helpers import USERS
 
 PG_URL = os.environ.get("CASEBOOK_TEST_POSTGRES_URL")

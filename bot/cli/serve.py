@@ -43,7 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     settings.load_program()
     check_library(settings)
-    from bot.serve import CasebookServer
+    from bot.web.gunicorn import CasebookServer
 
     port = args.port or settings.port
     CasebookServer(

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from bot.domain.vocab import ROLES, VERDICTS
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -34,8 +36,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-ROLES = ("engineer", "pilot", "mentor", "lead", "pm", "admin")
-VERDICTS = ("approve", "deny", "escalate")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from bot.db.audit import append_event
 from bot.db.models import Decision
 from bot.domain.errors import DomainError
-from bot.domain.justification import VERDICTS, Justification
+from bot.domain.justification import Justification
+from bot.domain.vocab import VERDICTS
 
 KINDS = ("practice", "assessment", "live")
 

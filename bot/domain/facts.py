@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Person, PersonRole, Review, SurveyResponse
 from bot.domain.incidents import Baseline, baselines, week_medians
+from bot.domain.vocab import ENGINEERS
 from bot.domain.weeks import Week, local_midnight
 from bot.program import Program
 
-ENGINEER_ROLES = ("engineer", "pilot")
 WEEKLY_SURVEY = "weekly"
 
 
@@ -113,7 +113,7 @@ def in_week(column: Any, week: Week) -> ColumnElement[bool]:
 def engineer_filter(week: Week) -> list[ColumnElement[bool]]:
     """People counted as engineers in ``week``: engineer/pilot role, on the roster, not gone before it."""
     return [
-        Person.id.in_(select(PersonRole.person_id).where(PersonRole.role.in_(ENGINEER_ROLES))),
+        Person.id.in_(select(PersonRole.person_id).where(PersonRole.role.in_(ENGINEERS))),
         or_(Person.status == "active", Person.left_at >= week.start),
         Person.created_at < week.end,
     ]

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-VERDICTS = ("approve", "deny", "escalate")
+from bot.domain.vocab import VERDICTS
+
 MIN_CHARS = 20
 MAX_CHARS = 3000
 TEXT_FIELDS = ("policy", "evidence", "risk", "conditions", "escalation")

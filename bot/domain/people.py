@@ -14,16 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
-from bot.db.models import ROLES, MentorPair, Person, PersonRole
+from bot.db.models import MentorPair, Person, PersonRole
 from bot.domain.attrition import mark_active, mark_left
 from bot.domain.availability import set_ooo
 from bot.domain.errors import DomainError
+from bot.domain.vocab import ROLES
 
-REVIEWERS = frozenset({"mentor", "lead", "admin"})
-METRICS_VIEWERS = frozenset({"pm", "mentor", "lead", "admin"})
-INCIDENT_RECORDERS = frozenset({"mentor", "lead", "pm", "admin"})
-ADMINS = frozenset({"admin"})
-PRACTITIONERS = frozenset({"engineer", "pilot", "mentor", "lead"})
 ROSTER_COLUMNS = ("slack_user_id", "name", "email", "roles", "mentor", "timezone")
 # Optional columns: a roster without them imports exactly as before.
 ROSTER_OPTIONAL_COLUMNS = ("status",)

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Person, PersonRole
-from bot.domain.people import REVIEWERS, mentor_of
+from bot.domain.people import mentor_of
 from bot.domain.reviews import PendingItem, overdue
+from bot.domain.vocab import REVIEWERS
 
 
 @dataclass

@@ -20,14 +20,13 @@ from sqlalchemy.orm import Session
 from bot.db.audit import append_event
 from bot.db.models import Decision, MentorPair, Person, Review
 from bot.domain.errors import Conflict, DomainError, Forbidden, NotFound
-from bot.domain.justification import VERDICTS
-from bot.domain.people import REVIEWERS, mentor_of
+from bot.domain.people import mentor_of
+from bot.domain.vocab import REVIEWERS, VERDICTS
 
 REVIEW_VERDICTS = ("uphold", "overturn")
 STATUS_AFTER = {"uphold": "upheld", "overturn": "overturned"}
 COMMENT_MIN = 10
 COMMENT_MAX = 3000
-QUEUE_ALL_ROLES = frozenset({"lead", "admin"})
 
 
 @dataclass(frozen=True)

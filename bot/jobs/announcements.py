@@ -19,7 +19,7 @@ from bot.jobs.plan import LOOKBACK, Due, Schedule, apply, classify, scheduled
 from bot.slack.blocks.common import section, to_dicts
 
 if TYPE_CHECKING:
-    from bot.slack.deps import Deps
+    from bot.deps import Deps
 
 JOB = "announcements"
 GRACE = timedelta(minutes=30)

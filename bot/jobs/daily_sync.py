@@ -23,6 +23,8 @@ from bot.db.engine import transaction
 from bot.db.models import MentorPair, Person
 from bot.domain.sync import DaySummary, day_summaries
 from bot.domain.timezones import day_bounds
+from bot.domain.vocab import ENGINEERS
+from bot.flows.sync_notify import SUMMARY_JOB, summary_payload
 from bot.jobs.plan import (
     LOOKBACK,
     Due,
@@ -38,13 +40,11 @@ from bot.jobs.plan import (
 from bot.jobs.triggers import Occurrence
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.sync import sync_dm_blocks, sync_dm_text
-from bot.slack.sync_notify import SUMMARY_JOB, summary_payload
 
 if TYPE_CHECKING:
-    from bot.slack.deps import Deps
+    from bot.deps import Deps
 
 JOB = "daily-sync"
-ROLES = frozenset({"engineer", "pilot"})
 SUMMARY_DELAY = timedelta(minutes=60)
 
 
@@ -146,7 +146,7 @@ def run(*, deps: Deps, at: datetime) -> int:
     grace = _grace(deps)
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
-        engineers = load_recipients(session=session, program=deps.program, roles=ROLES)
+        engineers = load_recipients(session=session, program=deps.program, roles=ENGINEERS)
         pairs = {p.mentee_id: p.mentor_id for p in session.execute(select(MentorPair)).scalars()}
         mentor_people = session.execute(select(Person).where(Person.id.in_(set(pairs.values())))).scalars()
         mentors = {m.id: recipient_of(m, deps.program) for m in mentor_people}

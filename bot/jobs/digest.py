@@ -23,6 +23,7 @@ import logging
 from datetime import datetime
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.deliveries import enqueue
 from bot.domain.digest import DIGEST_JOB as JOB
 from bot.domain.digest import build_digest, find_digest
@@ -31,7 +32,6 @@ from bot.jobs.chart import chart_alt_text, chart_png
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.digest import digest_blocks, digest_text
 from bot.slack.blocks.scorecard import week_title
-from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
 CHART_JOB = "digest-chart"

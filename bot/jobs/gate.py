@@ -20,7 +20,7 @@ from bot.jobs.plan import LOOKBACK, scheduled
 from bot.jobs.triggers import end_of_day, iso_week
 
 if TYPE_CHECKING:
-    from bot.slack.deps import Deps
+    from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)

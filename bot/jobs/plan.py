@@ -35,7 +35,7 @@ from bot.jobs.triggers import Occurrence, occurrences
 from bot.program import Program
 
 if TYPE_CHECKING:
-    from bot.slack.deps import Deps
+    from bot.deps import Deps
 
 LOOKBACK = timedelta(days=2)
 CHUNK = 200

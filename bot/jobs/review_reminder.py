@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.deliveries import enqueue
 from bot.domain.reminders import reminder_plan
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.mentor_home import reminder_blocks, reminder_text
-from bot.slack.deps import Deps
 
 JOB = "review-reminder"
 

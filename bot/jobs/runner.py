@@ -17,7 +17,7 @@ from bot.jobs.gate import run_gated
 from bot.logs import new_request_id, request_id
 
 if TYPE_CHECKING:
-    from bot.slack.deps import Deps
+    from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 

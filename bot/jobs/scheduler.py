@@ -32,7 +32,7 @@ from bot.jobs.timezones import refresh_timezones
 from bot.logs import new_request_id, request_id
 
 if TYPE_CHECKING:
-    from bot.slack.deps import Deps
+    from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 

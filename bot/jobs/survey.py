@@ -19,17 +19,17 @@ from sqlalchemy.orm import Session
 from bot.db.engine import transaction
 from bot.db.models import Delivery
 from bot.domain.surveys import responders
+from bot.domain.vocab import ENGINEERS
 from bot.jobs.plan import Due, Schedule, apply, load_recipients, plan_people
 from bot.jobs.triggers import end_of_day, iso_week
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.survey import survey_dm_blocks, survey_reminder_blocks
 
 if TYPE_CHECKING:
-    from bot.slack.deps import Deps
+    from bot.deps import Deps
 
 JOB = "survey"
 REMINDER_JOB = "survey-reminder"
-ROLES = frozenset({"engineer", "pilot"})
 
 
 def _plan(deps: Deps, at: datetime, *, reminder: bool) -> list[Due]:
@@ -38,7 +38,7 @@ def _plan(deps: Deps, at: datetime, *, reminder: bool) -> list[Due]:
         cfg.reminder_time if reminder else cfg.time, (cfg.day,), tuple(p.value for p in cfg.phases)
     )
     with transaction(deps.sessions) as session:
-        people = load_recipients(session=session, program=deps.program, roles=ROLES)
+        people = load_recipients(session=session, program=deps.program, roles=ENGINEERS)
     return plan_people(
         recipients=people,
         program=deps.program,

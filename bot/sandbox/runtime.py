@@ -25,12 +25,12 @@ from bot.clock import SystemClock
 from bot.config import EXAMPLE_PROGRAM, Settings
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
-from bot.http import make_wsgi
 from bot.program import Program, load_program
 from bot.sandbox import demo
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from bot.serving import BackgroundServer
+from bot.web.devserver import BackgroundServer
+from bot.web.wsgi import make_wsgi
 
 log = logging.getLogger(__name__)
 DEFAULT_DB = Path("var/sandbox.db")

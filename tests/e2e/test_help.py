@@ -8,7 +8,7 @@ import urllib.request
 
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from bot.serving import BackgroundServer
+from bot.web.devserver import BackgroundServer
 from tests.helpers import eventually, load_roster, texts
 
 

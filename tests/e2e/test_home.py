@@ -7,10 +7,10 @@ import urllib.error
 import urllib.request
 
 from bot.app import create_app
-from bot.http import make_wsgi
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from bot.serving import BackgroundServer
+from bot.web.devserver import BackgroundServer
+from bot.web.wsgi import make_wsgi
 from tests.helpers import eventually, load_roster, texts
 
 

@@ -282,8 +282,8 @@ def test_practice_without_review_posts_when_configured_off(
     settings, program, clock, engine, fake: FakeSlack
 ) -> None:
     from bot.app import create_app
-    from bot.http import make_wsgi
-    from bot.serving import BackgroundServer
+    from bot.web.devserver import BackgroundServer
+    from bot.web.wsgi import make_wsgi
     from tests.conftest import SIGNING_SECRET
 
     quiet = program.model_copy(

@@ -12,8 +12,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.justification import VERDICTS
 from bot.domain.reviews import COMMENT_MAX, ReviewPostData
+from bot.domain.vocab import VERDICTS
 from bot.slack.blocks.common import clip, context, esc, section
 from bot.slack.blocks.review import KIND_LABEL, VERDICT_EMOJI
 from bot.slack.ids import Block as B

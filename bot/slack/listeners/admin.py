@@ -16,11 +16,12 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.db.engine import transaction
-from bot.db.models import ROLES, Person
+from bot.db.models import Person
+from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.people import ADMINS, REVIEWERS, find_by_slack_id, set_mentor, set_roles, upsert_person
+from bot.domain.people import find_by_slack_id, set_mentor, set_roles, upsert_person
+from bot.domain.vocab import ADMINS, REVIEWERS, ROLES
 from bot.slack.blocks.common import section
-from bot.slack.deps import Deps
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import parse_user, reply
 

@@ -11,13 +11,14 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.people import REVIEWERS, PersonView, find_by_slack_id, get_view
+from bot.domain.people import PersonView, find_by_slack_id, get_view
 from bot.domain.progress import sign_off_queue
-from bot.slack import assessment_flow
+from bot.domain.vocab import ENGINEERS, REVIEWERS
+from bot.flows import assessment as assessment_flow
 from bot.slack.blocks.assessment import started_blocks
 from bot.slack.blocks.engineer_home import sign_off_home_blocks
-from bot.slack.deps import Deps
 from bot.slack.ids import Action
 from bot.slack.listeners.home import publish_home
 from bot.slack.listeners.practice import tell
@@ -26,7 +27,6 @@ from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import SERVER_ERROR, reply, user_id_of
 
 log = logging.getLogger(__name__)
-TAKERS = frozenset({"engineer", "pilot"})
 
 
 def _assess(deps: Deps, ctx: CommandContext) -> None:
@@ -51,7 +51,7 @@ def register(app: App, deps: Deps) -> None:
             "assess",
             f"the readiness assessment ({deps.program.practice.assessment_size} scenarios)",
             handler=lambda ctx: _assess(deps, ctx),
-            roles=TAKERS,
+            roles=ENGINEERS,
         )
     )
     deps.add_home_section(40, _sign_off_section)
@@ -62,7 +62,7 @@ def register(app: App, deps: Deps) -> None:
         user_id = user_id_of(body)
         with transaction(deps.sessions) as session:
             person = get_view(session=session, slack_user_id=user_id)
-        if person is None or not person.active or not person.has_any(TAKERS):
+        if person is None or not person.active or not person.has_any(ENGINEERS):
             tell(deps, body, respond, "The readiness assessment is for engineers and pilots.")
             return
         try:

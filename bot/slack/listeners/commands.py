@@ -9,11 +9,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.db.engine import read_transaction
+from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.people import get_view
 from bot.slack.blocks.common import esc
 from bot.slack.blocks.help import help_blocks, unknown_command_blocks, unknown_user_blocks
-from bot.slack.deps import Deps
 from bot.slack.ids import COMMAND
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import SERVER_ERROR, reply, reply_error

@@ -9,9 +9,9 @@ from slack_bolt import App
 from slack_sdk.models.blocks import Block
 
 from bot.db.engine import read_transaction
+from bot.deps import Deps
 from bot.domain.people import get_view
 from bot.slack.blocks.home import greeting_blocks, home_view, unknown_home_blocks
-from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.incidents import baselines, parse_command, record_incident
 from bot.domain.metricfmt import minutes
-from bot.domain.people import INCIDENT_RECORDERS
+from bot.domain.vocab import INCIDENT_RECORDERS
 from bot.slack.blocks.common import esc, section
-from bot.slack.deps import Deps
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import reply
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.attrition import check_reason, mark_left
 from bot.domain.errors import DomainError, NotFound
-from bot.domain.people import ADMINS, find_by_slack_id
+from bot.domain.people import find_by_slack_id
+from bot.domain.vocab import ADMINS
 from bot.slack.blocks.common import esc, section
-from bot.slack.deps import Deps
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import parse_user, reply
 

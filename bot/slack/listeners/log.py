@@ -20,23 +20,24 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.categories import Category, categories_path, load_categories
 from bot.domain.decisions import record_decision
 from bot.domain.errors import DomainError
 from bot.domain.isoweek import week_of, week_range
 from bot.domain.live import LiveInput, Prefill, prefill_from_message, seconds_to_decide, validate_live
 from bot.domain.mentees import week_counts
-from bot.domain.people import PRACTITIONERS, PersonView, find_by_slack_id, get_view
+from bot.domain.people import PersonView, find_by_slack_id, get_view
+from bot.domain.vocab import PRACTITIONERS
+from bot.flows.notify import enqueue_review_post
+from bot.flows.review_outbox import enqueue_logged_confirmation
 from bot.slack.blocks.log_modal import log_modal
 from bot.slack.blocks.mentor_home import live_summary_blocks
 from bot.slack.client import make_client
-from bot.slack.deps import Deps
 from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback, Shortcut
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, LogMeta
-from bot.slack.notify import enqueue_review_post
-from bot.slack.review_outbox import enqueue_logged_confirmation
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import SERVER_ERROR, reply_error, user_id_of
 

@@ -10,20 +10,20 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.db.engine import read_transaction
+from bot.deps import Deps
 from bot.domain.digest import last_posted_digest
 from bot.domain.gonogo import recommend
 from bot.domain.metrics import Scorecard, compute_scorecard
-from bot.domain.people import METRICS_VIEWERS, PersonView
+from bot.domain.people import PersonView
+from bot.domain.vocab import METRICS_VIEWERS, SCORECARD_VIEWERS
 from bot.domain.weeks import parse_week, previous, week_of, week_of_date, weeks_between
 from bot.slack.blocks.pm_home import MAX_WEEKS, pm_home_blocks
 from bot.slack.blocks.scorecard import scorecard_blocks, scorecard_text
-from bot.slack.deps import Deps
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import reply
 
 log = logging.getLogger(__name__)
 HOME_ORDER = 60
-HOME_ROLES = frozenset({"pm", "admin", "lead"})
 PERMALINKS = "metrics.digest_permalinks"
 
 
@@ -65,7 +65,7 @@ def digest_url(deps: Deps, channel: str, ts: str) -> str:
 
 
 def pm_home(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
-    if not person.has_any(HOME_ROLES):
+    if not person.has_any(SCORECARD_VIEWERS):
         return []
     program, tz = deps.program, deps.program.tz
     week = week_of(now, tz)

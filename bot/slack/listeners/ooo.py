@@ -5,11 +5,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.availability import parse_ooo, set_ooo
 from bot.domain.people import find_by_slack_id
 from bot.domain.timezones import local_today
 from bot.slack.blocks.common import section
-from bot.slack.deps import Deps
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import reply
 

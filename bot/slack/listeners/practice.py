@@ -11,27 +11,28 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.justification import validate_justification
-from bot.domain.people import PRACTITIONERS, PersonView, get_view
+from bot.domain.people import PersonView, get_view
 from bot.domain.progress import engineer_progress
-from bot.slack.blocks.card import ACTION_VERDICTS
-from bot.slack.blocks.common import esc, section
-from bot.slack.blocks.engineer_home import engineer_home_blocks
-from bot.slack.blocks.guide import category_list_blocks, guide_blocks
-from bot.slack.blocks.log_modal import notice_view
-from bot.slack.cards import enqueue_note
-from bot.slack.deps import Deps
-from bot.slack.forms import justification_values, read_values
-from bot.slack.ids import Action, Callback
-from bot.slack.metadata import BadMetadata, CardValue, CategoryValue, JustifyMeta, NextValue
-from bot.slack.practice_flow import (
+from bot.domain.vocab import PRACTITIONERS
+from bot.flows.cards import enqueue_note
+from bot.flows.practice import (
     card_refusal,
     deal_practice_card,
     justification_view,
     library_of,
     submit_decision,
 )
+from bot.slack.blocks.card import ACTION_VERDICTS
+from bot.slack.blocks.common import esc, section
+from bot.slack.blocks.engineer_home import engineer_home_blocks
+from bot.slack.blocks.guide import category_list_blocks, guide_blocks
+from bot.slack.blocks.log_modal import notice_view
+from bot.slack.forms import justification_values, read_values
+from bot.slack.ids import Action, Callback
+from bot.slack.metadata import BadMetadata, CardValue, CategoryValue, JustifyMeta, NextValue
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import SERVER_ERROR, reply, reply_error, user_id_of
 

@@ -18,12 +18,12 @@ from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.isoweek import week_of
 from bot.domain.mentees import mentee_summaries
-from bot.domain.people import REVIEWERS, PersonView
+from bot.domain.people import PersonView
 from bot.domain.reviews import (
-    QUEUE_ALL_ROLES,
     AlreadyReviewed,
     ReviewInputError,
     pending_queue,
@@ -31,17 +31,17 @@ from bot.domain.reviews import (
     review_gate,
     review_post_data,
 )
+from bot.domain.vocab import QUEUE_ALL_ROLES, REVIEWERS
+from bot.flows.review_outbox import enqueue_verdict
 from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.log_modal import notice_view
 from bot.slack.blocks.mentor_home import QUEUE_SHOWN, mentee_blocks, review_queue_blocks
 from bot.slack.blocks.review import STATUS_EMOJI, slack_date
 from bot.slack.blocks.review_modal import review_modal
-from bot.slack.deps import Deps
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, DecisionValue, ReviewMeta
-from bot.slack.review_outbox import enqueue_verdict
 from bot.slack.util import SERVER_ERROR, reply, reply_error, user_id_of
 
 log = logging.getLogger(__name__)

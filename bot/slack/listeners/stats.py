@@ -5,13 +5,14 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.db.engine import read_transaction
+from bot.deps import Deps
 from bot.domain.errors import Forbidden, NotFound
 from bot.domain.isoweek import week_of, week_range
 from bot.domain.mentees import week_counts
-from bot.domain.people import REVIEWERS, get_view
+from bot.domain.people import get_view
 from bot.domain.progress import engineer_progress
+from bot.domain.vocab import REVIEWERS
 from bot.slack.blocks.stats import stats_blocks
-from bot.slack.deps import Deps
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import parse_user, reply
 

@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTex
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.people import PersonView, find_by_slack_id
 from bot.domain.surveys import (
@@ -22,9 +23,9 @@ from bot.domain.surveys import (
     week_of,
 )
 from bot.domain.timezones import local_today
+from bot.domain.vocab import ENGINEERS
 from bot.slack.blocks.common import section
 from bot.slack.blocks.survey import survey_modal, survey_thanks_view
-from bot.slack.deps import Deps
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback, survey_block
 from bot.slack.ids import Block as B
@@ -33,7 +34,6 @@ from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import SERVER_ERROR, reply_error, user_id_of
 
 log = logging.getLogger(__name__)
-ROLES = frozenset({"engineer", "pilot"})
 SAVE_FAILED = "Something went wrong and nothing was saved. Please try again."
 
 
@@ -42,7 +42,7 @@ def open_survey(deps: Deps, *, user_id: str, trigger_id: str, week: str | None) 
     program = deps.program
     with transaction(deps.sessions) as session:
         person = find_by_slack_id(session=session, slack_user_id=user_id)
-        if person is None or person.status != "active" or not (person.role_names & ROLES):
+        if person is None or person.status != "active" or not (person.role_names & ENGINEERS):
             raise DomainError("The weekly survey is for engineers in the program.")
         today = local_today(person, program.timezone, deps.clock.now())
         week = week or week_of(today)
@@ -67,7 +67,7 @@ def register(app: App, deps: Deps) -> None:
             "survey",
             "answer this week's survey",
             handler=lambda ctx: _command(deps, ctx),
-            roles=ROLES,
+            roles=ENGINEERS,
         )
     )
     deps.add_home_section(60, lambda s, p, now: home_section(deps, s, p, now))
@@ -154,7 +154,7 @@ def _command(deps: Deps, ctx: CommandContext) -> None:
 
 def home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
     """App Home: this week's survey status and a button, for engineers."""
-    if not person.has_any(ROLES):
+    if not person.has_any(ENGINEERS):
         return []
     record = find_by_slack_id(session=session, slack_user_id=person.slack_user_id)
     if record is None:

@@ -9,22 +9,22 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 
 from bot.db.engine import transaction
+from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.people import find_by_slack_id
 from bot.domain.sync import check_answerable, get_sync, is_sync_dm, record_sync, validate_blockers
 from bot.domain.timezones import local_today
+from bot.domain.vocab import ENGINEERS
+from bot.flows.sync_notify import dm_payload, enqueue_dm_update, enqueue_summary_update
 from bot.slack.blocks.sync import blockers_modal
-from bot.slack.deps import Deps
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, SyncValue
 from bot.slack.router import CommandContext, Subcommand
-from bot.slack.sync_notify import dm_payload, enqueue_dm_update, enqueue_summary_update
 from bot.slack.util import SERVER_ERROR, reply_error, user_id_of
 
 log = logging.getLogger(__name__)
-ROLES = frozenset({"engineer", "pilot"})
 STALE_BUTTON = "That button is no longer valid; use `/casebook sync` for today's sync."
 SAVE_FAILED = "Something went wrong and nothing was saved. Please try again."
 
@@ -92,7 +92,7 @@ def register(app: App, deps: Deps) -> None:
             "sync",
             "answer today's evening sync now",
             handler=lambda ctx: _command(deps, ctx),
-            roles=ROLES,
+            roles=ENGINEERS,
         )
     )
 

@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
 from bot.db.models import Assessment, Delivery, Person
+from bot.deps import Deps
 from bot.domain import assessment as domain
 from bot.domain.deliveries import enqueue
 from bot.domain.errors import Forbidden, NotFound
 from bot.domain.people import PersonView, find_by_slack_id, mentor_of
 from bot.domain.practice import CardContext, create_assignment, load_card
+from bot.flows.cards import card_view, enqueue_card
+from bot.flows.notify import enqueue_dm
 from bot.slack.blocks.assessment import (
     ResultView,
     engineer_result_blocks,
@@ -23,9 +26,6 @@ from bot.slack.blocks.assessment import (
     signed_off_notice_blocks,
 )
 from bot.slack.blocks.common import to_dicts
-from bot.slack.cards import card_view, enqueue_card
-from bot.slack.deps import Deps
-from bot.slack.notify import enqueue_dm
 
 RESULT_JOB = "assessment-result"
 MENTOR_JOB = "assessment-mentor"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Decision, Delivery, Person
 from bot.domain.deliveries import Enqueued, enqueue
 from bot.domain.reviews import RecordedReview, review_post_data
+from bot.flows.notify import REVIEW_POST_JOB, enqueue_dm, review_post_key
 from bot.slack.blocks.common import clip, context, esc, section, to_dicts
 from bot.slack.blocks.review import (
     KIND_LABEL,
@@ -29,7 +30,6 @@ from bot.slack.blocks.review import (
     verdict_reply_blocks,
     verdict_reply_text,
 )
-from bot.slack.notify import REVIEW_POST_JOB, enqueue_dm, review_post_key
 
 LOGGED_JOB = "live-logged"
 VERDICT_REPLY_JOB = "review-verdict"

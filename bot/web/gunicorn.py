@@ -59,7 +59,7 @@ class CasebookServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         from bot.app import create_app
-        from bot.http import make_wsgi
+        from bot.web.wsgi import make_wsgi
 
         self.casebook = create_app(self.settings)
         return make_wsgi(self.casebook)

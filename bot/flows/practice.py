@@ -15,26 +15,26 @@ from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
 from bot.db.models import Assignment, Decision, Person
+from bot.deps import Deps
 from bot.domain.decisions import record_decision
 from bot.domain.errors import Forbidden
 from bot.domain.justification import Justification
 from bot.domain.library import Library
 from bot.domain.people import PersonView
 from bot.domain.practice import CardContext, Dealt, deal_practice, grade, load_card, match_key_points
-from bot.slack import assessment_flow
-from bot.slack.blocks.card import justification_modal
-from bot.slack.blocks.common import to_dicts
-from bot.slack.blocks.feedback import FeedbackView, feedback_blocks, feedback_text
-from bot.slack.cards import (
+from bot.flows import assessment as assessment_flow
+from bot.flows.cards import (
     card_view,
     enqueue_card,
     enqueue_decided_card,
     enqueue_note,
     remember_location,
 )
-from bot.slack.deps import Deps
+from bot.flows.notify import enqueue_dm, enqueue_review_post
+from bot.slack.blocks.card import justification_modal
+from bot.slack.blocks.common import to_dicts
+from bot.slack.blocks.feedback import FeedbackView, feedback_blocks, feedback_text
 from bot.slack.metadata import JustifyMeta
-from bot.slack.notify import enqueue_dm, enqueue_review_post
 
 log = logging.getLogger(__name__)
 FEEDBACK_JOB = "practice-feedback"

@@ -1,4 +1,4 @@
-"""Serving the WSGI app: gunicorn in production, a threaded in-process server for tests/sandbox."""
+"""An in-process threaded WSGI server for tests and the sandbox (production: bot.web.gunicorn)."""
 
 from __future__ import annotations
 
