@@ -1,0 +1,133 @@
+"""Listener plumbing: the caller and the container in Bolt's context, and one way to turn errors into replies.
+
+Listeners are module-level functions (the bolt-python starter template's shape) that take
+Bolt's injected arguments, including ``context``. :func:`install` adds a middleware that
+puts the container (``context["deps"]``) and the caller (``context["caller"]``) there, so
+no listener closes over anything and each can be imported and tested alone.
+
+The caller's roster row is read **lazily**, on first use after the listener has acked:
+resolving it eagerly in the middleware would put a database round trip before every ack.
+
+:func:`replies_on_error` is the one place that turns a :class:`DomainError` or
+:class:`BadMetadata` into the message the person sees (as written) and any other exception
+into the logged, generic server error, whatever the entry point.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from slack_bolt import App, BoltContext, BoltResponse, Respond
+
+from bot.db.engine import transaction
+from bot.deps import Deps
+from bot.domain.errors import DomainError
+from bot.domain.people import PersonView, get_view
+from bot.flows.cards import enqueue_note
+from bot.slack.blocks.common import esc, section
+from bot.slack.metadata import BadMetadata
+from bot.slack.util import SERVER_ERROR, reply, user_id_of
+
+log = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Caller:
+    """Who sent this request: their Slack id, and their roster entry read once, when first needed."""
+
+    def __init__(self, deps: Deps, slack_user_id: str) -> None:
+        self.deps = deps
+        self.slack_user_id = slack_user_id
+        self._loaded = False
+        self._person: PersonView | None = None
+
+    @property
+    def person(self) -> PersonView | None:
+        """The caller's roster entry, or None for someone not on the roster."""
+        if not self._loaded:
+            with transaction(self.deps.sessions) as session:
+                self._person = get_view(session=session, slack_user_id=self.slack_user_id)
+            self._loaded = True
+        return self._person
+
+    @property
+    def active(self) -> PersonView | None:
+        """The caller's roster entry when they are still in the program (not a leaver), else None."""
+        person = self.person
+        return person if person is not None and person.active else None
+
+    def with_roles(self, roles: frozenset[str]) -> PersonView | None:
+        """The caller when active and holding one of ``roles``, else None."""
+        person = self.active
+        return person if person is not None and person.has_any(roles) else None
+
+
+def install(app: App, deps: Deps) -> None:
+    """Register the middleware that fills ``context["deps"]`` and ``context["caller"]``."""
+
+    def put_deps_and_caller(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        context["deps"] = deps
+        context["caller"] = Caller(deps, user_id_of(body))
+        return next()
+
+    app.middleware(put_deps_and_caller)
+
+
+def deps_of(context: BoltContext) -> Deps:
+    """The container the middleware put in Bolt's context."""
+    deps = context["deps"]
+    assert isinstance(deps, Deps)
+    return deps
+
+
+def caller_of(context: BoltContext) -> Caller:
+    """The caller the middleware put in Bolt's context."""
+    caller = context["caller"]
+    assert isinstance(caller, Caller)
+    return caller
+
+
+def tell(deps: Deps, body: dict[str, Any], respond: Respond | None, text: str) -> None:
+    """An ephemeral note for the caller: through response_url when the payload has one, else a DM."""
+    if respond is not None and body.get("response_url"):
+        reply(respond, [section(f":information_source: {esc(text)}")], esc(text))
+        return
+    with transaction(deps.sessions) as session:
+        enqueue_note(
+            session=session, now=deps.clock.now(), slack_user_id=user_id_of(body), channel=None, text=text
+        )
+    deps.dispatcher.kick()
+
+
+def replies_on_error(what: str) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
+    """Turn errors raised after the ack into a reply to the caller; ``what`` names the action in logs.
+
+    The wrapped listener must take ``body`` and ``context`` (Bolt injects arguments by name, and
+    ``functools.wraps`` keeps the signature Bolt inspects); ``respond`` is used when present.
+    """
+
+    def decorate(listener: Callable[P, R]) -> Callable[P, R | None]:
+        @functools.wraps(listener)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
+            try:
+                return listener(*args, **kwargs)
+            except (DomainError, BadMetadata) as exc:
+                message = str(exc)
+            except Exception:
+                log.exception("%s failed", what)
+                message = SERVER_ERROR
+            body: dict[str, Any] = kwargs["body"]  # type: ignore[assignment]
+            context: BoltContext = kwargs["context"]  # type: ignore[assignment]
+            respond = kwargs.get("respond")
+            tell(deps_of(context), body, respond if isinstance(respond, Respond) else None, message)
+            return None
+
+        return wrapper
+
+    return decorate
