@@ -34,6 +34,7 @@ from bot.slack.listeners import incidents as incident_listeners
 from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
 from bot.slack.listeners import metrics as metrics_listeners
+from bot.slack.middleware import install
 from bot.slack.pacing import Pacer
 from bot.slack.router import CommandRouter
 
@@ -185,6 +186,7 @@ def create_app(
         log.error("unhandled listener error", exc_info=error)
         return BoltResponse(status=500, body='{"error":"internal_error"}')
 
+    install(bolt, deps)
     for module in LISTENER_MODULES:
         module.register(bolt, deps)
     return Casebook(bolt=bolt, deps=deps, executor=executor)
