@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime
 
@@ -9,14 +10,11 @@ from slack_bolt import App
 from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
-from bot.db.engine import read_transaction
 from bot.deps import Deps
-from bot.domain.digest import last_posted_digest
-from bot.domain.gonogo import recommend
-from bot.domain.metrics import Scorecard, compute_scorecard
 from bot.domain.people import PersonView
 from bot.domain.vocab import METRICS_VIEWERS, SCORECARD_VIEWERS
-from bot.domain.weeks import parse_week, previous, week_of, week_of_date, weeks_between
+from bot.domain.weeks import parse_week, week_of
+from bot.flows.metrics import pm_overview, week_scorecard
 from bot.slack.blocks.pm_home import MAX_WEEKS, pm_home_blocks
 from bot.slack.blocks.scorecard import scorecard_blocks, scorecard_text
 from bot.slack.router import CommandContext, Subcommand
@@ -27,27 +25,13 @@ HOME_ORDER = 60
 PERMALINKS = "metrics.digest_permalinks"
 
 
-def register(app: App, deps: Deps) -> None:
-    deps.router.add(
-        Subcommand(
-            "metrics",
-            "metrics [YYYY-Www]",
-            "the pilot scorecard and go/no-go recommendation (this week, or the one given)",
-            handler=lambda ctx: show_metrics(deps, ctx),
-            roles=METRICS_VIEWERS,
-        )
-    )
-    deps.add_home_section(HOME_ORDER, lambda session, person, now: pm_home(deps, session, person, now))
-
-
-def show_metrics(deps: Deps, ctx: CommandContext) -> None:
+def metrics_command(deps: Deps, ctx: CommandContext) -> None:
+    """This week's scorecard, or the week given, with the go/no-go recommendation."""
     tz = deps.program.tz
     week = parse_week(ctx.args, tz) if ctx.args else week_of(deps.clock.now(), tz)
-    with read_transaction(deps.sessions) as session:
-        card = compute_scorecard(session=session, program=deps.program, week=week)
-        prev = compute_scorecard(session=session, program=deps.program, week=previous(week, tz))
-    verdict = recommend(card.core)
-    reply(ctx.respond, scorecard_blocks(card, verdict, prev), scorecard_text(card, verdict))
+    shown = week_scorecard(deps=deps, week=week)
+    blocks = scorecard_blocks(shown.card, shown.verdict, shown.previous)
+    reply(ctx.respond, blocks, scorecard_text(shown.card, shown.verdict))
 
 
 def digest_url(deps: Deps, channel: str, ts: str) -> str:
@@ -65,20 +49,29 @@ def digest_url(deps: Deps, channel: str, ts: str) -> str:
 
 
 def pm_home(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
+    """App Home for PMs, leads and admins: the metric tiles, the trend and the last digest's link."""
     if not person.has_any(SCORECARD_VIEWERS):
         return []
-    program, tz = deps.program, deps.program.tz
-    week = week_of(now, tz)
-    first = min(week_of_date(program.start_date, tz), week, key=lambda w: w.monday)
-    weeks = weeks_between(first, week, tz)[-MAX_WEEKS:]
-    history: list[Scorecard] = [compute_scorecard(session=session, program=program, week=w) for w in weeks]
-    card = history[-1]
-    posted = last_posted_digest(session=session)
+    overview = pm_overview(session=session, program=deps.program, now=now, max_weeks=MAX_WEEKS)
+    posted = overview.posted
     link = (posted.period, digest_url(deps, posted.channel, posted.ts)) if posted else None
     return pm_home_blocks(
-        card=card,
-        verdict=recommend(card.core),
-        history=history,
+        card=overview.card,
+        verdict=overview.verdict,
+        history=overview.history,
         digest_link=link,
-        pm_channel=program.channels.pm,
+        pm_channel=deps.program.channels.pm,
     )
+
+
+def register(app: App, deps: Deps) -> None:
+    deps.router.add(
+        Subcommand(
+            "metrics",
+            "metrics [YYYY-Www]",
+            "the pilot scorecard and go/no-go recommendation (this week, or the one given)",
+            handler=functools.partial(metrics_command, deps),
+            roles=METRICS_VIEWERS,
+        )
+    )
+    deps.add_home_section(HOME_ORDER, functools.partial(pm_home, deps))
