@@ -1,4 +1,4 @@
-"""The weekly survey: open its form, submit it, its App Home status, and what the survey jobs send.
+"""The weekly survey: open its form, submit it, its App Home section, and what the survey jobs send.
 
 A survey is answered once per ISO week (later answers replace it), by active engineers
 and pilots, for this week or the one before; the answers are stored before the modal
@@ -7,10 +7,10 @@ is acknowledged so a failure shows in the modal instead of vanishing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,13 @@ from bot.domain.timezones import local_today
 from bot.domain.vocab import ENGINEERS
 from bot.program import Program
 from bot.slack.blocks.common import to_dicts
-from bot.slack.blocks.survey import survey_dm_blocks, survey_modal, survey_reminder_blocks, survey_thanks_view
+from bot.slack.blocks.survey import (
+    survey_dm_blocks,
+    survey_home_blocks,
+    survey_modal,
+    survey_reminder_blocks,
+    survey_thanks_view,
+)
 
 NOT_FOR_YOU = "The weekly survey is for engineers in the program."
 
@@ -74,25 +80,16 @@ def submit_answers(*, deps: Deps, slack_user_id: str, week: str, answers: Survey
     return survey_thanks_view(week=week, replaced=replaced)
 
 
-@dataclass(frozen=True)
-class SurveyStatus:
-    """Where someone stands with this week's survey (for App Home)."""
-
-    week: str
-    answered: bool
-
-
-def survey_status(
-    *, session: Session, program: Program, person: PersonView, now: datetime
-) -> SurveyStatus | None:
-    """This week's survey for an engineer, answered or not; None for anyone it is not for."""
+def survey_home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
+    """App Home: this week's survey for an engineer, answered or not (nothing for anyone else)."""
     if not person.has_any(ENGINEERS):
-        return None
+        return []
     record = find_by_slack_id(session=session, slack_user_id=person.slack_user_id)
     if record is None:
-        return None
-    week = week_of(local_today(record, program.timezone, now))
-    return SurveyStatus(week, get_response(session=session, person_id=record.id, week=week) is not None)
+        return []
+    week = week_of(local_today(record, deps.program.timezone, now))
+    answered = get_response(session=session, person_id=record.id, week=week) is not None
+    return survey_home_blocks(week=week, answered=answered)
 
 
 def survey_dm(*, program: Program, channel: str, week: str) -> dict[str, Any]:

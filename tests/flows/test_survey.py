@@ -17,8 +17,8 @@ from bot.flows.survey import (
     submit_answers,
     survey_dm,
     survey_form,
+    survey_home_section,
     survey_reminder,
-    survey_status,
 )
 from bot.sandbox.fakeslack import validate_blocks
 from tests.helpers import load_roster, texts
@@ -33,12 +33,14 @@ def deps(casebook: Casebook) -> Deps:
     return casebook.deps
 
 
-def _status(deps: Deps, user: str) -> tuple[str, bool] | None:
+def _status(deps: Deps, user: str) -> str | None:
+    """The App Home section's text, or None when it shows nothing."""
     with read_transaction(deps.sessions) as session:
         person = get_view(session=session, slack_user_id=user)
         assert person is not None
-        status = survey_status(session=session, program=deps.program, person=person, now=deps.clock.now())
-    return (status.week, status.answered) if status else None
+        blocks = survey_home_section(deps, session, person, deps.clock.now())
+    assert validate_blocks([b.to_dict() for b in blocks], limit=50) is None
+    return texts([b.to_dict() for b in blocks]) if blocks else None
 
 
 def test_the_survey_is_only_for_engineers_on_the_roster(deps: Deps) -> None:
@@ -50,7 +52,7 @@ def test_the_survey_is_only_for_engineers_on_the_roster(deps: Deps) -> None:
 
 def test_submitting_then_resubmitting_shows_saved_then_updated(deps: Deps) -> None:
     assert survey_form(deps=deps, slack_user_id="U0ENG1", week=None).private_metadata is not None
-    assert _status(deps, "U0ENG1") == (WEEK, False)
+    assert "not answered yet" in (_status(deps, "U0ENG1") or "")
     first = submit_answers(deps=deps, slack_user_id="U0ENG1", week=WEEK, answers=ANSWERS).to_dict()
     assert f"answers for {WEEK} are saved" in texts(first["blocks"])
     changed = SurveyAnswers({**ANSWERS.answers, "tools": 1}, "better now")
@@ -58,7 +60,7 @@ def test_submitting_then_resubmitting_shows_saved_then_updated(deps: Deps) -> No
     assert f"answers for {WEEK} are updated" in texts(again["blocks"])
     retry = submit_answers(deps=deps, slack_user_id="U0ENG1", week=WEEK, answers=changed).to_dict()
     assert f"answers for {WEEK} are saved" in texts(retry["blocks"])  # an identical retry replaces nothing
-    assert _status(deps, "U0ENG1") == (WEEK, True)
+    assert f"Weekly survey {WEEK}*: :white_check_mark: answered" in (_status(deps, "U0ENG1") or "")
     with pytest.raises(DomainError, match="is closed"):
         submit_answers(deps=deps, slack_user_id="U0ENG1", week="2026-W40", answers=ANSWERS)
 

@@ -72,6 +72,17 @@ def survey_reminder_blocks(*, week: str, minimum: int) -> list[Block]:
     ]
 
 
+def survey_home_blocks(*, week: str, answered: bool) -> list[Block]:
+    """App Home: this week's survey status and a button to answer it (or change the answers)."""
+    status = ":white_check_mark: answered — you can still change it" if answered else "not answered yet"
+    button = ButtonElement(
+        action_id=Action.HOME_SURVEY,
+        text=PlainTextObject(text="Change my answers" if answered else "Answer the survey"),
+        value=SurveyValue(week=week).dump(),
+    )
+    return [section(f"*Weekly survey {week}*: {status}"), ActionsBlock(elements=[button])]
+
+
 def survey_modal(
     *,
     week: str,

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
-from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.people import PersonView
 from bot.domain.surveys import COMMENT_FIELD, validate_survey
 from bot.domain.vocab import ENGINEERS
-from bot.flows.survey import submit_answers, survey_form, survey_status
-from bot.slack.blocks.common import section
+from bot.flows.survey import submit_answers, survey_form, survey_home_section
 from bot.slack.forms import read_values, saved_or_shown
 from bot.slack.ids import Action, Callback, survey_block
 from bot.slack.ids import Block as B
@@ -86,27 +81,6 @@ def survey_command(deps: Deps, ctx: CommandContext) -> None:
     deps.client.views_open(trigger_id=ctx.trigger_id, view=view.to_dict())
 
 
-def home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
-    """App Home: this week's survey status and a button, for engineers."""
-    status = survey_status(session=session, program=deps.program, person=person, now=now)
-    if status is None:
-        return []
-    done = status.answered
-    text = ":white_check_mark: answered — you can still change it" if done else "not answered yet"
-    return [
-        section(f"*Weekly survey {status.week}*: {text}"),
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    action_id=Action.HOME_SURVEY,
-                    text=PlainTextObject(text="Change my answers" if done else "Answer the survey"),
-                    value=SurveyValue(week=status.week).dump(),
-                )
-            ]
-        ),
-    ]
-
-
 def register(app: App, deps: Deps) -> None:
     deps.router.add(
         Subcommand(
@@ -117,7 +91,7 @@ def register(app: App, deps: Deps) -> None:
             roles=ENGINEERS,
         )
     )
-    deps.add_home_section(HOME_ORDER, functools.partial(home_section, deps))
+    deps.add_home_section(HOME_ORDER, functools.partial(survey_home_section, deps))
     app.action(Action.SURVEY_OPEN)(survey_open)
     app.action(Action.HOME_SURVEY)(home_survey)
     app.view(Callback.SURVEY)(submit)
