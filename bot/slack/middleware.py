@@ -10,7 +10,9 @@ resolving it eagerly in the middleware would put a database round trip before ev
 
 :func:`replies_on_error` is the one place that turns a :class:`DomainError` or
 :class:`BadMetadata` into the message the person sees (as written) and any other exception
-into the logged, generic server error, whatever the entry point.
+into the logged, generic server error, whatever the entry point. :func:`form_errors` does the
+same for view submissions that have not acked yet: the error is shown inside the form, which
+stays open so the person can submit again.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from slack_bolt import App, BoltContext, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 
 from bot.db.engine import transaction
 from bot.deps import Deps
@@ -126,6 +128,34 @@ def replies_on_error(what: str) -> Callable[[Callable[P, R]], Callable[P, R | No
             context: BoltContext = kwargs["context"]  # type: ignore[assignment]
             respond = kwargs.get("respond")
             tell(deps_of(context), body, respond if isinstance(respond, Respond) else None, message)
+            return None
+
+        return wrapper
+
+    return decorate
+
+
+def form_errors(
+    what: str, *, block_id: str, failed: str = SERVER_ERROR
+) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
+    """For view submissions: turn errors raised before the ack into an inline error on ``block_id``.
+
+    A :class:`DomainError` or :class:`BadMetadata` shows its own message; anything else is
+    logged and shows ``failed``. The wrapped listener must take ``ack``.
+    """
+
+    def decorate(listener: Callable[P, R]) -> Callable[P, R | None]:
+        @functools.wraps(listener)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
+            try:
+                return listener(*args, **kwargs)
+            except (DomainError, BadMetadata) as exc:
+                message = str(exc)
+            except Exception:
+                log.exception("%s failed", what)
+                message = failed
+            ack: Ack = kwargs["ack"]  # type: ignore[assignment]
+            ack(response_action="errors", errors={block_id: message})
             return None
 
         return wrapper
