@@ -107,6 +107,7 @@ def sync_scenarios(*, sessions: sessionmaker[Session], clock: Clock, library: Li
 
 
 def _dispatcher(settings: Settings, *, sessions: sessionmaker[Session], clock: Clock) -> Dispatcher:
+    """The outbox sender, with its own client: the ledger does the retrying, not the SDK."""
     return Dispatcher(
         sessions=sessions,
         client=make_client(settings, retries=False),
@@ -121,6 +122,7 @@ def _dispatcher(settings: Settings, *, sessions: sessionmaker[Session], clock: C
 
 
 def _library(settings: Settings, *, sessions: sessionmaker[Session], clock: Clock) -> Library:
+    """The scenario library, loaded and synced into the database (later, if it is not up yet)."""
     library = load_library(resolve_dir(settings.casebook_scenarios))
     try:
         sync_scenarios(sessions=sessions, clock=clock, library=library)
@@ -133,6 +135,7 @@ def _library(settings: Settings, *, sessions: sessionmaker[Session], clock: Cloc
 
 
 def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor) -> App:
+    """The Bolt app: signed requests only, listeners on ``executor``, request ids and error answers."""
     bot_token = settings.slack_bot_token or ""
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
@@ -155,6 +158,7 @@ def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor
 
 
 def _tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Give every request an id that its log lines carry."""
     if request_id.get() == "-":
         request_id.set(new_request_id())
     log.debug("slack request", extra={"type": body.get("type") or "command"})
@@ -162,6 +166,7 @@ def _tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> Bolt
 
 
 def _on_error(error: Exception) -> BoltResponse:
+    """What Bolt answers when a listener raised before acking."""
     # A signed but malformed payload (missing keys, wrong types) is the sender's fault:
     # answer 400 instead of Bolt's bare 500, and never show a traceback to anyone.
     if isinstance(error, (KeyError, TypeError, ValueError, AttributeError)):
@@ -198,7 +203,7 @@ def create_app(
     deps.services.append(Scheduler(deps=deps))
     executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
     bolt = _bolt(settings, client=client, executor=executor)
-    middleware.install(bolt, deps)
+    middleware.install(bolt, deps)  # before the listeners: they read deps and the caller from context
     for module in LISTENER_MODULES:
         module.register(bolt, deps)
     return Casebook(bolt=bolt, deps=deps, executor=executor)
