@@ -187,7 +187,7 @@ def create_app(
     """Assemble Casebook from explicit inputs; tests pass their own clock, engine and client."""
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url, pool_size=settings.casebook_db_pool)
-    sessions = make_session_factory(engine)
+    sessions = make_session_factory(engine, audit_keyring=settings.audit_keyring())
     client = client or make_client(settings)
     deps = Deps(
         settings=settings,
