@@ -262,13 +262,6 @@ def statuses(*, session: Session, job: str, periods: list[str]) -> dict[tuple[st
     return {(r.recipient, r.period): r.status for r in rows}
 
 
-def find_row(*, session: Session, job: str, recipient: str, period: str) -> Delivery | None:
-    """The ledger row for one key, if it was ever enqueued."""
-    return session.execute(
-        select(Delivery).where(Delivery.job == job, Delivery.recipient == recipient, Delivery.period == period)
-    ).scalar_one_or_none()
-
-
 def count_prefixed(*, session: Session, job: str, recipient: str, prefix: str) -> int:
     """How many of ``job``'s rows for ``recipient`` have a period starting with ``prefix``."""
     return int(
@@ -370,3 +363,13 @@ def enqueue_many(*, session: Session, now: datetime, rows: list[dict[str, Any]])
 
 
 _ENQUEUE_ARGS = ("job", "recipient", "period", "method", "payload", "due_at", "grace_until")
+
+
+def find_delivery(
+    *, session: Session, job: str, period: str, recipient: str | None = None
+) -> Delivery | None:
+    """The first ledger row of ``job`` for ``period`` (and ``recipient`` when given), or None."""
+    query = select(Delivery).where(Delivery.job == job, Delivery.period == period)
+    if recipient is not None:
+        query = query.where(Delivery.recipient == recipient)
+    return session.execute(query.order_by(Delivery.id).limit(1)).scalar_one_or_none()

@@ -134,7 +134,7 @@ def enqueue_summary_update(
     mentor = mentor_of(session=session, person_id=mentee.id)
     if mentor is None:
         return None
-    summary = ledger.find_row(
+    summary = ledger.find_delivery(
         session=session, job=SUMMARY_JOB, recipient=mentor.slack_user_id, period=day.isoformat()
     )
     if summary is None or summary.status not in ("pending", "sent"):
