@@ -9,7 +9,6 @@ mentor, who must be a mentor or lead; `none` instead of a mentor unpairs them.
 
 from __future__ import annotations
 
-import functools
 import re
 
 from slack_bolt import App
@@ -43,24 +42,26 @@ def parse_roles(text: str) -> list[str]:
     return sorted(set(roles))
 
 
-def role_command(deps: Deps, ctx: CommandContext) -> None:
+def role_command(ctx: CommandContext) -> None:
     """`/casebook role @user <role>[,role…]`: replace someone's roles."""
     target_token, _, rest = ctx.args.partition(" ")
     target = _user_arg(target_token, ROLE_USAGE)
-    changed = change_roles(deps=deps, actor=ctx.person.slack_user_id, target=target, roles=parse_roles(rest))
+    changed = change_roles(
+        deps=ctx.deps, actor=ctx.person.slack_user_id, target=target, roles=parse_roles(rest)
+    )
     was = ", ".join(changed.before) or "not on the roster"
     text = f"Done: <@{target}> now has the role(s) {', '.join(changed.roles)} (was: {was})."
     reply(ctx.respond, [section(text)], text)
 
 
-def mentor_command(deps: Deps, ctx: CommandContext) -> None:
+def mentor_command(ctx: CommandContext) -> None:
     """`/casebook mentor @mentee @mentor|none`: pair or unpair a mentee."""
     parts = ctx.args.split()
     if len(parts) != 2:
         raise DomainError(f"Usage: /casebook {MENTOR_USAGE} (or `none` to unpair)")
     mentee_id = _user_arg(parts[0], MENTOR_USAGE)
     mentor_id = None if parts[1].lower() in UNPAIR else _user_arg(parts[1], MENTOR_USAGE)
-    pair_mentor(deps=deps, actor=ctx.person.slack_user_id, mentee_id=mentee_id, mentor_id=mentor_id)
+    pair_mentor(deps=ctx.deps, actor=ctx.person.slack_user_id, mentee_id=mentee_id, mentor_id=mentor_id)
     text = (
         f"Done: <@{mentee_id}>'s mentor is now <@{mentor_id}>."
         if mentor_id
@@ -75,7 +76,7 @@ def register(app: App, deps: Deps) -> None:
             "role",
             ROLE_USAGE,
             f"set someone's roles ({', '.join(ROLES)})",
-            handler=functools.partial(role_command, deps),
+            handler=role_command,
             roles=ADMINS,
         )
     )
@@ -84,7 +85,7 @@ def register(app: App, deps: Deps) -> None:
             "mentor",
             MENTOR_USAGE,
             "pair a mentee with their mentor (`none` unpairs)",
-            handler=functools.partial(mentor_command, deps),
+            handler=mentor_command,
             roles=frozenset({Role.ADMIN, Role.LEAD}),
         )
     )

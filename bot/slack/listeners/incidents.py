@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from slack_bolt import App
 
 from bot.deps import Deps
@@ -16,8 +14,9 @@ from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import reply
 
 
-def incident_command(deps: Deps, ctx: CommandContext) -> None:
+def incident_command(ctx: CommandContext) -> None:
     """Parse the report, record it, and compare it with the baseline and the limit."""
+    deps = ctx.deps
     row = parse_command(ctx.args, now=deps.clock.now())
     recorded = record_incident_report(deps=deps, recorder=ctx.person, row=row)
     name = f" {esc(row.ref)}" if row.ref else ""
@@ -38,7 +37,7 @@ def register(app: App, deps: Deps) -> None:
             "incident",
             "incident P1|P2 <minutes> [ref]",
             "record how many minutes it took to respond to a P1/P2 incident",
-            handler=functools.partial(incident_command, deps),
+            handler=incident_command,
             roles=INCIDENT_RECORDERS,
         )
     )

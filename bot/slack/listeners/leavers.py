@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from slack_bolt import App
 
 from bot.deps import Deps
@@ -17,13 +15,13 @@ from bot.slack.util import parse_user, reply
 USAGE = "Usage: `/casebook left @user <reason>`, e.g. `left @ada transferred to the SRE team`."
 
 
-def left_command(deps: Deps, ctx: CommandContext) -> None:
+def left_command(ctx: CommandContext) -> None:
     """`/casebook left @user <reason>`: record the leaver and say what that means for the metrics."""
     token, _, reason = ctx.args.partition(" ")
     user_id = parse_user(token) if token else None
     if user_id is None:
         raise DomainError(USAGE)
-    left = record_leaver(deps=deps, actor=ctx.person.slack_user_id, slack_user_id=user_id, reason=reason)
+    left = record_leaver(deps=ctx.deps, actor=ctx.person.slack_user_id, slack_user_id=user_id, reason=reason)
     text = (
         f":wave: Recorded that {esc(left.name)} (<@{user_id}>) left the program today: {esc(left.reason)}. "
         "Retention counts it from this week; their past decisions still count."
@@ -37,7 +35,7 @@ def register(app: App, deps: Deps) -> None:
             "left",
             "left @user <reason>",
             "record that someone left the program (counts against retention)",
-            handler=functools.partial(left_command, deps),
+            handler=left_command,
             roles=ADMINS,
         )
     )

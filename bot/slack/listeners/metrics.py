@@ -17,8 +17,9 @@ from bot.slack.util import reply
 HOME_ORDER = 60
 
 
-def metrics_command(deps: Deps, ctx: CommandContext) -> None:
+def metrics_command(ctx: CommandContext) -> None:
     """This week's scorecard, or the week given, with the go/no-go recommendation."""
+    deps = ctx.deps
     tz = deps.program.tz
     week = parse_week(ctx.args, tz) if ctx.args else week_of(deps.clock.now(), tz)
     shown = week_scorecard(deps=deps, week=week)
@@ -32,7 +33,7 @@ def register(app: App, deps: Deps) -> None:
             "metrics",
             "metrics [YYYY-Www]",
             "the pilot scorecard and go/no-go recommendation (this week, or the one given)",
-            handler=functools.partial(metrics_command, deps),
+            handler=metrics_command,
             roles=METRICS_VIEWERS,
         )
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from slack_bolt import App
 
 from bot.deps import Deps
@@ -15,8 +13,9 @@ from bot.slack.util import reply
 USAGE = "ooo until YYYY-MM-DD | ooo off"
 
 
-def ooo_command(deps: Deps, ctx: CommandContext) -> None:
+def ooo_command(ctx: CommandContext) -> None:
     """No arguments: say whether you're marked away; otherwise set or clear it."""
+    deps = ctx.deps
     me = ctx.person.slack_user_id
     if not ctx.args:
         current = ooo_until(deps=deps, slack_user_id=me)
@@ -42,6 +41,6 @@ def register(app: App, deps: Deps) -> None:
             "ooo",
             USAGE,
             "pause your evening syncs and surveys while you're away",
-            handler=functools.partial(ooo_command, deps),
+            handler=ooo_command,
         )
     )

@@ -6,17 +6,18 @@ import functools
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk.models.views import View
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.surveys import COMMENT_FIELD, validate_survey
+from bot.domain.surveys import COMMENT_FIELD, SurveyAnswers, validate_survey
 from bot.domain.vocab import ENGINEERS
 from bot.flows.survey import submit_answers, survey_form, survey_home_section
-from bot.slack.forms import read_values, saved_or_shown
+from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback, survey_block
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, SurveyValue
-from bot.slack.middleware import deps_of, replies_on_error
+from bot.slack.middleware import deps_of, form_errors, replies_on_error
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import user_id_of
 
@@ -49,8 +50,7 @@ def home_survey(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
 
 def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     """The survey form: validated, then stored before the ack; the modal turns into a thank-you."""
-    deps = deps_of(context)
-    questions = deps.program.survey.questions
+    questions = deps_of(context).program.survey.questions
     values = read_values(view)
     answers = {q.id: values.get(survey_block(q.id)) for q in questions}
     parsed, errors = validate_survey(
@@ -60,23 +60,25 @@ def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltCo
         fields = {k: B.SURVEY_COMMENT if k == COMMENT_FIELD else survey_block(k) for k in errors}
         ack(response_action="errors", errors={fields[k]: v for k, v in errors.items()})
         return
-    thanks = saved_or_shown(
-        ack,
-        lambda: submit_answers(
-            deps=deps,
-            slack_user_id=user_id_of(body),
-            week=SurveyValue.load(view.get("private_metadata")).week,
-            answers=parsed,
-        ),
-        block=survey_block(questions[0].id),
-        what="survey submission",
-    )
+    # A failure to save is shown on the first question: the form's only block that is always there
+    # besides the comment (the questions come from the program file).
+    save = form_errors("survey submission", block_id=survey_block(questions[0].id))(_save)
+    thanks = save(ack=ack, body=body, view=view, context=context, answers=parsed)
     if thanks is not None:
         ack(response_action="update", view=thanks.to_dict())
 
 
-def survey_command(deps: Deps, ctx: CommandContext) -> None:
+def _save(
+    *, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, answers: SurveyAnswers
+) -> View:
+    """Store the answers (never logged: they are personal); returns the thank-you view."""
+    week = SurveyValue.load(view.get("private_metadata")).week
+    return submit_answers(deps=deps_of(context), slack_user_id=user_id_of(body), week=week, answers=answers)
+
+
+def survey_command(ctx: CommandContext) -> None:
     """`/casebook survey`: this week's survey."""
+    deps = ctx.deps
     view = survey_form(deps=deps, slack_user_id=ctx.person.slack_user_id, week=None)
     deps.client.views_open(trigger_id=ctx.trigger_id, view=view.to_dict())
 
@@ -87,7 +89,7 @@ def register(app: App, deps: Deps) -> None:
             "survey",
             "survey",
             "answer this week's survey",
-            handler=functools.partial(survey_command, deps),
+            handler=survey_command,
             roles=ENGINEERS,
         )
     )

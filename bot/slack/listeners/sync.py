@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -12,11 +11,11 @@ from bot.domain.errors import DomainError
 from bot.domain.sync import validate_blockers
 from bot.domain.vocab import ENGINEERS
 from bot.flows.sync import STALE_BUTTON, answer_sync, blockers_form, todays_sync
-from bot.slack.forms import read_values, saved_or_shown
+from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, SyncValue
-from bot.slack.middleware import deps_of, replies_on_error
+from bot.slack.middleware import deps_of, form_errors, replies_on_error
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import user_id_of
 
@@ -59,6 +58,7 @@ def open_blockers(ack: Ack, body: dict[str, Any], context: BoltContext, respond:
     deps.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view.to_dict())
 
 
+@form_errors("sync blockers", block_id=B.BLOCKERS)
 def submit_blockers(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
     """The blockers form: validated and saved before the ack, so a failure shows in the modal."""
     values = read_values(view)
@@ -66,27 +66,24 @@ def submit_blockers(ack: Ack, body: dict[str, Any], view: dict[str, Any], contex
     if parsed is None:
         ack(response_action="errors", errors={B(k): v for k, v in errors.items()})
         return
-    answered = saved_or_shown(
-        ack,
-        lambda: answer_sync(
-            deps=deps_of(context),
-            slack_user_id=user_id_of(body),
-            meta=SyncValue.load(view.get("private_metadata")),
-            status="blockers",
-            blockers=parsed[0],
-            mood=parsed[1],
-        ),
-        block=B.BLOCKERS,
-        what="sync blockers",
-        stale=STALE_BUTTON,
+    try:
+        meta = SyncValue.load(view.get("private_metadata"))
+    except BadMetadata:
+        raise DomainError(STALE_BUTTON) from None
+    answer_sync(
+        deps=deps_of(context),
+        slack_user_id=user_id_of(body),
+        meta=meta,
+        status="blockers",
+        blockers=parsed[0],
+        mood=parsed[1],
     )
-    if answered is not None:
-        ack()
+    ack()
 
 
-def sync_command(deps: Deps, ctx: CommandContext) -> None:
+def sync_command(ctx: CommandContext) -> None:
     """`/casebook sync`: today's sync as an ephemeral message with the same buttons."""
-    dm = todays_sync(deps=deps, slack_user_id=ctx.person.slack_user_id)
+    dm = todays_sync(deps=ctx.deps, slack_user_id=ctx.person.slack_user_id)
     ctx.respond(text=dm["text"], blocks=dm["blocks"], response_type="ephemeral", replace_original=False)
 
 
@@ -96,7 +93,7 @@ def register(app: App, deps: Deps) -> None:
             "sync",
             "sync",
             "answer today's evening sync now",
-            handler=functools.partial(sync_command, deps),
+            handler=sync_command,
             roles=ENGINEERS,
         )
     )

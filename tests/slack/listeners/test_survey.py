@@ -16,6 +16,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import survey_block
 from bot.slack.listeners import survey
+from bot.slack.util import SERVER_ERROR
 from tests.helpers import eventually, load_roster, texts
 
 ANSWERS = {"clarity": "4", "support": "5", "tools": "3", "workload": "2", "confidence": "4"}
@@ -51,9 +52,7 @@ def test_a_failed_save_stays_in_the_modal_and_is_logged(
     with caplog.at_level(logging.INFO):
         reply = slack.submit("U0ENG1", view_id, values)
     assert reply.json["response_action"] == "errors"
-    assert reply.json["errors"] == {
-        survey_block("clarity"): "Something went wrong and nothing was saved. Please try again."
-    }
+    assert reply.json["errors"] == {survey_block("clarity"): SERVER_ERROR}
     assert "survey submission failed" in caplog.text
     assert "my secret comment" not in caplog.text
     with transaction(casebook.deps.sessions) as session:

@@ -78,5 +78,5 @@ def test_the_blockers_form_shows_save_failures_and_stale_forms_in_the_modal(
     monkeypatch.setattr(sync, "answer_sync", _broken)
     reply = slack.submit_view("U0ENG1", form, {"blockers": "VPN is down", "mood": "2"})
     assert reply.json["response_action"] == "errors"
-    assert "nothing was saved" in reply.json["errors"]["blockers"]
+    assert reply.json["errors"] == {"blockers": SERVER_ERROR}
     assert _answers(casebook) == []
