@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,3 +52,19 @@ def test_a_new_job_is_one_row(casebook: Casebook, clock: Any, monkeypatch: pytes
     assert "09:00 America/New_York, mon" in registry.triggers(casebook.deps.program, "party")[0].describe(
         casebook.deps.program
     )
+
+
+MINE = ("registry", "runner", "gate", "scheduler", "plan", "digest", "announcements", "review_reminder")
+
+
+@pytest.mark.parametrize("module", MINE)
+def test_jobs_reach_slack_only_through_flows_and_load_nothing_by_string(module: str) -> None:
+    source = (Path(__file__).parents[2] / "bot" / "jobs" / f"{module}.py").read_text()
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.add(node.module or "")
+    assert not {name for name in imported if name == "bot.slack" or name.startswith("bot.slack.")}
+    assert "importlib" not in imported
