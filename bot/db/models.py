@@ -2,7 +2,7 @@
 
 Uniqueness rules that keep Slack's retries and double clicks from doubling
 anything live here as constraints, not in application code. The program's records
-are here; the bot's own (delivery ledger, job runs, audit chain) are in
+are here; the bot's own (delivery ledger, job runs, audit chain, inbox) are in
 :mod:`bot.db.records`, and the base in :mod:`bot.db.base`. Import any of them from here.
 """
 
@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import NAMING, Base, UTCDateTime
-from bot.db.records import AuditEvent, AuditHead, Delivery, JobRun
+from bot.db.records import AuditEvent, AuditHead, Delivery, InboxItem, JobRun
 from bot.domain.vocab import ROLES, VERDICTS
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "Base",
     "Decision",
     "Delivery",
+    "InboxItem",
     "Incident",
     "JobRun",
     "MentorPair",
