@@ -142,7 +142,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"… {len(shown) - args.limit} more (use --limit)")
     if runs:
         print()
-        print("gated job runs:")
+        print("job runs (ONCE jobs, one per occurrence):")
         for run in runs:
             note = run.last_error or (f"{run.result} enqueued" if run.result is not None else "")
             print(f"  {run.job:<16} {run.period:<12} {run.status:<8} {_fmt(run.due_at, program)}  {note}")
