@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -63,6 +64,13 @@ class CategoriesFile(_Strict):
     categories: Annotated[list[CategorySpec], Field(min_length=1)]
 
 
+class Pool(StrEnum):
+    """Which deal a scenario belongs to: practice (and guides) or the held-out assessment."""
+
+    PRACTICE = "practice"
+    ASSESSMENT = "assessment"
+
+
 class KeyPoint(_Strict):
     """A point a good justification names; matched when any keyword appears (any case)."""
 
@@ -79,6 +87,7 @@ class ScenarioSpec(_Strict):
     """One practice scenario as written in its YAML file (limits keep cards within Slack's)."""
 
     id: Slug
+    pool: Pool
     title: Annotated[Text, Field(max_length=120)]
     category: Text
     complexity: Literal["low", "medium", "high"]
