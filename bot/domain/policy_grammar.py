@@ -132,7 +132,7 @@ def excerpt_problems(text: str, *, node: Node | None) -> Iterator[tuple[int, str
         return
     _, errors = model_errors(PolicyRule, data)
     for loc, message in errors:
-        if loc and loc[0] == "conditions" and message.startswith("conditions: "):
+        if not loc and message.startswith("conditions: "):  # the model-level check names its field
             loc, message = ("conditions",), message.removeprefix("conditions: ")
         if message.startswith("String should match pattern") and loc and str(loc[0]) in PATTERN_HINTS:
             message = PATTERN_HINTS[str(loc[0])]
