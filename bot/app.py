@@ -117,7 +117,7 @@ def create_app(
     program = program or settings.load_program()
     clock = clock or SystemClock()
     engine = engine or make_engine(settings.database_url, pool_size=settings.casebook_db_pool)
-    sessions = make_session_factory(engine)
+    sessions = make_session_factory(engine, audit_keyring=settings.audit_keyring())
     client = client or make_client(settings)
     dispatcher = Dispatcher(
         sessions=sessions,
