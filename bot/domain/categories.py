@@ -63,7 +63,30 @@ class CategorySpec(Strict):
 
 
 class CategoriesFile(Strict):
+    """The file: the deny/escalate line every category shares, then the categories."""
+
+    decision_line: Guide | None = None
     categories: Annotated[list[CategorySpec], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _guides_open_with_the_line(self) -> CategoriesFile:
+        """Each category's guide starts with the shared line, so every guide shows it."""
+        line = self.decision_line
+        if line is None:
+            return self
+        merged = [
+            c.model_copy(
+                update={
+                    "guide": Guide(
+                        approve=[*line.approve, *c.guide.approve],
+                        deny=[*line.deny, *c.guide.deny],
+                        escalate=[*line.escalate, *c.guide.escalate],
+                    )
+                }
+            )
+            for c in self.categories
+        ]
+        return self.model_copy(update={"categories": merged})
 
 
 # The live form and the audit queries name categories; they are the same objects.

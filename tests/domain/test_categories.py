@@ -69,3 +69,20 @@ def test_an_incomplete_category_names_the_field(tmp_path: Path) -> None:
 def test_missing_file_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(DomainError, match=r"categories\.yaml"):
         load_categories(tmp_path / "categories.yaml")
+
+
+def test_every_guide_opens_with_the_deny_escalate_line(tmp_path: Path) -> None:
+    path = tmp_path / "categories.yaml"
+    line = "decision_line: {approve: [line-a], deny: [line-d], escalate: [line-e]}\n"
+    path.write_text(line + "categories:\n" + _entry("rollback") + _entry("other_thing"))
+    for category in load_categories(path):
+        assert (category.guide.approve, category.guide.deny, category.guide.escalate) == (
+            ["line-a", "a"],
+            ["line-d", "d"],
+            ["line-e", "e"],
+        )
+    shipped = load_categories(categories_path(REPO / "scenarios"))
+    openings = {c.guide.escalate[0] for c in shipped}
+    assert openings == {
+        "Authority first: the approver is not ops-oncall, so escalate to them, naming any condition that fails"
+    }
