@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.cue_audit import GGEN_RANGE, SURFACE_MAX, Agreement, Family, LibraryAudit, PoolAudit
+from bot.domain.cue_audit import (
+    GGEN_RANGE,
+    SURFACE_MAX,
+    Agreement,
+    Family,
+    LibraryAudit,
+    PoolAudit,
+    one_outcome,
+)
 from bot.domain.vocab import VERDICTS
 
 
@@ -61,9 +69,13 @@ def pool_text(audit: PoolAudit) -> list[str]:
         f"target {_pct(low)}-{_pct(high)}: {_mark(audit.ggen_passed)}"
     )
     lines.append("  " + ", ".join(_agreement(c, a) for c, a in audit.ggen_by_category.items()))
-    single = [name for name, outcomes in audit.rules.items() if len(outcomes) < 2]
-    lines.append(f"policy rules: {len(audit.rules)}, with one outcome in this pool: {len(single)}")
-    lines += _wrapped([f"{name} ({'/'.join(audit.rules[name])})" for name in single])
+    once = sum(1 for uses in audit.rules.values() if len(uses) == 1)
+    repeated = one_outcome(audit.rules, least_uses=2)
+    lines.append(
+        f"policy rules: {len(audit.rules)} ({once} quoted once in this pool); "
+        f"quoted more than once with a single outcome: {len(repeated)}"
+    )
+    lines += _wrapped([f"{name} ({len(audit.rules[name])}x {audit.rules[name][0]})" for name in repeated])
     lines.append(f"surface-only rules, leave-one-out accuracy (target <= {_pct(SURFACE_MAX)} each)")
     lines += [_surface(f) for f in audit.surface]
     lines += [f"pool {audit.pool}: {_mark(audit.passed)}", ""]
@@ -76,7 +88,7 @@ def library_text(audit: LibraryAudit) -> str:
         lines += pool_text(pool)
     single = audit.single_outcome_rules
     lines.append(f"== library: {len(audit.rules)} policy rules, {len(single)} with a single outcome")
-    lines += _wrapped([f"{name} ({'/'.join(audit.rules[name])})" for name in single])
+    lines += _wrapped([f"{name} ({len(audit.rules[name])}x {audit.rules[name][0]})" for name in single])
     lines.append(f"overall: {_mark(audit.passed)}")
     return "\n".join(lines)
 
@@ -105,6 +117,7 @@ def pool_json(audit: PoolAudit) -> dict[str, Any]:
         "ggen": {**_agreement_json(audit.ggen), "pass": audit.ggen_passed},
         "ggen_by_category": {c: _agreement_json(a) for c, a in audit.ggen_by_category.items()},
         "rules": audit.rules,
+        "single_outcome_rules": one_outcome(audit.rules, least_uses=2),
         "surface": [_family_json(f) for f in audit.surface],
         "pass": audit.passed,
     }

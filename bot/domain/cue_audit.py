@@ -166,16 +166,21 @@ def _agreement(specs: Sequence[ScenarioSpec]) -> Agreement:
 
 
 def rule_outcomes(specs: Sequence[ScenarioSpec]) -> dict[str, list[str]]:
-    """Each policy rule ("policy version rule") and the expected decisions it leads to.
+    """Each policy rule ("policy version rule") and the expected decision of every card quoting it.
 
     An excerpt outside the grammar counts as a rule of its own (it cannot be matched).
     """
-    out: dict[str, set[str]] = defaultdict(set)
+    out: dict[str, list[str]] = defaultdict(list)
     for spec in specs:
         rule = parse_rule(spec.policy)
         name = f"{rule.policy} {rule.version} {rule.rule}" if rule else f"{spec.id} (outside the grammar)"
-        out[name].add(spec.expected.decision.value)
+        out[name].append(spec.expected.decision.value)
     return {name: sorted(values, key=VERDICTS.index) for name, values in sorted(out.items())}
+
+
+def one_outcome(rules: dict[str, list[str]], *, least_uses: int = 1) -> list[str]:
+    """Rules quoted at least ``least_uses`` times that always lead to the same decision."""
+    return [name for name, uses in rules.items() if len(uses) >= least_uses and len(set(uses)) < 2]
 
 
 @dataclass(frozen=True)
@@ -229,7 +234,7 @@ class LibraryAudit:
 
     @property
     def single_outcome_rules(self) -> list[str]:
-        return [name for name, outcomes in self.rules.items() if len(outcomes) < 2]
+        return one_outcome(self.rules)
 
     @property
     def passed(self) -> bool:

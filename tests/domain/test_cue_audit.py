@@ -136,9 +136,10 @@ def test_rule_outcomes_and_single_outcome_rules_across_the_library() -> None:
     library = load_library(VALID)
     audit = audit_library(library)
     assert [p.pool for p in audit.pools] == ["practice", "assessment"]
+    each = ["approve", "approve", "deny", "deny", "escalate", "escalate"]
     assert audit.rules == {
-        "deploy-safety 3.0 change-during-incident": ["approve", "deny", "escalate"],
-        "deploy-safety 3.0 rollback-past-migration": ["approve", "deny", "escalate"],
+        "deploy-safety 3.0 change-during-incident": each,
+        "deploy-safety 3.0 rollback-past-migration": each,
     }
     assert audit.single_outcome_rules == []
     one = Library(directory=Path("."), categories=library.categories, scenarios=library.scenarios[:1])
