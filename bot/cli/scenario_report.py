@@ -52,7 +52,7 @@ def _surface(family: Family) -> str:
     best = family.best
     return (
         f"  {family.name:<22} {best.correct:>3}/{best.total:<3} {_pct(best.accuracy):>4}  "
-        f"{_mark(family.passed)}  ({best.name})"
+        f"{_mark(family.passed)}  (shuffled answers: {_pct(family.chance)})  {best.name}"
     )
 
 
@@ -101,6 +101,7 @@ def _family_json(family: Family) -> dict[str, Any]:
         "total": family.best.total,
         "accuracy": round(family.best.accuracy, 4),
         "pass": family.passed,
+        "chance": round(family.chance, 4),
         "tried": {s.name: round(s.accuracy, 4) for s in family.tried},
     }
 

@@ -9,7 +9,9 @@ Targets: every surface rule at or below 50%, ggen's agreement within 40-60%.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -33,6 +35,7 @@ from bot.domain.scenario_spec import COMPLEXITIES, Pool, ScenarioSpec
 from bot.domain.vocab import VERDICTS
 
 SURFACE_MAX = 0.5
+CHANCE_ROUNDS = 10
 GGEN_RANGE = (0.4, 0.6)
 STRONG_WORDS = re.compile(r"forbid|never|prohibit|not permitted|no exception|must not|otherwise: deny")
 POLICY_KEYS = (
@@ -120,16 +123,33 @@ class Family:
     name: str
     best: Score
     tried: tuple[Score, ...]
+    chance: float  # the best of the same rules when the answers are shuffled (mean over rounds)
 
     @property
     def passed(self) -> bool:
         return self.best.accuracy <= SURFACE_MAX
 
 
-def _family(name: str, items: Sequence[Example], rules: Sequence[tuple[str, Predict]]) -> Family:
+def _best(items: Sequence[Example], rules: Sequence[tuple[str, Predict]]) -> tuple[Score, tuple[Score, ...]]:
     scores = tuple(leave_one_out(label, items, predict) for label, predict in rules)
-    best = max(scores, key=lambda s: (s.correct, -scores.index(s)))
-    return Family(name, best, scores)
+    return max(scores, key=lambda s: (s.correct, -scores.index(s))), scores
+
+
+def _family(name: str, items: Sequence[Example], rules: Sequence[tuple[str, Predict]]) -> Family:
+    """Score every rule; and, for scale, the best of them on shuffled answers.
+
+    Picking the best of many rules finds some signal in any data; the shuffled
+    figure shows how much, so a score near it is noise rather than a cue.
+    """
+    best, scores = _best(items, rules)
+    rng = random.Random(name)
+    total = 0.0
+    for _ in range(CHANCE_ROUNDS):
+        answers = [e.expected for e in items]
+        rng.shuffle(answers)
+        shuffled = [dataclasses.replace(e, expected=a) for e, a in zip(items, answers, strict=True)]
+        total += _best(shuffled, rules)[0].accuracy
+    return Family(name, best, scores, total / CHANCE_ROUNDS if items else 0.0)
 
 
 def surface_families(items: Sequence[Example]) -> list[Family]:

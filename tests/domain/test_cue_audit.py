@@ -145,3 +145,13 @@ def test_rule_outcomes_and_single_outcome_rules_across_the_library() -> None:
     one = Library(directory=Path("."), categories=library.categories, scenarios=library.scenarios[:1])
     assert audit_library(one).single_outcome_rules == ["deploy-safety 3.0 rollback-past-migration"]
     assert not audit_library(one).pools[1].passed  # an empty pool never passes
+
+
+def test_the_shuffled_baseline_is_reproducible_and_bounded() -> None:
+    approvers = ["ops", "ops", "none", "none", "other", "other"]
+    specs = [_spec(i, d, approver=a) for i, (d, a) in enumerate(zip(DECISIONS, approvers, strict=True))]
+    first = audit_pool(specs, pool="practice", categories=["security_exception"])
+    again = audit_pool(specs, pool="practice", categories=["security_exception"])
+    assert [f.chance for f in first.surface] == [f.chance for f in again.surface]
+    policy = next(f for f in first.surface if f.name == "policy text")
+    assert 0.0 <= policy.chance < policy.best.accuracy == 1.0  # a real cue beats shuffled answers
