@@ -16,19 +16,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from yaml.nodes import Node
 
 from bot.domain.categories import CATEGORIES_FILE, CategoriesFile, CategorySpec, Guide
+from bot.domain.policy_grammar import NOT_A_MAPPING, read_excerpt
 from bot.domain.scenario_spec import COMPLEXITIES, Expected, KeyPoint, Pool, ScenarioSpec
 from bot.domain.vocab import VERDICTS, Verdict
 from bot.domain.yaml_lines import (
-    Loader,
     Problems,
     line_of,
-    node_at,
     parse_yaml,
-    syntax_message,
     validate_model,
 )
 
@@ -131,24 +128,10 @@ def _load_categories(directory: Path, problems: Problems) -> list[CategorySpec] 
 
 def _policy_problem(spec: ScenarioSpec, node: Node | None) -> tuple[int, str] | None:
     """The excerpt must parse as YAML (a mapping, like ggen's policies); report the file line."""
-    value_node, key_line = node_at(node, ("policy",))
-    try:
-        parsed = yaml.load(spec.policy, Loader=Loader)  # Loader is a safe loader
-    except yaml.MarkedYAMLError as exc:
-        base = key_line
-        if value_node is not None and getattr(value_node, "style", None) in ("|", ">"):
-            base = value_node.start_mark.line + 2
-        elif value_node is not None:
-            base = value_node.start_mark.line + 1
-        last = max(0, len(spec.policy.rstrip("\n").splitlines()) - 1)
-        offset = min(exc.problem_mark.line, last) if exc.problem_mark is not None else 0
-        context_line = base + exc.context_mark.line if exc.context_mark is not None else None
-        return base + offset, "is not valid YAML: " + syntax_message(exc, base + offset, context_line)
-    except yaml.YAMLError as exc:
-        return key_line, f"is not valid YAML: {exc}"
-    if not isinstance(parsed, dict):
-        return key_line, "must be a YAML mapping (the policy excerpt as ggen shows it)"
-    return None
+    excerpt = read_excerpt(spec.policy, node=node)
+    if isinstance(excerpt, tuple):
+        return excerpt
+    return None if isinstance(excerpt.data, dict) else (excerpt.key_line, NOT_A_MAPPING)
 
 
 def _check_scenario(

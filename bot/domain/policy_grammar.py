@@ -9,6 +9,7 @@ all hold, and what ops does when one fails (``on_condition_failure``).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -100,11 +101,21 @@ def _excerpt_base(value_node: Node | None, key_line: int) -> int:
     return key_line
 
 
-def excerpt_problems(text: str, *, node: Node | None) -> Iterator[tuple[int, str, str]]:
-    """Every way the ``policy`` excerpt breaks the grammar, as (file line, field, message).
+@dataclass(frozen=True)
+class Excerpt:
+    """A ``policy`` excerpt read from its scenario file, with the file line it starts on."""
 
-    ``node`` is the scenario file's node tree: lines inside the excerpt are
-    reported as lines of the file.
+    data: Any
+    node: Node | None
+    base: int  # file line of the excerpt's first line
+    key_line: int  # file line of the ``policy:`` key
+
+
+def read_excerpt(text: str, *, node: Node | None) -> Excerpt | tuple[int, str]:
+    """The excerpt as YAML, or (file line, message) when it does not parse.
+
+    ``node`` is the scenario file's node tree, so a problem inside the excerpt is
+    reported at its line in the file.
     """
     value_node, key_line = node_at(node, ("policy",))
     base = _excerpt_base(value_node, key_line)
@@ -116,21 +127,27 @@ def excerpt_problems(text: str, *, node: Node | None) -> Iterator[tuple[int, str
         last = max(0, len(text.rstrip("\n").splitlines()) - 1)
         offset = min(exc.problem_mark.line, last) if exc.problem_mark is not None else 0
         context_line = base + exc.context_mark.line if exc.context_mark is not None else None
-        yield (
-            base + offset,
-            "policy",
-            "is not valid YAML: " + syntax_message(exc, base + offset, context_line),
-        )
-        return
+        return base + offset, "is not valid YAML: " + syntax_message(exc, base + offset, context_line)
     except yaml.YAMLError as exc:
-        yield key_line, "policy", f"is not valid YAML: {exc}"
-        return
+        return key_line, f"is not valid YAML: {exc}"
     finally:
         loader.dispose()
-    if not isinstance(data, dict):
-        yield key_line, "policy", "must be a YAML mapping (the policy excerpt as ggen shows it)"
+    return Excerpt(data, excerpt, base, key_line)
+
+
+NOT_A_MAPPING = "must be a YAML mapping (the policy excerpt as ggen shows it)"
+
+
+def excerpt_problems(text: str, *, node: Node | None) -> Iterator[tuple[int, str, str]]:
+    """Every way the ``policy`` excerpt breaks the grammar, as (file line, field, message)."""
+    excerpt = read_excerpt(text, node=node)
+    if isinstance(excerpt, tuple):
+        yield excerpt[0], "policy", excerpt[1]
         return
-    _, errors = model_errors(PolicyRule, data)
+    if not isinstance(excerpt.data, dict):
+        yield excerpt.key_line, "policy", NOT_A_MAPPING
+        return
+    _, errors = model_errors(PolicyRule, excerpt.data)
     for loc, message in errors:
         if not loc and message.startswith("conditions: "):  # the model-level check names its field
             loc, message = ("conditions",), message.removeprefix("conditions: ")
@@ -138,6 +155,6 @@ def excerpt_problems(text: str, *, node: Node | None) -> Iterator[tuple[int, str
             message = PATTERN_HINTS[str(loc[0])]
         if message.startswith("unknown field"):
             message = f"is not a key of the policy grammar (allowed: {', '.join(ALLOWED_KEYS)})"
-        inner = node_at(excerpt, loc)[1] if excerpt is not None else 1
+        inner = node_at(excerpt.node, loc)[1]
         field = ".".join(["policy", *(str(p) for p in loc)])
-        yield base + inner - 1, field, message
+        yield excerpt.base + inner - 1, field, message
