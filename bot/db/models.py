@@ -402,3 +402,31 @@ class JobRun(Base):
         UniqueConstraint("job", "period", name="uq_job_runs_job_period"),
         CheckConstraint("status IN ('running', 'done', 'failed', 'missed')", name="status"),
     )
+
+
+class InboxItem(Base):
+    """A Slack request's deferred work, stored before the request is acknowledged (the durable receipt).
+
+    ``key`` (a digest of the work's name and the signed body) is unique, so a replayed or
+    retried request stores nothing twice; workers claim rows and run the work they name.
+    """
+
+    __tablename__ = "inbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    function: Mapped[str] = mapped_column(String(100))
+    body: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    received_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'done', 'failed')", name="status"),
+        Index("ix_inbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )

@@ -310,12 +310,29 @@ def sign_off(*, session: Session, now: datetime, assessment_id: int, signer: Per
 
 
 @dataclass(frozen=True)
+class AttemptSummary:
+    """One assessment attempt as plain values, safe to read after the session has closed."""
+
+    id: int
+    size: int
+    score: float | None
+    passed: bool | None
+
+    @classmethod
+    def of(cls, assessment: Assessment | None) -> AttemptSummary | None:
+        """The summary of ``assessment``, or None."""
+        if assessment is None:
+            return None
+        return cls(assessment.id, assessment.size, assessment.score, assessment.passed)
+
+
+@dataclass(frozen=True)
 class Readiness:
-    """What App Home shows about someone's assessment."""
+    """What App Home shows about someone's assessment (plain values, no ORM rows)."""
 
     state: str  # not_taken | in_progress | failed | awaiting_sign_off | ready
-    latest: Assessment | None  # the latest completed one
-    current: Assessment | None  # the one in progress
+    latest: AttemptSummary | None  # the latest completed one
+    current: AttemptSummary | None  # the one in progress
     current_answered: int = 0
     signed_off_by: str | None = None  # name
 
@@ -337,7 +354,7 @@ def readiness(*, session: Session, person_id: int) -> Readiness:
     ).scalar_one_or_none()
     if latest is None:
         state = "in_progress" if current is not None else "not_taken"
-        return Readiness(state, None, current, current_answered)
+        return Readiness(state, None, AttemptSummary.of(current), current_answered)
     if not latest.passed:
         state = "failed"
     elif latest.signed_off_by is None:
@@ -347,7 +364,10 @@ def readiness(*, session: Session, person_id: int) -> Readiness:
     signer = session.get(Person, latest.signed_off_by) if latest.signed_off_by else None
     if current is not None and state != "ready":
         state = "in_progress"
-    return Readiness(state, latest, current, current_answered, signer.name if signer else None)
+    signed_off_by = signer.name if signer else None
+    return Readiness(
+        state, AttemptSummary.of(latest), AttemptSummary.of(current), current_answered, signed_off_by
+    )
 
 
 def position_of_next(*, session: Session, assessment: Assessment) -> int | None:
