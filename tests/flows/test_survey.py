@@ -50,19 +50,15 @@ def test_the_survey_is_only_for_engineers_on_the_roster(deps: Deps) -> None:
     assert _status(deps, "U0PM") is None
 
 
-def test_submitting_then_resubmitting_shows_saved_then_updated(deps: Deps) -> None:
+def test_submitting_stores_the_answers_and_home_shows_them_answered(deps: Deps) -> None:
+    # Whether answers can later be changed is the domain's rule (bot.domain.surveys), not the flow's.
     assert survey_form(deps=deps, slack_user_id="U0ENG1", week=None).private_metadata is not None
     assert "not answered yet" in (_status(deps, "U0ENG1") or "")
     first = submit_answers(deps=deps, slack_user_id="U0ENG1", week=WEEK, answers=ANSWERS).to_dict()
     assert f"answers for {WEEK} are saved" in texts(first["blocks"])
-    changed = SurveyAnswers({**ANSWERS.answers, "tools": 1}, "better now")
-    again = submit_answers(deps=deps, slack_user_id="U0ENG1", week=WEEK, answers=changed).to_dict()
-    assert f"answers for {WEEK} are updated" in texts(again["blocks"])
-    retry = submit_answers(deps=deps, slack_user_id="U0ENG1", week=WEEK, answers=changed).to_dict()
-    assert f"answers for {WEEK} are saved" in texts(retry["blocks"])  # an identical retry replaces nothing
     assert f"Weekly survey {WEEK}*: :white_check_mark: answered" in (_status(deps, "U0ENG1") or "")
     with pytest.raises(DomainError, match="is closed"):
-        submit_answers(deps=deps, slack_user_id="U0ENG1", week="2026-W40", answers=ANSWERS)
+        submit_answers(deps=deps, slack_user_id="U0ENG2", week="2026-W40", answers=ANSWERS)
 
 
 def test_the_job_payloads_are_valid_block_kit(deps: Deps) -> None:
