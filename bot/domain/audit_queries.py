@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session, aliased
 from bot.db.audit import compute_hash, event_row
 from bot.db.models import AuditEvent, Decision, MentorPair, Person, Review, Scenario, ScenarioVersion
 from bot.domain.errors import NotFound
-from bot.domain.isoweek import days_range, week_range
 from bot.domain.people import find_by_slack_id
+from bot.domain.weeks import days_range, week_range
 
 Row = dict[str, Any]
 DECISION_COLUMNS = (

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from bot.db.audit import append_event
 from bot.db.models import Person, SurveyResponse
 from bot.domain.errors import DomainError
+from bot.domain.weeks import iso_week
 from bot.program import SurveyQuestion
 
 WEEKLY = "weekly"
@@ -225,14 +226,8 @@ def aggregate(*, session: Session, week: str, minimum: int, survey: str = WEEKLY
     )
 
 
-def week_of(day: date) -> str:
-    """``YYYY-Www``: the ISO week a local date belongs to (one survey response per week)."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def check_week(*, week: str, today: date) -> None:
     """This week's survey, or last week's, may be answered; anything else is closed."""
-    open_weeks = {week_of(today - timedelta(weeks=n)) for n in range(ANSWER_WEEKS + 1)}
+    open_weeks = {iso_week(today - timedelta(weeks=n)) for n in range(ANSWER_WEEKS + 1)}
     if week not in open_weeks:
         raise DomainError(f"The survey for {week} is closed. `/casebook survey` opens this week's.")

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from bot.db.engine import transaction
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.isoweek import week_of
 from bot.domain.mentees import mentee_summaries
 from bot.domain.people import PersonView
 from bot.domain.reviews import (
@@ -32,6 +31,7 @@ from bot.domain.reviews import (
     review_post_data,
 )
 from bot.domain.vocab import QUEUE_ALL_ROLES, REVIEWERS
+from bot.domain.weeks import week_label
 from bot.flows.review_outbox import enqueue_verdict
 from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.log_modal import notice_view
@@ -145,4 +145,4 @@ def _home_section(deps: Deps, session: Session, person: PersonView, now: datetim
         items=items, total=total, channel=deps.program.channels.review, everyone=everyone, sla_hours=sla
     )
     mentees = mentee_summaries(session=session, mentor_id=person.id, now=now, tz=deps.program.tz)
-    return blocks + mentee_blocks(mentees=mentees, week=week_of(now, deps.program.tz))
+    return blocks + mentee_blocks(mentees=mentees, week=week_label(now, deps.program.tz))

@@ -7,11 +7,11 @@ from slack_bolt import App
 from bot.db.engine import read_transaction
 from bot.deps import Deps
 from bot.domain.errors import Forbidden, NotFound
-from bot.domain.isoweek import week_of, week_range
 from bot.domain.mentees import week_counts
 from bot.domain.people import get_view
 from bot.domain.progress import engineer_progress
 from bot.domain.vocab import REVIEWERS
+from bot.domain.weeks import week_label, week_range
 from bot.slack.blocks.stats import stats_blocks
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import parse_user, reply
@@ -27,7 +27,7 @@ def _stats(deps: Deps, ctx: CommandContext) -> None:
     if target_id != ctx.person.slack_user_id and not ctx.person.has_any(REVIEWERS):
         raise Forbidden("Only mentors, leads and admins can see someone else's stats.")
     now = deps.clock.now()
-    week = week_of(now, deps.program.tz)
+    week = week_label(now, deps.program.tz)
     start, end = week_range(week, deps.program.tz)
     categories = [(c.id, c.name) for c in deps.library.categories] if deps.library else []
     with read_transaction(deps.sessions) as session:

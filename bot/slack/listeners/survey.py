@@ -20,10 +20,10 @@ from bot.domain.surveys import (
     get_response,
     submit_survey,
     validate_survey,
-    week_of,
 )
 from bot.domain.timezones import local_today
 from bot.domain.vocab import ENGINEERS
+from bot.domain.weeks import iso_week
 from bot.slack.blocks.common import section
 from bot.slack.blocks.survey import survey_modal, survey_thanks_view
 from bot.slack.forms import read_values
@@ -45,7 +45,7 @@ def open_survey(deps: Deps, *, user_id: str, trigger_id: str, week: str | None) 
         if person is None or person.status != "active" or not (person.role_names & ENGINEERS):
             raise DomainError("The weekly survey is for engineers in the program.")
         today = local_today(person, program.timezone, deps.clock.now())
-        week = week or week_of(today)
+        week = week or iso_week(today)
         check_week(week=week, today=today)
         existing = get_response(session=session, person_id=person.id, week=week)
         initial = {k: int(v) for k, v in existing.answers.items()} if existing else None
@@ -159,7 +159,7 @@ def home_section(deps: Deps, session: Session, person: PersonView, now: datetime
     record = find_by_slack_id(session=session, slack_user_id=person.slack_user_id)
     if record is None:
         return []
-    week = week_of(local_today(record, deps.program.timezone, now))
+    week = iso_week(local_today(record, deps.program.timezone, now))
     done = get_response(session=session, person_id=record.id, week=week) is not None
     status = ":white_check_mark: answered — you can still change it" if done else "not answered yet"
     return [
