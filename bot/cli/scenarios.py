@@ -8,6 +8,7 @@ from collections import Counter
 
 from bot.cli.common import Subparsers, add, settings_from_env
 from bot.domain.library import LibraryError, load_library, resolve_dir
+from bot.domain.vocab import Verdict
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -21,8 +22,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         count = len(exc.problems)
         print(f"{directory}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return 1
-    decisions = Counter(s.expected.decision for s in library.scenarios)
-    spread = ", ".join(f"{verdict} {decisions[verdict]}" for verdict in ("approve", "deny", "escalate"))
+    decisions = Counter[str](s.expected.decision for s in library.scenarios)
+    spread = ", ".join(f"{verdict} {decisions[verdict]}" for verdict in Verdict)
     print(
         f"{directory}: {len(library.scenarios)} scenarios in {len(library.categories)} categories, "
         f"all valid (expected decisions: {spread})"

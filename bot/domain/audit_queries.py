@@ -20,6 +20,7 @@ from bot.db.audit import compute_hash, event_row
 from bot.db.models import AuditEvent, Decision, MentorPair, Person, Review, Scenario, ScenarioVersion
 from bot.domain.errors import NotFound
 from bot.domain.people import find_by_slack_id
+from bot.domain.vocab import Verdict
 from bot.domain.weeks import days_range, week_range
 
 Row = dict[str, Any]
@@ -130,7 +131,7 @@ def escalations_by_category(
     escalated: dict[str, list[int]] = {}
     for decision_id, category, verdict in session.execute(query.order_by(Decision.id)).all():
         totals.setdefault(category, []).append(decision_id)
-        if verdict == "escalate":
+        if verdict == Verdict.ESCALATE:
             escalated.setdefault(category, []).append(decision_id)
     rows: list[Row] = [
         {

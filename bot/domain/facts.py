@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Person, PersonRole, Review, SurveyResponse
 from bot.domain.incidents import Baseline, baselines, week_medians
-from bot.domain.vocab import ENGINEERS
+from bot.domain.vocab import ENGINEERS, Verdict
 from bot.domain.weeks import Week, local_midnight
 from bot.program import Program
 
@@ -121,7 +121,7 @@ def engineer_filter(week: Week) -> list[ColumnElement[bool]]:
 
 def live_facts(*, session: Session, week: Week, program: Program) -> LiveFacts:
     """Live decisions, escalations (for the week and each local day) and adopters, in one scan."""
-    escalate = Decision.verdict == "escalate"
+    escalate = Decision.verdict == Verdict.ESCALATE
     bounds = week.day_bounds(program.tz)
     engineers = select(Person.id).where(*engineer_filter(week))
     columns: list[Any] = [

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Assessment, Decision
 from bot.domain.people import mentees_of
+from bot.domain.vocab import Verdict
 from bot.domain.weeks import week_label, week_range
 
 READINESS_LABELS = {
@@ -73,7 +74,7 @@ def week_counts(*, session: Session, person_id: int, start: datetime, end: datet
     row = session.execute(
         select(
             func.count(case((live, 1))),
-            func.count(case((live & (Decision.verdict == "escalate"), 1))),
+            func.count(case((live & (Decision.verdict == Verdict.ESCALATE), 1))),
             func.count(case((live & (Decision.review_status == "overturned"), 1))),
             func.count(case((live & (Decision.review_status == "pending"), 1))),
             func.count(case((Decision.kind != "live", 1))),

@@ -8,12 +8,11 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTex
 
 from bot.domain.justification import LABELS
 from bot.domain.reviews import ReviewPostData
-from bot.slack.blocks.common import clip, context, divider, esc, fields, header, section
+from bot.slack.blocks.common import VERDICT_EMOJI, clip, context, divider, esc, fields, header, section
 from bot.slack.ids import Action
 from bot.slack.ids import Block as B
 from bot.slack.metadata import DecisionValue
 
-VERDICT_EMOJI = {"approve": ":white_check_mark:", "deny": ":no_entry:", "escalate": ":arrow_up:"}
 KIND_LABEL = {"live": "Live decision", "practice": "Practice decision", "assessment": "Assessment answer"}
 STATUS_EMOJI = {"upheld": ":heavy_check_mark:", "overturned": ":leftwards_arrow_with_hook:"}
 SOURCE_TEXT_SHOWN = 600
