@@ -22,7 +22,7 @@ from bot.domain.facts import engineer_filter, in_week
 from bot.domain.gonogo import Verdict, recommend
 from bot.domain.grading import EPS, Metric, Status
 from bot.domain.metricfmt import duration, pct
-from bot.domain.metrics import Scorecard, compute_scorecard
+from bot.domain.metrics import MetricKey, Scorecard, compute_scorecard
 from bot.domain.supporting import Supporting, supporting
 from bot.domain.weeks import Week, previous, week_of_date, weeks_between
 from bot.program import WEEKDAYS, Program
@@ -158,7 +158,7 @@ def red_flags(
                 )
             )
     if len(history) >= 2:
-        now_m, before_m = card.metric("satisfaction"), history[-2].metric("satisfaction")
+        now_m, before_m = card.metric(MetricKey.SATISFACTION), history[-2].metric(MetricKey.SATISFACTION)
         now_sat, before = now_m.value, before_m.value
         measured = Status.INSUFFICIENT not in (now_m.status, before_m.status)
         if measured and now_sat is not None and before is not None and now_sat < before - EPS:

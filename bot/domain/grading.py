@@ -22,6 +22,17 @@ class Status(StrEnum):
     INSUFFICIENT = "insufficient_data"
 
 
+class Unit(StrEnum):
+    """How to read a metric's value and target (see ``Metric``)."""
+
+    RATIO = "ratio"
+    SCORE = "score"
+    SLOWDOWN = "slowdown"
+    COUNT = "count"
+    SLOPE = "slope"
+    LIMIT_RATIO = "limit_ratio"
+
+
 class Op(StrEnum):
     """How a value must compare with its target to pass."""
 
@@ -43,6 +54,16 @@ def grade(value: float | None, *, op: Op, target: float, band: float, sample: in
     if passed:
         return Status.PASS
     return Status.CLOSE if close else Status.FAIL
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a metric's computation measured for a week, before grading."""
+
+    value: float | None
+    sample: int
+    detail: str
+    parts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
