@@ -87,6 +87,7 @@ class Metric:
     min_sample: int
     detail: str
     parts: dict[str, Any] = field(default_factory=dict)
+    sample_noun: str = ""  # what one unit of the sample is, e.g. "survey response"
 
     @property
     def shortfall(self) -> float | None:

@@ -55,6 +55,7 @@ class MetricSpec:
     compute: Callable[[WeekFacts, Program], Reading]
     chart_title: str
     phase: Phase  # the phase whose go/no-go it judges: week 11 is the parallel run, week 12 the switchover
+    sample_noun: str  # what one unit of the sample is, for "needs 3 more survey responses"
     chart_ylim: tuple[float, float] | None = None
 
 
@@ -71,6 +72,7 @@ METRICS: tuple[MetricSpec, ...] = (
         compute=measures.handling_rate,
         chart_title="Handling rate (%)",
         phase=Phase.PARALLEL_RUN,
+        sample_noun="live decision",
         chart_ylim=(0, 108),
     ),
     MetricSpec(
@@ -85,6 +87,7 @@ METRICS: tuple[MetricSpec, ...] = (
         compute=measures.rework,
         chart_title="Rework (%)",
         phase=Phase.PARALLEL_RUN,
+        sample_noun="reviewed live decision",
     ),
     MetricSpec(
         key=MetricKey.SATISFACTION,
@@ -98,6 +101,7 @@ METRICS: tuple[MetricSpec, ...] = (
         compute=measures.satisfaction,
         chart_title="Satisfaction (1–5)",
         phase=Phase.PARALLEL_RUN,
+        sample_noun="survey response",
         chart_ylim=(1, 5.3),
     ),
     MetricSpec(
@@ -112,6 +116,7 @@ METRICS: tuple[MetricSpec, ...] = (
         compute=measures.incident_slo,
         chart_title="Incident SLO: slowdown vs baseline (%)",
         phase=Phase.PARALLEL_RUN,
+        sample_noun="P1/P2 incident",
     ),
     MetricSpec(
         key=MetricKey.RETENTION,
@@ -125,6 +130,7 @@ METRICS: tuple[MetricSpec, ...] = (
         compute=measures.retention,
         chart_title="People who left",
         phase=Phase.PARALLEL_RUN,
+        sample_noun="engineer",
     ),
     MetricSpec(
         key=MetricKey.ADOPTION,
@@ -138,6 +144,7 @@ METRICS: tuple[MetricSpec, ...] = (
         compute=week12.adoption,
         chart_title="Adoption (%)",
         phase=Phase.SWITCHOVER,
+        sample_noun="engineer",
         chart_ylim=(0, 108),
     ),
     MetricSpec(
@@ -152,6 +159,7 @@ METRICS: tuple[MetricSpec, ...] = (
         compute=week12.escalation_trend,
         chart_title="Escalation trend (pts/day)",
         phase=Phase.SWITCHOVER,
+        sample_noun="live decision",
     ),
     MetricSpec(
         key=MetricKey.ABSOLUTE_SLO,
@@ -165,6 +173,7 @@ METRICS: tuple[MetricSpec, ...] = (
         compute=week12.absolute_slo,
         chart_title="Absolute SLO: worse median ÷ limit",
         phase=Phase.SWITCHOVER,
+        sample_noun="P1/P2 incident",
     ),
     MetricSpec(
         key=MetricKey.CONFIDENCE,
@@ -178,6 +187,7 @@ METRICS: tuple[MetricSpec, ...] = (
         compute=week12.confidence,
         chart_title="Confidence (1–5)",
         phase=Phase.SWITCHOVER,
+        sample_noun="confidence answer",
         chart_ylim=(1, 5.3),
     ),
 )
@@ -211,6 +221,7 @@ def measure(spec: MetricSpec, facts: WeekFacts, program: Program) -> Metric:
         min_sample=min_sample,
         detail=reading.detail,
         parts=reading.parts,
+        sample_noun=spec.sample_noun,
     )
 
 
@@ -218,8 +229,9 @@ def measure(spec: MetricSpec, facts: WeekFacts, program: Program) -> Metric:
 class Scorecard:
     week: Week
     core: tuple[Metric, ...]
-    week12: tuple[Metric, ...]
+    week12: tuple[Metric, ...]  # always computed (JSON lists them); shown once ``week12_due``
     facts: WeekFacts
+    week12_due: bool = True  # the week reaches the switchover: week-12 metrics apply
 
     @property
     def empty(self) -> bool:
@@ -232,12 +244,18 @@ class Scorecard:
         raise KeyError(key)
 
 
+def phase_reached(program: Program, phase: Phase, week: Week) -> bool:
+    """Whether ``phase`` has begun by the end of ``week`` (a week-12 metric says nothing in week 9)."""
+    return any(w.name is phase and w.start <= week.sunday for w in program.phases)
+
+
 def scorecard_from_facts(facts: WeekFacts, program: Program) -> Scorecard:
     return Scorecard(
         week=facts.week,
         core=tuple(measure(spec, facts, program) for spec in CORE_SPECS),
         week12=tuple(measure(spec, facts, program) for spec in WEEK12_SPECS),
         facts=facts,
+        week12_due=phase_reached(program, Phase.SWITCHOVER, facts.week),
     )
 
 

@@ -45,6 +45,7 @@ def scorecard_report(
         "recommendation": verdict.as_dict(),
         "metrics": [_with_change(m, previous) for m in card.core],
         "week12": [_with_change(m, previous) for m in card.week12],
+        "week12_due": card.week12_due,
         "supporting": support.as_dict(),
         "counts": {
             "live_decisions": facts.live.total,

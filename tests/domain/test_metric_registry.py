@@ -54,6 +54,7 @@ def test_a_new_metric_is_one_row_and_its_computation(program, monkeypatch) -> No
         compute=_newcomer,
         chart_title="Practice accuracy (%)",
         phase=Phase.PARALLEL_RUN,
+        sample_noun="practice decision",
     )
     specs = (row, *CORE_SPECS[1:])
     monkeypatch.setattr(registry, "CORE_SPECS", specs)

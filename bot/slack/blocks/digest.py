@@ -68,11 +68,12 @@ def digest_blocks(data: DigestData, *, chart: bool) -> list[Block]:
     blocks.append(section("*Scorecard* (value · target · status · change since last week)"))
     for row in data.rows:
         blocks.append(section(metric_line(row.metric, row.previous, with_delta=True)))
-    blocks.append(
-        section(
-            "*Week-12 metrics*\n" + "\n".join(metric_line(r.metric, r.previous) for r in data.week12_rows)
+    if data.week12_rows:
+        blocks.append(
+            section(
+                "*Week-12 metrics*\n" + "\n".join(metric_line(r.metric, r.previous) for r in data.week12_rows)
+            )
         )
-    )
     blocks.append(divider())
     if data.support.categories:
         blocks.append(section("*By category*\n" + category_table(data.support.categories)))
@@ -108,6 +109,6 @@ def digest_text(data: DigestData) -> str:
     )
     flags = len(data.red_flags)
     return (
-        f"Pilot digest {data.week.label}: {data.verdict.recommendation.value.upper()} — {metrics}. "
+        f"Pilot digest {data.week.label}: {data.verdict.recommendation.heading} — {metrics}. "
         f"{flags} red flag{'s' if flags != 1 else ''}."
     )

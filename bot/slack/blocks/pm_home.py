@@ -46,7 +46,7 @@ def pm_home_blocks(
         )
         for m in card.core
     ]
-    tiles.append(("Recommendation", f"{REC_EMOJI[rec]} {rec.value.upper()}\n{ACTION[rec]}"))
+    tiles.append(("Recommendation", f"{REC_EMOJI[rec]} {rec.heading}\n{ACTION[rec]}"))
     blocks: list[Block] = [
         divider(),
         header("Pilot scorecard"),
