@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Person, PersonRole, Review, SurveyResponse
-from bot.domain.incidents import Baseline, baselines, week_medians
+from bot.domain.incidents import Baseline, Breach, baselines, week_breaches, week_medians
 from bot.domain.vocab import ENGINEERS, Verdict
 from bot.domain.weeks import Week, local_midnight
 from bot.program import Program
@@ -58,6 +58,8 @@ class SurveyFacts:
 class IncidentFacts:
     week: dict[str, tuple[int, float | None]]  # priority -> (count, median minutes)
     baselines: dict[str, Baseline]
+    breach_count: int = 0  # incidents over their priority's absolute limit (P1 30 min, P2 4 h)
+    breaches: tuple[Breach, ...] = ()  # the slowest of them, for naming
 
     @property
     def count(self) -> int:
@@ -176,9 +178,13 @@ def survey_facts(*, session: Session, week: Week) -> SurveyFacts:
 
 
 def incident_facts(*, session: Session, week: Week, program: Program) -> IncidentFacts:
+    t = program.thresholds
+    count, listed = week_breaches(session=session, week=week, limits={"P1": t.p1_minutes, "P2": t.p2_minutes})
     return IncidentFacts(
         week=week_medians(session=session, week=week),
         baselines=baselines(session=session, program=program),
+        breach_count=count,
+        breaches=tuple(listed),
     )
 
 

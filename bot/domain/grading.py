@@ -30,7 +30,7 @@ class Unit(StrEnum):
     SLOWDOWN = "slowdown"
     COUNT = "count"
     SLOPE = "slope"
-    LIMIT_RATIO = "limit_ratio"
+    BREACHES = "breaches"
 
 
 class Op(StrEnum):
@@ -64,6 +64,7 @@ class Reading:
     sample: int
     detail: str
     parts: dict[str, Any] = field(default_factory=dict)
+    decisive: bool = False  # the value settles the grade even below the minimum sample (a breach)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Metric:
 
     ``unit`` says how to read ``value`` and ``target``: ``ratio`` (0–1, shown as a
     percentage), ``score`` (1–5), ``slowdown`` (relative change, 0.05 = 5% slower),
-    ``count``, ``slope`` (change of a ratio per day) or ``limit_ratio`` (median ÷ limit).
+    ``count``, ``slope`` (change of a ratio per day) or ``breaches`` (incidents over a limit).
     ``parts`` carries the figures behind the value (per-priority medians, counts …).
     """
 

@@ -64,14 +64,13 @@ def value_text(metric: Metric) -> str:
         return f"{round(v)}"
     if metric.unit == Unit.SLOPE:
         return points(v).replace("pts", "pts/day")
-    if metric.unit == Unit.LIMIT_RATIO:
-        shown = [
-            f"{p} {minutes(float(metric.parts[p]['median_minutes']))}"
-            for p in ("P1", "P2")
-            if isinstance(metric.parts.get(p), dict) and metric.parts[p].get("median_minutes") is not None
-        ]
-        return " · ".join(shown) or "—"
+    if metric.unit == Unit.BREACHES:
+        return _breaches(round(v))
     return f"{v:g}"
+
+
+def _breaches(n: int) -> str:
+    return "no breaches" if n == 0 else f"{n} {'breach' if n == 1 else 'breaches'}"
 
 
 def target_text(metric: Metric) -> str:
@@ -90,12 +89,12 @@ def target_text(metric: Metric) -> str:
         return f"{round(t)} leavers" if t == 0 else f"≤ {round(t)}"
     if metric.unit == Unit.SLOPE:
         return f"stable or declining, ≤ {points(t).replace('pts', 'pts/day')}"
-    if metric.unit == Unit.LIMIT_RATIO:
+    if metric.unit == Unit.BREACHES:
         p1 = metric.parts.get("P1", {}).get("limit_minutes")
         p2 = metric.parts.get("P2", {}).get("limit_minutes")
         if p1 is not None and p2 is not None:
-            return f"P1 ≤ {minutes(float(p1))}, P2 ≤ {minutes(float(p2))}"
-        return "within limits"
+            return f"every P1 ≤ {minutes(float(p1))}, every P2 ≤ {minutes(float(p2))}"
+        return "no breaches"
     return f"{op} {t:g}"
 
 
@@ -112,8 +111,8 @@ def delta_text(metric: Metric, previous: Metric | None) -> str:
         return "±0.00" if abs(d) < 0.005 else f"{d:+.2f}"
     if metric.unit == Unit.COUNT:
         return "±0" if round(d) == 0 else f"{round(d):+d}"
-    if metric.unit == Unit.LIMIT_RATIO:
-        return "±0%" if abs(d) < 0.0005 else pct(d, signed=True) + " of limit"
+    if metric.unit == Unit.BREACHES:
+        return "±0" if round(d) == 0 else f"{round(d):+d}"
     return f"{d:+g}"
 
 
@@ -133,6 +132,6 @@ def shortfall_text(metric: Metric) -> str:
     if metric.unit == Unit.COUNT:
         n = round(gap)
         return f"{n} {'leaver' if n == 1 else 'leavers'} over"
-    if metric.unit == Unit.LIMIT_RATIO:
-        return f"{pct(gap)} over the limit"
+    if metric.unit == Unit.BREACHES:
+        return _breaches(round(gap))
     return f"{gap:g} off"

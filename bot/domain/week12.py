@@ -5,8 +5,10 @@
 * escalation trend = least-squares slope of the daily escalation rate (escalated ÷ live
   decisions) over the week's local days that had live decisions; needs two such days.
   Declining or "stable" (a slope up to ``thresholds.escalation_slope`` per day) passes.
-* absolute SLO = each priority's median response against its limit (P1 ≤ 30 min,
-  P2 ≤ 4 h); the value is the worse median ÷ limit, so 1.0 is exactly at the limit.
+* absolute SLO = breaches of the absolute limits (any P1 over 30 min or P2 over 4 h,
+  from ``thresholds.p1_minutes``/``p2_minutes``); one breach fails the week and is
+  named (ref, minutes), however few incidents there were. Week 11 keeps the median
+  against the baseline (``measures.incident_slo``).
 * confidence = mean of the survey's confidence answer; > 3.5.
 """
 
@@ -74,22 +76,33 @@ def escalation_trend(facts: WeekFacts, program: Program) -> Reading:
 
 
 def absolute_slo(facts: WeekFacts, program: Program) -> Reading:
+    """Breaches of the absolute limits; one is enough to fail, however few incidents there were."""
     t, incidents = program.thresholds, facts.incidents
     limits = {"P1": t.p1_minutes, "P2": t.p2_minutes}
-    parts: dict[str, Any] = {}
-    ratios: dict[str, float] = {}
-    lines: list[str] = []
-    for priority in PRIORITIES:
-        count, med = incidents.week[priority]
-        parts[priority] = {"count": count, "median_minutes": med, "limit_minutes": limits[priority]}
-        if med is not None:
-            ratios[priority] = med / limits[priority]
-            lines.append(f"{priority} median {med:g} min (limit {limits[priority]:g})")
+    parts: dict[str, Any] = {
+        p: {"count": incidents.week[p][0], "median_minutes": incidents.week[p][1], "limit_minutes": limits[p]}
+        for p in PRIORITIES
+    }
+    parts["breaches"] = [
+        {"ref": b.ref, "priority": b.priority, "minutes": b.minutes, "limit_minutes": b.limit}
+        for b in incidents.breaches
+    ]
+    if incidents.breach_count:
+        named = "; ".join(
+            f"{b.ref} {b.priority} {b.minutes:g} min (limit {b.limit:g})" for b in incidents.breaches
+        )
+        more = incidents.breach_count - len(incidents.breaches)
+        detail = f"over the limit: {named}" + (f" and {more} more" if more > 0 else "")
+    elif incidents.count:
+        detail = f"all {incidents.count} P1/P2 responses within their limits"
+    else:
+        detail = "no P1/P2 incidents recorded"
     return Reading(
-        value=max(ratios.values()) if ratios else None,
+        value=float(incidents.breach_count) if incidents.count else None,
         sample=incidents.count,
-        detail="; ".join(lines) if lines else "no P1/P2 incidents recorded",
+        detail=detail,
         parts=parts,
+        decisive=incidents.breach_count > 0,
     )
 
 
