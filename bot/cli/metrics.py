@@ -12,7 +12,7 @@ from bot.db.engine import transaction
 from bot.domain.errors import DomainError
 from bot.domain.gonogo import ACTION, recommend
 from bot.domain.metricfmt import STATUS_LABEL, delta_text, pct, target_text, value_text
-from bot.domain.metrics import Scorecard, compute_scorecard
+from bot.domain.metrics import Scorecard, cohort_text, compute_scorecard
 from bot.domain.report import scorecard_report
 from bot.domain.supporting import Ratio, Supporting, supporting
 from bot.domain.weeks import parse_week, previous, week_of
@@ -30,6 +30,7 @@ def render_text(card: Scorecard, prev: Scorecard, support: Supporting, tz: str, 
     lines = [
         f"Pilot scorecard {card.week.label} ({card.week.span_text()}, {tz})",
         "No data yet for this week." if card.empty else "",
+        cohort_text(card),
         f"Recommendation: {rec.heading} — {ACTION[rec]}",
         f"  {verdict.summary}",
         *(f"  {reason}" for reason in verdict.reasons),

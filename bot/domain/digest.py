@@ -24,6 +24,7 @@ from bot.domain.grading import EPS, Metric, Status
 from bot.domain.metricfmt import duration, pct
 from bot.domain.metrics import MetricKey, Scorecard, compute_scorecard
 from bot.domain.supporting import Supporting, supporting
+from bot.domain.vocab import Cohort
 from bot.domain.weeks import Week, previous, week_of_date, weeks_between
 from bot.program import WEEKDAYS, Program
 
@@ -108,6 +109,13 @@ def overdue_reviews(*, session: Session, program: Program, week: Week, at: datet
 
 def survey_day(program: Program, week: Week) -> date:
     return week.monday + timedelta(days=WEEKDAYS.index(program.schedule.survey.day))
+
+
+def survey_sent(program: Program, week: Week, at: datetime) -> bool:
+    """A survey went out this week by ``at`` (no "only 0 of 3 answered" before it was sent)."""
+    day, job = survey_day(program, week), program.schedule.survey
+    sent_at = datetime.combine(day, job.time, tzinfo=program.tz)
+    return program.phase_on(day) in job.phases and at >= sent_at
 
 
 def in_program(program: Program, week: Week) -> bool:
@@ -216,10 +224,14 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
     card, prev = history[-1], history[-2] if len(history) >= 2 else None
     support = supporting(session=session, week=week)
     reviews = overdue_reviews(session=session, program=program, week=week, at=at)
+    # The survey goes to every engineer, whichever cohort the metrics judge.
+    asked = next(
+        (f for f in (card.week12_facts, card.facts) if f and f.cohort is Cohort.ENGINEERS), card.facts
+    )
     survey = SurveyRate(
-        expected=program.phase_on(survey_day(program, week)) in program.schedule.survey.phases,
-        responded=card.facts.survey.engineer_responses,
-        engineers=card.facts.people.engineers,
+        expected=survey_sent(program, week, at),
+        responded=asked.survey.engineer_responses,
+        engineers=asked.people.engineers,
     )
     program_start = week_of_date(program.start_date, tz).monday
     shown = tuple(c for c in history if c.week.monday >= program_start) or (card,)

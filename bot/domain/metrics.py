@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.domain import measures, week12
 from bot.domain.facts import WeekFacts, collect
 from bot.domain.grading import Metric, Op, Reading, Unit, grade
+from bot.domain.vocab import Cohort
 from bot.domain.weeks import Week
 from bot.program import MinSample, Phase, Program, Thresholds
 
@@ -230,8 +231,19 @@ class Scorecard:
     week: Week
     core: tuple[Metric, ...]
     week12: tuple[Metric, ...]  # always computed (JSON lists them); shown once ``week12_due``
-    facts: WeekFacts
+    facts: WeekFacts  # the week-11 cohort's (the parallel run's)
     week12_due: bool = True  # the week reaches the switchover: week-12 metrics apply
+    week12_facts: WeekFacts | None = None  # the switchover cohort's, when it differs
+
+    @property
+    def cohort(self) -> tuple[Cohort, int]:
+        """Whose numbers the week-11 metrics judge, and how many people that is."""
+        return self.facts.cohort, self.facts.people.engineers
+
+    @property
+    def week12_cohort(self) -> tuple[Cohort, int]:
+        facts = self.week12_facts or self.facts
+        return facts.cohort, facts.people.engineers
 
     @property
     def empty(self) -> bool:
@@ -249,16 +261,40 @@ def phase_reached(program: Program, phase: Phase, week: Week) -> bool:
     return any(w.name is phase and w.start <= week.sunday for w in program.phases)
 
 
-def scorecard_from_facts(facts: WeekFacts, program: Program) -> Scorecard:
+COHORT_WORDS = {Cohort.PILOTS: "the pilots", Cohort.ENGINEERS: "every engineer"}
+
+
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
+def cohort_text(card: Scorecard) -> str:
+    """Whose numbers the scorecard judges: ``Week-11 metrics: the pilots (3 people).``"""
+    (first, n), (second, m) = card.cohort, card.week12_cohort
+    text = f"Week-11 metrics: {COHORT_WORDS[first]} ({_people(n)})"
+    if card.week12_due:
+        text += f"; week-12 metrics: {COHORT_WORDS[second]} ({_people(m)})"
+    return text + "."
+
+
+def scorecard_from_facts(
+    facts: WeekFacts, program: Program, week12_facts: WeekFacts | None = None
+) -> Scorecard:
+    """Grade every metric: week-11 ones on ``facts``, week-12 ones on ``week12_facts`` (default: the same)."""
+    later = week12_facts or facts
     return Scorecard(
         week=facts.week,
         core=tuple(measure(spec, facts, program) for spec in CORE_SPECS),
-        week12=tuple(measure(spec, facts, program) for spec in WEEK12_SPECS),
+        week12=tuple(measure(spec, later, program) for spec in WEEK12_SPECS),
         facts=facts,
         week12_due=phase_reached(program, Phase.SWITCHOVER, facts.week),
+        week12_facts=week12_facts,
     )
 
 
 def compute_scorecard(*, session: Session, program: Program, week: Week) -> Scorecard:
-    """Gather the week's counts with SQL aggregates and grade every metric."""
-    return scorecard_from_facts(collect(session=session, program=program, week=week), program)
+    """Gather each phase's cohort's counts with SQL aggregates and grade every metric."""
+    first, second = program.cohort(Phase.PARALLEL_RUN), program.cohort(Phase.SWITCHOVER)
+    facts = collect(session=session, program=program, week=week, cohort=first)
+    later = collect(session=session, program=program, week=week, cohort=second) if second != first else None
+    return scorecard_from_facts(facts, program, later)

@@ -6,6 +6,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.domain.digest import DigestData, SurveyRate
 from bot.domain.metricfmt import STATUS_LABEL, duration, pct, value_text
+from bot.domain.metrics import cohort_text
 from bot.domain.supporting import CategoryRow, Ratio
 from bot.slack.blocks.common import code_block, context, divider, esc, header, section
 from bot.slack.blocks.scorecard import (
@@ -66,6 +67,7 @@ def digest_blocks(data: DigestData, *, chart: bool) -> list[Block]:
     blocks.append(section(reasons_text(data.verdict)))
     blocks.append(divider())
     blocks.append(section("*Scorecard* (value · target · status · change since last week)"))
+    blocks.append(context(cohort_text(data.card)))
     for row in data.rows:
         blocks.append(section(metric_line(row.metric, row.previous, with_delta=True)))
     if data.week12_rows:

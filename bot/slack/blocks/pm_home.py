@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.domain.gonogo import ACTION, Verdict
 from bot.domain.metricfmt import STATUS_LABEL, target_text, value_text
-from bot.domain.metrics import CORE_SPECS, Scorecard
+from bot.domain.metrics import CORE_SPECS, Scorecard, cohort_text
 from bot.slack.blocks.common import code_block, context, divider, esc, fields, header, section
 from bot.slack.blocks.scorecard import REC_EMOJI, STATUS_EMOJI, no_data_text
 
@@ -51,7 +51,8 @@ def pm_home_blocks(
         divider(),
         header("Pilot scorecard"),
         context(
-            f"Week {card.week.label} ({card.week.span_text()}) so far; refreshed each time you open Home."
+            f"Week {card.week.label} ({card.week.span_text()}) so far; refreshed each time you open Home. "
+            + cohort_text(card)
         ),
     ]
     if card.empty:

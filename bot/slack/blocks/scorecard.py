@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 from bot.domain.gonogo import ACTION, Recommendation, Verdict
 from bot.domain.grading import Metric, Status
 from bot.domain.metricfmt import STATUS_LABEL, delta_text, target_text, value_text
-from bot.domain.metrics import Scorecard
+from bot.domain.metrics import Scorecard, cohort_text
 from bot.domain.weeks import Week
 from bot.slack.blocks.common import context, divider, esc, header, section
 
@@ -64,7 +64,7 @@ def no_data_text(week: Week) -> str:
 
 def scorecard_blocks(card: Scorecard, verdict: Verdict, previous: Scorecard | None) -> list[Block]:
     """The ephemeral scorecard: recommendation, the five metrics with change, week-12 metrics."""
-    blocks: list[Block] = [header(f"Pilot scorecard · {week_title(card.week)}")]
+    blocks: list[Block] = [header(f"Pilot scorecard · {week_title(card.week)}"), context(cohort_text(card))]
     if card.empty:
         blocks.append(section(no_data_text(card.week)))
     blocks.append(section(recommendation_text(verdict)))
