@@ -24,6 +24,7 @@ from bot.domain.grading import EPS, Metric, Status
 from bot.domain.metricfmt import duration, pct
 from bot.domain.metrics import MetricKey, Scorecard, compute_scorecard
 from bot.domain.supporting import Supporting, supporting
+from bot.domain.surveys import aggregate
 from bot.domain.vocab import Cohort
 from bot.domain.weeks import Week, previous, week_of_date, weeks_between
 from bot.program import WEEKDAYS, Program
@@ -79,6 +80,7 @@ class DigestData:
     survey: SurveyRate
     red_flags: tuple[RedFlag, ...]
     history: tuple[Scorecard, ...]  # program weeks so far, oldest first, ending with this week
+    survey_comments: tuple[str, ...] = ()  # only with published results, unattributed
 
     @property
     def empty(self) -> bool:
@@ -255,6 +257,9 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
             support=support,
         ),
         history=shown,
+        survey_comments=aggregate(
+            session=session, week=week.label, minimum=program.thresholds.survey_anonymity_min
+        ).comments,
     )
 
 

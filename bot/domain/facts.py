@@ -46,12 +46,21 @@ class ReviewFacts:
 
 @dataclass(frozen=True)
 class SurveyFacts:
-    responses: int
-    answer_sum: int
+    """A week's survey: counts of everyone who answered, sums over the *published* responses only.
+
+    Results are published in groups of ``survey_anonymity_min``: nothing below it, then
+    the first ``minimum``, ``2 × minimum``, … responses, so no two views differ by fewer
+    than ``minimum`` people's answers (no one's answers can be worked out by subtraction).
+    """
+
+    responses: int  # everyone who answered (a count is not an answer)
+    answer_sum: int  # the sums below cover the published responses only
     answer_count: int
     confidence_n: int
     confidence_sum: int
     engineer_responses: int
+    published: int = 0
+    minimum: int = 1
 
 
 @dataclass(frozen=True)
@@ -179,23 +188,52 @@ def review_facts(*, session: Session, week: Week, roles: frozenset[str] = ENGINE
     return ReviewFacts(_n(reviewed), _n(overturned))
 
 
-def survey_facts(*, session: Session, week: Week, roles: frozenset[str] = ENGINEERS) -> SurveyFacts:
+def survey_facts(
+    *, session: Session, week: Week, minimum: int, roles: frozenset[str] = ENGINEERS
+) -> SurveyFacts:
+    """Who answered (counts), and the sums of the published groups of ``minimum`` responses."""
     engineers = select(Person.id).where(*engineer_filter(week, roles))
-    row = session.execute(
-        select(
-            func.count(),
-            func.sum(SurveyResponse.answer_sum),
-            func.sum(SurveyResponse.answer_count),
-            func.count(SurveyResponse.confidence),
-            func.sum(SurveyResponse.confidence),
-            func.sum(case((SurveyResponse.person_id.in_(engineers), 1), else_=0)),
-        ).where(
-            SurveyResponse.week == week.label,
-            SurveyResponse.survey == WEEKLY_SURVEY,
-            SurveyResponse.person_id.in_(select(Person.id).where(holds_role(roles))),
+    mine = [
+        SurveyResponse.week == week.label,
+        SurveyResponse.survey == WEEKLY_SURVEY,
+        SurveyResponse.person_id.in_(select(Person.id).where(holds_role(roles))),
+    ]
+    responses, engineer_responses = session.execute(
+        select(func.count(), func.sum(case((SurveyResponse.person_id.in_(engineers), 1), else_=0))).where(
+            *mine
         )
     ).one()
-    return SurveyFacts(*(_n(v) for v in row))
+    published = (_n(responses) // minimum) * minimum
+    sums: tuple[Any, ...] = (0, 0, 0, 0)
+    if published:
+        first = (
+            select(SurveyResponse.answer_sum, SurveyResponse.answer_count, SurveyResponse.confidence)
+            .where(*mine)
+            .order_by(SurveyResponse.id)
+            .limit(published)
+            .subquery()
+        )
+        sums = tuple(
+            session.execute(
+                select(
+                    func.sum(first.c.answer_sum),
+                    func.sum(first.c.answer_count),
+                    func.count(first.c.confidence),
+                    func.sum(first.c.confidence),
+                )
+            ).one()
+        )
+    answer_sum, answer_count, confidence_n, confidence_sum = (_n(v) for v in sums)
+    return SurveyFacts(
+        responses=_n(responses),
+        answer_sum=answer_sum,
+        answer_count=answer_count,
+        confidence_n=confidence_n,
+        confidence_sum=confidence_sum,
+        engineer_responses=_n(engineer_responses),
+        published=published,
+        minimum=minimum,
+    )
 
 
 def incident_facts(*, session: Session, week: Week, program: Program) -> IncidentFacts:
@@ -251,7 +289,9 @@ def collect(
         live=live,
         practice_decisions=practice_count(session=session, week=week),
         reviews=review_facts(session=session, week=week, roles=roles),
-        survey=survey_facts(session=session, week=week, roles=roles),
+        survey=survey_facts(
+            session=session, week=week, minimum=program.thresholds.survey_anonymity_min, roles=roles
+        ),
         incidents=incident_facts(session=session, week=week, program=program),
         people=people_facts(session=session, week=week, program=program, adopters=live.adopters, roles=roles),
         cohort=cohort,

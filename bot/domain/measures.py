@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.facts import WeekFacts
+from bot.domain.facts import SurveyFacts, WeekFacts
 from bot.domain.grading import Reading
 from bot.domain.incidents import PRIORITIES
 from bot.program import Program
@@ -56,17 +56,29 @@ def rework(facts: WeekFacts, program: Program) -> Reading:
     )
 
 
+def survey_detail(survey: SurveyFacts, shown: str) -> str:
+    """What a survey figure covers, without ever a figure from fewer than the minimum."""
+    if not survey.responses:
+        return "no survey responses"
+    if not survey.published:
+        return (
+            f"{survey.responses} of the {survey.minimum} responses needed before any result is shown "
+            "(survey answers are anonymous)"
+        )
+    late = survey.responses - survey.published
+    waits = "response waits" if late == 1 else "responses wait"
+    wait = f"; {late} later {waits} for a group of {survey.minimum}"
+    return shown + (wait if late else "")
+
+
 def satisfaction(facts: WeekFacts, program: Program) -> Reading:
     survey = facts.survey
+    shown = f"mean of {plural(survey.answer_count, 'answer')} from {plural(survey.published, 'response')}"
     return Reading(
-        value=survey.answer_sum / survey.answer_count if survey.answer_count else None,
+        value=survey.answer_sum / survey.answer_count if survey.published and survey.answer_count else None,
         sample=survey.responses,
-        detail=(
-            f"mean of {plural(survey.answer_count, 'answer')} from {plural(survey.responses, 'response')}"
-            if survey.responses
-            else "no survey responses"
-        ),
-        parts={"responses": survey.responses, "answers": survey.answer_count},
+        detail=survey_detail(survey, shown),
+        parts={"responses": survey.responses, "published": survey.published, "answers": survey.answer_count},
     )
 
 

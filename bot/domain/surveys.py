@@ -1,8 +1,9 @@
 """The Friday survey: validating and storing answers, and reporting them anonymously.
 
 One response per person, survey and ISO week; a resubmission replaces the stored
-answers and the audit trail keeps both versions (``survey.submitted`` with
-before/after). Answers never go to the application logs.
+answers until they are published. The audit trail records that a person answered
+(``survey.submitted``, no answers) and, separately, each published group's answers
+shuffled with no person (``survey.published``). Answers never go to the application logs.
 
 Anonymity: :func:`aggregate` is the only way reports read survey results. Below
 ``program.thresholds.survey_anonymity_min`` responses it returns the count and
@@ -12,12 +13,13 @@ that their order reveals nothing about who wrote them, and never with names.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -101,8 +103,14 @@ def submit_survey(
     questions: Sequence[SurveyQuestion],
     submitted: SurveyAnswers,
     survey: str = WEEKLY,
+    minimum: int | None = None,
 ) -> Submitted:
-    """Store or replace this week's answers; the audit event keeps the previous version."""
+    """Store or replace this week's answers; the audit trail never puts them next to the person.
+
+    With ``minimum`` (the anonymity threshold), answers already published in a group
+    can no longer be changed (a change would show by subtraction), and the submission
+    that completes a group records that group's answers, shuffled, in one audit event.
+    """
     answer_sum, answer_count, confidence = _columns(questions, submitted.answers)
     response = get_response(session=session, person_id=person.id, week=week, survey=survey)
     if response is None:
@@ -126,42 +134,76 @@ def submit_survey(
             response = get_response(session=session, person_id=person.id, week=week, survey=survey)
             assert response is not None
         else:
-            return _audited(session, now, person, survey, week, fresh, None, submitted)
+            _audited(session, now, person, survey, week, replaced=False)
+            if minimum:
+                _publish_if_due(session, now, survey, week, minimum)
+            return Submitted(fresh, False, True)
     stored = SurveyAnswers({k: int(v) for k, v in response.answers.items()}, response.comment)
     if stored == submitted:
         return Submitted(response, False, False)
+    if minimum and _published(session, response, minimum):
+        raise DomainError(
+            f"Your answers for {week} are already part of the published results, "
+            "so they can no longer be changed."
+        )
     response.answers = dict(submitted.answers)
     response.answer_sum, response.answer_count, response.confidence = answer_sum, answer_count, confidence
     response.comment, response.submitted_at = submitted.comment, now
     session.flush()
-    return _audited(session, now, person, survey, week, response, stored, submitted)
+    _audited(session, now, person, survey, week, replaced=True)
+    return Submitted(response, True, True)
 
 
 def _audited(
-    session: Session,
-    now: datetime,
-    person: Person,
-    survey: str,
-    week: str,
-    response: SurveyResponse,
-    before: SurveyAnswers | None,
-    after: SurveyAnswers,
-) -> Submitted:
+    session: Session, now: datetime, person: Person, survey: str, week: str, *, replaced: bool
+) -> None:
+    """That ``person`` answered (for reminders and counts): never what they answered."""
     append_event(
         session=session,
         now=now,
         actor=person.slack_user_id,
         action="survey.submitted",
-        subject_type="survey_response",
-        subject_id=response.id,
-        payload={
-            "survey": survey,
-            "week": week,
-            "before": before.as_dict if before else None,
-            "after": after.as_dict,
-        },
+        subject_type="survey",
+        subject_id=f"{survey}:{week}",
+        payload={"survey": survey, "week": week, "replaced": replaced},
     )
-    return Submitted(response, before is not None, True)
+
+
+def _week_ids(session: Session, survey: str, week: str) -> list[int]:
+    return list(
+        session.execute(
+            select(SurveyResponse.id)
+            .where(SurveyResponse.survey == survey, SurveyResponse.week == week)
+            .order_by(SurveyResponse.id)
+        ).scalars()
+    )
+
+
+def _published(session: Session, response: SurveyResponse, minimum: int) -> bool:
+    """Whether ``response`` is inside a published group (the first ``n × minimum`` responses)."""
+    ids = _week_ids(session, response.survey, response.week)
+    return ids.index(response.id) < (len(ids) // minimum) * minimum
+
+
+def _publish_if_due(session: Session, now: datetime, survey: str, week: str, minimum: int) -> None:
+    """When a group of ``minimum`` responses is complete, audit its answers with no person, shuffled."""
+    ids = _week_ids(session, survey, week)
+    if len(ids) % minimum:
+        return
+    group = session.execute(
+        select(SurveyResponse.answers, SurveyResponse.comment).where(SurveyResponse.id.in_(ids[-minimum:]))
+    ).all()
+    answers = [{"answers": dict(a), "comment": c} for a, c in group]
+    random.SystemRandom().shuffle(answers)
+    append_event(
+        session=session,
+        now=now,
+        actor="casebook",
+        action="survey.published",
+        subject_type="survey",
+        subject_id=f"{survey}:{week}",
+        payload={"survey": survey, "week": week, "published": len(ids), "group": answers},
+    )
 
 
 def responders(*, session: Session, week: str, survey: str = WEEKLY) -> set[int]:
@@ -193,36 +235,40 @@ class SurveyAggregate:
 
 
 def aggregate(*, session: Session, week: str, minimum: int, survey: str = WEEKLY) -> SurveyAggregate:
-    """Aggregates for ``week`` when at least ``minimum`` people answered; otherwise only the count."""
-    count, total, answered, confidence_sum, confidence_n = session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(SurveyResponse.answer_sum), 0),
-            func.coalesce(func.sum(SurveyResponse.answer_count), 0),
-            func.coalesce(func.sum(SurveyResponse.confidence), 0),
-            func.count(SurveyResponse.confidence),
-        ).where(SurveyResponse.survey == survey, SurveyResponse.week == week)
-    ).one()
-    if count < minimum:
-        return SurveyAggregate(week=week, responses=int(count), minimum=minimum)
+    """Aggregates over the published groups of ``minimum`` responses; below ``minimum``, only the count.
+
+    Late answers join only in whole groups of ``minimum`` (the first 3, then 6 …), so
+    two views never differ by one person's answers. Comments come without names, sorted
+    by their text so that their order says nothing about who wrote them or when.
+    """
+    ids = _week_ids(session, survey, week)
+    published = ids[: (len(ids) // minimum) * minimum]
+    if not published:
+        return SurveyAggregate(week=week, responses=len(ids), minimum=minimum)
     rows = session.execute(
-        select(SurveyResponse.answers, SurveyResponse.comment).where(
-            SurveyResponse.survey == survey, SurveyResponse.week == week
-        )
+        select(
+            SurveyResponse.answers,
+            SurveyResponse.comment,
+            SurveyResponse.answer_sum,
+            SurveyResponse.answer_count,
+            SurveyResponse.confidence,
+        ).where(SurveyResponse.id.in_(published))
     ).all()
     sums: dict[str, list[int]] = {}
-    for answers, _ in rows:
-        for key, value in answers.items():
-            sums.setdefault(key, []).append(int(value))
-    comments = sorted(c.strip() for _, c in rows if c and c.strip())
+    for row in rows:
+        for key, value in row[0].items():
+            if value is not None:  # an unanswered optional question
+                sums.setdefault(key, []).append(int(value))
+    total, answered = sum(int(r[2]) for r in rows), sum(int(r[3]) for r in rows)
+    confidences = [int(r[4]) for r in rows if r[4] is not None]
     return SurveyAggregate(
         week=week,
-        responses=int(count),
+        responses=len(published),
         minimum=minimum,
         question_means={k: round(sum(v) / len(v), 2) for k, v in sorted(sums.items())},
-        satisfaction_mean=round(int(total or 0) / answered, 2) if answered else None,
-        confidence_mean=round(int(confidence_sum or 0) / confidence_n, 2) if confidence_n else None,
-        comments=tuple(comments),
+        satisfaction_mean=round(total / answered, 2) if answered else None,
+        confidence_mean=round(sum(confidences) / len(confidences), 2) if confidences else None,
+        comments=tuple(sorted(str(r[1]).strip() for r in rows if r[1] and str(r[1]).strip())),
     )
 
 

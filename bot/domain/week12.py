@@ -19,6 +19,7 @@ from typing import Any
 from bot.domain.facts import WeekFacts
 from bot.domain.grading import EPS, Reading
 from bot.domain.incidents import PRIORITIES
+from bot.domain.measures import survey_detail
 from bot.program import Program
 
 
@@ -109,12 +110,10 @@ def absolute_slo(facts: WeekFacts, program: Program) -> Reading:
 def confidence(facts: WeekFacts, program: Program) -> Reading:
     survey = facts.survey
     return Reading(
-        value=survey.confidence_sum / survey.confidence_n if survey.confidence_n else None,
-        sample=survey.confidence_n,
-        detail=(
-            f"mean of {survey.confidence_n} confidence answers"
-            if survey.confidence_n
-            else "no confidence answers"
-        ),
-        parts={"answers": survey.confidence_n},
+        value=survey.confidence_sum / survey.confidence_n
+        if survey.published and survey.confidence_n
+        else None,
+        sample=survey.confidence_n if survey.published else survey.responses,
+        detail=survey_detail(survey, f"mean of {survey.confidence_n} confidence answers"),
+        parts={"answers": survey.confidence_n, "published": survey.published},
     )

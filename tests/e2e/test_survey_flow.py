@@ -80,7 +80,7 @@ def test_incomplete_answers_are_refused_field_by_field(
     assert _responses(casebook) == []
 
 
-def test_resubmission_replaces_the_answer_and_the_audit_keeps_both(
+def test_resubmission_replaces_the_answer_and_the_audit_keeps_no_answers(
     casebook: Casebook, slack: Simulator, fake: FakeSlack, clock: FixedClock
 ) -> None:
     view_id = _open_from_dm(casebook, slack, fake, clock)
@@ -100,10 +100,9 @@ def test_resubmission_replaces_the_answer_and_the_audit_keeps_both(
             select(AuditEvent).where(AuditEvent.action == "survey.submitted").order_by(AuditEvent.seq)
         ).scalars()
         payloads = [json.loads(e.payload) for e in events]
-    assert payloads[0]["before"] is None
-    assert payloads[1]["before"]["answers"]["clarity"] == 4
-    assert payloads[1]["after"]["answers"]["clarity"] == 1
-    assert payloads[1]["after"]["comment"] == "changed my mind"
+    # Issue 13: the audit records that the person answered, never their answers next to them.
+    assert [p["replaced"] for p in payloads] == [False, True]
+    assert all("answers" not in json.dumps(p) and "changed my mind" not in json.dumps(p) for p in payloads)
 
 
 def test_survey_from_app_home_and_who_may_answer(

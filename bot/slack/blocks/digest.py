@@ -8,7 +8,7 @@ from bot.domain.digest import DigestData, SurveyRate
 from bot.domain.metricfmt import STATUS_LABEL, duration, pct, value_text
 from bot.domain.metrics import cohort_text
 from bot.domain.supporting import CategoryRow, Ratio
-from bot.slack.blocks.common import code_block, context, divider, esc, header, section
+from bot.slack.blocks.common import clip, code_block, context, divider, esc, header, section
 from bot.slack.blocks.scorecard import (
     metric_line,
     no_data_text,
@@ -18,6 +18,7 @@ from bot.slack.blocks.scorecard import (
 )
 
 MAX_CATEGORY_ROWS = 20
+MAX_COMMENTS = 10
 
 
 def _ratio(ratio: Ratio) -> str:
@@ -82,6 +83,9 @@ def digest_blocks(data: DigestData, *, chart: bool) -> list[Block]:
     else:
         blocks.append(section("*By category*\nNo decisions this week."))
     blocks.append(section(reviews_text(data) + "\n" + survey_text(data.survey)))
+    if data.survey_comments:
+        said = "\n".join(f"• {esc(clip(c, 250))}" for c in data.survey_comments[:MAX_COMMENTS])
+        blocks.append(section(f"*Survey comments* (published with the averages, without names)\n{said}"))
     if data.red_flags:
         flags = "\n".join(f"• {esc(flag.text)}" for flag in data.red_flags)
         blocks.append(section(f":warning: *Red flags*\n{flags}"))

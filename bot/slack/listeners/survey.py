@@ -144,6 +144,7 @@ def _save(deps: Deps, user_id: str, week: str, parsed: Any) -> bool:
             week=week,
             questions=deps.program.survey.questions,
             submitted=parsed,
+            minimum=deps.program.thresholds.survey_anonymity_min,
         )
         return done.replaced
 
