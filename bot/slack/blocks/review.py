@@ -58,7 +58,7 @@ def verdict_line(data: ReviewPostData) -> str:
     who = f"<@{data.reviewer_slack_id}>" if data.reviewer_slack_id else "a reviewer"
     line = f"{STATUS_EMOJI.get(data.status, '')} *{data.status.capitalize()}* by {who}"
     if data.reviewed_at is not None:
-        line += f" on {slack_date(data.reviewed_at)}"
+        line += f", {slack_date(data.reviewed_at)}"  # the date may render as "today": no "on"
     if data.suggested_verdict:
         line += f" — should have been *{esc(data.suggested_verdict)}*"
     if data.review_comment:
@@ -149,11 +149,9 @@ def feedback_blocks(data: ReviewPostData) -> list[Block]:
                 ("Exception", esc(clip(data.title, 300))),
                 ("You decided", _verdict(data.verdict)),
                 ("Reviewer", f"<@{data.reviewer_slack_id}>" if data.reviewer_slack_id else "—"),
-                (
-                    "Should have been",
-                    _verdict(data.suggested_verdict) if data.suggested_verdict else "—",
-                ),
             ]
+            # Only an overturn names what it should have been; an upheld call needs no "—".
+            + ([("Should have been", _verdict(data.suggested_verdict))] if data.suggested_verdict else [])
         ),
         section(
             f"*Comment*\n{esc(clip(data.review_comment, 2800))}" if data.review_comment else "_No comment._"
