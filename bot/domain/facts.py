@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Decision, Person, PersonRole, Review, SurveyResponse
+from bot.db.models import Decision, Person, PersonRole, Review, SurveyAnswer, SurveyResponse
 from bot.domain.incidents import Baseline, Breach, baselines, week_breaches, week_medians
 from bot.domain.vocab import COHORT_ROLES, ENGINEERS, Cohort, Verdict
 from bot.domain.weeks import Week, local_midnight
@@ -46,21 +46,22 @@ class ReviewFacts:
 
 @dataclass(frozen=True)
 class SurveyFacts:
-    """A week's survey: counts of everyone who answered, sums over the *published* responses only.
+    """A week's survey: who in the cohort answered (counts), sums over *published* answers only.
 
-    Results are published in groups of ``survey_anonymity_min``: nothing below it, then
-    the first ``minimum``, ``2 × minimum``, … responses, so no two views differ by fewer
-    than ``minimum`` people's answers (no one's answers can be worked out by subtraction).
+    Answers are published in groups of at least ``survey_anonymity_min`` (nothing below
+    it), so no two views differ by fewer than ``minimum`` people's answers (no one's
+    answers can be worked out by subtraction).
     """
 
-    responses: int  # everyone who answered (a count is not an answer)
-    answer_sum: int  # the sums below cover the published responses only
+    responses: int  # people of the cohort who answered (a count is not an answer)
+    answer_sum: int  # the sums below cover the published answers only
     answer_count: int
     confidence_n: int
     confidence_sum: int
     engineer_responses: int
     published: int = 0
     minimum: int = 1
+    answered: int = 0  # answers from everyone asked, published or waiting for their group
 
 
 @dataclass(frozen=True)
@@ -191,39 +192,32 @@ def review_facts(*, session: Session, week: Week, roles: frozenset[str] = ENGINE
 def survey_facts(
     *, session: Session, week: Week, minimum: int, roles: frozenset[str] = ENGINEERS
 ) -> SurveyFacts:
-    """Who answered (counts), and the sums of the published groups of ``minimum`` responses."""
+    """Who in the cohort answered (counts), and the sums of the published, anonymous answers.
+
+    Answers are stored apart from who gave them, so they cover everyone who answered,
+    whatever the cohort; only whole published groups of ``minimum`` are summed.
+    """
     engineers = select(Person.id).where(*engineer_filter(week, roles))
-    mine = [
-        SurveyResponse.week == week.label,
-        SurveyResponse.survey == WEEKLY_SURVEY,
-        SurveyResponse.person_id.in_(select(Person.id).where(holds_role(roles))),
-    ]
+    asked = func.sum(case((SurveyResponse.person_id.in_(engineers), 1), else_=0))
     responses, engineer_responses = session.execute(
-        select(func.count(), func.sum(case((SurveyResponse.person_id.in_(engineers), 1), else_=0))).where(
-            *mine
+        select(func.count(), asked).where(
+            SurveyResponse.week == week.label,
+            SurveyResponse.survey == WEEKLY_SURVEY,
+            SurveyResponse.person_id.in_(select(Person.id).where(holds_role(roles))),
         )
     ).one()
-    published = (_n(responses) // minimum) * minimum
-    sums: tuple[Any, ...] = (0, 0, 0, 0)
-    if published:
-        first = (
-            select(SurveyResponse.answer_sum, SurveyResponse.answer_count, SurveyResponse.confidence)
-            .where(*mine)
-            .order_by(SurveyResponse.id)
-            .limit(published)
-            .subquery()
-        )
-        sums = tuple(
-            session.execute(
-                select(
-                    func.sum(first.c.answer_sum),
-                    func.sum(first.c.answer_count),
-                    func.count(first.c.confidence),
-                    func.sum(first.c.confidence),
-                )
-            ).one()
-        )
-    answer_sum, answer_count, confidence_n, confidence_sum = (_n(v) for v in sums)
+    is_published = SurveyAnswer.batch.is_not(None)
+    row = session.execute(
+        select(
+            func.count(),
+            func.sum(case((is_published, 1), else_=0)),
+            func.sum(case((is_published, SurveyAnswer.answer_sum), else_=0)),
+            func.sum(case((is_published, SurveyAnswer.answer_count), else_=0)),
+            func.count(case((is_published, SurveyAnswer.confidence))),
+            func.sum(case((is_published, SurveyAnswer.confidence), else_=0)),
+        ).where(SurveyAnswer.week == week.label, SurveyAnswer.survey == WEEKLY_SURVEY)
+    ).one()
+    answered, published, answer_sum, answer_count, confidence_n, confidence_sum = (_n(v) for v in row)
     return SurveyFacts(
         responses=_n(responses),
         answer_sum=answer_sum,
@@ -233,6 +227,7 @@ def survey_facts(
         engineer_responses=_n(engineer_responses),
         published=published,
         minimum=minimum,
+        answered=answered,
     )
 
 
@@ -279,20 +274,29 @@ def people_facts(
 
 
 def collect(
-    *, session: Session, program: Program, week: Week, cohort: Cohort = Cohort.ENGINEERS
+    *,
+    session: Session,
+    program: Program,
+    week: Week,
+    cohort: Cohort = Cohort.ENGINEERS,
+    reuse: WeekFacts | None = None,
 ) -> WeekFacts:
-    """Every count the scorecard needs for ``week``, over the people of ``cohort``."""
+    """Every count the scorecard needs for ``week``, over the people of ``cohort``.
+
+    ``reuse``: the same week's facts for another cohort, whose cohort-free counts
+    (incidents, practice) are taken as they are instead of being queried again.
+    """
     roles = COHORT_ROLES[cohort]
     live = live_facts(session=session, week=week, program=program, roles=roles)
     return WeekFacts(
         week=week,
         live=live,
-        practice_decisions=practice_count(session=session, week=week),
+        practice_decisions=reuse.practice_decisions if reuse else practice_count(session=session, week=week),
         reviews=review_facts(session=session, week=week, roles=roles),
         survey=survey_facts(
             session=session, week=week, minimum=program.thresholds.survey_anonymity_min, roles=roles
         ),
-        incidents=incident_facts(session=session, week=week, program=program),
+        incidents=reuse.incidents if reuse else incident_facts(session=session, week=week, program=program),
         people=people_facts(session=session, week=week, program=program, adopters=live.adopters, roles=roles),
         cohort=cohort,
     )

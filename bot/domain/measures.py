@@ -58,14 +58,14 @@ def rework(facts: WeekFacts, program: Program) -> Reading:
 
 def survey_detail(survey: SurveyFacts, shown: str) -> str:
     """What a survey figure covers, without ever a figure from fewer than the minimum."""
-    if not survey.responses:
+    if not survey.answered:
         return "no survey responses"
     if not survey.published:
         return (
-            f"{survey.responses} of the {survey.minimum} responses needed before any result is shown "
+            f"{survey.answered} of the {survey.minimum} responses needed before any result is shown "
             "(survey answers are anonymous)"
         )
-    late = survey.responses - survey.published
+    late = survey.answered - survey.published
     waits = "response waits" if late == 1 else "responses wait"
     wait = f"; {late} later {waits} for a group of {survey.minimum}"
     return shown + (wait if late else "")
@@ -76,9 +76,9 @@ def satisfaction(facts: WeekFacts, program: Program) -> Reading:
     shown = f"mean of {plural(survey.answer_count, 'answer')} from {plural(survey.published, 'response')}"
     return Reading(
         value=survey.answer_sum / survey.answer_count if survey.published and survey.answer_count else None,
-        sample=survey.responses,
+        sample=survey.published or survey.answered,
         detail=survey_detail(survey, shown),
-        parts={"responses": survey.responses, "published": survey.published, "answers": survey.answer_count},
+        parts={"responses": survey.answered, "published": survey.published, "answers": survey.answer_count},
     )
 
 

@@ -296,5 +296,9 @@ def compute_scorecard(*, session: Session, program: Program, week: Week) -> Scor
     """Gather each phase's cohort's counts with SQL aggregates and grade every metric."""
     first, second = program.cohort(Phase.PARALLEL_RUN), program.cohort(Phase.SWITCHOVER)
     facts = collect(session=session, program=program, week=week, cohort=first)
-    later = collect(session=session, program=program, week=week, cohort=second) if second != first else None
+    later = (
+        collect(session=session, program=program, week=week, cohort=second, reuse=facts)
+        if second != first
+        else None
+    )
     return scorecard_from_facts(facts, program, later)

@@ -1,9 +1,11 @@
 """The Friday survey: validating and storing answers, and reporting them anonymously.
 
-One response per person, survey and ISO week; a resubmission replaces the stored
-answers until they are published. The audit trail records that a person answered
-(``survey.submitted``, no answers) and, separately, each published group's answers
-shuffled with no person (``survey.published``). Answers never go to the application logs.
+One response per person, survey and ISO week. Who answered (``SurveyResponse``) and
+what was answered (``SurveyAnswer``: no person, no time, a random id) are stored
+apart, so answers can be neither traced nor changed. The audit trail records that a
+person answered (``survey.submitted``, no answers) and, separately, each published
+group's answers shuffled with no person (``survey.published``). Answers never go to
+the application logs.
 
 Anonymity: :func:`aggregate` is the only way reports read survey results. Below
 ``program.thresholds.survey_anonymity_min`` responses it returns the count and
@@ -14,17 +16,18 @@ that their order reveals nothing about who wrote them, and never with names.
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
-from bot.db.models import Person, SurveyResponse
+from bot.db.models import Person, SurveyAnswer, SurveyResponse
 from bot.domain.errors import DomainError
 from bot.domain.weeks import iso_week
 from bot.program import SurveyQuestion
@@ -94,6 +97,12 @@ def get_response(
     ).scalar_one_or_none()
 
 
+ALREADY = (
+    "You have already answered the survey for {week}. Answers are kept apart from who gave them, "
+    "so they can't be changed."
+)
+
+
 def submit_survey(
     *,
     session: Session,
@@ -102,20 +111,28 @@ def submit_survey(
     week: str,
     questions: Sequence[SurveyQuestion],
     submitted: SurveyAnswers,
+    minimum: int,
     survey: str = WEEKLY,
-    minimum: int | None = None,
 ) -> Submitted:
-    """Store or replace this week's answers; the audit trail never puts them next to the person.
+    """Record that ``person`` answered and, apart from that, their answers with nothing leading back.
 
-    With ``minimum`` (the anonymity threshold), answers already published in a group
-    can no longer be changed (a change would show by subtraction), and the submission
-    that completes a group records that group's answers, shuffled, in one audit event.
+    One answer per person and week: nothing links the answers to the person, so they
+    cannot be found again to change. When ``minimum`` answers are waiting they are
+    published together as the next group (``survey.published``, shuffled, no person).
     """
+    if get_response(session=session, person_id=person.id, week=week, survey=survey) is not None:
+        raise DomainError(ALREADY.format(week=week))
+    response = SurveyResponse(person_id=person.id, survey=survey, week=week, submitted_at=now)
+    try:
+        with session.begin_nested():
+            session.add(response)
+            session.flush()
+    except IntegrityError:
+        raise DomainError(ALREADY.format(week=week)) from None  # a double click: the first one counted
     answer_sum, answer_count, confidence = _columns(questions, submitted.answers)
-    response = get_response(session=session, person_id=person.id, week=week, survey=survey)
-    if response is None:
-        fresh = SurveyResponse(
-            person_id=person.id,
+    session.add(
+        SurveyAnswer(
+            id=secrets.token_hex(16),
             survey=survey,
             week=week,
             answers=dict(submitted.answers),
@@ -123,40 +140,16 @@ def submit_survey(
             answer_count=answer_count,
             confidence=confidence,
             comment=submitted.comment,
-            submitted_at=now,
+            batch=None,
         )
-        try:
-            with session.begin_nested():
-                session.add(fresh)
-                session.flush()
-        except IntegrityError:
-            # A concurrent submit (double click) stored first; ours replaces it below.
-            response = get_response(session=session, person_id=person.id, week=week, survey=survey)
-            assert response is not None
-        else:
-            _audited(session, now, person, survey, week, replaced=False)
-            if minimum:
-                _publish_if_due(session, now, survey, week, minimum)
-            return Submitted(fresh, False, True)
-    stored = SurveyAnswers({k: int(v) for k, v in response.answers.items()}, response.comment)
-    if stored == submitted:
-        return Submitted(response, False, False)
-    if minimum and _published(session, response, minimum):
-        raise DomainError(
-            f"Your answers for {week} are already part of the published results, "
-            "so they can no longer be changed."
-        )
-    response.answers = dict(submitted.answers)
-    response.answer_sum, response.answer_count, response.confidence = answer_sum, answer_count, confidence
-    response.comment, response.submitted_at = submitted.comment, now
+    )
     session.flush()
-    _audited(session, now, person, survey, week, replaced=True)
-    return Submitted(response, True, True)
+    _audited(session, now, person, survey, week)
+    _publish_if_due(session, now, survey, week, minimum)
+    return Submitted(response, False, True)
 
 
-def _audited(
-    session: Session, now: datetime, person: Person, survey: str, week: str, *, replaced: bool
-) -> None:
+def _audited(session: Session, now: datetime, person: Person, survey: str, week: str) -> None:
     """That ``person`` answered (for reminders and counts): never what they answered."""
     append_event(
         session=session,
@@ -165,36 +158,24 @@ def _audited(
         action="survey.submitted",
         subject_type="survey",
         subject_id=f"{survey}:{week}",
-        payload={"survey": survey, "week": week, "replaced": replaced},
+        payload={"survey": survey, "week": week},
     )
-
-
-def _week_ids(session: Session, survey: str, week: str) -> list[int]:
-    return list(
-        session.execute(
-            select(SurveyResponse.id)
-            .where(SurveyResponse.survey == survey, SurveyResponse.week == week)
-            .order_by(SurveyResponse.id)
-        ).scalars()
-    )
-
-
-def _published(session: Session, response: SurveyResponse, minimum: int) -> bool:
-    """Whether ``response`` is inside a published group (the first ``n × minimum`` responses)."""
-    ids = _week_ids(session, response.survey, response.week)
-    return ids.index(response.id) < (len(ids) // minimum) * minimum
 
 
 def _publish_if_due(session: Session, now: datetime, survey: str, week: str, minimum: int) -> None:
-    """When a group of ``minimum`` responses is complete, audit its answers with no person, shuffled."""
-    ids = _week_ids(session, survey, week)
-    if len(ids) % minimum:
+    """Once ``minimum`` answers wait, publish them as the next group and audit them shuffled, unnamed."""
+    of_week = (SurveyAnswer.survey == survey, SurveyAnswer.week == week)
+    waiting = list(
+        session.execute(select(SurveyAnswer).where(*of_week, SurveyAnswer.batch.is_(None))).scalars()
+    )
+    if len(waiting) < minimum:
         return
-    group = session.execute(
-        select(SurveyResponse.answers, SurveyResponse.comment).where(SurveyResponse.id.in_(ids[-minimum:]))
-    ).all()
-    answers = [{"answers": dict(a), "comment": c} for a, c in group]
-    random.SystemRandom().shuffle(answers)
+    batch = (session.execute(select(func.max(SurveyAnswer.batch)).where(*of_week)).scalar() or 0) + 1
+    group = [{"answers": dict(a.answers), "comment": a.comment} for a in waiting]
+    random.SystemRandom().shuffle(group)
+    for answer in waiting:
+        answer.batch = batch
+    session.flush()
     append_event(
         session=session,
         now=now,
@@ -202,7 +183,7 @@ def _publish_if_due(session: Session, now: datetime, survey: str, week: str, min
         action="survey.published",
         subject_type="survey",
         subject_id=f"{survey}:{week}",
-        payload={"survey": survey, "week": week, "published": len(ids), "group": answers},
+        payload={"survey": survey, "week": week, "batch": batch, "group": group},
     )
 
 
@@ -235,25 +216,25 @@ class SurveyAggregate:
 
 
 def aggregate(*, session: Session, week: str, minimum: int, survey: str = WEEKLY) -> SurveyAggregate:
-    """Aggregates over the published groups of ``minimum`` responses; below ``minimum``, only the count.
+    """Aggregates over the published groups of answers; before the first group, only the count.
 
-    Late answers join only in whole groups of ``minimum`` (the first 3, then 6 …), so
-    two views never differ by one person's answers. Comments come without names, sorted
-    by their text so that their order says nothing about who wrote them or when.
+    Answers are published only in groups of at least ``minimum`` (see ``submit_survey``),
+    so two views never differ by one person's answers. Comments come without names,
+    sorted by their text so that their order says nothing about who wrote them or when.
     """
-    ids = _week_ids(session, survey, week)
-    published = ids[: (len(ids) // minimum) * minimum]
-    if not published:
-        return SurveyAggregate(week=week, responses=len(ids), minimum=minimum)
+    of_week = (SurveyAnswer.survey == survey, SurveyAnswer.week == week)
     rows = session.execute(
         select(
-            SurveyResponse.answers,
-            SurveyResponse.comment,
-            SurveyResponse.answer_sum,
-            SurveyResponse.answer_count,
-            SurveyResponse.confidence,
-        ).where(SurveyResponse.id.in_(published))
+            SurveyAnswer.answers,
+            SurveyAnswer.comment,
+            SurveyAnswer.answer_sum,
+            SurveyAnswer.answer_count,
+            SurveyAnswer.confidence,
+        ).where(*of_week, SurveyAnswer.batch.is_not(None))
     ).all()
+    if not rows:
+        waiting = session.execute(select(func.count()).where(*of_week)).scalar_one()
+        return SurveyAggregate(week=week, responses=int(waiting), minimum=minimum)
     sums: dict[str, list[int]] = {}
     for row in rows:
         for key, value in row[0].items():
@@ -263,7 +244,7 @@ def aggregate(*, session: Session, week: str, minimum: int, survey: str = WEEKLY
     confidences = [int(r[4]) for r in rows if r[4] is not None]
     return SurveyAggregate(
         week=week,
-        responses=len(published),
+        responses=len(rows),
         minimum=minimum,
         question_means={k: round(sum(v) / len(v), 2) for k, v in sorted(sums.items())},
         satisfaction_mean=round(total / answered, 2) if answered else None,

@@ -113,7 +113,7 @@ def confidence(facts: WeekFacts, program: Program) -> Reading:
         value=survey.confidence_sum / survey.confidence_n
         if survey.published and survey.confidence_n
         else None,
-        sample=survey.confidence_n if survey.published else survey.responses,
+        sample=survey.confidence_n if survey.published else survey.answered,
         detail=survey_detail(survey, f"mean of {survey.confidence_n} confidence answers"),
         parts={"answers": survey.confidence_n, "published": survey.published},
     )

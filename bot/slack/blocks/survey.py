@@ -132,6 +132,6 @@ def survey_thanks_view(*, week: str, replaced: bool) -> View:
         close=PlainTextObject(text="Done"),
         blocks=[
             section(f":raised_hands: Thanks! Your answers for {esc(week)} are {what}."),
-            context("Changed your mind? Run `/casebook survey` again this week to replace them."),
+            context("Your answers are stored apart from your name, so they can't be traced or changed."),
         ],
     )

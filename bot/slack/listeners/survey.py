@@ -15,6 +15,7 @@ from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.people import PersonView, find_by_slack_id
 from bot.domain.surveys import (
+    ALREADY,
     COMMENT_FIELD,
     check_week,
     get_response,
@@ -47,15 +48,10 @@ def open_survey(deps: Deps, *, user_id: str, trigger_id: str, week: str | None) 
         today = local_today(person, program.timezone, deps.clock.now())
         week = week or iso_week(today)
         check_week(week=week, today=today)
-        existing = get_response(session=session, person_id=person.id, week=week)
-        initial = {k: int(v) for k, v in existing.answers.items()} if existing else None
-        comment = existing.comment if existing else None
+        if get_response(session=session, person_id=person.id, week=week) is not None:
+            raise DomainError(ALREADY.format(week=week))  # answers are kept apart: nothing to pre-fill
     view = survey_modal(
-        week=week,
-        questions=program.survey.questions,
-        minimum=program.thresholds.survey_anonymity_min,
-        initial=initial,
-        comment=comment,
+        week=week, questions=program.survey.questions, minimum=program.thresholds.survey_anonymity_min
     )
     deps.client.views_open(trigger_id=trigger_id, view=view.to_dict())
 
@@ -162,14 +158,15 @@ def home_section(deps: Deps, session: Session, person: PersonView, now: datetime
         return []
     week = iso_week(local_today(record, deps.program.timezone, now))
     done = get_response(session=session, person_id=record.id, week=week) is not None
-    status = ":white_check_mark: answered — you can still change it" if done else "not answered yet"
+    if done:
+        return [section(f"*Weekly survey {week}*: :white_check_mark: answered, thank you")]
     return [
-        section(f"*Weekly survey {week}*: {status}"),
+        section(f"*Weekly survey {week}*: not answered yet"),
         ActionsBlock(
             elements=[
                 ButtonElement(
                     action_id=Action.HOME_SURVEY,
-                    text=PlainTextObject(text="Change my answers" if done else "Answer the survey"),
+                    text=PlainTextObject(text="Answer the survey"),
                     value=SurveyValue(week=week).dump(),
                 )
             ]
