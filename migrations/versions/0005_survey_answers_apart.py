@@ -4,8 +4,8 @@ Existing answers move to survey_answers in random order; in each week the first 
 groups of 3 (the default ``survey_anonymity_min``) are marked published, the rest wait
 for their group. survey_responses keeps only who answered which week, and when.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 """
 
 import json
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

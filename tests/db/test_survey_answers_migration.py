@@ -1,4 +1,4 @@
-"""Migration 0003 moves existing survey answers apart from who gave them, in whole published groups."""
+"""Migration 0005 moves existing survey answers apart from who gave them, in whole published groups."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ OLD_RESPONSES = sa.table(
 
 
 def test_existing_answers_move_apart_in_groups_of_three(database_url: str, engine: Engine) -> None:
-    downgrade(database_url, "0002")
+    downgrade(database_url, "0004")
     engine.dispose()
     with engine.begin() as conn:
         for n in range(1, 5):
