@@ -39,7 +39,7 @@ def week_scorecard(*, deps: Deps, week: Week) -> WeekScorecard:
     with read_transaction(deps.sessions) as session:
         card = compute_scorecard(session=session, program=program, week=week)
         prev = compute_scorecard(session=session, program=program, week=previous(week, program.tz))
-    return WeekScorecard(card, prev, recommend(card.core))
+    return WeekScorecard(card, prev, recommend(card.core, week=card.week, at=deps.clock.now()))
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,8 @@ def pm_overview(*, session: Session, program: Program, now: datetime, max_weeks:
     first = min(week_of_date(program.start_date, tz), week, key=lambda w: w.monday)
     weeks = weeks_between(first, week, tz)[-max_weeks:]
     history = [compute_scorecard(session=session, program=program, week=w) for w in weeks]
-    return PmOverview(history, recommend(history[-1].core), last_posted_digest(session=session))
+    verdict = recommend(history[-1].core, week=history[-1].week, at=now)
+    return PmOverview(history, verdict, last_posted_digest(session=session))
 
 
 def digest_url(deps: Deps, channel: str, ts: str) -> str:

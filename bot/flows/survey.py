@@ -1,8 +1,8 @@
 """The weekly survey: open its form, submit it, its App Home section, and what the survey jobs send.
 
-A survey is answered once per ISO week (later answers replace it), by active engineers
-and pilots, for this week or the one before; the answers are stored before the modal
-is acknowledged so a failure shows in the modal instead of vanishing.
+A survey is answered once per ISO week, by active engineers and pilots, for this week or
+the one before; answers are kept apart from who gave them, so they are never pre-filled or
+changed. They are stored before the modal is acknowledged, so a failure shows in the modal.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.people import PersonView, find_by_slack_id
-from bot.domain.surveys import SurveyAnswers, check_week, get_response, submit_survey, week_of
+from bot.domain.surveys import ALREADY, SurveyAnswers, check_week, get_response, submit_survey
 from bot.domain.timezones import local_today
 from bot.domain.vocab import ENGINEERS
+from bot.domain.weeks import iso_week
 from bot.program import Program
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.survey import (
@@ -43,22 +44,17 @@ def _respondent(session: Session, slack_user_id: str) -> Person:
 
 
 def survey_form(*, deps: Deps, slack_user_id: str, week: str | None) -> View:
-    """The survey modal for ``week`` (default: this week where the person is), pre-filled."""
+    """The survey modal for ``week`` (default: this week where the person is), if not answered yet."""
     program = deps.program
     with transaction(deps.sessions) as session:
         person = _respondent(session, slack_user_id)
         today = local_today(person, program.timezone, deps.clock.now())
-        week = week or week_of(today)
+        week = week or iso_week(today)
         check_week(week=week, today=today)
-        existing = get_response(session=session, person_id=person.id, week=week)
-        initial = {k: int(v) for k, v in existing.answers.items()} if existing else None
-        comment = existing.comment if existing else None
+        if get_response(session=session, person_id=person.id, week=week) is not None:
+            raise DomainError(ALREADY.format(week=week))  # answers are kept apart: nothing to pre-fill
     return survey_modal(
-        week=week,
-        questions=program.survey.questions,
-        minimum=program.thresholds.survey_anonymity_min,
-        initial=initial,
-        comment=comment,
+        week=week, questions=program.survey.questions, minimum=program.thresholds.survey_anonymity_min
     )
 
 
@@ -75,6 +71,7 @@ def submit_answers(*, deps: Deps, slack_user_id: str, week: str, answers: Survey
             week=week,
             questions=deps.program.survey.questions,
             submitted=answers,
+            minimum=deps.program.thresholds.survey_anonymity_min,
         )
         replaced = done.replaced
     return survey_thanks_view(week=week, replaced=replaced)
@@ -87,7 +84,7 @@ def survey_home_section(deps: Deps, session: Session, person: PersonView, now: d
     record = find_by_slack_id(session=session, slack_user_id=person.slack_user_id)
     if record is None:
         return []
-    week = week_of(local_today(record, deps.program.timezone, now))
+    week = iso_week(local_today(record, deps.program.timezone, now))
     answered = get_response(session=session, person_id=record.id, week=week) is not None
     return survey_home_blocks(week=week, answered=answered)
 

@@ -15,7 +15,7 @@ from bot.db.models import Delivery, Person
 from bot.domain import deliveries as ledger
 from bot.domain.people import mentees_of, mentor_of
 from bot.domain.sync import DaySummary, day_summaries, get_sync, mentor_day, summaries_for
-from bot.domain.timezones import day_bounds
+from bot.domain.weeks import day_bounds
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.sync import mentor_summary_blocks, mentor_summary_text, sync_dm_blocks, sync_dm_text
 

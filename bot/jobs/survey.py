@@ -19,9 +19,9 @@ from bot.db.engine import transaction
 from bot.domain.deliveries import statuses
 from bot.domain.surveys import responders
 from bot.domain.vocab import ENGINEERS
+from bot.domain.weeks import end_of_day, iso_week
 from bot.flows.survey import survey_dm, survey_reminder
 from bot.jobs.plan import Due, Schedule, apply, load_recipients, plan_people
-from bot.jobs.triggers import end_of_day, iso_week
 
 if TYPE_CHECKING:
     from bot.deps import Deps
