@@ -82,6 +82,16 @@ def mentees_of(*, session: Session, mentor_id: int) -> list[Person]:
     )
 
 
+def mentor_pairs(*, session: Session) -> dict[int, int]:
+    """Every mentee's mentor, as ``{mentee_id: mentor_id}``."""
+    return {pair.mentee_id: pair.mentor_id for pair in session.execute(select(MentorPair)).scalars()}
+
+
+def people_by_id(*, session: Session, ids: Iterable[int]) -> list[Person]:
+    """The people with these ids, in no particular order."""
+    return list(session.execute(select(Person).where(Person.id.in_(set(ids)))).scalars())
+
+
 def upsert_person(
     *,
     session: Session,
