@@ -22,7 +22,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
+from sqlalchemy.exc import DBAPIError
 
 from bot.db.engine import transaction
 from bot.deps import Deps
@@ -68,17 +69,53 @@ class Caller:
         return person if person is not None and person.has_any(roles) else None
 
 
+FINAL_ATTEMPT = "inbox_final_attempt"  # context key: this run of stored work is its last chance
+FINAL_HEADER = "x-casebook-inbox-final"  # bot.web.inbox.FINAL, set by the inbox worker only
+NOT_STORED = "inbox_not_stored"  # bot.web.inbox.NOT_STORED: a form's answer when the row can't be stored
+SKIP = "inbox_skip"  # bot.web.inbox.SKIP: the ack refused, so no work is stored
+
+
 def install(app: App, deps: Deps) -> None:
     """Register the middleware that fills ``context["deps"]`` and ``context["caller"]``."""
 
     def put_deps_and_caller(
-        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+        body: dict[str, Any], request: BoltRequest, context: BoltContext, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
         context["deps"] = deps
         context["caller"] = Caller(deps, user_id_of(body))
+        # Work run from the inbox may be retried unless the worker says this is its last attempt
+        # (lazy-only requests reach only the worker app: the front end strips Bolt's lazy headers).
+        context[FINAL_ATTEMPT] = not request.lazy_only or bool(request.headers.get(FINAL_HEADER))
         return next()
 
     app.middleware(put_deps_and_caller)
+
+
+def ack_now(ack: Ack) -> None:
+    """The ack of a command, click or event whose work is all deferred: nothing to check first."""
+    ack()
+
+
+def refuse(context: BoltContext) -> None:
+    """The ack turned this request down itself: store no work for it."""
+    context[SKIP] = True
+
+
+def ack_stored(
+    ack: Ack,
+    context: BoltContext,
+    *,
+    block_id: str,
+    failed: str = SERVER_ERROR,
+    update: dict[str, Any] | None = None,
+) -> None:
+    """Accept a valid form (closing it, or showing ``update``); should its work fail to reach the
+    inbox, the form stays open instead, saying ``failed`` on ``block_id``."""
+    context[NOT_STORED] = {"response_action": "errors", "errors": {block_id: failed}}
+    if update is None:
+        ack()
+    else:
+        ack(response_action="update", view=update)
 
 
 def deps_of(context: BoltContext) -> Deps:
@@ -123,6 +160,11 @@ def _answering_errors(
                 return listener(*args, **kwargs)
             except (DomainError, BadMetadata) as exc:
                 message = str(exc)
+            except DBAPIError:
+                if not _final(kwargs):
+                    raise  # the inbox runs it again later: nothing acked is lost to an outage
+                log.exception("%s failed on its last attempt", what)
+                message = failed
             except Exception:
                 log.exception("%s failed", what)
                 message = failed
@@ -132,6 +174,12 @@ def _answering_errors(
         return wrapper
 
     return decorate
+
+
+def _final(kwargs: dict[str, Any]) -> bool:
+    """Whether this run may not be retried: the inbox's last attempt, or work not from the inbox."""
+    context = kwargs.get("context")
+    return not isinstance(context, BoltContext) or bool(context.get(FINAL_ATTEMPT, True))
 
 
 def _tell_caller(kwargs: dict[str, Any], message: str) -> None:

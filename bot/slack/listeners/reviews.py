@@ -1,8 +1,9 @@
 """Uphold / Overturn on review posts, the verdict modal, and the reviewer's App Home queue.
 
 Permission is checked on the click (so nobody gets a form they cannot submit) and again,
-authoritatively, when the verdict is recorded (bot.flows.reviews). When saving fails the
-modal stays open saying nothing was saved.
+authoritatively, when the verdict is recorded (bot.flows.reviews) from the inbox, after the
+form's pure checks have answered. A refusal then (someone else's verdict stood first) comes
+by DM. When the verdict cannot even be stored, the modal stays open saying nothing was saved.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.reviews import AlreadyReviewed, ReviewInputError
+from bot.domain.reviews import AlreadyReviewed, check_review_input
 from bot.flows.reviews import open_review, review_home_section, submit_review
 from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.log_modal import notice_view
@@ -26,7 +27,7 @@ from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, DecisionValue, ReviewMeta
-from bot.slack.middleware import deps_of, form_errors, replies_on_error
+from bot.slack.middleware import ack_now, ack_stored, deps_of, refuse, replies_on_error
 from bot.slack.util import reply, reply_error, user_id_of
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,8 @@ VERDICT_OF = {Action.REVIEW_UPHOLD: "uphold", Action.REVIEW_OVERTURN: "overturn"
 
 
 @replies_on_error("review click")
-def on_click(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
-) -> None:
+def on_click(body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """Uphold / Overturn: open the verdict form for a reviewer who may still review."""
-    ack()
     try:
         value = DecisionValue.load(action.get("value"))
         data = open_review(
@@ -63,34 +61,46 @@ def on_click(
         reply_error(respond, "Slack didn't let me open the form in time; press the button again.")
 
 
-@form_errors("saving a review", block_id=B.COMMENT, failed=SAVE_FAILED)
-def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """The verdict form: record and announce it, or keep the form open with what to fix."""
+def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    """The verdict form's ack: what to fix inline (pure checks), else stored for :func:`record`."""
     values = read_values(view)
     try:
         meta = ReviewMeta.load(view.get("private_metadata"))
+    except BadMetadata as exc:
+        refuse(context)
+        ack(response_action="update", view=notice_view(title="Can't review this", text=esc(str(exc))))
+        return
+    errors = check_review_input(
+        verdict=meta.verdict, comment=values.get(B.COMMENT), suggested_verdict=values.get(B.SUGGESTED_VERDICT)
+    )
+    if errors:
+        fields = (B.COMMENT, B.SUGGESTED_VERDICT)
+        ack(response_action="errors", errors={k if k in fields else B.COMMENT: v for k, v in errors.items()})
+        return
+    ack_stored(ack, context, block_id=B.COMMENT, failed=SAVE_FAILED)
+
+
+@replies_on_error("saving a review")
+def record(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """After the ack, from the inbox: record and announce the verdict; a late one hears who was first."""
+    deps = deps_of(context)
+    values = read_values(view)
+    meta = ReviewMeta.load(view.get("private_metadata"))
+    reviewer = user_id_of(body)
+    try:
         submit_review(
-            deps=deps_of(context),
-            reviewer_slack_id=user_id_of(body),
+            deps=deps,
+            reviewer_slack_id=reviewer,
             decision_id=meta.decision_id,
             verdict=meta.verdict,
             comment=values.get(B.COMMENT),
             suggested_verdict=values.get(B.SUGGESTED_VERDICT),
         )
-    except ReviewInputError as exc:
-        fields = (B.COMMENT, B.SUGGESTED_VERDICT)
-        ack(
-            response_action="errors",
-            errors={k if k in fields else B.COMMENT: v for k, v in exc.errors.items()},
-        )
-        return
     except AlreadyReviewed as exc:
-        ack(response_action="update", view=notice_view(title="Already reviewed", text=already_text(exc)))
-        return
-    except (DomainError, BadMetadata) as exc:
-        ack(response_action="update", view=notice_view(title="Can't review this", text=esc(str(exc))))
-        return
-    ack()
+        # Sent straight away rather than through the outbox: the mention must stay a mention,
+        # and a repeat after a crash only repeats this note.
+        text = already_text(exc)
+        deps.client.chat_postMessage(channel=reviewer, text=text, blocks=[section(text).to_dict()])
 
 
 def already_text(exc: AlreadyReviewed) -> str:
@@ -106,6 +116,6 @@ def already_text(exc: AlreadyReviewed) -> str:
 def register(app: App, deps: Deps) -> None:
     """The reviewer's Home section, the two buttons and the verdict form."""
     deps.add_home_section(30, partial(review_home_section, deps))
-    app.action(Action.REVIEW_UPHOLD)(on_click)
-    app.action(Action.REVIEW_OVERTURN)(on_click)
-    app.view(Callback.REVIEW)(on_submit)
+    app.action(Action.REVIEW_UPHOLD)(ack=ack_now, lazy=[on_click])
+    app.action(Action.REVIEW_OVERTURN)(ack=ack_now, lazy=[on_click])
+    app.view(Callback.REVIEW)(ack=on_submit, lazy=[record])
