@@ -18,6 +18,7 @@ import os
 import signal
 import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 from bot.cli.common import Subparsers, add, settings_from_env
@@ -33,6 +34,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from bot.app import create_app
 
     casebook = create_app(settings)
+    if args.lease:
+        casebook.inbox.lease = timedelta(seconds=args.lease)
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: Any) -> None:
@@ -70,3 +73,10 @@ def add_parsers(subparsers: Subparsers) -> None:
     )
     parser.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs here")
     parser.add_argument("--parent-pid", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--lease",
+        type=float,
+        default=float(os.environ.get("CASEBOOK_INBOX_LEASE") or 0),
+        help="seconds a claimed row is this worker's before another may run it "
+        "(default 120, or CASEBOOK_INBOX_LEASE): how soon a crashed worker's work is picked up",
+    )
