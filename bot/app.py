@@ -21,7 +21,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -222,9 +222,10 @@ def create_app(
     bolt = _bolt(settings, client=client, executor=executor, front=True)
     worker_bolt = _bolt(settings, client=client, executor=executor, front=False)
     worker = InboxWorker(bolt=worker_bolt, sessions=sessions, clock=clock)
+    receipts = _receipt_sessions(engine, sessions, settings)
     make_durable(
         bolt,
-        DurableLazyRunner(sessions=sessions, clock=clock, on_stored=worker.kick, on_not_stored=_not_stored),
+        DurableLazyRunner(sessions=receipts, clock=clock, on_stored=worker.kick, on_not_stored=_not_stored),
     )
     make_durable(worker_bolt, DurableLazyRunner(sessions=sessions, clock=clock, on_stored=worker.kick))
     for app in (bolt, worker_bolt):
@@ -234,6 +235,28 @@ def create_app(
     # The same listeners (matchers, ack and lazy functions) answer in the front and work in the worker.
     worker_bolt._listeners = list(bolt._listeners)  # Bolt has no listener-copying API
     return Casebook(bolt=bolt, deps=deps, executor=executor, worker_bolt=worker_bolt, inbox=worker)
+
+
+RECEIPT_WAIT_MS = 2000  # Slack gives up on an ack after 3 s: a locked database is refused before that
+
+
+def _receipt_sessions(
+    engine: Engine, sessions: sessionmaker[Session], settings: Settings
+) -> sessionmaker[Session]:
+    """Sessions for the front's inbox inserts: on SQLite, an engine that waits at most
+    RECEIPT_WAIT_MS for the write lock (the default waits 15 s), so a database locked by
+    another process gets an inline refusal instead of Slack's error page."""
+    if engine.dialect.name != "sqlite":
+        return sessions
+    receipt_engine = make_engine(engine.url.render_as_string(hide_password=False), pool_size=4)
+
+    @event.listens_for(receipt_engine, "connect")
+    def _short_wait(dbapi_conn: Any, _record: Any) -> None:  # after make_engine's own settings
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={RECEIPT_WAIT_MS}")
+        cursor.close()
+
+    return make_session_factory(receipt_engine, audit_keyring=settings.audit_keyring())
 
 
 def _not_stored(request: BoltRequest) -> None:
