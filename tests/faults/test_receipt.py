@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bot.app import Casebook
+from bot.cli import main
 from bot.db.engine import transaction
 from bot.db.models import Assignment, AuditEvent, Decision
 from bot.sandbox.fakeslack import FakeSlack
@@ -93,7 +94,14 @@ def test_a_locked_database_gets_an_inline_refusal_within_the_deadline_and_nothin
     assert _count(casebook, Decision) == 1
 
 
-def test_healthz_shows_the_inbox_backlog(casebook: Casebook, bare: Simulator, clock) -> None:
+def test_healthz_and_jobs_status_show_the_inbox_backlog(
+    casebook: Casebook,
+    bare: Simulator,
+    clock,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     load_roster(casebook.deps.sessions, clock.now())
     casebook.inbox.stop()  # no worker: the acked work waits, durably
     assert bare.command("U0ENG1", "help").status == 200
@@ -103,6 +111,9 @@ def test_healthz_shows_the_inbox_backlog(casebook: Casebook, bare: Simulator, cl
     assert health["status"] == "ok"
     assert health["inbox"]["pending"] == 1 and health["inbox"]["failed"] == 0
     assert health["inbox"]["oldest_seconds"] >= 0
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert main(["jobs", "status"]) == 0
+    assert "inbox: 1 pending (oldest " in capsys.readouterr().out
     assert casebook.inbox.drain() == 1
     with urllib.request.urlopen(health_url, timeout=5) as resp:
         assert json.loads(resp.read())["inbox"] == {"pending": 0, "oldest_seconds": 0.0, "failed": 0}
