@@ -14,8 +14,7 @@ from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.db.engine import transaction
 from bot.domain import deliveries as ledger
-from bot.domain import inbox
-from bot.domain import scheduling
+from bot.domain import inbox, scheduling
 from bot.domain.jobruns import recent_runs
 from bot.jobs import registry
 from bot.program import Program

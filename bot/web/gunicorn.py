@@ -1,8 +1,9 @@
 """`casebook serve`: gunicorn with threaded workers around the WSGI app, plus `casebook worker`.
 
 Why gunicorn: a mature pre-fork server with graceful SIGTERM handling (in-flight
-requests finish), worker health management, and a ``gthread`` worker whose thread
-pool suits Bolt's ack model; it needs no extra web framework.
+requests finish) and worker health management. Its workers are
+:class:`bot.web.aioworker.BufferingWorker`: an event loop reads whole requests (slow
+clients cost a coroutine, not a thread) and a pool of ``threads`` runs the WSGI app.
 
 The gunicorn workers only answer: check, ack, store in the inbox. The work behind the
 acks (the inbox, the outbox, the scheduler) runs in separate `casebook worker` processes
@@ -53,7 +54,7 @@ class CasebookServer(BaseApplication):  # type: ignore[misc]
         options = {
             "bind": f"0.0.0.0:{self.port}",
             "workers": self.workers,
-            "worker_class": "gthread",
+            "worker_class": "bot.web.aioworker.BufferingWorker",
             "threads": self.threads,
             "graceful_timeout": 25,
             "timeout": 60,
