@@ -21,13 +21,14 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db.engine import make_engine, make_session_factory, transaction
+from bot.db.engine import _configure_sqlite, make_engine, make_session_factory, transaction
 from bot.deps import Deps
 from bot.domain.library import Library, load_library, resolve_dir
 from bot.domain.scenario_sync import sync_library
@@ -245,10 +246,16 @@ def _receipt_sessions(
 ) -> sessionmaker[Session]:
     """Sessions for the front's inbox inserts: on SQLite, an engine that waits at most
     RECEIPT_WAIT_MS for the write lock (the default waits 15 s), so a database locked by
-    another process gets an inline refusal instead of Slack's error page."""
+    another process gets an inline refusal instead of Slack's error page. It keeps no
+    connections: each insert opens the file afresh, so a database that went away is noticed."""
     if engine.dialect.name != "sqlite":
         return sessions
-    receipt_engine = make_engine(engine.url.render_as_string(hide_password=False), pool_size=4)
+    receipt_engine = create_engine(
+        engine.url,
+        poolclass=NullPool,
+        connect_args={"timeout": RECEIPT_WAIT_MS / 1000, "check_same_thread": False},
+    )
+    _configure_sqlite(receipt_engine)  # WAL, BEGIN IMMEDIATE: the same file settings as the app's
 
     @event.listens_for(receipt_engine, "connect")
     def _short_wait(dbapi_conn: Any, _record: Any) -> None:  # after make_engine's own settings
