@@ -187,6 +187,9 @@ def test_second_verdict_is_refused_with_who_and_when(casebook, roster, slack: Si
     assert len(_thread(fake, decision_id)) == 1
 
 
+REVIEWERS = ("U0MENTOR", "U0LEAD", "U0ADMIN")
+
+
 def _race(
     casebook, slack: Simulator, fake: FakeSlack, reviewers: list[str]
 ) -> tuple[int, list[dict[str, Any]]]:
@@ -223,9 +226,7 @@ def test_concurrent_verdicts_leave_exactly_one(casebook, roster, slack: Simulato
         # Every form is accepted (the verdicts are recorded from the inbox); the five that came
         # second, the winner's own double submit too, are told by DM that the verdict stands.
         assert replies == [{}] * 6
-        told = eventually(
-            lambda: [m for u in ("U0MENTOR", "U0LEAD", "U0ADMIN") for m in fake.dms_to(u) if "Already" in m.text]
-        )
+        told = eventually(lambda: [m for u in REVIEWERS for m in fake.dms_to(u) if "Already" in m.text])
         assert len(told) == 5 * (round_no + 1)
         with transaction(casebook.deps.sessions) as session:
             events = session.execute(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -70,7 +69,8 @@ def test_kill_9_mid_burst_loses_no_acked_submission_and_doubles_none(
 
     def submit(view_id: str) -> None:
         try:
-            reply = slack.submit("U0ENG1", view_id, dict(GOOD, title=f"{GOOD['title']} {view_id}"), timeout=10)
+            values = dict(GOOD, title=f"{GOOD['title']} {view_id}")
+            reply = slack.submit("U0ENG1", view_id, values, timeout=10)
         except OSError:
             return  # the connection died with the process: never acked, Slack would show an error
         if reply.status == 200 and not (reply.body and reply.json.get("response_action")):
@@ -99,8 +99,10 @@ def test_kill_9_mid_burst_loses_no_acked_submission_and_doubles_none(
         assert all(n == 1 for n in recorded.values()), recorded
         # The outbox sends what was owed: one review post per decision (its lease is 60 s).
         eventually(
-            lambda: len([m for m in fake.messages_in(REVIEW_CHANNEL) if "Live decision" in m.text])
-            >= len(recorded),
+            lambda: (
+                len([m for m in fake.messages_in(REVIEW_CHANNEL) if "Live decision" in m.text])
+                >= len(recorded)
+            ),
             timeout=90,
         )
         time.sleep(1.0)

@@ -41,7 +41,8 @@ def test_a_listener_runs_alone_with_the_container_in_its_context(casebook) -> No
     assert deps_of(context) is casebook.deps and caller_of(context).slack_user_id == "U0ENG1"
 
     ack_now(ack)  # the click's ack: the guide itself is lazy work, run from the inbox
-    practice.on_guide(body=_action(CategoryValue(category="rollback").dump()), context=context, respond=respond)
+    body = _action(CategoryValue(category="rollback").dump())
+    practice.on_guide(body=body, context=context, respond=respond)
 
     assert ack.calls == [{}]
     [answer] = respond.calls
