@@ -8,11 +8,16 @@ no listener closes over anything and each can be imported and tested alone.
 The caller's roster row is read **lazily**, on first use after the listener has acked:
 resolving it eagerly in the middleware would put a database round trip before every ack.
 
+Each listener is registered as ``ack=`` (pure: parse, validate, answer; :func:`ack_now` when
+there is nothing to check) plus ``lazy=[work]``, the work that bot.web.inbox stores before the
+ack and runs from the inbox afterwards. A form's ack uses :func:`ack_stored` to say what the
+form shows if its work cannot even be stored, and :func:`refuse` when it turned the form down.
+
 :func:`replies_on_error` is the one place that turns a :class:`DomainError` or
 :class:`BadMetadata` into the message the person sees (as written) and any other exception
-into the logged, generic server error, whatever the entry point. :func:`form_errors` does the
-same for view submissions that have not acked yet: the error is shown inside the form, which
-stays open so the person can submit again.
+into the logged, generic server error, whatever the entry point. A database error in work run
+from the inbox is raised instead, so the inbox retries it; only on the last attempt is the
+person told. :func:`form_errors` shows errors inside a form that has not acked yet.
 """
 
 from __future__ import annotations
