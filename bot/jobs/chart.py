@@ -144,7 +144,7 @@ def _y_range(ax: Any, spec: MetricSpec, ys: list[float | None], guides: tuple[fl
     seen = [y for y in ys if y is not None]
     if spec.chart_ylim:  # a fixed scale (0–100%, 1–5) unless a value falls outside it
         low, high = min([spec.chart_ylim[0], *seen]), max([spec.chart_ylim[1], *seen])
-        ax.set_ylim(low, high)
+        ax.set_ylim(low - (high - low) * 0.05, high)  # a point at the bottom stays whole
     else:
         low, high = min([0.0, *seen, *guides]), max([*seen, *guides, 1.0])
         span = high - low
