@@ -81,6 +81,7 @@ def test_digest_posts_block_kit_to_the_pm_channel_and_a_png_into_its_thread(
     assert "Recommendation: PAUSE" in head  # rework 1 of 8 overturned: fails
     assert "1 of 5 metrics fails: rework 12.5% (target 0%, 12.5 pts over)." in head  # one line of why
     assert "*Handling rate* 80%" in head
+    assert "The chart of the five metrics is in the thread." in head
     assert text_lines(post.blocks) <= 15
     assert post.text.startswith("Pilot digest 2026-W47: PAUSE — Handling rate 80% (pass)")
 
@@ -163,6 +164,24 @@ def test_an_empty_week_says_no_call_yet_and_what_is_missing_never_pause(
     casebook.deps.dispatcher.kick()
     assert casebook.deps.dispatcher.wait_idle(5)
     assert fake.messages_in(PM, thread_ts=post.ts) == []  # nothing to detail: the post is all
+
+
+def test_an_empty_week_after_a_busy_one_posts_the_short_post_and_the_chart_only(
+    casebook: Casebook, fake: FakeSlack, clock
+) -> None:
+    seed_week(casebook)  # week 47
+    next_friday = FRIDAY_5PM + timedelta(days=7)
+    clock.set(next_friday)
+    assert digest.run(deps=casebook.deps, at=next_friday) == 2  # the post and the chart, no details
+    post = eventually(lambda: fake.messages_in(PM, top_level=True))[0]
+    body = texts(post.blocks)
+    assert "Recommendation: NO CALL YET" in body and "No data yet" in body
+    assert "The chart of the five metrics is in the thread." in body
+    upload = eventually(lambda: fake.messages_in(PM, thread_ts=post.ts))[0]
+    assert upload.files
+    casebook.deps.dispatcher.kick()
+    assert casebook.deps.dispatcher.wait_idle(5)
+    assert len(fake.messages_in(PM, thread_ts=post.ts)) == 1
 
 
 def test_the_pm_home_shows_tiles_figures_and_the_last_digest_link(

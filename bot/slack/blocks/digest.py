@@ -31,6 +31,7 @@ from bot.slack.blocks.scorecard import (
 )
 
 MAX_POST_LINES = 15
+CHART_NOTE = "The chart of the five metrics is in the thread."
 MAX_CATEGORY_ROWS = 20
 MAX_COMMENTS = 10
 COHORT_NOUN = {Cohort.PILOTS: ("pilot", "pilots"), Cohort.ENGINEERS: ("engineer", "engineers")}
@@ -93,15 +94,15 @@ def tile(metric: Metric, cohort: tuple[Cohort, int]) -> str:
 
 
 def _in_thread(data: DigestData, *, chart: bool) -> str:
+    """Where the rest is: ``The chart of the five metrics is in the thread. So are …``."""
     parts = ["the scorecard in detail", "the table by category"]
     if data.survey_comments:
         parts.append("survey comments")
     if len(data.red_flags) > len(data.top_flags):
         parts.append(f"all {len(data.red_flags)} red flags")
     listed = ", ".join(parts[:-1]) + " and " + parts[-1]
-    head = "The chart of the five metrics is in the thread, with " if chart else "In the thread: "
-    command = f"`/casebook metrics {data.week.label}` shows the scorecard any time."
-    return f":speech_balloon: {head}{listed}. {command}"
+    where = f"{CHART_NOTE} So are {listed}." if chart else f"In the thread: {listed}."
+    return f":speech_balloon: {where} `/casebook metrics {data.week.label}` shows the scorecard any time."
 
 
 def digest_blocks(data: DigestData, *, chart: bool) -> list[Block]:
@@ -116,7 +117,7 @@ def digest_blocks(data: DigestData, *, chart: bool) -> list[Block]:
     if data.empty:
         blocks.append(context(no_data_text(data.week)))
         if chart:
-            blocks.append(context(":speech_balloon: The chart of the weeks so far is in the thread."))
+            blocks.append(context(f":speech_balloon: {CHART_NOTE}"))
         return blocks
     blocks.append(section("\n".join(tile(m, data.card.cohort) for m in data.card.core)))
     if data.week12_rows:
