@@ -32,6 +32,7 @@ LINE = "#1565c0"
 GAP = "#eeeeee"
 NOTE = "#616161"
 LABEL_SIZE = 9
+MAX_TICKS = 8
 HOLLOW: dict[str, Any] = {
     "facecolors": "white",
     "edgecolors": COLOURS[Status.INSUFFICIENT],
@@ -86,6 +87,9 @@ def chart_figure(history: Sequence[Scorecard], *, program: Program, title: str) 
     fig.set_layout_engine("none")
     for panel in panels:
         _annotate(panel)
+    if any(panel.placed.omitted for panel in panels):
+        note = "Older values without a label (no room):\nApp Home's weekly figures list them all."
+        axes.flat[len(CORE_SPECS)].text(0.04, 0.02, note, fontsize=8.5, color=NOTE, va="bottom")
     return fig, panels
 
 
@@ -120,8 +124,11 @@ def _draw(panel: Panel, program: Program, labels: list[str]) -> None:
         else:
             ax.scatter([x], [y], color=COLOURS[m.status], s=50, zorder=3)
     ax.set_title(spec.chart_title, fontsize=10.5)
-    ax.set_xticks(range(len(labels)), labels, fontsize=8.5)
-    ax.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
+    step = -(-len(labels) // MAX_TICKS)  # every week up to MAX_TICKS, then every 2nd, 3rd …
+    shown = [x for x in range(len(labels)) if (len(labels) - 1 - x) % step == 0]  # always this week
+    ax.set_xticks(shown, [labels[x] for x in shown], fontsize=8.5)
+    room = 0.6 if len(labels) > MAX_TICKS else 0.0  # this week's label may go to the right
+    ax.set_xlim(-0.5, max(len(labels) - 0.5, 0.5) + room)
     _y_range(ax, spec, [_y(m) for m in metrics], (low, high))
     ax.grid(axis="y", alpha=0.3)
 
@@ -160,12 +167,13 @@ def _annotate(panel: Panel) -> None:
     if panel.spec.unit == Unit.SLOWDOWN:
         track_hline(ax, placed, 0.0)
     track_lines(ax, placed, [tuple(run) for run in _runs(panel.graded)])
-    for x, m in enumerate(panel.metrics):
+    newest = len(panel.metrics) - 1
+    for x, m in reversed(list(enumerate(panel.metrics))):  # this week's label gets the best spot
         y = _y(m)
         if y is not None:
-            graded = m.status is not Status.INSUFFICIENT
-            colour = "#212121" if graded else NOTE
-            label_point(ax, placed, x, y, value_text(m), fontsize=LABEL_SIZE, color=colour)
+            colour = "#212121" if m.status is not Status.INSUFFICIENT else NOTE
+            style = {"fontsize": LABEL_SIZE, "color": colour}
+            label_point(ax, placed, x, y, value_text(m), required=x == newest, **style)
     for start, end, text in _gaps(panel.metrics):
         rotate = 0 if end > start or len(panel.metrics) <= 6 else 90
         place_note(ax, placed, (start + end) / 2, text, fontsize=8, color=NOTE, rotation=rotate)
@@ -194,16 +202,17 @@ def _legend(legend: Any) -> None:
         ({"color": COLOURS[Status.FAIL]}, "fail"),
         (HOLLOW, "too few to judge"),
     ]
+    step = 0.11
     for i, (style, label) in enumerate(rows):
-        legend.scatter([0.08], [0.88 - i * 0.13], s=50, **style)
-        legend.text(0.15, 0.88 - i * 0.13, label, va="center", fontsize=10)
-    y = 0.88 - len(rows) * 0.13
-    legend.add_patch(_box(0.04, y - 0.04, 0.08, 0.08, GAP))
+        legend.scatter([0.08], [0.92 - i * step], s=50, **style)
+        legend.text(0.15, 0.92 - i * step, label, va="center", fontsize=10)
+    y = 0.92 - len(rows) * step
+    legend.add_patch(_box(0.04, y - 0.035, 0.08, 0.07, GAP))
     legend.text(0.15, y, "no data that week (gap)", va="center", fontsize=10)
-    legend.plot([0.03, 0.13], [y - 0.13] * 2, color="#555555", linestyle="--", linewidth=1)
-    legend.text(0.15, y - 0.13, "target", va="center", fontsize=10)
-    legend.add_patch(_box(0.04, y - 0.30, 0.08, 0.08, COLOURS[Status.CLOSE], alpha=0.15))
-    legend.text(0.15, y - 0.26, "close band", va="center", fontsize=10)
+    legend.plot([0.03, 0.13], [y - step] * 2, color="#555555", linestyle="--", linewidth=1)
+    legend.text(0.15, y - step, "target", va="center", fontsize=10)
+    legend.add_patch(_box(0.04, y - 2 * step - 0.035, 0.08, 0.07, COLOURS[Status.CLOSE], alpha=0.15))
+    legend.text(0.15, y - 2 * step, "close band", va="center", fontsize=10)
     legend.set_xlim(0, 1)
     legend.set_ylim(0, 1)
 

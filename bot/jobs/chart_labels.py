@@ -25,6 +25,9 @@ LABEL_OFFSETS: tuple[tuple[int, int, str, str], ...] = (
     (-6, -6, "right", "top"),
     (6, 6, "left", "bottom"),
     (0, 20, "center", "bottom"),
+    (0, -21, "center", "top"),
+    (12, 12, "left", "bottom"),
+    (12, -12, "left", "top"),
 )
 NOTE_HEIGHTS = (0.5, 0.3, 0.7, 0.15, 0.85)
 PAD = 4.0  # pixels of clearance around a label's box
@@ -37,7 +40,8 @@ class Placed:
 
     boxes: list[Any] = field(default_factory=list)
     lines: list[Any] = field(default_factory=list)  # matplotlib Paths in display pixels
-    clashes: int = 0  # labels that found no clear spot (kept at their least-bad one)
+    clashes: int = 0  # required labels that found no clear spot (kept at their least-bad one)
+    omitted: int = 0  # optional labels left out for want of a clear spot
 
 
 def _clear(box: Any, placed: Placed, frame: Any, pad: float = PAD) -> int:
@@ -65,8 +69,14 @@ def track_hline(ax: Any, placed: Placed, y: float) -> None:
     track_lines(ax, placed, [((low, y), (high, y))])
 
 
-def label_point(ax: Any, placed: Placed, x: float, y: float, text: str, **style: Any) -> Any:
-    """Annotate (x, y) with ``text`` at the first clear spot around it."""
+def label_point(
+    ax: Any, placed: Placed, x: float, y: float, text: str, *, required: bool = True, **style: Any
+) -> Any | None:
+    """Annotate (x, y) with ``text`` at the first clear spot around it.
+
+    Without a clear spot, a ``required`` label takes its least-bad one; any other is
+    left out (and counted), since a label over a line or a label reads as neither.
+    """
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     best: tuple[int, Any] | None = None
@@ -85,6 +95,10 @@ def label_point(ax: Any, placed: Placed, x: float, y: float, text: str, **style:
         if hits == 0:
             break
     assert best is not None
+    if best[0] and not required:
+        best[1].remove()
+        placed.omitted += 1
+        return None
     placed.clashes += best[0] > 0
     placed.boxes.append(best[1].get_window_extent(renderer))
     return best[1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from bot.domain.facts import IncidentFacts, LiveFacts, PeopleFacts, ReviewFacts, SurveyFacts, WeekFacts
 from bot.domain.incidents import Baseline
 from bot.domain.metrics import Scorecard, scorecard_from_facts
@@ -73,4 +75,21 @@ def season(program: Program) -> list[Scorecard]:
         full(program, "2026-W45"),
         card(program, "2026-W46", live=(24, 5), reviews=(9, 0), survey=(3, 3.9), p1=(4, 19.0)),
         failing(program, "2026-W47"),
+    ]
+
+
+def many(program: Program, weeks: int, seed: int = 3) -> list[Scorecard]:
+    """``weeks`` busy weeks with values jumping about (a crowded chart), the same for a seed."""
+    rng = random.Random(seed)
+    return [
+        card(
+            program,
+            f"2026-W{20 + i:02d}",
+            live=(20, rng.randint(1, 9)),
+            reviews=(8, rng.randint(0, 2)),
+            survey=(3, rng.uniform(2.5, 4.6)),
+            p1=(3, rng.uniform(15, 25)),
+            leavers=rng.randint(0, 2),
+        )
+        for i in range(weeks)
     ]

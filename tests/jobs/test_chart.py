@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from matplotlib.path import Path
 
+from bot.domain.metricfmt import value_text
 from bot.jobs.chart import chart_alt_text, chart_figure, chart_png
 from tests.jobs import chart_weeks as weeks
 
@@ -43,6 +44,7 @@ HISTORIES = {
     "partial": lambda p: [weeks.empty(p, "2026-W46"), weeks.partial(p, "2026-W47")],
     "full": lambda p: [weeks.partial(p, "2026-W45"), weeks.full(p, "2026-W46"), weeks.full(p, "2026-W47")],
     "failing": weeks.season,
+    "twelve busy weeks": lambda p: weeks.many(p, 12),
 }
 
 
@@ -61,6 +63,8 @@ def test_no_label_crosses_a_line_or_another_label(program, name: str) -> None:
             for path in _lines(ax):
                 assert not path.intersects_bbox(box, filled=False), (panel.spec.key, text)
         assert panel.placed.clashes == 0
+        if len(history) <= 5:  # a pilot's weeks: every value has its label
+            assert panel.placed.omitted == 0, panel.spec.key
 
 
 def test_every_value_is_labelled_and_too_few_is_plotted_not_hidden(program) -> None:
@@ -68,8 +72,18 @@ def test_every_value_is_labelled_and_too_few_is_plotted_not_hidden(program) -> N
     _, panels = chart_figure(history, program=program, title="t")
     handling = panels[0]
     shown = [text for text, _ in _texts(handling.ax)]
-    assert shown == ["50%", "85%", "79.2%", "55%", "no data"]  # W43 is a gap with a note
+    assert sorted(shown) == sorted(["50%", "85%", "79.2%", "55%", "no data"])  # W43: a gap with a note
     offsets = [tuple(c.get_offsets()[0]) for c in handling.ax.collections if len(c.get_offsets())]
     assert (1.0, 50.0) in offsets  # plotted (hollow), though not graded
     xs = [list(line.get_xdata()) for line in handling.ax.get_lines() if len(line.get_xdata()) > 2]
     assert xs == [[2, 3, 4]]  # the line joins graded weeks only: W43 and W44 are a gap
+
+
+def test_a_crowded_chart_keeps_this_weeks_labels_and_says_where_the_rest_are(program) -> None:
+    fig, panels = chart_figure(weeks.many(program, 26), program=program, title="t")
+    for panel in panels:
+        newest = panel.metrics[-1]
+        assert any(text == value_text(newest) for text, _ in _texts(panel.ax)), panel.spec.key
+    assert any(p.placed.omitted for p in panels)
+    notes = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert any("App Home's weekly figures list them all" in n for n in notes)
