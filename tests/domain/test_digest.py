@@ -196,3 +196,12 @@ def test_comments_are_shuffled_by_a_generator_the_answers_do_not_seed() -> None:
     assert len(orders) > 12  # of the 24 possible orders; a sort or a content-derived seed gives one
     rng_a, rng_b = random.Random(1), random.Random(1)
     assert shuffled(written, rng_a) == shuffled(written, rng_b)  # tests can pin the order with a seed
+
+
+def test_many_long_comments_full_of_markup_still_fit_one_valid_section() -> None:
+    from bot.slack.blocks.digest import comments_text
+
+    text = comments_text(tuple("<&>" * 100 for _ in range(12)))
+    assert len(text) <= 3000
+    assert "<&>" not in text and "&lt;&amp;&gt;" in text
+    assert text.endswith("more")  # says that some were left out

@@ -34,6 +34,7 @@ MAX_POST_LINES = 15
 CHART_NOTE = "The chart of the five metrics is in the thread."
 MAX_CATEGORY_ROWS = 20
 MAX_COMMENTS = 10
+SECTION_LIMIT = 3000  # Block Kit's limit on a section's text
 COHORT_NOUN = {Cohort.PILOTS: ("pilot", "pilots"), Cohort.ENGINEERS: ("engineer", "engineers")}
 
 
@@ -152,15 +153,29 @@ def digest_details_blocks(data: DigestData) -> list[Block]:
         blocks.append(section("*By category*\nNo decisions this week."))
     blocks.append(section(reviews_text(data) + "\n" + survey_text(data.survey)))
     if data.survey_comments:
-        said = "\n".join(f"• {esc(clip(c, 250))}" for c in data.survey_comments[:MAX_COMMENTS])
-        head = "*Survey comments* (published with the averages, without names, in random order)"
-        blocks.append(section(f"{head}\n{said}"))
+        blocks.append(section(comments_text(data.survey_comments)))
     if data.red_flags:
         flags = "\n".join(f"• {esc(flag.text)}" for flag in data.red_flags)
         more = f" (all {len(data.red_flags)})" if len(data.red_flags) > len(data.top_flags) else ""
         blocks.append(section(f":warning: *Red flags*{more}\n{flags}"))
     blocks.append(context(*_notes(data)))
     return blocks
+
+
+def comments_text(comments: tuple[str, ...]) -> str:
+    """The comments as given (already shuffled), escaped, within one section's 3000 characters."""
+    head = "*Survey comments* (published with the averages, without names, in random order)"
+    lines: list[str] = []
+    size = len(head)
+    for comment in comments[:MAX_COMMENTS]:
+        line = f"• {esc(clip(comment, 250))}"  # escaping can lengthen a comment up to five times
+        if size + len(line) + 60 > SECTION_LIMIT:
+            break
+        lines.append(line)
+        size += len(line) + 1
+    if len(lines) < len(comments):
+        lines.append(f"… and {len(comments) - len(lines)} more")
+    return "\n".join([head, *lines])
 
 
 def _notes(data: DigestData) -> list[str]:
