@@ -2,26 +2,32 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+# Two install stamps: `make run` needs only the bot's runtime dependencies (fast first run);
+# `make test` and the other developer targets add the dev tools (pytest, mypy, ruff, playwright).
+RUNTIME := $(VENV)/.installed-runtime
+STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint typecheck unit bench migrate sandbox browser screenshots clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $(RUNTIME)
+
+$(STAMP): $(RUNTIME)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-migrate: $(STAMP)
+migrate: $(RUNTIME)
 	$(PY) -m bot migrate
 
 # Starts the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET,
 # else the local sandbox at http://127.0.0.1:3000 (no Slack workspace needed).
-run: $(STAMP)
+run: $(RUNTIME)
 	$(PY) -m bot migrate
 	$(PY) -m bot run
 
-sandbox: $(STAMP)
+sandbox: $(RUNTIME)
 	$(PY) -m bot sandbox
 
 lint: $(STAMP)

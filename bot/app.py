@@ -27,6 +27,7 @@ from bot.domain.scenario_sync import sync_library
 from bot.jobs.scheduler import Scheduler
 from bot.logs import new_request_id, request_id
 from bot.program import Program
+from bot.slack import middleware
 from bot.slack.client import make_client
 from bot.slack.dispatcher import Dispatcher
 from bot.slack.listeners import admin, assessment, commands, home, ooo, practice, reviews, stats, survey, sync
@@ -105,21 +106,9 @@ def sync_scenarios(*, sessions: sessionmaker[Session], clock: Clock, library: Li
         )
 
 
-def create_app(
-    settings: Settings,
-    *,
-    program: Program | None = None,
-    clock: Clock | None = None,
-    engine: Engine | None = None,
-    client: WebClient | None = None,
-) -> Casebook:
-    """Assemble Casebook from explicit inputs; tests pass their own clock, engine and client."""
-    program = program or settings.load_program()
-    clock = clock or SystemClock()
-    engine = engine or make_engine(settings.database_url, pool_size=settings.casebook_db_pool)
-    sessions = make_session_factory(engine)
-    client = client or make_client(settings)
-    dispatcher = Dispatcher(
+def _dispatcher(settings: Settings, *, sessions: sessionmaker[Session], clock: Clock) -> Dispatcher:
+    """The outbox sender, with its own client: the ledger does the retrying, not the SDK."""
+    return Dispatcher(
         sessions=sessions,
         client=make_client(settings, retries=False),
         clock=clock,
@@ -130,6 +119,10 @@ def create_app(
         ),
         threads=settings.casebook_dispatch_threads,
     )
+
+
+def _library(settings: Settings, *, sessions: sessionmaker[Session], clock: Clock) -> Library:
+    """The scenario library, loaded and synced into the database (later, if it is not up yet)."""
     library = load_library(resolve_dir(settings.casebook_scenarios))
     try:
         sync_scenarios(sessions=sessions, clock=clock, library=library)
@@ -138,19 +131,11 @@ def create_app(
         # and keep trying in the background instead of crashing the process.
         log.warning("database unreachable at start-up; scenario sync will be retried")
         _retry_in_background(lambda: sync_scenarios(sessions=sessions, clock=clock, library=library))
-    deps = Deps(
-        settings=settings,
-        program=program,
-        engine=engine,
-        sessions=sessions,
-        clock=clock,
-        client=client,
-        dispatcher=dispatcher,
-        router=CommandRouter(),
-        library=library,
-    )
-    deps.services.append(Scheduler(deps=deps))
-    executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
+    return library
+
+
+def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor) -> App:
+    """The Bolt app: signed requests only, listeners on ``executor``, request ids and error answers."""
     bot_token = settings.slack_bot_token or ""
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
@@ -167,24 +152,58 @@ def create_app(
         raise_error_for_unhandled_request=False,
         request_verification_enabled=True,
     )
+    bolt.middleware(_tag_request)
+    bolt.error(_on_error)
+    return bolt
 
-    @bolt.middleware
-    def tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
-        if request_id.get() == "-":
-            request_id.set(new_request_id())
-        log.debug("slack request", extra={"type": body.get("type") or "command"})
-        return next()
 
-    @bolt.error
-    def on_error(error: Exception) -> BoltResponse:
-        # A signed but malformed payload (missing keys, wrong types) is the sender's fault:
-        # answer 400 instead of Bolt's bare 500, and never show a traceback to anyone.
-        if isinstance(error, (KeyError, TypeError, ValueError, AttributeError)):
-            log.warning("malformed Slack payload", extra={"error": type(error).__name__})
-            return BoltResponse(status=400, body='{"error":"malformed_payload"}')
-        log.error("unhandled listener error", exc_info=error)
-        return BoltResponse(status=500, body='{"error":"internal_error"}')
+def _tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+    """Give every request an id that its log lines carry."""
+    if request_id.get() == "-":
+        request_id.set(new_request_id())
+    log.debug("slack request", extra={"type": body.get("type") or "command"})
+    return next()
 
+
+def _on_error(error: Exception) -> BoltResponse:
+    """What Bolt answers when a listener raised before acking."""
+    # A signed but malformed payload (missing keys, wrong types) is the sender's fault:
+    # answer 400 instead of Bolt's bare 500, and never show a traceback to anyone.
+    if isinstance(error, (KeyError, TypeError, ValueError, AttributeError)):
+        log.warning("malformed Slack payload", extra={"error": type(error).__name__})
+        return BoltResponse(status=400, body='{"error":"malformed_payload"}')
+    log.error("unhandled listener error", exc_info=error)
+    return BoltResponse(status=500, body='{"error":"internal_error"}')
+
+
+def create_app(
+    settings: Settings,
+    *,
+    program: Program | None = None,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    client: WebClient | None = None,
+) -> Casebook:
+    """Assemble Casebook from explicit inputs; tests pass their own clock, engine and client."""
+    clock = clock or SystemClock()
+    engine = engine or make_engine(settings.database_url, pool_size=settings.casebook_db_pool)
+    sessions = make_session_factory(engine, audit_keyring=settings.audit_keyring())
+    client = client or make_client(settings)
+    deps = Deps(
+        settings=settings,
+        program=program or settings.load_program(),
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        client=client,
+        dispatcher=_dispatcher(settings, sessions=sessions, clock=clock),
+        router=CommandRouter(),
+        library=_library(settings, sessions=sessions, clock=clock),
+    )
+    deps.services.append(Scheduler(deps=deps))
+    executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
+    bolt = _bolt(settings, client=client, executor=executor)
+    middleware.install(bolt, deps)  # before the listeners: they read deps and the caller from context
     for module in LISTENER_MODULES:
         module.register(bolt, deps)
     return Casebook(bolt=bolt, deps=deps, executor=executor)

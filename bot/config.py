@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.db.audit_chain import Keyring
 from bot.program import ConfigError, Program, load_program
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -39,6 +40,14 @@ class Settings(BaseSettings):
     casebook_slack_channel_gap: float = Field(default=1.0, ge=0, le=60)  # s between posts per channel
     casebook_slack_channel_burst: int = Field(default=5, ge=1, le=100)
     casebook_dispatch_threads: int = Field(default=4, ge=1, le=64)
+    # The audit chain's MAC key (docs/audit.md): a secret the database never holds. Rotate by
+    # moving the old key to CASEBOOK_AUDIT_PREVIOUS_KEYS (comma-separated) and setting a new one.
+    casebook_audit_key: str | None = None
+    casebook_audit_previous_keys: str | None = None
+
+    def audit_keyring(self) -> Keyring:
+        """The audit keyring from the environment (the development key when none is set)."""
+        return Keyring.from_secrets(self.casebook_audit_key, self.casebook_audit_previous_keys)
 
     @property
     def api_url(self) -> str:

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.textfile import InputFileError, read_text_file
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -52,6 +54,9 @@ def _parse_days(value: object) -> list[str]:
     return days
 
 
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -72,6 +77,17 @@ class Channels(_Strict):
     review: str = Field(min_length=1)
     pm: str = Field(min_length=1)
     announcements: str = Field(min_length=1)
+
+    @field_validator("review", "pm", "announcements")
+    @classmethod
+    def _an_id(cls, value: str) -> str:
+        # Slack's API wants ids; a name like "#general" fails at the first post, days later.
+        if not _CHANNEL_ID.match(value):
+            raise ValueError(
+                f"{value!r} is not a channel id: use the id (C0123ABCD), shown at the bottom of "
+                "the channel's details in Slack, not its name"
+            )
+        return value
 
 
 class DailyJob(_Strict):
@@ -236,6 +252,13 @@ class Program(_Strict):
             raise ValueError(f"unknown timezone {value!r} (use an IANA name like Europe/Berlin)") from None
         return value
 
+    @field_validator("phases")
+    @classmethod
+    def _some_phases(cls, value: list[PhaseWindow]) -> list[PhaseWindow]:
+        if not value:
+            raise ValueError("no phases: list at least one (name, start, end), e.g. the parallel_run")
+        return value
+
     @model_validator(mode="after")
     def _channels_exist(self) -> Program:
         names = set(Channels.model_fields)
@@ -301,7 +324,7 @@ def parse_program(text: str, *, source: str) -> Program:
 def load_program(path: Path) -> Program:
     """Read and validate the program YAML at ``path``."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read program file: {exc.strerror}") from None
+        text = read_text_file(path, what="program file", max_bytes=1024 * 1024)
+    except InputFileError as exc:
+        raise ConfigError(str(exc)) from None
     return parse_program(text, source=str(path))

@@ -68,3 +68,43 @@ def test_cli_reports_bad_program_in_one_line_with_exit_2(tmp_path: Path) -> None
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
     assert f"{bad}:" in lines[0] and "schedule.daily_sync.time" in lines[0] and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("review: C0CBREVIEW", 'review: "#general"', "channels.review: '#general' is not a channel id"),
+        ("pm: C0CBPMDIGST", "pm: pm-digest", "channels.pm: 'pm-digest' is not a channel id"),
+    ],
+)
+def test_channel_names_where_ids_are_needed_are_refused(old: str, new: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_program(BASE.replace(old, new, 1), source="program.yaml")
+    assert expected in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_program_without_phases_is_refused() -> None:
+    start = BASE.index("\nphases:") + 1
+    end = BASE.index("\nchannels:")
+    text = BASE[:start] + "phases: []\n" + BASE[end:]
+    with pytest.raises(ConfigError, match=r"phases: no phases: list at least one"):
+        parse_program(text, source="program.yaml")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (BASE.encode("utf-16"), "is UTF-16 text"),
+        (BASE.replace("Ops Engineer", "Öps Engineer").encode("latin-1"), "is not UTF-8 (byte 0xd6"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "is not text (a NUL byte"),
+    ],
+    ids=["utf-16", "latin-1", "binary"],
+)
+def test_an_unreadable_program_file_is_one_line(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "program.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError) as info:
+        load_program(path)
+    assert expected in str(info.value) and "\n" not in str(info.value)
+    with pytest.raises(ConfigError, match="must be a regular file"):
+        load_program(Path("/dev/zero"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import getpass
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,8 +18,9 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
-from bot.cli.output import FORMATS, write_rows
-from bot.db.audit import export_rows, verify_database, verify_export, write_export
+from bot.cli.output import FORMATS, printable, write_rows
+from bot.db.audit import VerifyResult, anchor_problem, export_rows, head_of, verify_database
+from bot.db.audit_export import verify_export, write_export
 from bot.db.engine import transaction
 from bot.domain import audit_queries as q
 from bot.domain.errors import DomainError
@@ -27,7 +29,23 @@ from bot.program import Program
 HISTORY_COLUMNS = ("record", "at", "actor", "action", "detail", "hash")
 
 
+def _report(result: VerifyResult) -> int:
+    if not result.ok:
+        print(f"audit chain BROKEN after {result.checked} good events: {result.problem}", file=sys.stderr)
+        return 1
+    print(f"audit chain OK: {result.checked} events verified")
+    if result.legacy:
+        print(f"note: the first {result.legacy} events predate keyed MACs (plain SHA-256 only)")
+    if result.development_key:
+        print(
+            "warning: signed with the development key, which is public: set CASEBOOK_AUDIT_KEY "
+            "(docs/audit.md) so the chain proves it was not rewritten"
+        )
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
     if args.file:
         path = Path(args.file)
         try:
@@ -37,17 +55,38 @@ def cmd_verify(args: argparse.Namespace) -> int:
         except UnicodeDecodeError as exc:
             print(f"audit export {path} is not readable: not UTF-8 at byte {exc.start}", file=sys.stderr)
             return 1
-        result = verify_export(data)
-    else:
-        settings = settings_from_env()
-        _, sessions = open_db(settings)
-        with transaction(sessions) as session:
-            result = verify_database(session)
-    if result.ok:
-        print(f"audit chain OK: {result.checked} events verified")
-        return 0
-    print(f"audit chain BROKEN after {result.checked} good events: {result.problem}", file=sys.stderr)
-    return 1
+        return _report(verify_export(data, keyring=settings.audit_keyring()))
+    _, sessions = open_db(settings)
+    with transaction(sessions) as session:
+        result = verify_database(session)
+        for seq, mac in args.anchor or []:
+            problem = anchor_problem(session, seq=seq, mac=mac)
+            if result.ok and problem:
+                result = VerifyResult(False, result.checked, f"anchor seq {seq}: {problem}")
+    return _report(result)
+
+
+def cmd_head(args: argparse.Namespace) -> int:
+    settings = settings_from_env()
+    _, sessions = open_db(settings)
+    with transaction(sessions) as session:
+        seq, mac = head_of(session)
+    print(f"{seq}:{mac}")
+    return 0
+
+
+def _anchor(value: str) -> tuple[int, str]:
+    seq, _, mac = value.partition(":")
+    if not seq.isdigit() or len(mac) != 64:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an anchor (SEQ:MAC, as `audit head` prints)")
+    return int(seq), mac
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return "unknown"
 
 
 def _date(value: str) -> date:
@@ -79,7 +118,15 @@ def cmd_export(args: argparse.Namespace) -> int:
             else sys.stdout
         )
         with transaction(sessions) as session:
-            count = write_export(export_rows(session, since=args.since), out, fmt=args.format)
+            count = write_export(
+                export_rows(session, since=args.since),
+                out,
+                fmt=args.format,
+                keyring=settings.audit_keyring(),
+                head=head_of(session),
+                exported_at=clock().now(),
+                exported_by=args.exported_by,
+            )
     print(f"exported {count} audit events", file=sys.stderr)
     return 0
 
@@ -155,13 +202,14 @@ def cmd_history(args: argparse.Namespace) -> int:
         return _print(records, columns, "jsonl", "")
     if args.format == "table":
         d = history.decision
-        print(f"Decision #{d['decision_id']} ({d['kind']}) by {d['engineer']} {d['engineer_name']}")
-        print(f"  {d['category']}: {d['title']}")
+        engineer = printable(f"{d['engineer']} {d['engineer_name']}")
+        print(f"Decision #{d['decision_id']} ({d['kind']}) by {engineer}")
+        print(f"  {printable(str(d['category']))}: {printable(str(d['title']))}")
         print(f"  decided {d['decided_at']}: {d['verdict']} (confidence {d['confidence']})")
-        print(f"  review: {d['review_status']}")
+        print(f"  review: {printable(str(d['review_status']))}")
         for name, text in d["justification"].items():
             if text and name != "confidence":
-                print(f"  {name}: {' '.join(str(text).split())}")
+                print(f"  {name}: {printable(str(text))}")
         print()
     return _print(history.timeline(), HISTORY_COLUMNS, args.format, "")
 
@@ -177,10 +225,17 @@ def add_parsers(subparsers: Subparsers) -> None:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     verify = add(audit_sub, "verify", "check the hash chain (the database, or an exported file)", cmd_verify)
     verify.add_argument("--file", help="verify an exported CSV/JSONL file without database access")
+    verify.add_argument(
+        "--anchor", type=_anchor, action="append", help="SEQ:MAC printed earlier by `audit head` (repeatable)"
+    )
+    add(audit_sub, "head", "print the chain's head (SEQ:MAC) to keep outside the database", cmd_head)
     export = add(audit_sub, "export", "export events with their chain columns", cmd_export)
     export.add_argument("--format", choices=["csv", "jsonl"], default="jsonl")
     export.add_argument("--since", type=_since, default=None, help="YYYY-MM-DD (UTC)")
     export.add_argument("--output", "-o", help="write to a file instead of stdout")
+    export.add_argument(
+        "--as", dest="exported_by", default=_login(), help="who is exporting (default: your login name)"
+    )
 
     decisions = _query(audit_sub, "decisions", "every decision by one person in a date range", cmd_decisions)
     decisions.add_argument("--user", required=True, help="Slack user id, e.g. U012ABCDEF")

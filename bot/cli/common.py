@@ -24,14 +24,20 @@ def settings_from_env() -> Settings:
     settings = load_settings()
     setup_logging(
         settings.log_level,
-        secrets=[settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret],
+        secrets=[
+            settings.slack_bot_token,
+            settings.slack_app_token,
+            settings.slack_signing_secret,
+            settings.casebook_audit_key,
+            *(k for k in (settings.casebook_audit_previous_keys or "").split(",") if k != "development"),
+        ],
     )
     return settings
 
 
 def open_db(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
     engine = make_engine(settings.database_url, pool_size=2)
-    return engine, make_session_factory(engine)
+    return engine, make_session_factory(engine, audit_keyring=settings.audit_keyring())
 
 
 def clock() -> SystemClock:

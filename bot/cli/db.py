@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
 from bot.db.engine import transaction
 from bot.domain.people import RosterError, import_roster, parse_roster
+from bot.textfile import InputFileError, read_text_file
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -24,9 +25,9 @@ def cmd_roster_import(args: argparse.Namespace) -> int:
     settings = settings_from_env()
     path = Path(args.file)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror}") from None
+        text = read_text_file(path, what="roster")
+    except InputFileError as exc:
+        raise CliError(str(exc)) from None
     try:
         rows = parse_roster(text, source=str(path))
     except RosterError as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
 from bot.db.engine import transaction
 from bot.domain.incidents import IncidentCsvError, import_incidents, parse_csv
+from bot.textfile import InputFileError, read_text_file
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -15,9 +16,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     program = settings.load_program()
     path = Path(args.file)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CliError(f"{path}: {exc.strerror}") from None
+        text = read_text_file(path, what="incidents file")
+    except InputFileError as exc:
+        raise CliError(str(exc)) from None
     try:
         rows = parse_csv(text, tz=program.tz, source=str(path))
     except IncidentCsvError as exc:

@@ -1,17 +1,16 @@
-"""The audit trail: append-only events chained by SHA-256, and their verification.
+"""The audit trail: append-only events chained by a keyed MAC, and their verification.
 
-Each event's hash covers a canonical JSON serialisation of its fields and the
-previous event's hash, so altering or deleting any row breaks the chain; the
-``audit_head`` row pins the tip so that deleting the newest rows is caught too.
-The database refuses UPDATE and DELETE on the table (triggers in the migration).
+Each event's MAC covers a canonical JSON serialisation of its fields and the previous
+event's MAC (:mod:`bot.db.audit_chain` says where the key comes from), so altering,
+deleting, inserting or forging any row breaks the chain; the ``audit_head`` row pins the
+tip with a MAC of its own, so deleting the newest rows is caught too. The database refuses
+UPDATE and DELETE on events and any rewind of the head (triggers in the migrations).
+Exports and their offline verification live in :mod:`bot.db.audit_export`.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
+import hmac
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,37 +19,23 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from bot.db.audit_chain import (
+    DEVELOPMENT,
+    EXPORT_COLUMNS,
+    GENESIS,
+    Keyring,
+    canonical_json,
+    event_mac,
+    head_mac,
+    iso,
+    key_for,
+    keyring_of,
+    legacy_hash,
+)
 from bot.db.models import AuditEvent, AuditHead
 
-GENESIS = "0" * 64
-EXPORT_COLUMNS = (
-    "seq",
-    "occurred_at",
-    "actor",
-    "action",
-    "subject_type",
-    "subject_id",
-    "reason",
-    "payload",
-    "prev_hash",
-    "hash",
-)
+__all__ = ["EXPORT_COLUMNS", "GENESIS", "VerifyResult", "append_event", "canonical_json", "event_row"]
 _PG_AUDIT_LOCK = 0x0CA5EB00C
-
-
-def canonical_json(value: Any) -> str:
-    """Deterministic JSON: sorted keys, no whitespace, UTF-8 kept, datetimes as ISO strings."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def compute_hash(row: Mapping[str, Any]) -> str:
-    """SHA-256 over the canonical serialisation of an event's fields and its predecessor."""
-    body = {key: row[key] for key in EXPORT_COLUMNS if key != "hash"}
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def append_event(
@@ -70,12 +55,14 @@ def append_event(
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
     head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one_or_none()
     seq = head.seq + 1 if head else 1
-    prev = head.hash if head else GENESIS
+    prev = GENESIS
+    if head is not None:  # the head holds its own MAC; the link is the tip event's MAC
+        prev = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == head.seq)).scalar_one()
     moment = now.astimezone(UTC)
     reason = reason or None  # CSV exports cannot tell '' from no reason
     row: dict[str, Any] = {
         "seq": seq,
-        "occurred_at": _iso(moment),
+        "occurred_at": iso(moment),
         "actor": actor,
         "action": action,
         "subject_type": subject_type,
@@ -84,7 +71,8 @@ def append_event(
         "payload": canonical_json(dict(payload or {})),
         "prev_hash": prev,
     }
-    digest = compute_hash(row)
+    key = keyring_of(session).current
+    digest = event_mac(key, row)
     event = AuditEvent(
         seq=seq,
         occurred_at=moment,
@@ -98,19 +86,20 @@ def append_event(
         hash=digest,
     )
     session.add(event)
+    session.flush()  # the event first: the head's trigger checks that its tip exists
     if head is None:
-        session.add(AuditHead(id=1, seq=seq, hash=digest))
+        session.add(AuditHead(id=1, seq=seq, hash=head_mac(key, seq, digest)))
     else:
-        head.seq, head.hash = seq, digest
+        head.seq, head.hash = seq, head_mac(key, seq, digest)
     session.flush()
     return event
 
 
 def event_row(event: AuditEvent) -> dict[str, Any]:
-    """An event as the flat mapping that is hashed and exported."""
+    """An event as the flat mapping that is signed and exported."""
     return {
         "seq": event.seq,
-        "occurred_at": _iso(event.occurred_at),
+        "occurred_at": iso(event.occurred_at),
         "actor": event.actor,
         "action": event.action,
         "subject_type": event.subject_type,
@@ -127,63 +116,89 @@ class VerifyResult:
     ok: bool
     checked: int
     problem: str | None = None
+    legacy: int = 0  # events from before keyed MACs (plain SHA-256), accepted only as a prefix
+    development_key: bool = False  # the chain is signed with the public development key
 
 
-def verify_rows(rows: Iterable[Mapping[str, Any]], *, anchored: bool = True) -> VerifyResult:
-    """Check a sequence of event rows; ``anchored`` demands the chain start at seq 1."""
-    checked = 0
-    prev_hash: str | None = GENESIS if anchored else None
-    expected_seq: int | None = 1 if anchored else None
-    for row in rows:
+class Chain:
+    """Walks rows in chain order checking position, link and MAC."""
+
+    def __init__(self, keyring: Keyring, *, anchored: bool) -> None:
+        self.keyring = keyring
+        self.prev: str | None = GENESIS if anchored else None
+        self.seq: int | None = 1 if anchored else None
+        self.checked = self.legacy = 0
+        self.keyed = False
+
+    def check(self, row: Mapping[str, Any]) -> str | None:
+        """Accept the next row, or say what is wrong with it."""
         seq = int(row["seq"])
-        if expected_seq is not None and seq != expected_seq:
-            missing = expected_seq if seq > expected_seq else seq
-            return VerifyResult(False, checked, f"row seq {missing} is missing (found seq {seq})")
-        if prev_hash is not None and row["prev_hash"] != prev_hash:
-            return VerifyResult(False, checked, f"row seq {seq}: prev_hash does not match row seq {seq - 1}")
-        if compute_hash(row) != row["hash"]:
-            return VerifyResult(False, checked, f"row seq {seq}: content does not match its hash")
-        prev_hash, expected_seq = str(row["hash"]), seq + 1
-        checked += 1
-    return VerifyResult(True, checked)
-
-
-def verify_database(session: Session, *, batch: int = 5000) -> VerifyResult:
-    """Verify the whole stored chain, streaming in batches, and the recorded tip."""
-
-    def rows() -> Iterator[dict[str, Any]]:
-        last = 0
-        while True:
-            events = (
-                session.execute(
-                    select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
-                )
-                .scalars()
-                .all()
+        if self.seq is not None and seq != self.seq:
+            missing = self.seq if seq > self.seq else seq
+            return f"row seq {missing} is missing (found seq {seq})"
+        if self.prev is not None and row["prev_hash"] != self.prev:
+            return f"row seq {seq}: prev_hash does not match row seq {seq - 1}"
+        if key_for(row, self.keyring) is not None:
+            self.keyed = True
+        elif not self.keyed and hmac.compare_digest(legacy_hash(row), str(row["hash"])):
+            self.legacy += 1
+        else:
+            return (
+                f"row seq {seq}: content does not match its MAC "
+                "(edited, forged, or signed with a key this process does not hold)"
             )
-            if not events:
-                return
-            for event in events:
-                yield event_row(event)
-            last = events[-1].seq
-            session.expunge_all()
+        self.prev, self.seq = str(row["hash"]), seq + 1
+        self.checked += 1
+        return None
 
-    result = verify_rows(rows())
-    if not result.ok:
-        return result
+    def result(self, problem: str | None = None) -> VerifyResult:
+        """The verdict so far."""
+        dev = self.keyed and self.keyring.development
+        return VerifyResult(problem is None, self.checked, problem, self.legacy, dev)
+
+
+def verify_rows(
+    rows: Iterable[Mapping[str, Any]], *, anchored: bool = True, keyring: Keyring = DEVELOPMENT
+) -> VerifyResult:
+    """Check a sequence of event rows; ``anchored`` demands the chain start at seq 1."""
+    chain = Chain(keyring, anchored=anchored)
+    for row in rows:
+        problem = chain.check(row)
+        if problem:
+            return chain.result(problem)
+    return chain.result()
+
+
+def _head_problem(session: Session, chain: Chain) -> str | None:
     head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one_or_none()
     if head is None:
-        if result.checked:
-            return VerifyResult(False, result.checked, "audit_head is missing")
-        return result
-    if head.seq != result.checked:
-        return VerifyResult(
-            False, result.checked, f"row seq {result.checked + 1} is missing (chain tip is seq {head.seq})"
-        )
-    last = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == head.seq)).scalar_one()
-    if last != head.hash:
-        return VerifyResult(False, result.checked, f"row seq {head.seq}: hash differs from the recorded tip")
-    return result
+        return "audit_head is missing" if chain.checked else None
+    if head.seq > chain.checked:
+        return f"row seq {chain.checked + 1} is missing (chain tip is seq {head.seq})"
+    if head.seq < chain.checked:
+        return f"audit_head says the chain ends at seq {head.seq}, but seq {head.seq + 1} follows"
+    if not chain.keyed:
+        return None if head.hash == chain.prev else f"row seq {head.seq}: hash differs from the recorded tip"
+    tip = chain.prev or ""
+    if any(hmac.compare_digest(head_mac(k, head.seq, tip), head.hash) for k in chain.keyring.all_keys()):
+        return None
+    return f"audit_head (seq {head.seq}) does not carry a valid MAC: the head was rewritten"
+
+
+def verify_database(session: Session, *, batch: int = 5000, keyring: Keyring | None = None) -> VerifyResult:
+    """Verify the whole stored chain, streaming in batches, and the recorded tip."""
+    chain = Chain(keyring or keyring_of(session), anchored=True)
+    for row in export_rows(session, batch=batch):
+        problem = chain.check(row)
+        if problem:
+            return chain.result(problem)
+    return chain.result(_head_problem(session, chain))
+
+
+def head_of(session: Session) -> tuple[int, str]:
+    """The chain's tip as stored: (seq, head MAC); (0, GENESIS) for an empty chain."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one_or_none()
+    return (head.seq, head.hash) if head else (0, GENESIS)
 
 
 def export_rows(
@@ -204,55 +219,16 @@ def export_rows(
         session.expunge_all()
 
 
-def write_export(rows: Iterable[Mapping[str, Any]], out: io.TextIOBase | Any, *, fmt: str) -> int:
-    """Write rows as CSV or JSONL with every chain column; return the count."""
-    count = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(EXPORT_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "" if row[k] is None else row[k] for k in EXPORT_COLUMNS})
-            count += 1
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(canonical_json({k: row[k] for k in EXPORT_COLUMNS}) + "\n")
-            count += 1
-    else:
-        raise ValueError(f"unknown export format {fmt!r} (use csv or jsonl)")
-    return count
+def anchor_problem(session: Session, *, seq: int, mac: str, keyring: Keyring | None = None) -> str | None:
+    """Check a head recorded outside the database (``audit head``) against the stored chain.
 
-
-def read_export(data: str) -> tuple[str, list[dict[str, Any]]]:
-    """Parse an exported file (format detected from its first line) back into rows.
-
-    Lines are split on ``\n`` only (``str.splitlines`` would also split on form feeds
-    and other separators, hiding a changed byte); anything malformed raises ValueError.
+    A head MAC posted elsewhere earlier pins everything up to its seq: the chain must still
+    reach that seq, and the event there must be the one the anchor was made from.
     """
-    stripped = data.lstrip()
-    if stripped.startswith("{"):
-        rows = [json.loads(line) for line in data.split("\n") if line.strip()]
-        if not all(isinstance(row, dict) for row in rows):
-            raise ValueError("every line must be one JSON object")
-        return "jsonl", rows
-    reader = csv.DictReader(io.StringIO(data))
-    if list(reader.fieldnames or []) != list(EXPORT_COLUMNS):
-        raise ValueError(f"the header must be {','.join(EXPORT_COLUMNS)}")
-    rows = []
-    for raw in reader:
-        row: dict[str, Any] = dict(raw)
-        if None in row or None in row.values() or not str(row["seq"]).isdigit():
-            raise ValueError(f"line {reader.line_num}: malformed row")
-        row["seq"] = int(row["seq"])
-        row["reason"] = row["reason"] or None
-        rows.append(row)
-    return "csv", rows
-
-
-def verify_export(data: str) -> VerifyResult:
-    """Verify an exported file on its own (no database): anchored when it starts at seq 1."""
-    try:
-        _, rows = read_export(data)
-        anchored = bool(rows) and int(rows[0]["seq"]) == 1
-        return verify_rows(rows, anchored=anchored)
-    except (ValueError, KeyError, TypeError) as exc:
-        return VerifyResult(False, 0, f"not a readable audit export ({type(exc).__name__}: {exc})")
+    ring = keyring or keyring_of(session)
+    tip = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == seq)).scalar_one_or_none()
+    if tip is None:
+        return f"the anchor pins seq {seq}, but the chain no longer reaches it: events were removed"
+    if any(hmac.compare_digest(head_mac(k, seq, tip), mac) for k in ring.all_keys()):
+        return None
+    return f"row seq {seq} is not the event the anchor was made from: the chain was rewritten"

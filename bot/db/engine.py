@@ -13,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db.audit_chain import Keyring, attach
+
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READONLY = "casebook_readonly"
 
@@ -78,8 +80,12 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, *, audit_keyring: Keyring | None = None) -> sessionmaker[Session]:
+    """Sessions for ``engine``, signing audit events with ``audit_keyring`` (default: development)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    if audit_keyring is not None:
+        attach(factory.kw.setdefault("info", {}), audit_keyring)
+    return factory
 
 
 _WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,13 +40,20 @@ def category_quotas(categories: Sequence[str], size: int, rng: random.Random) ->
 
 
 def plan_assessment(
-    *, session: Session, person_id: int, categories: Sequence[str], size: int, seed: str
+    *,
+    session: Session,
+    person_id: int,
+    categories: Sequence[str],
+    size: int,
+    seed: str,
+    slugs: Collection[str] | None = None,
 ) -> list[int]:
-    """Scenario version ids for a new assessment, in serving order."""
+    """Scenario version ids for a new assessment, in serving order (from ``slugs`` only, if given)."""
     rng = random.Random(seed)
-    pool = candidates(session=session)
+    pool = candidates(session=session, slugs=slugs)
     if len(pool) < size:
-        raise Conflict(f"The library has {len(pool)} scenarios; an assessment needs {size}.")
+        where = "assessment pool" if slugs is not None else "library"
+        raise Conflict(f"The {where} has {len(pool)} scenarios; an assessment needs {size}.")
     past = history(session=session, person_id=person_id, categories=categories)
     by_category: dict[str, list[Candidate]] = defaultdict(list)
     for item in pool:
@@ -107,7 +114,14 @@ class Started:
 
 
 def start_assessment(
-    *, session: Session, now: datetime, person_id: int, actor: str, categories: Sequence[str], size: int
+    *,
+    session: Session,
+    now: datetime,
+    person_id: int,
+    actor: str,
+    categories: Sequence[str],
+    size: int,
+    slugs: Collection[str] | None = None,
 ) -> Started:
     """Begin an assessment, or return the one in progress (a double click starts one)."""
     lock_person(session=session, person_id=person_id)
@@ -120,7 +134,12 @@ def start_assessment(
         ).scalar_one()
     )
     plan = plan_assessment(
-        session=session, person_id=person_id, categories=categories, size=size, seed=f"{person_id}:{attempt}"
+        session=session,
+        person_id=person_id,
+        categories=categories,
+        size=size,
+        seed=f"{person_id}:{attempt}",
+        slugs=slugs,
     )
     assessment = Assessment(person_id=person_id, size=size, plan=plan, started_at=now)
     session.add(assessment)
@@ -291,12 +310,29 @@ def sign_off(*, session: Session, now: datetime, assessment_id: int, signer: Per
 
 
 @dataclass(frozen=True)
+class AttemptSummary:
+    """One assessment attempt as plain values, safe to read after the session has closed."""
+
+    id: int
+    size: int
+    score: float | None
+    passed: bool | None
+
+    @classmethod
+    def of(cls, assessment: Assessment | None) -> AttemptSummary | None:
+        """The summary of ``assessment``, or None."""
+        if assessment is None:
+            return None
+        return cls(assessment.id, assessment.size, assessment.score, assessment.passed)
+
+
+@dataclass(frozen=True)
 class Readiness:
-    """What App Home shows about someone's assessment."""
+    """What App Home shows about someone's assessment (plain values, no ORM rows)."""
 
     state: str  # not_taken | in_progress | failed | awaiting_sign_off | ready
-    latest: Assessment | None  # the latest completed one
-    current: Assessment | None  # the one in progress
+    latest: AttemptSummary | None  # the latest completed one
+    current: AttemptSummary | None  # the one in progress
     current_answered: int = 0
     signed_off_by: str | None = None  # name
 
@@ -318,7 +354,7 @@ def readiness(*, session: Session, person_id: int) -> Readiness:
     ).scalar_one_or_none()
     if latest is None:
         state = "in_progress" if current is not None else "not_taken"
-        return Readiness(state, None, current, current_answered)
+        return Readiness(state, None, AttemptSummary.of(current), current_answered)
     if not latest.passed:
         state = "failed"
     elif latest.signed_off_by is None:
@@ -328,7 +364,10 @@ def readiness(*, session: Session, person_id: int) -> Readiness:
     signer = session.get(Person, latest.signed_off_by) if latest.signed_off_by else None
     if current is not None and state != "ready":
         state = "in_progress"
-    return Readiness(state, latest, current, current_answered, signer.name if signer else None)
+    signed_off_by = signer.name if signer else None
+    return Readiness(
+        state, AttemptSummary.of(latest), AttemptSummary.of(current), current_answered, signed_off_by
+    )
 
 
 def position_of_next(*, session: Session, assessment: Assessment) -> int | None:

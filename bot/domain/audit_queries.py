@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from bot.db.audit import compute_hash, event_row
+from bot.db.audit import event_row
+from bot.db.audit_chain import keyring_of, row_ok
 from bot.db.models import AuditEvent, Decision, MentorPair, Person, Review, Scenario, ScenarioVersion
 from bot.domain.errors import NotFound
 from bot.domain.isoweek import days_range, week_range
@@ -310,7 +311,7 @@ def decision_history(*, session: Session, decision_id: int) -> History:
     for event in events:
         row = event_row(event)
         event_rows.append(
-            {**row, "payload": json.loads(row["payload"]), "hash_ok": compute_hash(row) == row["hash"]}
+            {**row, "payload": json.loads(row["payload"]), "hash_ok": row_ok(row, keyring_of(session))}
         )
     return History(
         decision={

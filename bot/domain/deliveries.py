@@ -342,3 +342,13 @@ def enqueue_many(*, session: Session, now: datetime, rows: list[dict[str, Any]])
 
 
 _ENQUEUE_ARGS = ("job", "recipient", "period", "method", "payload", "due_at", "grace_until")
+
+
+def find_delivery(
+    *, session: Session, job: str, period: str, recipient: str | None = None
+) -> Delivery | None:
+    """The first ledger row of ``job`` for ``period`` (and ``recipient`` when given), or None."""
+    query = select(Delivery).where(Delivery.job == job, Delivery.period == period)
+    if recipient is not None:
+        query = query.where(Delivery.recipient == recipient)
+    return session.execute(query.order_by(Delivery.id).limit(1)).scalar_one_or_none()

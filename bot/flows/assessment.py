@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
-from bot.db.models import Assessment, Delivery, Person
+from bot.db.models import Assessment, Person
 from bot.deps import Deps
 from bot.domain import assessment as domain
-from bot.domain.deliveries import enqueue
+from bot.domain.deliveries import enqueue, find_delivery
 from bot.domain.errors import Forbidden, NotFound
 from bot.domain.people import PersonView, find_by_slack_id, mentor_of
 from bot.domain.practice import CardContext, create_assignment, load_card
+from bot.domain.progress import sign_off_queue
+from bot.domain.vocab import REVIEWERS
 from bot.flows.cards import card_view, enqueue_card
 from bot.flows.notify import enqueue_dm
 from bot.slack.blocks.assessment import (
@@ -26,6 +28,7 @@ from bot.slack.blocks.assessment import (
     signed_off_notice_blocks,
 )
 from bot.slack.blocks.common import to_dicts
+from bot.slack.blocks.engineer_home import sign_off_home_blocks
 
 RESULT_JOB = "assessment-result"
 MENTOR_JOB = "assessment-mentor"
@@ -61,7 +64,7 @@ class StartOutcome:
     resumed_at: int | None  # answered so far, when one was already in progress
 
 
-def start(deps: Deps, *, person: PersonView) -> StartOutcome:
+def start(*, deps: Deps, person: PersonView) -> StartOutcome:
     """Start an assessment and deal its first card, or report the one in progress."""
     library = deps.library
     if library is None:
@@ -100,7 +103,7 @@ def _result_view(deps: Deps, session: Session, result: domain.AssessmentResult) 
     )
 
 
-def after_answer(deps: Deps, *, session: Session, now: datetime, ctx: CardContext) -> None:
+def after_answer(*, deps: Deps, session: Session, now: datetime, ctx: CardContext) -> None:
     """Serve the next question, or score the assessment and tell engineer and mentor."""
     assessment = session.get(Assessment, ctx.assignment.assessment_id)
     assert assessment is not None
@@ -137,7 +140,31 @@ def after_answer(deps: Deps, *, session: Session, now: datetime, ctx: CardContex
     )
 
 
-def sign_off(deps: Deps, *, user_id: str, assessment_id: int) -> tuple[str, str]:
+def _update_mentor_result(
+    *, session: Session, now: datetime, view: ResultView, assessment_id: int, signer_slack_id: str
+) -> None:
+    """Turn the mentor's result DM into its signed-off form (once it has been sent)."""
+    if not view.mentor_slack_id:
+        return
+    parent = find_delivery(
+        session=session, job=MENTOR_JOB, period=_period(assessment_id), recipient=view.mentor_slack_id
+    )
+    if parent is None:
+        return
+    blocks = mentor_result_blocks(view, signed_off_by=signer_slack_id)
+    enqueue(
+        session=session,
+        now=now,
+        job=MENTOR_UPDATE_JOB,
+        recipient=view.mentor_slack_id,
+        period=_period(assessment_id),
+        method="chat.update",
+        payload={"_parent": "ts", "text": result_text(view, for_mentor=True), "blocks": to_dicts(blocks)},
+        parent=parent,
+    )
+
+
+def sign_off(*, deps: Deps, user_id: str, assessment_id: int) -> tuple[str, str]:
     """Record the sign-off and tell everyone; returns (engineer, signer) Slack ids.
 
     Raises Forbidden for anyone but the engineer's mentor or a lead/admin, Conflict when
@@ -152,31 +179,9 @@ def sign_off(deps: Deps, *, user_id: str, assessment_id: int) -> tuple[str, str]
         view = _result_view(
             deps, session, domain.result_of(session=session, assessment=assessment, threshold=threshold)
         )
-        if view.mentor_slack_id:
-            parent = session.execute(
-                select(Delivery).where(
-                    Delivery.job == MENTOR_JOB,
-                    Delivery.recipient == view.mentor_slack_id,
-                    Delivery.period == _period(assessment_id),
-                )
-            ).scalar_one_or_none()
-            if parent is not None:
-                blocks = mentor_result_blocks(view, signed_off_by=user_id)
-                enqueue(
-                    session=session,
-                    now=now,
-                    job=MENTOR_UPDATE_JOB,
-                    recipient=view.mentor_slack_id,
-                    period=_period(assessment_id),
-                    method="chat.update",
-                    payload={
-                        "_parent": "ts",
-                        "text": result_text(view, for_mentor=True),
-                        "blocks": to_dicts(blocks),
-                    },
-                    parent=parent,
-                )
-        blocks = signed_off_notice_blocks(signer_slack_id=user_id)
+        _update_mentor_result(
+            session=session, now=now, view=view, assessment_id=assessment_id, signer_slack_id=user_id
+        )
         enqueue_dm(
             session=session,
             now=now,
@@ -184,7 +189,16 @@ def sign_off(deps: Deps, *, user_id: str, assessment_id: int) -> tuple[str, str]
             user_id=view.engineer_slack_id,
             period=_period(assessment_id),
             text="Your readiness was signed off: you're ready.",
-            blocks=to_dicts(blocks),
+            blocks=to_dicts(signed_off_notice_blocks(signer_slack_id=user_id)),
         )
     deps.dispatcher.kick()
     return view.engineer_slack_id, user_id
+
+
+def sign_off_home_section(session: Session, person: PersonView, _now: datetime) -> list[Block]:
+    """App Home: the readiness of the mentees this reviewer may sign off."""
+    if not person.has_any(REVIEWERS):
+        return []
+    signer = find_by_slack_id(session=session, slack_user_id=person.slack_user_id)
+    assert signer is not None
+    return sign_off_home_blocks(sign_off_queue(session=session, signer=signer))

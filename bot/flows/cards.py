@@ -10,11 +10,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Assessment, Delivery
-from bot.domain.deliveries import Enqueued, enqueue
+from bot.domain.deliveries import Enqueued, enqueue, find_delivery
 from bot.domain.library import Library
 from bot.domain.practice import CardContext
 from bot.slack.blocks.card import CardView, card_blocks, card_text, decided_card_blocks
@@ -67,13 +66,10 @@ def enqueue_card(*, session: Session, now: datetime, view: CardView, slack_user_
 
 
 def card_delivery(*, session: Session, assignment_id: int, slack_user_id: str) -> Delivery | None:
-    return session.execute(
-        select(Delivery).where(
-            Delivery.job == CARD_JOB,
-            Delivery.recipient == slack_user_id,
-            Delivery.period == card_period(assignment_id),
-        )
-    ).scalar_one_or_none()
+    """The ledger row of the card's DM, or None when it was never queued."""
+    return find_delivery(
+        session=session, job=CARD_JOB, period=card_period(assignment_id), recipient=slack_user_id
+    )
 
 
 def remember_location(*, session: Session, ctx: CardContext, channel: str | None, ts: str | None) -> None:

@@ -10,18 +10,21 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
 from bot.db.models import Assignment, Decision, Person
 from bot.deps import Deps
-from bot.domain.decisions import record_decision
+from bot.domain.decisions import Recorded, record_decision
 from bot.domain.errors import Forbidden
 from bot.domain.justification import Justification
 from bot.domain.library import Library
 from bot.domain.people import PersonView
 from bot.domain.practice import CardContext, Dealt, deal_practice, grade, load_card, match_key_points
+from bot.domain.progress import engineer_progress
+from bot.domain.vocab import ENGINEERS
 from bot.flows import assessment as assessment_flow
 from bot.flows.cards import (
     card_view,
@@ -33,6 +36,7 @@ from bot.flows.cards import (
 from bot.flows.notify import enqueue_dm, enqueue_review_post
 from bot.slack.blocks.card import justification_modal
 from bot.slack.blocks.common import to_dicts
+from bot.slack.blocks.engineer_home import engineer_home_blocks
 from bot.slack.blocks.feedback import FeedbackView, feedback_blocks, feedback_text
 from bot.slack.metadata import JustifyMeta
 
@@ -49,7 +53,7 @@ def library_of(deps: Deps) -> Library:
 
 
 def deal_practice_card(
-    deps: Deps, *, person: PersonView, category: str | None, after: int | None = None
+    *, deps: Deps, person: PersonView, category: str | None, after: int | None = None
 ) -> Dealt:
     """Choose, assign and send the next practice card (a repeat of ``after`` sends nothing)."""
     library = library_of(deps)
@@ -81,7 +85,7 @@ def already_decided(ctx: CardContext) -> str | None:
 
 
 def justification_view(
-    deps: Deps, *, user_id: str, assignment_id: int, verdict: str, channel: str | None, ts: str | None
+    *, deps: Deps, user_id: str, assignment_id: int, verdict: str, channel: str | None, ts: str | None
 ) -> View | str:
     """The modal for a card click, or a note for the clicker when the card cannot take it."""
     with transaction(deps.sessions) as session:
@@ -96,7 +100,7 @@ def justification_view(
         return justification_modal(meta=meta, title=ctx.spec.title)
 
 
-def card_refusal(deps: Deps, *, user_id: str, assignment_id: int) -> str | None:
+def card_refusal(*, deps: Deps, user_id: str, assignment_id: int) -> str | None:
     """Why ``user_id`` may not submit a decision on this card, or None.
 
     Checked before the justification form is acknowledged, so a submission naming
@@ -118,8 +122,8 @@ class Submitted:
 
 
 def _practice_follow_up(
-    deps: Deps,
     *,
+    deps: Deps,
     session: Session,
     now: datetime,
     ctx: CardContext,
@@ -159,40 +163,59 @@ def _practice_follow_up(
         )
 
 
+def _record(
+    *,
+    session: Session,
+    now: datetime,
+    ctx: CardContext,
+    user_id: str,
+    meta: JustifyMeta,
+    justification: Justification,
+    post_to_review: bool,
+) -> Recorded:
+    """The card's one decision, graded against the scenario's expected answer."""
+    spec = ctx.spec
+    outcome = grade(
+        expected=spec.expected.decision, acceptable=spec.expected.acceptable, verdict=meta.verdict
+    )
+    return record_decision(
+        session=session,
+        now=now,
+        person_id=ctx.person.id,
+        actor=user_id,
+        kind=ctx.assignment.kind,
+        verdict=meta.verdict,
+        justification=justification,
+        idempotency_key=f"assignment:{ctx.assignment.id}",
+        category=spec.category,
+        title=spec.title,
+        assignment_id=ctx.assignment.id,
+        scenario_version_id=ctx.version.id,
+        outcome=outcome,
+        seconds_to_decide=max(0.0, (now - ctx.assignment.shown_at).total_seconds()),
+        review_required=post_to_review,
+    )
+
+
 def submit_decision(
-    deps: Deps, *, user_id: str, meta: JustifyMeta, justification: Justification
+    *, deps: Deps, user_id: str, meta: JustifyMeta, justification: Justification
 ) -> Submitted:
     """Record the one decision a card takes, then update the card and follow up, all in one go."""
-    library = library_of(deps)
     now = deps.clock.now()
-    practice_cfg = deps.program.practice
     with transaction(deps.sessions) as session:
         ctx = load_card(session=session, assignment_id=meta.assignment_id)
         if ctx.person.slack_user_id != user_id:
             raise Forbidden(NOT_YOURS)
         kind = ctx.assignment.kind
-        spec = ctx.spec
-        outcome = grade(
-            expected=spec.expected.decision, acceptable=spec.expected.acceptable, verdict=meta.verdict
-        )
-        seconds = max(0.0, (now - ctx.assignment.shown_at).total_seconds())
-        post_to_review = kind == "practice" and practice_cfg.post_to_review
-        recorded = record_decision(
+        post_to_review = kind == "practice" and deps.program.practice.post_to_review
+        recorded = _record(
             session=session,
             now=now,
-            person_id=ctx.person.id,
-            actor=user_id,
-            kind=kind,
-            verdict=meta.verdict,
+            ctx=ctx,
+            user_id=user_id,
+            meta=meta,
             justification=justification,
-            idempotency_key=f"assignment:{ctx.assignment.id}",
-            category=spec.category,
-            title=spec.title,
-            assignment_id=ctx.assignment.id,
-            scenario_version_id=ctx.version.id,
-            outcome=outcome,
-            seconds_to_decide=seconds,
-            review_required=post_to_review,
+            post_to_review=post_to_review,
         )
         first = recorded.decision
         if not recorded.created:
@@ -203,7 +226,7 @@ def submit_decision(
             deps.dispatcher.kick()
             return Submitted(False, first.verdict, note)
         remember_location(session=session, ctx=ctx, channel=meta.channel, ts=meta.message_ts)
-        view = card_view(session=session, library=library, ctx=ctx)
+        view = card_view(session=session, library=library_of(deps), ctx=ctx)
         enqueue_decided_card(
             session=session,
             now=now,
@@ -214,7 +237,7 @@ def submit_decision(
         )
         if kind == "practice":
             _practice_follow_up(
-                deps,
+                deps=deps,
                 session=session,
                 now=now,
                 ctx=ctx,
@@ -223,6 +246,15 @@ def submit_decision(
                 posted=post_to_review,
             )
         else:
-            assessment_flow.after_answer(deps, session=session, now=now, ctx=ctx)
+            assessment_flow.after_answer(deps=deps, session=session, now=now, ctx=ctx)
     deps.dispatcher.kick()
     return Submitted(True, meta.verdict, None)
+
+
+def practice_home_section(deps: Deps, session: Session, person: PersonView, _now: datetime) -> list[Block]:
+    """App Home: an engineer's practice progress and readiness."""
+    if not person.has_any(ENGINEERS) or deps.library is None:
+        return []
+    categories = [(c.id, c.name) for c in deps.library.categories]
+    progress = engineer_progress(session=session, person_id=person.id, categories=categories)
+    return engineer_home_blocks(progress)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Delivery, Person
-from bot.domain.deliveries import Enqueued, enqueue
-from bot.domain.reviews import RecordedReview, review_post_data
+from bot.domain.deliveries import Enqueued, enqueue, find_delivery
+from bot.domain.reviews import RecordedReview, ReviewPostData, review_post_data
 from bot.flows.notify import REVIEW_POST_JOB, enqueue_dm, review_post_key
 from bot.slack.blocks.common import clip, context, esc, section, to_dicts
 from bot.slack.blocks.review import (
@@ -40,12 +39,7 @@ MENTOR_NOTICE_JOB = "review-mentor-notice"
 
 def find_review_post(*, session: Session, decision_id: int) -> Delivery | None:
     """The ledger row of the decision's review-channel post, whichever channel it went to."""
-    return session.execute(
-        select(Delivery)
-        .where(Delivery.job == REVIEW_POST_JOB, Delivery.period == review_post_key(decision_id))
-        .order_by(Delivery.id)
-        .limit(1)
-    ).scalar_one_or_none()
+    return find_delivery(session=session, job=REVIEW_POST_JOB, period=review_post_key(decision_id))
 
 
 def enqueue_logged_confirmation(
@@ -71,69 +65,64 @@ def enqueue_logged_confirmation(
     )
 
 
+def _enqueue_post_children(
+    *, session: Session, now: datetime, post: Delivery, data: ReviewPostData
+) -> list[Enqueued]:
+    """The verdict as a reply in the post's thread, and the post itself updated (both wait for it)."""
+    key = post.period
+    children = [
+        (
+            "chat.postMessage",
+            VERDICT_REPLY_JOB,
+            verdict_reply_text(data),
+            verdict_reply_blocks(data),
+            "thread_ts",
+        ),
+        ("chat.update", POST_UPDATE_JOB, review_post_text(data), review_post_blocks(data), "ts"),
+    ]
+    out: list[Enqueued] = []
+    for method, job, text, blocks, parent_field in children:
+        payload: dict[str, object] = {"text": text, "blocks": to_dicts(blocks), "_parent": parent_field}
+        if method == "chat.postMessage":
+            payload = {"channel": post.recipient, **payload}
+        out.append(
+            enqueue(
+                session=session,
+                now=now,
+                job=job,
+                recipient=post.recipient,
+                period=key,
+                method=method,
+                payload=payload,
+                parent=post,
+            )
+        )
+    return out
+
+
 def enqueue_verdict(*, session: Session, now: datetime, recorded: RecordedReview) -> list[Enqueued]:
     """Thread reply, post update, engineer DM and (if needed) mentor DM for one verdict."""
     decision_id = recorded.decision.id
     data = review_post_data(session=session, decision_id=decision_id)
     key = review_post_key(decision_id)
-    out: list[Enqueued] = []
     post = find_review_post(session=session, decision_id=decision_id)
-    if post is not None:
-        out.append(
-            enqueue(
-                session=session,
-                now=now,
-                job=VERDICT_REPLY_JOB,
-                recipient=post.recipient,
-                period=key,
-                method="chat.postMessage",
-                payload={
-                    "channel": post.recipient,
-                    "text": verdict_reply_text(data),
-                    "blocks": to_dicts(verdict_reply_blocks(data)),
-                    "_parent": "thread_ts",
-                },
-                parent=post,
-            )
-        )
-        out.append(
-            enqueue(
-                session=session,
-                now=now,
-                job=POST_UPDATE_JOB,
-                recipient=post.recipient,
-                period=key,
-                method="chat.update",
-                payload={
-                    "text": review_post_text(data),
-                    "blocks": to_dicts(review_post_blocks(data)),
-                    "_parent": "ts",
-                },
-                parent=post,
-            )
-        )
-    out.append(
-        enqueue_dm(
-            session=session,
-            now=now,
-            job=FEEDBACK_JOB,
-            user_id=recorded.engineer.slack_user_id,
-            period=key,
-            text=feedback_text(data),
-            blocks=to_dicts(feedback_blocks(data)),
-        )
-    )
+    out = [] if post is None else _enqueue_post_children(session=session, now=now, post=post, data=data)
+    dms = [(FEEDBACK_JOB, recorded.engineer.slack_user_id, feedback_text(data), feedback_blocks(data))]
     mentor = recorded.assigned_mentor
     if mentor is not None and mentor.status == "active" and mentor.id != recorded.engineer.id:
+        dms.append(
+            (MENTOR_NOTICE_JOB, mentor.slack_user_id, mentor_notice_text(data), mentor_notice_blocks(data))
+        )
+    for job, user_id, text, blocks in dms:
         out.append(
             enqueue_dm(
                 session=session,
                 now=now,
-                job=MENTOR_NOTICE_JOB,
-                user_id=mentor.slack_user_id,
+                job=job,
+                user_id=user_id,
                 period=key,
-                text=mentor_notice_text(data),
-                blocks=to_dicts(mentor_notice_blocks(data)),
+                text=text,
+                blocks=to_dicts(blocks),
             )
         )
     return out

@@ -10,7 +10,9 @@ resolving it eagerly in the middleware would put a database round trip before ev
 
 :func:`replies_on_error` is the one place that turns a :class:`DomainError` or
 :class:`BadMetadata` into the message the person sees (as written) and any other exception
-into the logged, generic server error, whatever the entry point.
+into the logged, generic server error, whatever the entry point. :func:`form_errors` does the
+same for view submissions that have not acked yet: the error is shown inside the form, which
+stays open so the person can submit again.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from slack_bolt import App, BoltContext, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
 
 from bot.db.engine import transaction
 from bot.deps import Deps
@@ -105,12 +107,14 @@ def tell(deps: Deps, body: dict[str, Any], respond: Respond | None, text: str) -
     deps.dispatcher.kick()
 
 
-def replies_on_error(what: str) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
-    """Turn errors raised after the ack into a reply to the caller; ``what`` names the action in logs.
+Answer = Callable[[dict[str, Any], str], None]  # (the listener's keyword arguments, message)
 
-    The wrapped listener must take ``body`` and ``context`` (Bolt injects arguments by name, and
-    ``functools.wraps`` keeps the signature Bolt inspects); ``respond`` is used when present.
-    """
+
+def _answering_errors(
+    what: str, *, failed: str, answer: Answer
+) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
+    """The one try/except of every listener: a domain refusal or bad metadata is shown as written,
+    anything else is logged and shown as ``failed``; ``answer`` decides where it is shown."""
 
     def decorate(listener: Callable[P, R]) -> Callable[P, R | None]:
         @functools.wraps(listener)
@@ -121,13 +125,43 @@ def replies_on_error(what: str) -> Callable[[Callable[P, R]], Callable[P, R | No
                 message = str(exc)
             except Exception:
                 log.exception("%s failed", what)
-                message = SERVER_ERROR
-            body: dict[str, Any] = kwargs["body"]  # type: ignore[assignment]
-            context: BoltContext = kwargs["context"]  # type: ignore[assignment]
-            respond = kwargs.get("respond")
-            tell(deps_of(context), body, respond if isinstance(respond, Respond) else None, message)
+                message = failed
+            answer(kwargs, message)
             return None
 
         return wrapper
 
     return decorate
+
+
+def _tell_caller(kwargs: dict[str, Any], message: str) -> None:
+    respond = kwargs.get("respond")
+    tell(
+        deps_of(kwargs["context"]), kwargs["body"], respond if isinstance(respond, Respond) else None, message
+    )
+
+
+def replies_on_error(what: str) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
+    """Turn errors raised after the ack into a reply to the caller; ``what`` names the action in logs.
+
+    The wrapped listener must take ``body`` and ``context`` (Bolt injects arguments by name, and
+    ``functools.wraps`` keeps the signature Bolt inspects); ``respond`` is used when present.
+    """
+    return _answering_errors(what, failed=SERVER_ERROR, answer=_tell_caller)
+
+
+def form_errors(
+    what: str, *, block_id: str, failed: str = SERVER_ERROR
+) -> Callable[[Callable[P, R]], Callable[P, R | None]]:
+    """For view submissions: turn errors raised before the ack into an inline error on ``block_id``.
+
+    The form stays open so the person can submit again. A :class:`DomainError` or
+    :class:`BadMetadata` shows its own message; anything else is logged and shows ``failed``.
+    The wrapped listener must take ``ack``.
+    """
+
+    def show_in_form(kwargs: dict[str, Any], message: str) -> None:
+        ack: Ack = kwargs["ack"]
+        ack(response_action="errors", errors={block_id: message})
+
+    return _answering_errors(what, failed=failed, answer=show_in_form)

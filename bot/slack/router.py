@@ -9,16 +9,20 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.deps import Deps
 from bot.domain.people import PersonView
 
 
 @dataclass(frozen=True)
 class CommandContext:
+    """One `/casebook <sub> <args>` call: who, what, and how to answer (handlers are module-level)."""
+
     person: PersonView
     args: str
     body: dict[str, Any]
     respond: Respond
     client: WebClient
+    deps: Deps
 
     @property
     def trigger_id(self) -> str:
@@ -63,3 +67,10 @@ class CommandRouter:
 
     def names(self) -> list[str]:
         return list(self._subs)
+
+
+def router_of(deps: Deps) -> CommandRouter:
+    """The container's subcommand table with its precise type."""
+    router = deps.router
+    assert isinstance(router, CommandRouter)
+    return router

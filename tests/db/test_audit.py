@@ -11,7 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FixedClock
-from bot.db.audit import append_event, export_rows, read_export, verify_database, verify_rows, write_export
+from bot.db.audit import append_event, export_rows, verify_database, verify_rows
+from bot.db.audit_export import read_export, write_export
 from bot.db.engine import transaction
 
 

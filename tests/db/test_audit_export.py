@@ -8,7 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.db.audit import append_event, export_rows, verify_export, write_export
+from bot.db.audit import append_event, export_rows
+from bot.db.audit_export import verify_export, write_export
 from bot.db.engine import transaction
 from tests.conftest import START
 

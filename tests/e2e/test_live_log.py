@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from bot.db.engine import transaction
 from bot.db.models import AuditEvent, Decision, Delivery
+from bot.flows import live_log
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import Action, Callback, Shortcut
-from bot.slack.listeners import log as live_log
 from bot.slack.metadata import LogMeta
 from tests.helpers import eventually, load_roster, texts
 from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for

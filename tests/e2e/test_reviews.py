@@ -257,16 +257,16 @@ def test_mentor_home_lists_the_queue_and_mentees(casebook, roster, slack: Simula
 def test_database_failure_while_reviewing_keeps_nothing_and_can_be_retried(
     casebook, roster, slack: Simulator, fake: FakeSlack, monkeypatch
 ) -> None:
-    from bot.slack.listeners import reviews as reviews_listener
+    from bot.flows import reviews as reviews_flow
 
     decision_id = _log(slack, fake, casebook)
     view_id = _open_review(slack, fake, "U0MENTOR", decision_id, Action.REVIEW_OVERTURN)
-    real = reviews_listener.enqueue_verdict
+    real = reviews_flow.enqueue_verdict
 
     def broken(**kwargs):
         raise RuntimeError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(reviews_listener, "enqueue_verdict", broken)
+    monkeypatch.setattr(reviews_flow, "enqueue_verdict", broken)
     values = {"suggested_verdict": "escalate", "comment": COMMENT}
     reply = slack.submit("U0MENTOR", view_id, values)
     assert reply.json["response_action"] == "errors"
@@ -277,7 +277,7 @@ def test_database_failure_while_reviewing_keeps_nothing_and_can_be_retried(
             session.execute(select(AuditEvent).where(AuditEvent.action == "review.recorded")).first() is None
         )
 
-    monkeypatch.setattr(reviews_listener, "enqueue_verdict", real)
+    monkeypatch.setattr(reviews_flow, "enqueue_verdict", real)
     assert "response_action" not in slack.submit("U0MENTOR", view_id, values).json
     assert _review(casebook, decision_id)[0] == "overturned"
     eventually(lambda: _thread(fake, decision_id))

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from bot.db.engine import transaction
+from bot.db.models import Assessment
+from bot.domain.assessment import complete
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
+from tests.domain.test_assessment import _answer_all as answer_all
 from tests.helpers import eventually, load_roster, texts
 from tests.live_support import make_decision
 
@@ -33,3 +39,35 @@ def test_mentor_sees_a_mentee_and_an_engineer_may_not(
     assert "Only mentors, leads and admins" in refused and "Bo Engineer" not in refused
     slack.command("U0MENTOR", "stats <@U0NOBODY|x>")
     assert "not on the roster" in _last_response(fake, 3)
+
+
+def _finish_assessment(casebook, clock, *, good: int) -> None:
+    """Answer every question of the assessment in progress and score it (the domain, not Slack)."""
+    with transaction(casebook.deps.sessions) as session:
+        assessment = session.execute(select(Assessment)).scalar_one()
+        answer_all(session, clock.now(), assessment, good=good)
+        assert complete(session=session, now=clock.now(), assessment=assessment, threshold=0.8, actor="t")
+
+
+def test_stats_with_an_assessment_in_progress_and_then_completed(
+    casebook, slack: Simulator, fake: FakeSlack, clock
+) -> None:
+    """Readiness rows were read after their session closed (DetachedInstanceError); never again."""
+    load_roster(casebook.deps.sessions, clock.now())
+    assert slack.command("U0ENG1", "assess").status == 200
+    assert "20 scenarios" in _last_response(fake, 1)
+
+    slack.command("U0ENG1", "stats")
+    own = _last_response(fake, 2)
+    assert "Something went wrong" not in own
+    assert "Stats for Ada Engineer" in own and "*In progress*: 0 of 20 answered" in own
+    slack.command("U0MENTOR", "stats <@U0ENG1|ada>")
+    assert "*In progress*: 0 of 20 answered" in _last_response(fake, 3)
+
+    _finish_assessment(casebook, clock, good=16)
+    slack.command("U0ENG1", "stats")
+    done = _last_response(fake, 4)
+    assert "Something went wrong" not in done
+    assert "*Passed* with 80%; waiting for a mentor's sign-off" in done
+    slack.command("U0MENTOR", "stats <@U0ENG1|ada>")
+    assert "*Passed* with 80%" in _last_response(fake, 5)

@@ -4,51 +4,30 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.db.engine import read_transaction
 from bot.deps import Deps
-from bot.domain.errors import Forbidden, NotFound
-from bot.domain.isoweek import week_of, week_range
-from bot.domain.mentees import week_counts
-from bot.domain.people import get_view
-from bot.domain.progress import engineer_progress
-from bot.domain.vocab import REVIEWERS
+from bot.domain.errors import NotFound
+from bot.flows.stats import person_stats
 from bot.slack.blocks.stats import stats_blocks
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import parse_user, reply
 
 
-def _stats(deps: Deps, ctx: CommandContext) -> None:
-    target_id = ctx.person.slack_user_id
+def show_stats(ctx: CommandContext) -> None:
+    """Render the stats the flow read (plain values: nothing is read after its transaction)."""
+    target = None
     if ctx.args:
-        parsed = parse_user(ctx.args.split()[0])
-        if parsed is None:
-            raise NotFound("Name someone with @, like `/casebook stats @ada`.")
-        target_id = parsed
-    if target_id != ctx.person.slack_user_id and not ctx.person.has_any(REVIEWERS):
-        raise Forbidden("Only mentors, leads and admins can see someone else's stats.")
-    now = deps.clock.now()
-    week = week_of(now, deps.program.tz)
-    start, end = week_range(week, deps.program.tz)
-    categories = [(c.id, c.name) for c in deps.library.categories] if deps.library else []
-    with read_transaction(deps.sessions) as session:
-        target = get_view(session=session, slack_user_id=target_id)
+        target = parse_user(ctx.args.split()[0])
         if target is None:
-            raise NotFound("That person is not on the roster.")
-        progress = engineer_progress(session=session, person_id=target.id, categories=categories)
-        counts = week_counts(session=session, person_id=target.id, start=start, end=end)
-    reply(
-        ctx.respond,
-        stats_blocks(name=target.name, progress=progress, week=week, counts=counts),
-        f"Stats for {target.name}",
-    )
+            raise NotFound("Name someone with @, like `/casebook stats @ada`.")
+    stats = person_stats(deps=ctx.deps, viewer=ctx.person, target_slack_id=target)
+    blocks = stats_blocks(name=stats.name, progress=stats.progress, week=stats.week, counts=stats.counts)
+    reply(ctx.respond, blocks, f"Stats for {stats.name}")
 
 
 def register(app: App, deps: Deps) -> None:
+    """The `stats` subcommand."""
     deps.router.add(
         Subcommand(
-            "stats",
-            "stats [@user]",
-            "practice accuracy, readiness and this week's decisions",
-            handler=lambda ctx: _stats(deps, ctx),
+            "stats", "stats [@user]", "practice accuracy, readiness and this week's decisions", show_stats
         )
     )

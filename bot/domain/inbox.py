@@ -1,0 +1,118 @@
+"""The inbox repository: store a request's deferred work before the ack, claim it, finish it.
+
+One small insert is all the request path does; a replay of the same signed body finds its
+key taken and stores nothing. Workers claim due rows under a lease (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL, so replicas never take the same row; on SQLite the single writer
+makes the claim atomic), run them, and mark them done, or back off and retry on failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot.db.models import InboxItem
+
+MAX_ATTEMPTS = 5  # work that fails five times is a bug, not an outage: kept as 'failed' for a look
+
+
+@dataclass(frozen=True)
+class Work:
+    """A claimed row, detached: what a worker needs to run it."""
+
+    id: int
+    function: str
+    body: str
+    content_type: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest_seconds: float  # age of the oldest pending row; 0 when none
+    failed: int
+
+
+def receive(
+    *, session: Session, now: datetime, key: str, function: str, body: str, content_type: str
+) -> bool:
+    """Store deferred work; False when this exact work was already received (a replay)."""
+    values = {
+        "key": key,
+        "function": function,
+        "body": body,
+        "content_type": content_type,
+        "status": "pending",
+        "attempts": 0,
+        "received_at": now,
+        "next_attempt_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(InboxItem).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def claim(*, session: Session, now: datetime, lease: timedelta, limit: int) -> list[Work]:
+    """Take up to ``limit`` due rows for ``lease``; a crashed worker's rows come back when it ends."""
+    due = (
+        select(InboxItem)
+        .where(
+            InboxItem.status == "pending",
+            InboxItem.next_attempt_at <= now,
+            (InboxItem.claimed_until.is_(None)) | (InboxItem.claimed_until < now),
+        )
+        .order_by(InboxItem.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    rows = list(session.execute(due).scalars())
+    for row in rows:
+        row.claimed_until = now + lease
+        row.attempts += 1
+    session.flush()
+    return [Work(r.id, r.function, r.body, r.content_type, r.attempts) for r in rows]
+
+
+def finish(*, session: Session, now: datetime, item_id: int) -> None:
+    """The work ran to the end."""
+    session.execute(
+        update(InboxItem)
+        .where(InboxItem.id == item_id)
+        .values(status="done", finished_at=now, claimed_until=None, last_error=None)
+    )
+
+
+def retry(*, session: Session, now: datetime, item_id: int, attempts: int, error: str) -> None:
+    """The work raised: try again later (1 s, 4 s, 16 s, …), or keep it as failed after MAX_ATTEMPTS."""
+    values: dict[str, object] = {"claimed_until": None, "last_error": error[:500]}
+    if attempts >= MAX_ATTEMPTS:
+        values |= {"status": "failed", "finished_at": now}
+    else:
+        values["next_attempt_at"] = now + timedelta(seconds=4 ** (attempts - 1))
+    session.execute(update(InboxItem).where(InboxItem.id == item_id).values(**values))
+
+
+def backlog(*, session: Session, now: datetime) -> Backlog:
+    """How much received work is waiting, and for how long the oldest has."""
+    pending, oldest = session.execute(
+        select(func.count(), func.min(InboxItem.received_at)).where(InboxItem.status == "pending")
+    ).one()
+    failed = session.execute(select(func.count()).where(InboxItem.status == "failed")).scalar_one()
+    age = (now - oldest).total_seconds() if oldest is not None else 0.0
+    return Backlog(pending=int(pending), oldest_seconds=max(0.0, age), failed=int(failed))
+
+
+def purge_done(*, session: Session, before: datetime) -> int:
+    """Forget finished work older than ``before`` (its effects live in their own tables)."""
+    result = session.execute(
+        delete(InboxItem).where(InboxItem.status == "done", InboxItem.finished_at < before)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,130 @@
+"""The durable receipt: lazy work is on disk before the ack, replays store nothing, workers run it once."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from slack_bolt import Ack, App
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.request import BoltRequest
+from slack_sdk.signature import SignatureVerifier
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import FixedClock
+from bot.db.engine import transaction
+from bot.db.models import InboxItem
+from bot.domain import inbox
+from bot.web.inbox import LAZY_NAME, LAZY_ONLY, DurableLazyRunner, InboxWorker, strip_lazy_headers
+
+SECRET = "inbox-test-secret"
+
+
+def _app(sessions: sessionmaker[Session], clock: FixedClock, done: list[str], *, front: bool) -> App:
+    app = App(
+        signing_secret=SECRET,
+        authorize=lambda enterprise_id, team_id: AuthorizeResult(
+            enterprise_id=enterprise_id, team_id=team_id, bot_token="xoxb-unused"
+        ),
+        process_before_response=True,
+        request_verification_enabled=front,
+    )
+    app.listener_runner.lazy_listener_runner = DurableLazyRunner(
+        sessions=sessions, clock=clock, on_stored=lambda: None
+    )
+
+    def answer(ack: Ack) -> None:
+        ack("Saved.")
+
+    def record(body: dict[str, Any]) -> None:
+        if body["text"] == "boom":
+            raise RuntimeError("the database went away")
+        done.append(body["text"])
+
+    app.command("/casebook")(ack=answer, lazy=[record])
+    return app
+
+
+def _signed(text: str, *, at: float | None = None) -> BoltRequest:
+    body = urlencode({"command": "/casebook", "text": text, "user_id": "U0ENG1", "team_id": "T1"})
+    ts = str(int(at or time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=ts, body=body)
+    headers = {
+        "content-type": ["application/x-www-form-urlencoded"],
+        "x-slack-request-timestamp": [ts],
+        "x-slack-signature": [signature],
+    }
+    return BoltRequest(body=body, headers=headers)
+
+
+def _rows(sessions: sessionmaker[Session]) -> list[tuple[str, str, int]]:
+    with transaction(sessions) as session:
+        items = session.execute(select(InboxItem).order_by(InboxItem.id)).scalars()
+        return [(i.function, i.status, i.attempts) for i in items]
+
+
+def _worker(sessions, clock, done: list[str]) -> InboxWorker:
+    return InboxWorker(bolt=_app(sessions, clock, done, front=False), sessions=sessions, clock=clock)
+
+
+def test_the_ack_waits_for_the_row_and_not_for_the_work(sessions, clock) -> None:
+    done: list[str] = []
+    front = _app(sessions, clock, done, front=True)
+    response = front.dispatch(_signed("practice"))
+    assert response.status == 200 and "Saved." in response.body
+    assert _rows(sessions) == [("record", "pending", 0)]
+    assert done == [], "nothing ran on the request path"
+
+    assert _worker(sessions, clock, done).drain() == 1
+    assert done == ["practice"]
+    assert _rows(sessions) == [("record", "done", 1)]
+
+
+def test_a_replayed_signed_request_stores_nothing_new(sessions, clock) -> None:
+    done: list[str] = []
+    front = _app(sessions, clock, done, front=True)
+    request = _signed("role @ben mentor")
+    for _ in range(3):
+        assert (
+            front.dispatch(
+                _signed("role @ben mentor", at=float(request.headers["x-slack-request-timestamp"][0]))
+            ).status
+            == 200
+        )
+    assert len(_rows(sessions)) == 1
+    _worker(sessions, clock, done).drain()
+    assert done == ["role @ben mentor"]
+
+
+def test_failing_work_is_retried_with_backoff_then_kept_as_failed(sessions, clock: FixedClock) -> None:
+    done: list[str] = []
+    _app(sessions, clock, done, front=True).dispatch(_signed("boom"))
+    worker = _worker(sessions, clock, done)
+    for attempt in range(1, inbox.MAX_ATTEMPTS + 1):
+        assert worker.run_once() == 1
+        assert worker.run_once() == 0, "not again before its backoff"
+        clock.advance(timedelta(seconds=4**attempt))
+    assert _rows(sessions) == [("record", "failed", inbox.MAX_ATTEMPTS)]
+    with transaction(sessions) as session:
+        assert inbox.backlog(session=session, now=clock.now()) == inbox.Backlog(0, 0.0, 1)
+
+
+def test_a_crashed_workers_claim_comes_back_after_its_lease(sessions, clock: FixedClock) -> None:
+    done: list[str] = []
+    _app(sessions, clock, done, front=True).dispatch(_signed("sync"))
+    with transaction(sessions) as session:  # a worker claims the row, then dies (kill -9)
+        assert len(inbox.claim(session=session, now=clock.now(), lease=timedelta(minutes=2), limit=8)) == 1
+    worker = _worker(sessions, clock, done)
+    assert worker.run_once() == 0, "still leased"
+    with transaction(sessions) as session:
+        assert inbox.backlog(session=session, now=clock.now() + timedelta(seconds=30)).pending == 1
+    clock.advance(timedelta(minutes=3))
+    assert worker.run_once() == 1 and done == ["sync"]
+
+
+def test_clients_cannot_ask_for_inline_lazy_work() -> None:
+    headers = {"content-type": ["x"], LAZY_ONLY: ["1"], LAZY_NAME.upper(): ["record"]}
+    assert strip_lazy_headers(headers) == {"content-type": ["x"]}
