@@ -6,11 +6,17 @@ falling, reviews not happening (decisions waiting beyond the review SLA, or none
 reviewed all week), an engineer with no decisions all week (people out of office that
 week are not flagged), someone leaving (turnover), a survey most engineers skipped
 (under half, when a survey went out that week), and overturns in a category ("mentor
-pilots on that category").
+pilots on that category"). The channel post shows the three that weigh most on the
+go / no-go (:data:`FLAG_WEIGHT`); the thread lists them all.
+
+Survey comments come from :func:`bot.domain.surveys.aggregate` only with the published
+averages, without names, and are shuffled here with a generator seeded by the
+operating system (never by who answered or when), so their order tells nothing.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -22,8 +28,10 @@ from bot.domain.facts import engineer_filter, in_week
 from bot.domain.gonogo import Verdict, recommend
 from bot.domain.grading import EPS, Metric, Status
 from bot.domain.metricfmt import duration, pct
-from bot.domain.metrics import Scorecard, compute_scorecard
+from bot.domain.metrics import MetricKey, Scorecard, compute_scorecard
 from bot.domain.supporting import Supporting, supporting
+from bot.domain.surveys import aggregate
+from bot.domain.vocab import Cohort
 from bot.domain.weeks import Week, previous, week_of_date, weeks_between
 from bot.program import WEEKDAYS, Program
 
@@ -31,6 +39,19 @@ DIGEST_JOB = "digest"
 LOW_SURVEY_RESPONSE = 0.5
 MAX_HISTORY_WEEKS = 26  # the chart and the red flags look back at most half a year
 MAX_NAMES = 10
+TOP_FLAGS = 3
+# Most serious first: people leaving and falling satisfaction threaten the pilot itself;
+# quality and review coverage next; a quiet engineer or a skipped survey last.
+FLAG_WEIGHT = (
+    "attrition",
+    "satisfaction_falling",
+    "escalation_rising",
+    "overturns_in_category",
+    "reviews_overdue",
+    "no_reviews",
+    "low_survey_response",
+    "idle_engineers",
+)
 
 
 @dataclass(frozen=True)
@@ -78,10 +99,16 @@ class DigestData:
     survey: SurveyRate
     red_flags: tuple[RedFlag, ...]
     history: tuple[Scorecard, ...]  # program weeks so far, oldest first, ending with this week
+    survey_comments: tuple[str, ...] = ()  # only with published results, unattributed
 
     @property
     def empty(self) -> bool:
         return self.card.empty
+
+    @property
+    def top_flags(self) -> tuple[RedFlag, ...]:
+        """The red flags that weigh most on the go / no-go (``red_flags`` is ranked), at most three."""
+        return self.red_flags[:TOP_FLAGS]
 
 
 def _rows(card: Scorecard, prev: Scorecard | None, keys: list[str]) -> tuple[ScoreRow, ...]:
@@ -110,6 +137,13 @@ def survey_day(program: Program, week: Week) -> date:
     return week.monday + timedelta(days=WEEKDAYS.index(program.schedule.survey.day))
 
 
+def survey_sent(program: Program, week: Week, at: datetime) -> bool:
+    """A survey went out this week by ``at`` (no "only 0 of 3 answered" before it was sent)."""
+    day, job = survey_day(program, week), program.schedule.survey
+    sent_at = datetime.combine(day, job.time, tzinfo=program.tz)
+    return program.phase_on(day) in job.phases and at >= sent_at
+
+
 def in_program(program: Program, week: Week) -> bool:
     return any(program.phase_on(week.monday + timedelta(days=i)) for i in range(7))
 
@@ -136,16 +170,8 @@ def _rate(card: Scorecard) -> float | None:
     return live.escalated / live.total if live.total else None
 
 
-def red_flags(
-    *,
-    session: Session,
-    program: Program,
-    card: Scorecard,
-    history: list[Scorecard],
-    reviews: OverdueReviews,
-    survey: SurveyRate,
-    support: Supporting,
-) -> tuple[RedFlag, ...]:
+def _trend_flags(card: Scorecard, history: list[Scorecard]) -> list[RedFlag]:
+    """Escalation rising two weeks running; satisfaction falling (both weeks measured)."""
     flags: list[RedFlag] = []
     rates = [_rate(c) for c in history[-3:]]
     if len(rates) == 3 and None not in rates:
@@ -158,13 +184,28 @@ def red_flags(
                 )
             )
     if len(history) >= 2:
-        now_m, before_m = card.metric("satisfaction"), history[-2].metric("satisfaction")
+        now_m, before_m = card.metric(MetricKey.SATISFACTION), history[-2].metric(MetricKey.SATISFACTION)
         now_sat, before = now_m.value, before_m.value
         measured = Status.INSUFFICIENT not in (now_m.status, before_m.status)
         if measured and now_sat is not None and before is not None and now_sat < before - EPS:
             flags.append(
                 RedFlag("satisfaction_falling", f"Satisfaction fell from {before:.2f} to {now_sat:.2f}.")
             )
+    return flags
+
+
+def red_flags(
+    *,
+    session: Session,
+    program: Program,
+    card: Scorecard,
+    history: list[Scorecard],
+    reviews: OverdueReviews,
+    survey: SurveyRate,
+    support: Supporting,
+) -> tuple[RedFlag, ...]:
+    """Every red flag of the week, most serious first (:data:`FLAG_WEIGHT`)."""
+    flags = _trend_flags(card, history)
     if reviews.overdue:
         oldest = duration(reviews.oldest_hours or 0)
         flags.append(
@@ -204,11 +245,24 @@ def red_flags(
                     "mentor pilots on that category.",
                 )
             )
-    return tuple(flags)
+    rank = {key: i for i, key in enumerate(FLAG_WEIGHT)}
+    return tuple(sorted(flags, key=lambda f: rank.get(f.key, len(rank))))  # stable within a kind
 
 
-def build_digest(*, session: Session, program: Program, week: Week, at: datetime) -> DigestData:
-    """Everything the Friday digest shows for ``week``, computed as of ``at``."""
+def shuffled(comments: tuple[str, ...], rng: random.Random | None = None) -> tuple[str, ...]:
+    """The comments in a random order: by default seeded by the OS, not by who wrote them or when."""
+    order = list(comments)
+    (rng or random.SystemRandom()).shuffle(order)
+    return tuple(order)
+
+
+def build_digest(
+    *, session: Session, program: Program, week: Week, at: datetime, rng: random.Random | None = None
+) -> DigestData:
+    """Everything the Friday digest shows for ``week``, computed as of ``at``.
+
+    ``rng`` orders the survey comments (tests pass a seeded one; by default the OS seeds it).
+    """
     tz = program.tz
     first = min(week_of_date(program.start_date, tz).monday, previous(previous(week, tz), tz).monday)
     weeks = weeks_between(week_of_date(first, tz), week, tz)[-MAX_HISTORY_WEEKS:]
@@ -216,10 +270,14 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
     card, prev = history[-1], history[-2] if len(history) >= 2 else None
     support = supporting(session=session, week=week)
     reviews = overdue_reviews(session=session, program=program, week=week, at=at)
+    # The survey goes to every engineer, whichever cohort the metrics judge.
+    asked = next(
+        (f for f in (card.week12_facts, card.facts) if f and f.cohort is Cohort.ENGINEERS), card.facts
+    )
     survey = SurveyRate(
-        expected=program.phase_on(survey_day(program, week)) in program.schedule.survey.phases,
-        responded=card.facts.survey.engineer_responses,
-        engineers=card.facts.people.engineers,
+        expected=survey_sent(program, week, at),
+        responded=asked.survey.engineer_responses,
+        engineers=asked.people.engineers,
     )
     program_start = week_of_date(program.start_date, tz).monday
     shown = tuple(c for c in history if c.week.monday >= program_start) or (card,)
@@ -227,9 +285,9 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
         week=week,
         at=at,
         card=card,
-        verdict=recommend(card.core),
+        verdict=recommend(card.core, week=week, at=at),
         rows=_rows(card, prev, [m.key for m in card.core]),
-        week12_rows=_rows(card, prev, [m.key for m in card.week12]),
+        week12_rows=_rows(card, prev, [m.key for m in card.week12] if card.week12_due else []),
         support=support,
         reviews=reviews,
         survey=survey,
@@ -243,6 +301,12 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
             support=support,
         ),
         history=shown,
+        survey_comments=shuffled(
+            aggregate(
+                session=session, week=week.label, minimum=program.thresholds.survey_anonymity_min
+            ).comments,
+            rng,
+        ),
     )
 
 
