@@ -10,6 +10,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -117,3 +118,37 @@ def test_healthz_and_jobs_status_show_the_inbox_backlog(
     assert casebook.inbox.drain() == 1
     with urllib.request.urlopen(health_url, timeout=5) as resp:
         assert json.loads(resp.read())["inbox"] == {"pending": 0, "oldest_seconds": 0.0, "failed": 0}
+
+
+def test_an_outage_in_stored_work_is_retried_and_told_only_after_the_last_attempt(
+    casebook: Casebook, slack: Simulator, fake: FakeSlack, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database error after the ack is not the person's problem: the inbox retries it with
+    backoff; only once retrying is over is the person told (nothing acked is dropped silently)."""
+    from sqlalchemy.exc import OperationalError
+
+    from bot.db.models import InboxItem
+    from bot.domain import inbox
+    from bot.slack.listeners import sync
+    from bot.slack.metadata import SyncValue
+
+    def outage(**kwargs: object) -> object:
+        raise OperationalError("UPDATE sync_responses", {}, Exception("server closed the connection"))
+
+    load_roster(casebook.deps.sessions, clock.now())
+    monkeypatch.setattr(sync, "answer_sync", outage)
+    value = SyncValue(day="2026-11-17").dump()
+    assert slack.click("U0ENG1", action_id="sync_all_good", value=value, channel="D0ENG1").status == 200
+    for attempt in range(1, inbox.MAX_ATTEMPTS):
+        assert settle(casebook)
+        assert fake.responses == [], f"attempt {attempt}: retried, not reported"
+        with transaction(casebook.deps.sessions) as session:
+            (row,) = session.execute(select(InboxItem)).scalars()
+            assert (row.status, row.attempts) == ("pending", attempt)
+        clock.advance(timedelta(seconds=4**attempt))
+    assert settle(casebook)
+    (told,) = fake.responses
+    assert "nothing was saved" in str(told)
+    with transaction(casebook.deps.sessions) as session:
+        (row,) = session.execute(select(InboxItem)).scalars()
+        assert row.status == "done"  # told on its last attempt: handled, not failed
