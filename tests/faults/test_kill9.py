@@ -78,11 +78,17 @@ def test_kill_9_mid_burst_loses_no_acked_submission_and_doubles_none(
                 acked.append(view_id)
 
     threads = [threading.Thread(target=submit, args=(v,)) for v in views]
-    for i, t in enumerate(threads):
-        t.start()
-        time.sleep(0.01)
-        if i == SUBMITS // 2:
-            os.killpg(proc.pid, signal.SIGKILL)  # the front, its workers and `casebook worker`, at once
+
+    def launch() -> None:  # an open-loop burst: Slack's clients do not wait for each other
+        for t in threads:
+            t.start()
+            time.sleep(0.02)
+
+    launcher = threading.Thread(target=launch)
+    launcher.start()
+    eventually(lambda: len(acked) >= SUBMITS // 4, timeout=30)
+    os.killpg(proc.pid, signal.SIGKILL)  # the front, its workers and `casebook worker`, at once
+    launcher.join()
     for t in threads:
         t.join()
     proc.wait(10)
