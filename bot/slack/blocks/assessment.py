@@ -89,6 +89,14 @@ def engineer_result_blocks(view: ResultView) -> list[Block]:
         section(_score_line(result)),
         _breakdown(view),
     ]
+    misses = [a for a in result.answers if a.outcome == "differs"]
+    if misses:
+        lines = [
+            f"• Q{a.position} {esc(clip(a.title, 90))}: you said *{a.verdict}*, expected *{a.expected}*"
+            for a in misses
+        ]
+        blocks.append(section("*Where your call differed*\n" + "\n".join(lines)))
+    blocks.append(section("*Every card, with the reasoning behind the expected call*"))
     blocks.extend(cards_blocks(result))
     if result.passed and view.mentor_slack_id:
         blocks.append(context(f"<@{view.mentor_slack_id}> has been asked to sign off your readiness."))
