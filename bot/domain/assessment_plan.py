@@ -93,5 +93,3 @@ def _pick(available: list[Candidate], level: str, used: set[str]) -> Candidate:
         if found is not None:
             return found
     raise LookupError("no scenario left to pick")
-
-

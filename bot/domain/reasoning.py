@@ -58,6 +58,38 @@ def soundness(*, session: Session, decision_ids: Iterable[int]) -> dict[int, Sou
 
 
 @dataclass(frozen=True)
+class ScenarioKey:
+    """What a reviewer of a practice or assessment decision sees besides the decision itself."""
+
+    expected: str
+    acceptable: tuple[str, ...]
+    rationale: str
+    mentor_notes: str
+    named: tuple[str, ...]  # key points the justification names in real sentences
+    missed: tuple[str, ...]
+
+
+def scenario_key(*, session: Session, decision: Decision) -> ScenarioKey | None:
+    """The expected decision, rationale, mentor notes and key points named, for a graded decision."""
+    if decision.scenario_version_id is None:
+        return None
+    version = session.get(ScenarioVersion, decision.scenario_version_id)
+    if version is None:
+        return None
+    content = dict(version.content)
+    found = reasoning_of(key_points=key_points_of(content), justification=dict(decision.justification))
+    expected = content.get("expected") or {}
+    return ScenarioKey(
+        expected=str(expected.get("decision", version.expected_verdict)),
+        acceptable=tuple(str(v) for v in expected.get("acceptable", [])),
+        rationale=str(content.get("rationale", "")),
+        mentor_notes=str(content.get("mentor_notes", "")),
+        named=tuple(found.named),
+        missed=tuple(found.missed),
+    )
+
+
+@dataclass(frozen=True)
 class ReasoningScore:
     sound: int
     graded: int
