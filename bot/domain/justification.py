@@ -132,7 +132,8 @@ def validate_justification(
 # --- Reasoning: key points named in real sentences -------------------------------------------
 #
 # A key point counts only when one of its keywords sits in a *real sentence*: at least
-# SENTENCE_MIN_WORDS words, at least two different function words ("the", "because", "is" ...),
+# SENTENCE_MIN_WORDS words, at least two different function words ("the", "because", "is" ...;
+# one is enough in a sentence of twice that length),
 # a verb-like word (an auxiliary, a common decision verb, or a word ending in -ed/-ing), and
 # not a list (two or more commas whose pieces average under three words). A field holding
 # "product owner, 1.2M, comms, 5.0.1" or "lena 100k hotfix comms" therefore names nothing,
@@ -143,7 +144,7 @@ _FUNCTION_TEXT = (
     "a an the this that these those it its is are was were be been being has have had will would "
     "can could must should may might do does did not no so because since but and or if then than "
     "which who when while until before after to of in on for with by from as at there their they we "
-    "i he she our my his her"
+    "i he she our my his her you us them what where why how out about up over into per all any only also"
 )
 _VERB_TEXT = (
     "is are was were be been has have had will would can could must should may might do does did "
@@ -167,7 +168,8 @@ def is_real_sentence(sentence: str) -> bool:
     words = _words(sentence)
     if len(words) < SENTENCE_MIN_WORDS:
         return False
-    if len(FUNCTION_WORDS.intersection(words)) < 2:
+    glue = len(FUNCTION_WORDS.intersection(words))
+    if glue < 1 or (glue < 2 and len(words) < 2 * SENTENCE_MIN_WORDS):
         return False
     if not any(w in VERB_WORDS or (len(w) > 4 and w.endswith(("ed", "ing"))) for w in words):
         return False

@@ -38,7 +38,13 @@ WRITERS = {"sound": sound_values, "keywords": keyword_values}
 
 
 def _take(
-    casebook: Casebook, slack: Simulator, fake: FakeSlack, *, good: int, reasons: str = "sound", first: int = 1
+    casebook: Casebook,
+    slack: Simulator,
+    fake: FakeSlack,
+    *,
+    good: int,
+    reasons: str = "sound",
+    first: int = 1,
 ) -> None:
     """Answer all 20 cards: the first ``good`` with the expected call, the rest with a wrong one.
 
@@ -56,7 +62,9 @@ def _take(
         if verdict in acceptable:  # a listed alternative would count as good
             verdict = next(v for v in OTHER if v != expected and v not in acceptable)
         writer = WRITERS.get(reasons)
-        values = writer(verdict, key_points_of(casebook.deps.sessions, card)) if writer else good_values(verdict)
+        values = (
+            writer(verdict, key_points_of(casebook.deps.sessions, card)) if writer else good_values(verdict)
+        )
         decide(slack, fake, ENG, card, verdict, modal=first + position - 1, values=values)
         if position < 20 and first == 1:
             assert [m for m in fake.dms_to(ENG) if "readiness assessment" in m.text] == []
