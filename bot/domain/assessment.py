@@ -111,6 +111,7 @@ class Answer:
     expected: str
     outcome: str
     rationale: str = ""
+    mentor_notes: str = ""  # for the mentor's copy only
     sound: bool = False
     named: tuple[str, ...] = ()
     missed: tuple[str, ...] = ()
@@ -173,6 +174,7 @@ def result_of(
             expected=expected,
             outcome=d.outcome or "differs",
             rationale=str(content.get("rationale", "")),
+            mentor_notes=str(content.get("mentor_notes", "")),
             sound=found[d.id].sound if d.id in found else False,
             named=tuple(found[d.id].found.named) if d.id in found else (),
             missed=tuple(found[d.id].found.missed) if d.id in found else (),

@@ -84,6 +84,9 @@ def test_sixteen_of_twenty_fails(casebook, slack: Simulator, fake: FakeSlack, cl
     assert "above 80%" in texts(result.blocks) and "16/20* sound" in texts(result.blocks)
     assessment = _assessment(casebook)
     assert assessment.passed is False and assessment.score == 0.8
+    mentor_copy = texts(_result(fake, MENTOR).blocks)
+    assert "Mentor notes:" in mentor_copy and "Mentor notes" not in texts(result.blocks)
+    assert texts(result.blocks).count("expected *") >= 20, "every card with its rationale, after the end"
 
 
 def test_seventeen_of_twenty_passes_and_the_mentor_signs_off(

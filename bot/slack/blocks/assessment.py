@@ -65,20 +65,21 @@ def _score_line(result: AssessmentResult) -> str:
     )
 
 
-def _card_line(a: Answer) -> Block:
-    """One card after the attempt: the call, the key, soundness and the rationale."""
+def _card_line(a: Answer, *, for_mentor: bool = False) -> Block:
+    """One card after the attempt: the call, the key, soundness, the rationale (and mentor notes)."""
     mark = ":white_check_mark:" if a.outcome != "differs" else ":x:"
     sound = "sound reasoning" if a.sound else "reasoning not sound"
     named = f"named {len(a.named)} of {len(a.named) + len(a.missed)} key points"
     return section(
         f"{mark} *Q{a.position} {esc(clip(a.title, 90))}*: *{a.verdict}*, expected *{a.expected}* "
         f"({sound}; {named})\n_{esc(clip(a.rationale, 600))}_"
+        + (f"\n*Mentor notes:* {esc(clip(a.mentor_notes, 500))}" if for_mentor and a.mentor_notes else "")
     )
 
 
-def cards_blocks(result: AssessmentResult) -> list[Block]:
+def cards_blocks(result: AssessmentResult, *, for_mentor: bool = False) -> list[Block]:
     """Every card with its rationale: shown only after the attempt ends, to the engineer and mentor."""
-    return [_card_line(a) for a in result.answers]
+    return [_card_line(a, for_mentor=for_mentor) for a in result.answers]
 
 
 def engineer_result_blocks(view: ResultView) -> list[Block]:
@@ -120,7 +121,7 @@ def mentor_result_blocks(view: ResultView, *, signed_off_by: str | None = None) 
         header(f"Readiness: {clip(view.engineer_name, 80)} {verdict}"),
         section(f"<@{view.engineer_slack_id}>'s assessment. {_score_line(result)}"),
         _breakdown(view),
-        *cards_blocks(result),
+        *cards_blocks(result, for_mentor=True),
     ]
     if not result.passed:
         blocks.append(context("No sign-off until they pass; they can retake it after more practice."))
