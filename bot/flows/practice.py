@@ -66,7 +66,7 @@ def deal_practice_card(
             categories=library.category_ids,
             category=category,
             after=after,
-            slugs=library.slugs(Pool.PRACTICE),  # the assessment pool is held out
+            slugs=library.slugs(Pool.PRACTICE),  # the assessment pool stays unseen
         )
         if dealt.created:
             ctx = load_card(session=session, assignment_id=dealt.assignment.id)
