@@ -22,7 +22,7 @@ from bot.flows.reviews import open_review, review_home_section, submit_review
 from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.log_modal import notice_view
 from bot.slack.blocks.review import STATUS_EMOJI, slack_date
-from bot.slack.blocks.review_modal import review_modal
+from bot.slack.blocks.review_modal import WEAK_REASONING, review_modal
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
@@ -70,11 +70,14 @@ def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         refuse(context)
         ack(response_action="update", view=notice_view(title="Can't review this", text=esc(str(exc))))
         return
-    errors = check_review_input(
-        verdict=meta.verdict, comment=values.get(B.COMMENT), suggested_verdict=values.get(B.SUGGESTED_VERDICT)
+    errors = check_review_input(  # whether the decision is live is the database's: checked in record
+        verdict=meta.verdict,
+        comment=values.get(B.COMMENT),
+        suggested_verdict=values.get(B.SUGGESTED_VERDICT),
+        weak_reasoning=WEAK_REASONING in (values.get(B.WEAK_REASONING) or ()),
     )
     if errors:
-        fields = (B.COMMENT, B.SUGGESTED_VERDICT)
+        fields = (B.COMMENT, B.SUGGESTED_VERDICT, B.WEAK_REASONING)
         ack(response_action="errors", errors={k if k in fields else B.COMMENT: v for k, v in errors.items()})
         return
     ack_stored(ack, context, block_id=B.COMMENT, failed=SAVE_FAILED)
@@ -95,6 +98,7 @@ def record(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> 
             verdict=meta.verdict,
             comment=values.get(B.COMMENT),
             suggested_verdict=values.get(B.SUGGESTED_VERDICT),
+            weak_reasoning=values.get(B.WEAK_REASONING),
         )
     except AlreadyReviewed as exc:
         # Sent straight away rather than through the outbox: the mention must stay a mention,
