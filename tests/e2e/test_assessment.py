@@ -14,7 +14,7 @@ from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import Action
 from tests.e2e.cards import OTHER, cards, decide, expected_of, open_card
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, load_roster, texts
 
 ENG = "U0ENG1"
 MENTOR = "U0MENTOR"
@@ -27,7 +27,7 @@ def _result(fake: FakeSlack, user: str) -> Message:
 def _take(casebook: Casebook, slack: Simulator, fake: FakeSlack, *, good: int) -> None:
     """Answer all 20 cards: the first ``good`` with the expected call, the rest with a wrong one."""
     assert slack.command(ENG, "assess").status == 200
-    started = texts(eventually(lambda: fake.responses)[-1]["blocks"])
+    started = texts(confirm_step(slack, fake, ENG)["blocks"])  # issue 16: it asks before starting
     assert "20 scenarios" in started and "80%" in started
     for position in range(1, 21):
         card = open_card(fake, ENG, count=position)
@@ -141,6 +141,7 @@ def test_assess_twice_resumes_and_deals_no_second_card(
 ) -> None:
     load_roster(casebook.deps.sessions, clock.now())
     slack.command(ENG, "assess")
+    confirm_step(slack, fake, ENG)
     open_card(fake, ENG)
     eventually(lambda: fake.responses)  # the first reply, before it is cleared
     fake.responses.clear()

@@ -32,15 +32,19 @@ STAGES = {
     "U0READY": "ready",
     "U0LEFT": "left",
 }
-ROSTER = "slack_user_id,name,email,roles,mentor,timezone\n" + "".join(
-    f"{uid},{stage.title()} Eng,{stage}@example.com,engineer,U0MENTOR,America/New_York\n"
-    for uid, stage in STAGES.items()
-) + (
-    "U0PILOT,Cy Pilot,cy@example.com,engineer;pilot,U0MENTOR,America/New_York\n"
-    "U0MENTOR,Mo Mentor,mo@example.com,mentor,,America/New_York\n"
-    "U0LEAD,Lee Lead,lee@example.com,lead,,Europe/Berlin\n"
-    "U0PM,Pat PM,pat@example.com,pm,,America/New_York\n"
-    "U0ADMIN,Ari Admin,ari@example.com,admin,,America/New_York\n"
+ROSTER = (
+    "slack_user_id,name,email,roles,mentor,timezone\n"
+    + "".join(
+        f"{uid},{stage.title()} Eng,{stage}@example.com,engineer,U0MENTOR,America/New_York\n"
+        for uid, stage in STAGES.items()
+    )
+    + (
+        "U0PILOT,Cy Pilot,cy@example.com,engineer;pilot,U0MENTOR,America/New_York\n"
+        "U0MENTOR,Mo Mentor,mo@example.com,mentor,,America/New_York\n"
+        "U0LEAD,Lee Lead,lee@example.com,lead,,Europe/Berlin\n"
+        "U0PM,Pat PM,pat@example.com,pm,,America/New_York\n"
+        "U0ADMIN,Ari Admin,ari@example.com,admin,,America/New_York\n"
+    )
 )
 CALLERS = [*STAGES, "U0PILOT", "U0MENTOR", "U0LEAD", "U0PM", "U0ADMIN", "U0STRANGER"]
 # Read-only subcommands, with the argument shapes people type (none, bad, a person at each stage).
@@ -86,7 +90,12 @@ def _stage_everyone(casebook: Any, clock: Any) -> None:
     cats = deps.library.category_ids
     size = deps.program.practice.assessment_size
     with transaction(deps.sessions) as session:
-        answer(session, now=now, who=_person_id(session, "U0PRAC"), slug=next(s.id for s in deps.library.scenarios if s.pool == "practice"))
+        answer(
+            session,
+            now=now,
+            who=_person_id(session, "U0PRAC"),
+            slug=next(s.id for s in deps.library.scenarios if s.pool == "practice"),
+        )
         ids = {}
         for uid in ("U0ASSING", "U0ASSED", "U0READY"):
             who = _person_id(session, uid)
@@ -134,7 +143,9 @@ def test_every_command_and_home_at_every_stage_and_role(
         assert caller in fake.home, f"no App Home published for {caller}"
     answered = [w for w, _ in _everything_sent(fake) if w == "response"]
     assert len(answered) >= len(CALLERS) * (len(COMMANDS) - 3), "most commands answered by response_url"
-    crashed = [(where, text[:300]) for where, text in _everything_sent(fake) if "Something went wrong" in text]
+    crashed = [
+        (where, text[:300]) for where, text in _everything_sent(fake) if "Something went wrong" in text
+    ]
     assert crashed == []
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == []

@@ -37,7 +37,7 @@ from bot.sandbox.simulator import Reply, Simulator
 from bot.slack.ids import Action, Callback, Shortcut, survey_block
 from bot.slack.metadata import DecisionValue
 from tests.e2e.cards import click_decision, good_values, justify_modal, open_card
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, load_roster, texts
 from tests.jobs.conftest import NY, local, runner
 from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
 from tests.security.shown import Shown, collect
@@ -333,7 +333,7 @@ def test_command_arguments_echoed_in_errors(
 
 def test_left_reason(casebook: Casebook, roster, slack: Simulator, fake: FakeSlack) -> None:
     assert slack.command("U0ADMIN", f"left <@U0ENG2> {INJECTION}").status == 200
-    [left] = eventually(lambda: list(fake.responses))
+    left = confirm_step(slack, fake, "U0ADMIN")  # issue 16: it asks first; the reason is echoed in both
 
     shown = collect(fake)
     assert_clean(shown)
