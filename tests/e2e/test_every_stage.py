@@ -22,7 +22,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from tests.domain.scenario_fixtures import answer
 from tests.domain.test_assessment import _answer_all as answer_all
-from tests.helpers import load_roster, texts
+from tests.helpers import confirm_step, load_roster, texts
 
 STAGES = {
     "U0NEW": "new",
@@ -137,6 +137,10 @@ def test_every_command_and_home_at_every_stage_and_role(
         assert slack.open_home(caller).status == 200
     for caller in CALLERS:  # last: the one subcommand that changes state (it asks first)
         assert slack.command(caller, "assess").status == 200
+    for caller in ("U0NEW", "U0ASSED"):  # and starting one, before any and after a passed one
+        slack.command(caller, "assess")
+        confirm_step(slack, fake, caller)
+        assert slack.open_home(caller).status == 200
     casebook.deps.dispatcher.wait_idle(10)
     time.sleep(0.5)
     for caller in CALLERS[:-1]:
