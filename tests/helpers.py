@@ -75,7 +75,7 @@ def texts(blocks: list[dict[str, Any]]) -> str:
 
 
 def confirm_step(slack: Any, fake: Any, user_id: str, *, cancel: bool = False) -> dict[str, Any]:
-    """Click *Confirm* (or *Cancel*) on the newest confirm step sent to ``user_id``; return what replaced it."""
+    """Click *Confirm* (or *Cancel*) on the newest confirm step, as ``user_id``; return what replaced it."""
 
     def newest() -> dict[str, Any] | None:
         for response in reversed(list(fake.responses)):
