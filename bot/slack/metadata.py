@@ -56,6 +56,7 @@ class LogMeta(Meta):
     channel: str | None = None
     message_ts: str | None = None
     opened_at: float | None = None  # epoch seconds the form opened (time to decide); source may be "home"
+    team_domain: Annotated[str, Field(max_length=64)] | None = None  # for links to the review post
 
 
 class DecisionValue(Meta):
