@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -105,6 +106,7 @@ def _verdict_input() -> InputBlock:
     return InputBlock(
         block_id=B.VERDICT,
         label=PlainTextObject(text="Your decision"),
+        dispatch_action=True,  # picking one marks the field it requires (see with_verdict)
         element=RadioButtonsElement(
             action_id=B.VERDICT,
             options=[
@@ -113,6 +115,32 @@ def _verdict_input() -> InputBlock:
             ],
         ),
     )
+
+
+REQUIRED_BY: dict[str, str] = {Verdict.APPROVE: B.CONDITIONS, Verdict.ESCALATE: B.ESCALATION}
+_VIEW_KEYS = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+
+
+def with_verdict(view: dict[str, Any], verdict: str) -> dict[str, Any]:
+    """The open form once a verdict is picked: the field that verdict requires loses "(optional)".
+
+    Slack labels every optional input "(optional)", so before a verdict is chosen the hint says
+    which verdict needs it; after, the form says it plainly. Typed values survive the update
+    (same block and action ids).
+    """
+    required = REQUIRED_BY.get(verdict)
+    blocks: list[dict[str, Any]] = []
+    for raw in view.get("blocks") or []:
+        block = dict(raw)
+        block_id = str(block.get("block_id", ""))
+        if block_id in OPTIONAL_UNTIL_VERDICT:
+            block["optional"] = block_id != required
+            suffix = (
+                " Required for this decision." if block_id == required else OPTIONAL_UNTIL_VERDICT[block_id]
+            )
+            block["hint"] = {"type": "plain_text", "text": HINTS[block_id] + suffix}
+        blocks.append(block)
+    return {**{k: view[k] for k in _VIEW_KEYS if k in view}, "blocks": blocks}
 
 
 def _category_input(categories: Sequence[Category], guessed: str | None) -> InputBlock:

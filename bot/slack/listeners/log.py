@@ -21,7 +21,7 @@ from bot.domain.errors import DomainError
 from bot.domain.live import Prefill, prefill_from_message, validate_live
 from bot.flows import live_log
 from bot.flows.alert_notes import Handling, who_is_handling
-from bot.slack.blocks.log_modal import handling_warning, log_modal
+from bot.slack.blocks.log_modal import handling_warning, log_modal, with_verdict
 from bot.slack.client import make_client
 from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback, Shortcut
@@ -109,6 +109,19 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
     ack()
 
 
+def on_verdict_picked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """A verdict picked in the open form: mark the field it requires (submit checks it either way)."""
+    ack()
+    view = body.get("view") or {}
+    chosen = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
+    try:
+        deps_of(context).client.views_update(
+            view_id=str(view.get("id", "")), hash=view.get("hash"), view=with_verdict(view, str(chosen))
+        )
+    except SlackApiError as exc:  # a stale hash or a closed form: nothing to mark
+        log.info("log form not updated after the verdict was picked: %s", exc)
+
+
 def _open(
     deps: Deps,
     trigger_id: str,
@@ -169,3 +182,4 @@ def register(app: App, deps: Deps) -> None:
     app.shortcut(Shortcut.HANDLE_AS_EXCEPTION)(on_shortcut)
     app.action(Action.HOME_LOG)(on_home_button)
     app.view(Callback.LOG_DECISION)(on_submit)
+    app.action(B.VERDICT)(on_verdict_picked)
