@@ -1,4 +1,4 @@
-"""Issue 16: the log form says when its "(optional)" fields are required; live decisions have their own count."""
+"""Issue 16: the log form says when its optional fields are required; live decisions have their own count."""
 
 from __future__ import annotations
 
