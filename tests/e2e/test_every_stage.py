@@ -22,7 +22,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from tests.domain.scenario_fixtures import answer
 from tests.domain.test_assessment import _answer_all as answer_all
-from tests.helpers import confirm_step, load_roster, texts
+from tests.helpers import confirm_step, eventually, load_roster, texts
 
 STAGES = {
     "U0NEW": "new",
@@ -137,6 +137,11 @@ def test_every_command_and_home_at_every_stage_and_role(
         assert slack.open_home(caller).status == 200
     for caller in CALLERS:  # last: the one subcommand that changes state (it asks first)
         assert slack.command(caller, "assess").status == 200
+    for caller in CALLERS[:-1]:  # every button on every Home, as its owner would press it
+        home = eventually(lambda c=caller: fake.home.get(c))  # type: ignore[misc]
+        for element in [e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]]:
+            reply = slack.click_home(caller, action_id=element["action_id"], value=element.get("value"))
+            assert reply.status == 200, (caller, element["action_id"])
     for caller in ("U0NEW", "U0ASSED"):  # and starting one, before any and after a passed one
         slack.command(caller, "assess")
         confirm_step(slack, fake, caller)
