@@ -9,16 +9,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
-
 from bot.cli.common import CliError, Subparsers, add, open_db, settings_from_env
 from bot.clock import Clock, FixedClock, SystemClock
 from bot.config import Settings
 from bot.db.engine import transaction
-from bot.db.models import Delivery, Person
 from bot.domain import deliveries as ledger
+from bot.domain import scheduling
 from bot.domain.jobruns import recent_runs
-from bot.domain.timezones import person_zone
 from bot.jobs import registry
 from bot.program import Program
 
@@ -50,17 +47,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     _, sessions = open_db(settings)
     now = SystemClock().now()
     with transaction(sessions) as session:
-        people = session.execute(select(Person).where(Person.status == "active")).scalars().all()
-        zones = {person_zone(p, program.timezone) for p in people}
-    for name, spec in registry.REGISTRY.items():
-        ready = registry.available(name)
-        print(f"{name:<16} {'ready' if ready else 'not available yet'} — {spec.summary}")
-        triggers = registry.triggers(program, name)
+        zones = scheduling.active_zones(session=session, program_tz=program.timezone)
+    for name in registry.names():
+        job = registry.spec(name)
+        print(f"{name:<16} {job.start} — {job.summary}")
+        triggers = job.trigger(program)
         for trigger in triggers:
             print(f"{'':<16}   trigger: {trigger.describe(program)}")
         if not triggers:
             print(f"{'':<16}   trigger: none configured")
-        nxt = registry.next_run(program, name, after=now, zones=zones) if ready else None
+        nxt = registry.next_run(program, name, after=now, zones=zones)
         print(f"{'':<16}   next run: {_fmt(nxt, program)}")
     return 0
 
@@ -89,12 +85,7 @@ def _dispatch(casebook: Any, since_id: int) -> None:
 
 def _summary(casebook: Any, since_id: int) -> Counter[tuple[str, str]]:
     with transaction(casebook.deps.sessions) as session:
-        rows = session.execute(
-            select(Delivery.job, Delivery.status, func.count())
-            .where(Delivery.id > since_id)
-            .group_by(Delivery.job, Delivery.status)
-        ).all()
-    return Counter({(job, status): count for job, status, count in rows})
+        return scheduling.counts_since(session=session, since_id=since_id)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -105,13 +96,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     casebook = _build(settings, clock)
     try:
         with transaction(casebook.deps.sessions) as session:
-            since_id = int(session.execute(select(func.coalesce(func.max(Delivery.id), 0))).scalar_one())
+            since_id = scheduling.last_delivery_id(session=session)
         from bot.jobs.runner import run_job
 
-        try:
-            enqueued = run_job(deps=casebook.deps, name=args.name, at=at)
-        except registry.JobUnavailable as exc:
-            raise CliError(str(exc)) from None
+        enqueued = run_job(deps=casebook.deps, name=args.name, at=at)
         _dispatch(casebook, since_id)
         counts = _summary(casebook, since_id)
     finally:
@@ -125,29 +113,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _period_filter(period: str) -> Any:
-    return or_(
-        Delivery.period == period,
-        Delivery.period.endswith(f":{period}"),
-        Delivery.period.startswith(f"{period}#"),
-    )
-
-
 def cmd_status(args: argparse.Namespace) -> int:
     settings = settings_from_env()
     program = settings.load_program()
     _, sessions = open_db(settings)
     now = SystemClock().now()
     since = now - timedelta(days=args.days)
-    query = select(Delivery).where(Delivery.due_at >= since)
-    if args.period:
-        query = select(Delivery).where(_period_filter(args.period))
-    if args.job:
-        query = query.where(Delivery.job == args.job)
     with transaction(sessions) as session:
-        rows = (
-            session.execute(query.order_by(Delivery.due_at, Delivery.job, Delivery.recipient)).scalars().all()
-        )
+        rows = scheduling.report_rows(session=session, since=since, period=args.period, job=args.job)
         runs = recent_runs(session=session, since=since, period=args.period)
     scope = f"period {args.period}" if args.period else f"due in the last {args.days} day(s)"
     print(f"deliveries {scope}: {len(rows)}")
@@ -169,7 +142,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"… {len(shown) - args.limit} more (use --limit)")
     if runs:
         print()
-        print("gated job runs:")
+        print("job runs (ONCE jobs, one per occurrence):")
         for run in runs:
             note = run.last_error or (f"{run.result} enqueued" if run.result is not None else "")
             print(f"  {run.job:<16} {run.period:<12} {run.status:<8} {_fmt(run.due_at, program)}  {note}")
@@ -201,9 +174,7 @@ def add_parsers(subparsers: Subparsers) -> None:
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     add(jobs_sub, "list", "each job, its trigger and its next run", cmd_list)
     run = add(jobs_sub, "run", "run one job as of a time (same ledger rules), then send what is due", cmd_run)
-    run.add_argument(
-        "name", choices=list(registry.REGISTRY), metavar="NAME", help=", ".join(registry.REGISTRY)
-    )
+    run.add_argument("name", choices=registry.names(), metavar="NAME", help=", ".join(registry.names()))
     run.add_argument("--at", help="ISO-8601 time to run as of (default now; no offset = program timezone)")
     status = add(
         jobs_sub, "status", "sent, pending, failed, missed and skipped deliveries with reasons", cmd_status

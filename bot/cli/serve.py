@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
@@ -82,11 +81,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         args.port = args.port or None
         return cmd_serve(args)
     try:
-        sandbox = importlib.import_module("bot.cli.sandbox")
+        from bot.cli.sandbox import cmd_sandbox  # imported here: the sandbox is only for runs without Slack
     except ImportError:
         raise CliError("no Slack credentials set (SLACK_APP_TOKEN or SLACK_SIGNING_SECRET)") from None
     print("No Slack credentials set: starting the local sandbox.", file=sys.stderr)
-    return int(sandbox.cmd_sandbox(args))
+    return int(cmd_sandbox(args))
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -1,69 +1,55 @@
 """ORM models for the whole Casebook domain (SQLAlchemy 2 typed mappings).
 
 Uniqueness rules that keep Slack's retries and double clicks from doubling
-anything live here as constraints, not in application code.
+anything live here as constraints, not in application code. The program's records
+are here; the bot's own (delivery ledger, job runs, audit chain, inbox) are in
+:mod:`bot.db.records`, and the base in :mod:`bot.db.base`. Import any of them from here.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.db.base import NAMING, Base, UTCDateTime
+from bot.db.records import AuditEvent, AuditHead, Delivery, InboxItem, JobRun
 from bot.domain.vocab import ROLES, VERDICTS
 
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on both SQLite (which drops tzinfo) and PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime written to the database; use clock.now()")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy's documented class-level mapping
-        datetime: UTCDateTime(),
-        dict[str, Any]: JSON(),
-        list[Any]: JSON(),
-    }
+__all__ = [
+    "NAMING",
+    "Assessment",
+    "Assignment",
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "Decision",
+    "Delivery",
+    "InboxItem",
+    "Incident",
+    "JobRun",
+    "MentorPair",
+    "Person",
+    "PersonRole",
+    "Review",
+    "Scenario",
+    "ScenarioVersion",
+    "SurveyResponse",
+    "SyncResponse",
+    "UTCDateTime",
+]
 
 
 class Person(Base):
@@ -308,125 +294,4 @@ class Incident(Base):
         CheckConstraint("priority IN ('P1', 'P2')", name="priority"),
         CheckConstraint("response_minutes >= 0", name="minutes"),
         Index("ix_incidents_priority_opened_at", "priority", "opened_at"),
-    )
-
-
-class Delivery(Base):
-    """The ledger row for one outbound Slack message: written before it is sent.
-
-    ``(job, recipient, period)`` is unique, so a restart, a second replica or a
-    repeated run can never send the same thing twice.
-    """
-
-    __tablename__ = "deliveries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    job: Mapped[str] = mapped_column(String(64))
-    recipient: Mapped[str] = mapped_column(String(64))
-    period: Mapped[str] = mapped_column(String(64))
-    method: Mapped[str] = mapped_column(String(64))
-    payload: Mapped[dict[str, Any]]
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    due_at: Mapped[datetime]
-    grace_until: Mapped[datetime | None]
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime]
-    claimed_until: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    sent_at: Mapped[datetime | None]
-    channel: Mapped[str | None] = mapped_column(String(32))
-    ts: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime]
-
-    __table_args__ = (
-        UniqueConstraint("job", "recipient", "period", name="uq_deliveries_job_recipient_period"),
-        CheckConstraint("status IN ('pending', 'sent', 'failed', 'missed', 'skipped')", name="status"),
-        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
-        Index("ix_deliveries_job_period", "job", "period"),
-    )
-
-
-class AuditEvent(Base):
-    """Append-only, hash-chained record of every write of consequence."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(unique=True)
-    occurred_at: Mapped[datetime] = mapped_column(index=True)
-    actor: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(64), index=True)
-    subject_type: Mapped[str] = mapped_column(String(32))
-    subject_id: Mapped[str] = mapped_column(String(64))
-    reason: Mapped[str | None] = mapped_column(Text)
-    payload: Mapped[str] = mapped_column(Text)  # canonical JSON, exactly as hashed
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
-
-    __table_args__ = (Index("ix_audit_events_subject", "subject_type", "subject_id"),)
-
-
-class AuditHead(Base):
-    """The chain's tip, so that deleting the newest events is detectable too."""
-
-    __tablename__ = "audit_head"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int]
-    hash: Mapped[str] = mapped_column(String(64))
-
-
-class JobRun(Base):
-    """One firing of a program-level job (digest, review reminder) claimed by the scheduler.
-
-    ``(job, period)`` is unique, so across restarts and replicas each occurrence of a
-    job whose sends are keyed by its own module is started once (retried only if it failed).
-    """
-
-    __tablename__ = "job_runs"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    job: Mapped[str] = mapped_column(String(64))
-    period: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="running")
-    attempts: Mapped[int] = mapped_column(default=0)
-    due_at: Mapped[datetime]
-    started_at: Mapped[datetime]
-    claimed_until: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
-    result: Mapped[int | None]
-    last_error: Mapped[str | None] = mapped_column(String(500))
-
-    __table_args__ = (
-        UniqueConstraint("job", "period", name="uq_job_runs_job_period"),
-        CheckConstraint("status IN ('running', 'done', 'failed', 'missed')", name="status"),
-    )
-
-
-class InboxItem(Base):
-    """A Slack request's deferred work, stored before the request is acknowledged (the durable receipt).
-
-    ``key`` (a digest of the work's name and the signed body) is unique, so a replayed or
-    retried request stores nothing twice; workers claim rows and run the work they name.
-    """
-
-    __tablename__ = "inbox"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
-    function: Mapped[str] = mapped_column(String(100))
-    body: Mapped[str] = mapped_column(Text)
-    content_type: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(default=0)
-    received_at: Mapped[datetime]
-    next_attempt_at: Mapped[datetime]
-    claimed_until: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(String(500))
-
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'done', 'failed')", name="status"),
-        Index("ix_inbox_status_next_attempt_at", "status", "next_attempt_at"),
     )

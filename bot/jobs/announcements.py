@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from bot.flows.announcements import announcement_payload
 from bot.jobs.plan import LOOKBACK, Due, Schedule, apply, classify, scheduled
-from bot.slack.blocks.common import section, to_dicts
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -50,11 +50,10 @@ def run(*, deps: Deps, at: datetime) -> int:
     texts = {ann.name: ann.text for ann in deps.program.announcements}
 
     def build(_session: Session, dues: list[Due]) -> list[dict[str, Any]]:
-        out = []
-        for due in dues:
-            text = texts[due.period.split(":", 1)[0]]
-            # Config text is the program owner's own mrkdwn (emoji, formatting): posted as written.
-            out.append({"channel": due.recipient, "text": text, "blocks": to_dicts([section(text)])})
-        return out
+        # The period is "name:date": the name says which announcement's text to post.
+        return [
+            announcement_payload(channel=due.recipient, text=texts[due.period.split(":", 1)[0]])
+            for due in dues
+        ]
 
     return apply(deps=deps, job=JOB, dues=plan(deps, at), build=build, now=deps.clock.now()).enqueued

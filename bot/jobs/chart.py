@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from bot.domain.grading import Metric, Op, Status
 from bot.domain.metricfmt import value_text
@@ -49,70 +50,82 @@ def chart_png(history: Sequence[Scorecard], *, program: Program, title: str) -> 
     """Render the five core metrics for every week in ``history`` as a PNG."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(11, 6.5), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(2, 3)
+    for ax, key in zip(axes.flat, CORE_KEYS, strict=False):
+        _panel(ax, key, history, program)
+    _legend(axes.flat[-1])
+    fig.suptitle(title, fontsize=12)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _panel(ax: Any, key: str, history: Sequence[Scorecard], program: Program) -> None:
+    """One metric's panel: target, close band, each week's value coloured by status."""
     labels = [card.week.label.split("-")[1] for card in history]
     xs = list(range(len(history)))
-    for ax, key in zip(axes.flat, CORE_KEYS, strict=False):
-        metrics = [card.metric(key) for card in history]
-        first = metrics[-1]
-        target = _scale(first, first.target)
-        band = _scale(first, _band(key, program))
-        if band:
-            low, high = (target - band, target) if first.op is not Op.AT_MOST else (target, target + band)
-            ax.axhspan(low, high, color=COLOURS[Status.CLOSE], alpha=0.15, linewidth=0)
-        ax.axhline(target, color="#555555", linestyle="--", linewidth=1, label="target")
-        ys = [
-            _scale(m, m.value) if m.value is not None and m.status is not Status.INSUFFICIENT else None
-            for m in metrics
-        ]
-        points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
-        if points:
-            ax.plot([p[0] for p in points], [p[1] for p in points], color="#1565c0", linewidth=1.5)
-        else:
-            ax.text(0.5, 0.5, "not enough data yet", transform=ax.transAxes, ha="center", color="#757575")
-        if key == "incident_slo":
-            ax.axhline(0, color="#bdbdbd", linewidth=0.8)  # "no slower than baseline" stays in view
-        for x, y, m in zip(xs, ys, metrics, strict=True):
-            if y is not None:
-                ax.scatter([x], [y], color=COLOURS[m.status], s=50, zorder=3)
-                ax.annotate(
-                    value_text(m), (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8
-                )
-        ax.set_title(TITLES[key], fontsize=10)
-        ax.set_xticks(xs, labels, fontsize=8)
-        ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
-        if key == "satisfaction":
-            ax.set_ylim(1, 5.3)
-        elif key == "handling_rate":
-            ax.set_ylim(0, 108)
-        elif key == "retention":
-            top = max([y for y in ys if y is not None] + [1.0])
-            ax.set_ylim(-0.2, top + 0.8)
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="y", alpha=0.3)
-    legend = axes.flat[-1]
+    metrics = [card.metric(key) for card in history]
+    first = metrics[-1]
+    target = _scale(first, first.target)
+    band = _scale(first, _band(key, program))
+    if band:
+        low, high = (target - band, target) if first.op is not Op.AT_MOST else (target, target + band)
+        ax.axhspan(low, high, color=COLOURS[Status.CLOSE], alpha=0.15, linewidth=0)
+    ax.axhline(target, color="#555555", linestyle="--", linewidth=1, label="target")
+    ys = [
+        _scale(m, m.value) if m.value is not None and m.status is not Status.INSUFFICIENT else None
+        for m in metrics
+    ]
+    points = [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+    if points:
+        ax.plot([p[0] for p in points], [p[1] for p in points], color="#1565c0", linewidth=1.5)
+    else:
+        ax.text(0.5, 0.5, "not enough data yet", transform=ax.transAxes, ha="center", color="#757575")
+    if key == "incident_slo":
+        ax.axhline(0, color="#bdbdbd", linewidth=0.8)  # "no slower than baseline" stays in view
+    for x, y, m in zip(xs, ys, metrics, strict=True):
+        if y is not None:
+            ax.scatter([x], [y], color=COLOURS[m.status], s=50, zorder=3)
+            ax.annotate(
+                value_text(m), (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8
+            )
+    ax.set_title(TITLES[key], fontsize=10)
+    ax.set_xticks(xs, labels, fontsize=8)
+    ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
+    _y_range(ax, key, ys)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def _y_range(ax: Any, key: str, ys: list[float | None]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    if key == "satisfaction":
+        ax.set_ylim(1, 5.3)
+    elif key == "handling_rate":
+        ax.set_ylim(0, 108)
+    elif key == "retention":
+        top = max([y for y in ys if y is not None] + [1.0])
+        ax.set_ylim(-0.2, top + 0.8)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _legend(legend: Any) -> None:
     legend.axis("off")
-    for i, (status, label) in enumerate(
-        (
-            (Status.PASS, "pass"),
-            (Status.CLOSE, "close"),
-            (Status.FAIL, "fail"),
-            (Status.INSUFFICIENT, "no data"),
-        )
-    ):
+    keys = (
+        (Status.PASS, "pass"),
+        (Status.CLOSE, "close"),
+        (Status.FAIL, "fail"),
+        (Status.INSUFFICIENT, "no data"),
+    )
+    for i, (status, label) in enumerate(keys):
         legend.scatter([0.1], [0.8 - i * 0.15], color=COLOURS[status], s=50)
         legend.text(0.18, 0.8 - i * 0.15, label, va="center", fontsize=10)
     legend.text(0.1, 0.15, "dashed: target · shaded: close band", fontsize=9, color="#555555")
     legend.set_xlim(0, 1)
     legend.set_ylim(0, 1)
-    fig.suptitle(title, fontsize=12)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    return buffer.getvalue()
 
 
 def chart_alt_text(history: Sequence[Scorecard]) -> str:

@@ -23,13 +23,13 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
-from bot.db.models import Person, PersonRole
+from bot.db.models import Person
 from bot.domain import deliveries as ledger
 from bot.domain.availability import skip_reason
+from bot.domain.scheduling import people_with_roles
 from bot.domain.timezones import resolve_tz
 from bot.jobs.triggers import Occurrence, occurrences
 from bot.program import Program
@@ -71,12 +71,7 @@ def recipient_of(person: Person, program: Program) -> Recipient:
 
 def load_recipients(*, session: Session, program: Program, roles: Collection[str]) -> list[Recipient]:
     """Everyone holding one of ``roles`` (leavers included, so their skips are recorded)."""
-    people = session.execute(
-        select(Person)
-        .where(Person.id.in_(select(PersonRole.person_id).where(PersonRole.role.in_(list(roles)))))
-        .order_by(Person.id)
-    ).scalars()
-    return [recipient_of(p, program) for p in people]
+    return [recipient_of(p, program) for p in people_with_roles(session=session, roles=roles)]
 
 
 @dataclass(frozen=True)

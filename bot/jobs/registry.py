@@ -1,100 +1,58 @@
-"""The job catalogue: every job name, where its code lives, and when it is triggered.
+"""The job catalogue: every scheduled job as one row of plain data.
 
-Jobs are imported lazily with :mod:`importlib`, so a job whose module is not in
-this build (``digest`` and ``review-reminder`` are written in parallel by other
-features) shows as "not available yet" in ``casebook jobs list`` and fails with
-a clear error in ``casebook jobs run`` instead of breaking start-up.
+A job is a module with ``run(*, deps, at) -> int`` (the number of sends it
+enqueued) plus one :class:`JobSpec` row in :data:`CATALOGUE`: its name, the
+function itself, its triggers under the program config, a summary, and how the
+scheduler starts it. Adding a job is writing the module and adding the row; the
+scheduler, ``casebook jobs list|run|status`` and the sandbox read names from here.
 
-Every job is ``run(*, deps, at) -> int`` (the number of sends it enqueued).
-Jobs implemented here plan per-person sends and are safe to call on every tick;
-jobs owned by other modules are **gated**: the scheduler starts them once per
-occurrence of their trigger (see :mod:`bot.jobs.gate`).
+How a job is started (:class:`Start`) follows from what it sends:
+
+* ``PLAN`` — jobs that message people or channels at a local time (daily sync,
+  survey, announcements) plan one ledger row per recipient and period. Each
+  recipient has their own occurrence (their own timezone), so there is no single
+  occurrence to start: every tick asks them what is owed as of now, and the
+  ledger makes asking again harmless.
+* ``ONCE`` — program-wide work (the weekly digest, the daily review-reminder
+  sweep) is one unit per occurrence of a program-time trigger. When one falls
+  due the scheduler starts the job once (a ``job_runs`` row claims it), retries
+  it if it fails and records it missed past its grace (:mod:`bot.jobs.gate`).
+  The bodies do not read the schedule, so an operator can ask for one at any
+  time (``casebook jobs run digest``) and get it.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
+from bot.jobs import announcements, daily_sync, digest, review_reminder, survey
 from bot.jobs.plan import Schedule, scheduled
 from bot.program import Program
 
-JobFn = Callable[..., int]
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+
+class JobFn(Protocol):
+    """A job body: enqueue what is owed as of ``at``; returns the number of sends enqueued."""
+
+    def __call__(self, *, deps: Deps, at: datetime) -> int: ...
 
 
 class UnknownJob(Exception):
     """A job name that is not in the catalogue."""
 
 
-class JobUnavailable(Exception):
-    """A catalogued job whose code is not part of this build yet."""
+class Start(StrEnum):
+    """How the scheduler starts a job (see the module docstring for why there are two)."""
 
-
-@dataclass(frozen=True)
-class JobSpec:
-    name: str
-    module: str
-    attr: str
-    summary: str
-    gated: bool = False
-
-
-REGISTRY: dict[str, JobSpec] = {
-    spec.name: spec
-    for spec in (
-        JobSpec("announcements", "bot.jobs.announcements", "run", "program announcements to their channels"),
-        JobSpec("daily-sync", "bot.jobs.daily_sync", "run", "evening sync DMs and mentor overviews"),
-        JobSpec("survey", "bot.jobs.survey", "run", "the weekly survey DM"),
-        JobSpec(
-            "survey-reminder", "bot.jobs.survey", "run_reminder", "one reminder to survey non-responders"
-        ),
-        JobSpec("digest", "bot.jobs.digest", "run", "the PM digest in the PM channel", gated=True),
-        JobSpec(
-            "review-reminder",
-            "bot.jobs.review_reminder",
-            "run",
-            "mentors' overdue review reminders",
-            gated=True,
-        ),
-    )
-}
-
-
-def spec(name: str) -> JobSpec:
-    found = REGISTRY.get(name)
-    if found is None:
-        raise UnknownJob(f"unknown job {name!r}; jobs are: {', '.join(REGISTRY)}")
-    return found
-
-
-def available(name: str) -> bool:
-    """True when the job's module can be imported in this build."""
-    try:
-        return importlib.util.find_spec(spec(name).module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def load(name: str) -> JobFn:
-    """The job's ``run`` callable; JobUnavailable when its module is not in this build."""
-    job = spec(name)
-    try:
-        module = importlib.import_module(job.module)
-    except ModuleNotFoundError as exc:
-        if exc.name and job.module.startswith(exc.name):
-            raise JobUnavailable(
-                f"job {name!r} is not available yet: its module {job.module} is not part of this build"
-            ) from None
-        raise
-    fn = getattr(module, job.attr, None)
-    if not callable(fn):
-        raise JobUnavailable(f"job {name!r} is not available yet: {job.module}.{job.attr} is missing")
-    return fn  # type: ignore[no-any-return]
+    PLAN = "every tick"
+    ONCE = "once per occurrence"
 
 
 @dataclass(frozen=True)
@@ -108,6 +66,7 @@ class Trigger:
     weekly: bool = False
 
     def describe(self, program: Program) -> str:
+        """One line for ``casebook jobs list``."""
         days = ",".join(self.schedule.days)
         where = "each person's local time" if self.local else program.timezone
         phases = ", ".join(self.schedule.phases) if self.schedule.phases else "any phase"
@@ -118,39 +77,96 @@ class Trigger:
         return f"{label}{self.schedule.time:%H:%M} {where}, {days}, during {phases} ({grace})"
 
 
+TriggerFn = Callable[[Program], list[Trigger]]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One catalogue row: the job's name, its body, its triggers and how it is started."""
+
+    name: str
+    run: JobFn
+    trigger: TriggerFn
+    summary: str
+    start: Start = Start.PLAN
+
+
 def _phases(items: Any) -> tuple[str, ...]:
     return tuple(p.value for p in items)
 
 
+def _daily_sync(program: Program) -> list[Trigger]:
+    cfg = program.schedule.daily_sync
+    schedule = Schedule(cfg.time, tuple(cfg.days), _phases(cfg.phases))
+    return [Trigger("", schedule, True, timedelta(minutes=cfg.grace_minutes))]
+
+
+def _survey(program: Program) -> list[Trigger]:
+    cfg = program.schedule.survey
+    return [Trigger("", Schedule(cfg.time, (cfg.day,), _phases(cfg.phases)), True, None, weekly=True)]
+
+
+def _survey_reminder(program: Program) -> list[Trigger]:
+    cfg = program.schedule.survey
+    schedule = Schedule(cfg.reminder_time, (cfg.day,), _phases(cfg.phases))
+    return [Trigger("", schedule, True, None, weekly=True)]
+
+
+def _digest(program: Program) -> list[Trigger]:
+    cfg = program.schedule.digest
+    return [Trigger("", Schedule(cfg.time, (cfg.day,), None), False, timedelta(hours=3), weekly=True)]
+
+
+def _review_reminder(program: Program) -> list[Trigger]:
+    cfg = program.schedule.review_reminder
+    schedule = Schedule(cfg.time, tuple(cfg.days), _phases(cfg.phases))
+    return [Trigger("", schedule, False, timedelta(minutes=cfg.grace_minutes))]
+
+
+def _announcements(program: Program) -> list[Trigger]:
+    return [
+        Trigger(ann.name, Schedule(ann.time, tuple(ann.days), None), False, announcements.GRACE)
+        for ann in program.announcements
+    ]
+
+
+CATALOGUE: tuple[JobSpec, ...] = (
+    JobSpec("announcements", announcements.run, _announcements, "program announcements to their channels"),
+    JobSpec("daily-sync", daily_sync.run, _daily_sync, "evening sync DMs and mentor overviews"),
+    JobSpec("survey", survey.run, _survey, "the weekly survey DM"),
+    JobSpec(
+        "survey-reminder", survey.run_reminder, _survey_reminder, "one reminder to survey non-responders"
+    ),
+    JobSpec("digest", digest.run, _digest, "the PM digest in the PM channel", Start.ONCE),
+    JobSpec(
+        "review-reminder",
+        review_reminder.run,
+        _review_reminder,
+        "mentors' overdue review reminders",
+        Start.ONCE,
+    ),
+)
+
+# By name, in catalogue order (tests swap a row in with monkeypatch.setitem).
+REGISTRY: dict[str, JobSpec] = {job.name: job for job in CATALOGUE}
+
+
+def names() -> list[str]:
+    """Every job name, in catalogue order."""
+    return list(REGISTRY)
+
+
+def spec(name: str) -> JobSpec:
+    """The catalogue row of ``name``; UnknownJob lists the names there are."""
+    found = REGISTRY.get(name)
+    if found is None:
+        raise UnknownJob(f"unknown job {name!r}; jobs are: {', '.join(REGISTRY)}")
+    return found
+
+
 def triggers(program: Program, name: str) -> list[Trigger]:
     """The triggers of ``name`` under this program's config."""
-    sched = program.schedule
-    if name == "daily-sync":
-        cfg = sched.daily_sync
-        grace = timedelta(minutes=cfg.grace_minutes)
-        return [Trigger("", Schedule(cfg.time, tuple(cfg.days), _phases(cfg.phases)), True, grace)]
-    if name in ("survey", "survey-reminder"):
-        survey = sched.survey
-        at = survey.time if name == "survey" else survey.reminder_time
-        return [Trigger("", Schedule(at, (survey.day,), _phases(survey.phases)), True, None, weekly=True)]
-    if name == "digest":
-        digest = sched.digest
-        return [
-            Trigger("", Schedule(digest.time, (digest.day,), None), False, timedelta(hours=3), weekly=True)
-        ]
-    if name == "review-reminder":
-        cfg = sched.review_reminder
-        grace = timedelta(minutes=cfg.grace_minutes)
-        return [Trigger("", Schedule(cfg.time, tuple(cfg.days), _phases(cfg.phases)), False, grace)]
-    if name == "announcements":
-        from bot.jobs.announcements import GRACE
-
-        return [
-            Trigger(ann.name, Schedule(ann.time, tuple(ann.days), None), False, GRACE)
-            for ann in program.announcements
-        ]
-    spec(name)
-    return []
+    return spec(name).trigger(program)
 
 
 def next_run(program: Program, name: str, *, after: datetime, zones: set[ZoneInfo]) -> datetime | None:

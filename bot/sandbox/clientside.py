@@ -11,28 +11,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from bot.sandbox.records import Ephemeral, Message
+from bot.sandbox.validation import validate_view
 
 if TYPE_CHECKING:
     import itertools
 
-    from bot.sandbox.fakeslack import Message
-
+__all__ = ["MAX_VIEW_STACK", "ClientSide", "Ephemeral", "mrkdwn_escape"]
 MAX_VIEW_STACK = 3
-
-
-@dataclass
-class Ephemeral:
-    """An ephemeral message as one user sees it (chat.postEphemeral or a response_url post)."""
-
-    id: str
-    channel: str
-    user: str
-    text: str
-    blocks: list[dict[str, Any]]
-    thread_ts: str | None = None
-    source: str = "chat.postEphemeral"
 
 
 def mrkdwn_escape(text: str) -> str:
@@ -93,8 +81,6 @@ class ClientSide:
     # -- what people do in the client (the sandbox UI) -------------------------------
     def post_as_user(self, channel: str, user_id: str, text: str, *, thread_ts: str | None = None) -> Message:
         """A person types a message; Slack escapes &, < and > in its ``text``."""
-        from bot.sandbox.fakeslack import Message
-
         with self.lock:
             msg = Message(channel, self._next_ts(), user_id, mrkdwn_escape(text), [], thread_ts)
             self.messages.append(msg)
@@ -145,8 +131,6 @@ class ClientSide:
 
     def apply_view_response(self, user_id: str, view_id: str, body: dict[str, Any]) -> dict[str, str] | None:
         """Apply the bot's answer to a view_submission like Slack; returns inline errors."""
-        from bot.sandbox.fakeslack import validate_view
-
         action = body.get("response_action")
         if action == "errors":
             errors = body.get("errors")
@@ -191,8 +175,6 @@ class ClientSide:
     # -- Web API -------------------------------------------------------------------
     def _apply_response(self, origin: dict[str, Any], payload: dict[str, Any]) -> None:
         """Show a response_url post where Slack would (caller holds the lock)."""
-        from bot.sandbox.fakeslack import Message
-
         text = str(payload.get("text") or "")
         blocks = list(payload.get("blocks") or [])
         channel = str(origin.get("channel") or "")

@@ -13,8 +13,9 @@ import urllib.error
 from typing import Any
 
 from bot.sandbox.fakeslack import FakeSlack
+from bot.sandbox.payloads import block_id_of, find_option
 from bot.sandbox.runtime import Sandbox
-from bot.sandbox.simulator import Reply, block_id_of, find_option
+from bot.sandbox.simulator import Reply
 from bot.sandbox.state import public_view
 from bot.slack.ids import COMMAND
 

@@ -3,12 +3,12 @@
 The bot runs exactly as in production (create_app + the WSGI app on a real port) and
 talks to FakeSlack through SLACK_API_URL; the sandbox only ever reaches the bot with
 signed Slack requests (see ``bot.sandbox.simulator``). Scheduled jobs are the one
-exception: they are run on demand through the jobs runner's hook, as of a chosen time.
+exception: they are run on demand through the jobs runner, as of a chosen time; their names
+come from the job catalogue (``bot.jobs.registry``).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import secrets
 import threading
@@ -25,6 +25,7 @@ from bot.clock import SystemClock
 from bot.config import EXAMPLE_PROGRAM, Settings
 from bot.db.engine import make_engine
 from bot.db.migrate import upgrade
+from bot.jobs import registry, runner
 from bot.program import Program, load_program
 from bot.sandbox import demo
 from bot.sandbox.fakeslack import FakeSlack
@@ -34,9 +35,6 @@ from bot.web.wsgi import make_wsgi
 
 log = logging.getLogger(__name__)
 DEFAULT_DB = Path("var/sandbox.db")
-# DESIGN.md's job names; the runner may announce its own list as JOB_NAMES.
-JOB_NAMES = ("daily-sync", "survey", "survey-reminder", "digest", "announcements", "review-reminder")
-JOBS_MISSING = "jobs not available yet"
 
 
 class SandboxClock:
@@ -61,19 +59,11 @@ class SandboxClock:
 
 @dataclass
 class JobsInfo:
+    """The jobs the sandbox can run (the web UI's shape: ``available`` and ``message`` stay)."""
+
     available: bool
     names: list[str]
     message: str = ""
-
-
-def _job_runner() -> Any | None:
-    """``bot.jobs.runner`` when it exists; a broken runner raises rather than hides."""
-    try:
-        return importlib.import_module("bot.jobs.runner")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("bot.jobs", "bot.jobs.runner"):
-            return None
-        raise
 
 
 @dataclass
@@ -193,20 +183,11 @@ class Sandbox:
         self.fake.notify("sandbox.clock", {"now": when.isoformat()})
 
     def jobs(self) -> JobsInfo:
-        try:
-            runner = _job_runner()
-        except Exception as exc:  # a runner that fails to import is reported, not hidden
-            return JobsInfo(False, list(JOB_NAMES), f"jobs runner failed to load: {exc}")
-        if runner is None or not callable(getattr(runner, "run_job", None)):
-            return JobsInfo(False, list(JOB_NAMES), JOBS_MISSING)
-        names = getattr(runner, "JOB_NAMES", None) or JOB_NAMES
-        return JobsInfo(True, [str(n) for n in names])
+        """Every catalogued job, by name."""
+        return JobsInfo(True, registry.names())
 
     def run_job(self, name: str, at: datetime) -> str:
         """Run one scheduled job as of ``at`` through ``bot.jobs.runner.run_job``."""
-        runner = _job_runner()
-        if runner is None or not callable(getattr(runner, "run_job", None)):
-            return JOBS_MISSING
         with self.lock:
             casebook = self.casebook
         if casebook is None:
@@ -215,4 +196,4 @@ class Sandbox:
         casebook.deps.dispatcher.kick()
         self.fake.notify("sandbox.job", {"name": name})
         done = f"ran {name} as of {at.astimezone(self.program.tz):%a %d %b %Y %H:%M %Z}"
-        return done if result is None else f"{done}: {result}"
+        return f"{done}: {result}"

@@ -2,62 +2,28 @@
 
 stdlib ``ThreadingHTTPServer`` on 127.0.0.1 only. GETs read state; POSTs (JSON only,
 so a foreign web page cannot forge them without a CORS preflight we never grant) are
-what a person does in Slack and become signed Slack requests to the bot.
+what a person does in Slack and become signed Slack requests to the bot. This module
+says what each API call does; the HTTP handling is :mod:`bot.sandbox.webui`.
 """
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
-import mimetypes
 import threading
-import urllib.parse
 from collections.abc import Callable
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 from bot.sandbox import interact, state
-from bot.sandbox.fakeslack import METHOD_ARGS
 from bot.sandbox.interact import ClientError
 from bot.sandbox.runtime import Sandbox
+from bot.sandbox.validation import METHOD_ARGS
+from bot.sandbox.webui import Changes, PostHandler, handler_for
 
 log = logging.getLogger(__name__)
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
-MAX_BODY = 64 * 1024
-KEEPALIVE_SECONDS = 15.0
-CSP = (
-    "default-src 'self'; img-src 'self' data: http: https:; style-src 'self'; "
-    "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-    "form-action 'none'"
-)
 Handler = Callable[[Sandbox, dict[str, Any]], dict[str, Any]]
-
-
-class Changes:
-    """A version number that goes up whenever the workspace changes; SSE clients wait on it."""
-
-    def __init__(self) -> None:
-        self.version = 0
-        self.closed = False
-        self._cond = threading.Condition()
-
-    def bump(self, *_: Any) -> None:
-        with self._cond:
-            self.version += 1
-            self._cond.notify_all()
-
-    def wait(self, seen: int, timeout: float) -> int:
-        with self._cond:
-            self._cond.wait_for(lambda: self.version != seen or self.closed, timeout)
-            return self.version
-
-    def close(self) -> None:
-        with self._cond:
-            self.closed = True
-            self._cond.notify_all()
 
 
 def _parse_time(sb: Sandbox, raw: Any) -> datetime:
@@ -255,7 +221,7 @@ class SandboxServer:
         self.sandbox = sandbox
         self.changes = Changes()
         sandbox.fake.listeners.append(self.changes.bump)
-        self._server = ThreadingHTTPServer((host, port), _make_handler(self))
+        self._server = ThreadingHTTPServer((host, port), handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -278,6 +244,11 @@ class SandboxServer:
         if self.changes.bump in self.sandbox.fake.listeners:
             self.sandbox.fake.listeners.remove(self.changes.bump)
 
+    def post_handler(self, path: str) -> PostHandler | None:
+        """What a POST to ``path`` does, bound to this sandbox; None for an unknown path."""
+        handler = POSTS.get(path)
+        return None if handler is None else functools.partial(handler, self.sandbox)
+
     def state(self, query: dict[str, str]) -> dict[str, Any]:
         people = self.sandbox.people()
         user = query.get("user") or people[0]["id"]
@@ -295,138 +266,3 @@ class SandboxServer:
         )
         data.update(_time_info(self.sandbox), people=people, version=self.changes.version)
         return data
-
-
-def _make_handler(app: SandboxServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "CasebookSandbox"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            log.debug("sandbox http: " + format, *args)
-
-        def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Cache-Control", "no-store")
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        def _json(self, status: int, data: dict[str, Any]) -> None:
-            self._send(status, json.dumps(data).encode(), "application/json; charset=utf-8")
-
-        def _local(self) -> bool:
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-            if host in LOCAL_HOSTS:
-                return True
-            self._json(403, {"ok": False, "error": "the sandbox only answers on 127.0.0.1"})
-            return False
-
-        def do_HEAD(self) -> None:
-            self.do_GET()
-
-        def do_GET(self) -> None:
-            if not self._local():
-                return
-            url = urllib.parse.urlparse(self.path)
-            query = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
-            try:
-                if url.path in ("/", "/index.html"):
-                    self._static("index.html")
-                elif url.path.startswith("/static/"):
-                    self._static(url.path.removeprefix("/static/"))
-                elif url.path == "/api/state":
-                    self._json(200, app.state(query))
-                elif url.path == "/api/events":
-                    self._events()
-                elif url.path.startswith("/files/"):
-                    self._file(url.path.removeprefix("/files/"))
-                elif url.path == "/healthz":
-                    self._json(200, {"ok": True, "bot": app.sandbox.bot_url})
-                else:
-                    self._json(404, {"ok": False, "error": "not_found"})
-            except ClientError as exc:
-                self._json(400, {"ok": False, "error": str(exc)})
-
-        def do_POST(self) -> None:
-            if not self._local():
-                return
-            path = urllib.parse.urlparse(self.path).path
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self._json(413, {"ok": False, "error": "body too large"})
-                return
-            raw = self.rfile.read(length) if length else b""
-            if "application/json" not in (self.headers.get("Content-Type") or ""):
-                self._json(415, {"ok": False, "error": "send JSON"})
-                return
-            handler = POSTS.get(path)
-            if handler is None:
-                self._json(404, {"ok": False, "error": "not_found"})
-                return
-            try:
-                data = json.loads(raw or b"{}")
-                if not isinstance(data, dict):
-                    raise ClientError("send a JSON object")
-                self._json(200, handler(app.sandbox, data))
-            except (ClientError, ValueError) as exc:
-                self._json(400, {"ok": False, "error": str(exc)})
-            except Exception as exc:
-                log.exception("sandbox request failed", extra={"path": path})
-                self._json(500, {"ok": False, "error": f"sandbox error: {exc}"})
-
-        def _static(self, name: str) -> None:
-            path = (STATIC_DIR / name).resolve()
-            if path.parent != STATIC_DIR or not path.is_file():
-                self._json(404, {"ok": False, "error": "not_found"})
-                return
-            ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if path.suffix == ".js":
-                ctype = "text/javascript"
-            headers = {"Content-Security-Policy": CSP, "Referrer-Policy": "no-referrer"}
-            self._send(200, path.read_bytes(), ctype + "; charset=utf-8", headers)
-
-        def _file(self, file_id: str) -> None:
-            found = app.sandbox.fake.file_content(file_id)
-            if found is None or not found[1]:
-                self._json(404, {"ok": False, "error": "file_not_found"})
-                return
-            name, content = found
-            suffix = name[name.rfind(".") :].lower() if "." in name else ""
-            ctype = state.IMAGE_TYPES.get(suffix)
-            if ctype is None and content[:8] == b"\x89PNG\r\n\x1a\n":
-                ctype = "image/png"
-            headers = {"Content-Security-Policy": "default-src 'none'; sandbox"}
-            if ctype is None:
-                ctype = "application/octet-stream"
-                safe = "".join(c for c in name if c.isalnum() or c in "._-") or "file"
-                headers["Content-Disposition"] = f'attachment; filename="{safe}"'
-            self._send(200, content, ctype, headers)
-
-        def _events(self) -> None:
-            """Server-Sent Events: ``change`` with the new version, keep-alives in between."""
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            seen = -1
-            try:
-                while not app.changes.closed:
-                    version = app.changes.wait(seen, KEEPALIVE_SECONDS)
-                    if version != seen:
-                        seen = version
-                        self.wfile.write(f"event: change\ndata: {version}\n\n".encode())
-                    else:
-                        self.wfile.write(b": keep-alive\n\n")
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError, TimeoutError):
-                return
-
-    return Handler

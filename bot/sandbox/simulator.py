@@ -8,8 +8,6 @@ benchmarks, so all three exercise the same path Slack does.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import time
@@ -20,30 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.sandbox.fakeslack import FakeSlack
+from bot.sandbox.payloads import block_id_of, find_option, sign, view_state
+
+__all__ = ["Reply", "Simulator", "block_id_of", "find_option", "sign"]
 
 _counter = itertools.count(1)
-
-
-def block_id_of(block: dict[str, Any], index: int) -> str:
-    """A block's id; Slack makes one up when the app sent none (stable here: by position)."""
-    return str(block.get("block_id") or f"sbx-{index}")
-
-
-def find_option(element: dict[str, Any], value: str) -> dict[str, Any] | None:
-    """The option (also inside option_groups) of a select/radio/checkbox/overflow element."""
-    options = list(element.get("options") or [])
-    for group in element.get("option_groups") or []:
-        options.extend(group.get("options") or [])
-    for option in options:
-        if option.get("value") == value:
-            return dict(option)
-    return None
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """Slack's v0 request signature."""
-    base = b"v0:" + timestamp.encode() + b":" + body
-    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
 
 
 @dataclass
@@ -223,6 +202,13 @@ class Simulator:
             payload["container"] = {"type": "view", "view_id": view.get("id")}
             payload["view"] = {k: v for k, v in view.items() if not k.startswith("_")}
             return self._interaction(payload, **kw)
+        payload.update(self._from_message(user_id, channel, message_ts, ephemeral=ephemeral))
+        return self._interaction(payload, **kw)
+
+    def _from_message(
+        self, user_id: str, channel: str | None, message_ts: str | None, *, ephemeral: bool
+    ) -> dict[str, Any]:
+        """The parts of a block_actions payload that say which message the click was in."""
         with self.fake.lock:
             msg = next(
                 (
@@ -232,20 +218,18 @@ class Simulator:
                 ),
                 None,
             )
-        payload["container"] = {
-            "type": "message",
-            "message_ts": message_ts,
-            "channel_id": channel,
-            "is_ephemeral": ephemeral,
-        }
-        payload["channel"] = {
-            "id": channel,
-            "name": self.fake.channel_names.get(
-                str(channel), "directmessage" if str(channel).startswith("D") else "casebook"
-            ),
+        default_name = "directmessage" if str(channel).startswith("D") else "casebook"
+        parts: dict[str, Any] = {
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": ephemeral,
+            },
+            "channel": {"id": channel, "name": self.fake.channel_names.get(str(channel), default_name)},
         }
         if msg is not None and not ephemeral:
-            payload["message"] = {
+            parts["message"] = {
                 "type": "message",
                 "ts": msg.ts,
                 "text": msg.text,
@@ -253,15 +237,15 @@ class Simulator:
                 "thread_ts": msg.thread_ts,
                 "user": msg.user,
             }
-            payload["state"] = {"values": {}}
+            parts["state"] = {"values": {}}
         origin: dict[str, Any] = {
             "user": user_id,
             "channel": channel,
             "thread_ts": msg.thread_ts if msg else None,
         }
         origin["ephemeral_id" if ephemeral else "message_ts"] = message_ts
-        payload["response_url"] = self._response_url("act", origin)
-        return self._interaction(payload, **kw)
+        parts["response_url"] = self._response_url("act", origin)
+        return parts
 
     def click_home(self, user_id: str, *, action_id: str, value: str | None = None, **kw: Any) -> Reply:
         view = self.fake.home.get(user_id) or {}
@@ -290,58 +274,13 @@ class Simulator:
     # -- views -------------------------------------------------------------------------
     def state_for(self, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         """Build view.state.values from {block_id: value} using each input's element type."""
-        state: dict[str, Any] = {}
-        for index, block in enumerate(view.get("blocks", [])):
-            if block.get("type") != "input":
-                continue
-            block_id = block.get("block_id") or block_id_of(block, index)
-            element = block.get("element", {})
-            action_id = element.get("action_id") or f"{block_id}-0"
-            etype = element.get("type")
-            raw = values.get(block_id)
-            entry: dict[str, Any] = {"type": etype}
-            if etype in ("plain_text_input", "number_input", "url_text_input", "email_text_input"):
-                entry["value"] = None if raw is None else str(raw)
-            elif etype in ("static_select", "radio_buttons", "external_select"):
-                entry["selected_option"] = None if raw is None else self._option(element, str(raw))
-            elif etype in ("checkboxes", "multi_static_select"):
-                entry["selected_options"] = [self._option(element, str(v)) for v in (raw or [])]
-            elif etype == "users_select":
-                entry["selected_user"] = raw
-            elif etype == "multi_users_select":
-                entry["selected_users"] = list(raw or [])
-            elif etype == "conversations_select":
-                entry["selected_conversation"] = raw
-            elif etype == "channels_select":
-                entry["selected_channel"] = raw
-            elif etype == "datepicker":
-                entry["selected_date"] = raw
-            elif etype == "timepicker":
-                entry["selected_time"] = raw
-            else:
-                entry["value"] = raw
-            state[block_id] = {action_id: entry}
-        return {"values": state}
-
-    @staticmethod
-    def _option(element: dict[str, Any], value: str) -> dict[str, Any]:
-        return find_option(element, value) or {"text": {"type": "plain_text", "text": value}, "value": value}
+        return view_state(view, values)
 
     def submit(self, user_id: str, view_id: str, values: dict[str, Any], **kw: Any) -> Reply:
         """Submit an open modal with the given input values."""
         view = {k: v for k, v in self.fake.views[view_id].items() if not k.startswith("_")}
         view["state"] = self.state_for(view, values)
-        payload = {
-            "type": "view_submission",
-            "team": self._team(),
-            "user": self._user(user_id),
-            "api_app_id": self.api_app_id,
-            "token": "verification_token",
-            "trigger_id": self.trigger_id(user_id),
-            "view": view,
-            "response_urls": [],
-        }
-        reply = self._interaction(payload, **kw)
+        reply = self._interaction(self._submission(user_id, view), **kw)
         if reply.status == 200:
             try:
                 body = reply.json
@@ -357,7 +296,11 @@ class Simulator:
         decision) the way only a holder of the signing secret could; the reply is returned
         as is and nothing is applied to the fake's views."""
         view = dict(view, id=view.get("id") or "VFORGED", state=self.state_for(view, values))
-        payload = {
+        return self._interaction(self._submission(user_id, view), **kw)
+
+    def _submission(self, user_id: str, view: dict[str, Any]) -> dict[str, Any]:
+        """A view_submission payload for ``view`` (its state already filled in)."""
+        return {
             "type": "view_submission",
             "team": self._team(),
             "user": self._user(user_id),
@@ -367,7 +310,6 @@ class Simulator:
             "view": view,
             "response_urls": [],
         }
-        return self._interaction(payload, **kw)
 
     def close(self, user_id: str, view_id: str, *, is_cleared: bool = False, **kw: Any) -> Reply:
         view = {k: v for k, v in self.fake.views[view_id].items() if not k.startswith("_")}

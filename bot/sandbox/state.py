@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.clientside import Ephemeral
 from bot.sandbox.fakeslack import FakeSlack, Message
+from bot.sandbox.records import Ephemeral
 from bot.slack.ids import Shortcut
 
 IMAGE_TYPES = {

@@ -19,7 +19,6 @@ real time, because that is what Slack measures.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import functools
 import logging
@@ -27,9 +26,7 @@ import threading
 import time
 import urllib.error
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -40,72 +37,23 @@ from bot.db.engine import transaction
 from bot.db.models import Delivery
 from bot.domain import deliveries as ledger
 from bot.slack.pacing import Pacer
+from bot.slack.sending import (
+    FINISHED,
+    INLINE_BACKOFF,
+    INLINE_MAX_WAIT,
+    INLINE_TRIES,
+    PACED_METHODS,
+    Outcome,
+    Send,
+    classify,
+    done,
+    post,
+)
+
+__all__ = ["LEASE", "Dispatcher", "Outcome"]
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
-RETRYABLE_ERRORS = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
-INLINE_TRIES = 3  # HTTP attempts per claim before falling back to the ledger's backoff
-INLINE_MAX_WAIT = 5.0  # longest Retry-After honoured by sleeping in the worker (seconds)
-INLINE_BACKOFF = (0.25, 1.0)  # worker sleeps between inline retries of 5xx / network errors
-PACED_METHODS = frozenset({"chat.postMessage", "files.upload_v2"})
-
-
-class Outcome:
-    SENT = "sent"
-    RETRY = "retry"
-    FAILED = "failed"
-    WAITING = "waiting"
-    MISSED = "missed"
-    LOST = "lost"  # someone else holds the lease (or we stopped before sending)
-
-
-FINISHED = frozenset({Outcome.SENT, Outcome.FAILED, Outcome.MISSED})
-
-
-def _post(client: WebClient, method: str, payload: dict[str, Any]) -> tuple[str | None, str | None]:
-    if method == "chat.postMessage":
-        resp = client.chat_postMessage(**payload)
-        return resp.get("channel"), resp.get("ts")
-    if method == "chat.update":
-        resp = client.chat_update(**payload)
-        return resp.get("channel"), resp.get("ts")
-    if method == "chat.postEphemeral":
-        client.chat_postEphemeral(**payload)
-        return payload.get("channel"), None
-    if method == "files.upload_v2":
-        args = dict(payload)
-        content = args.pop("content_b64", None)
-        if content is not None:
-            args["content"] = base64.b64decode(content)
-        resp = client.files_upload_v2(**args)
-        file_info: dict[str, Any] = resp.get("file") or {}
-        return payload.get("channel"), file_info.get("id")
-    raise ValueError(f"unsupported delivery method {method}")
-
-
-@dataclass(frozen=True)
-class _Send:
-    """A claimed delivery, loaded and ready: what a send worker needs, no database object."""
-
-    delivery_id: int
-    method: str
-    job: str
-    key: str  # pacing and ordering key: the recipient (a channel or a user's DM)
-    payload: dict[str, Any]
-    slot: float = 0.0  # monotonic time the pacer reserved for it
-    token: datetime | None = None  # our claim's claimed_until, checked before every retry
-
-    @property
-    def paced(self) -> bool:
-        return self.method in PACED_METHODS
-
-
-def _done(outcome: str) -> Future[str]:
-    future: Future[str] = Future()
-    future.set_result(outcome)
-    return future
 
 
 class Dispatcher:
@@ -229,52 +177,10 @@ class Dispatcher:
         a full horizon), how many seconds until it is worth looking again.
         """
         now = self._clock.now()
-        with self._lock:
-            busy = set(self._inflight.values())
         with transaction(self._sessions) as session:
             rows = ledger.due_rows(session=session, now=now, limit=limit * 2)
-        picked: list[tuple[ledger.DueRow, float]] = []
-        expired: list[ledger.DueRow] = []
-        retry_in: float | None = None
-
-        def later(seconds: float) -> None:
-            nonlocal retry_in
-            retry_in = seconds if retry_in is None else min(retry_in, seconds)
-
-        for row in rows:
-            if row.grace_until is not None and now > row.grace_until:
-                expired.append(row)
-                continue
-            paced = row.method in PACED_METHODS
-            if row.key in busy:
-                later(self._horizon)  # woken earlier when the in-flight send finishes
-                continue
-            if len(picked) >= limit:
-                later(0.05)
-                continue
-            slot = self._pacer.reserve(row.key, paced=paced, horizon=self._horizon, channel_horizon=0.05)
-            if slot is None:
-                later(max(0.05, min(self._pacer.ready_in(row.key, paced=paced), self._horizon)))
-                continue
-            busy.add(row.key)
-            picked.append((row, slot))
-        futures: list[Future[str]] = []
-        sends: list[_Send] = []
-        token = now + LEASE
-        with transaction(self._sessions) as session:
-            for row in expired:
-                if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
-                    delivery = self._load(session, row.id)
-                    ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
-                    futures.append(_done(Outcome.MISSED))
-            for row, slot in picked:
-                if not ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
-                    continue
-                prepared = self._prepare(session, row.id)
-                if isinstance(prepared, str):
-                    futures.append(_done(prepared))
-                else:
-                    sends.append(dataclasses.replace(prepared, slot=slot, token=token))
+        picked, expired, retry_in = self._pick(rows, now=now, limit=limit)
+        futures, sends = self._claim(picked, expired, now=now)
         if sends:
             pool = self._executor()
             with self._lock:
@@ -284,6 +190,57 @@ class Dispatcher:
                 future.add_done_callback(functools.partial(self._finished, send.delivery_id))
                 futures.append(future)
         return futures, retry_in
+
+    def _pick(
+        self, rows: list[ledger.DueRow], *, now: datetime, limit: int
+    ) -> tuple[list[tuple[ledger.DueRow, float]], list[ledger.DueRow], float | None]:
+        """Split due rows into (row, pacer slot) to send, rows past their grace, and when to look again."""
+        with self._lock:
+            busy = set(self._inflight.values())
+        picked: list[tuple[ledger.DueRow, float]] = []
+        expired: list[ledger.DueRow] = []
+        waits: list[float] = []
+        for row in rows:
+            if row.grace_until is not None and now > row.grace_until:
+                expired.append(row)
+                continue
+            paced = row.method in PACED_METHODS
+            if row.key in busy:
+                waits.append(self._horizon)  # woken earlier when the in-flight send finishes
+                continue
+            if len(picked) >= limit:
+                waits.append(0.05)
+                continue
+            slot = self._pacer.reserve(row.key, paced=paced, horizon=self._horizon, channel_horizon=0.05)
+            if slot is None:
+                waits.append(max(0.05, min(self._pacer.ready_in(row.key, paced=paced), self._horizon)))
+                continue
+            busy.add(row.key)
+            picked.append((row, slot))
+        return picked, expired, min(waits) if waits else None
+
+    def _claim(
+        self, picked: list[tuple[ledger.DueRow, float]], expired: list[ledger.DueRow], *, now: datetime
+    ) -> tuple[list[Future[str]], list[Send]]:
+        """Claim the picked rows (and record the expired ones missed) in one transaction."""
+        futures: list[Future[str]] = []
+        sends: list[Send] = []
+        token = now + LEASE
+        with transaction(self._sessions) as session:
+            for row in expired:
+                if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                    delivery = self._load(session, row.id)
+                    ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
+                    futures.append(done(Outcome.MISSED))
+            for row, slot in picked:
+                if not ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                    continue
+                prepared = self._prepare(session, row.id)
+                if isinstance(prepared, str):
+                    futures.append(done(prepared))
+                else:
+                    sends.append(dataclasses.replace(prepared, slot=slot, token=token))
+        return futures, sends
 
     def _finished(self, delivery_id: int, future: Future[str]) -> None:
         with self._lock:
@@ -308,7 +265,7 @@ class Dispatcher:
         return self._run(dataclasses.replace(prepared, slot=slot, token=now + LEASE))
 
     # -- one delivery ------------------------------------------------------------------
-    def _prepare(self, session: Session, delivery_id: int) -> _Send | str:
+    def _prepare(self, session: Session, delivery_id: int) -> Send | str:
         """Load a just-claimed row: the payload to send, or why it must not be sent (now, or ever)."""
         now = self._clock.now()
         delivery = self._load(session, delivery_id)
@@ -331,9 +288,9 @@ class Dispatcher:
             payload[str(parent_field or "thread_ts")] = parent.ts
             if parent_field == "ts":
                 payload["channel"] = parent.channel
-        return _Send(delivery.id, delivery.method, delivery.job, delivery.recipient, payload)
+        return Send(delivery.id, delivery.method, delivery.job, delivery.recipient, payload)
 
-    def _run(self, send: _Send) -> str:
+    def _run(self, send: Send) -> str:
         with self._lock:
             self._started.add(send.delivery_id)
         try:
@@ -351,7 +308,7 @@ class Dispatcher:
         log.warning("delivery claim lapsed; not sending", extra={"delivery_id": delivery_id})
         return None
 
-    def _send(self, send: _Send) -> str:
+    def _send(self, send: Send) -> str:
         slot, token, error = send.slot, send.token, ""
         for attempt in range(INLINE_TRIES):
             if not self._pacer.wait(slot, self._stop) or not self._pacer.admit(self._stop):
@@ -362,9 +319,9 @@ class Dispatcher:
                     return Outcome.LOST
             started = time.monotonic()
             try:
-                channel, ts = _post(self._client, send.method, send.payload)
+                channel, ts = post(self._client, send.method, send.payload)
             except SlackApiError as exc:
-                error, wait = self._classify(exc)
+                error, wait = classify(exc)
                 if error in ledger.PERMANENT_ERRORS or wait is None:
                     return self._fail(send, error)
                 if error == "ratelimited":
@@ -396,29 +353,12 @@ class Dispatcher:
                 slot = self._pacer.reserve(send.key, paced=send.paced) or 0.0
         return self._retry(send.delivery_id, error, None)
 
-    @staticmethod
-    def _classify(exc: SlackApiError) -> tuple[str, float | None]:
-        """(error name, seconds to wait before retrying; None: do not retry)."""
-        status = exc.response.status_code
-        error = str(exc.response.get("error") or f"http_{status}")
-        if error in ledger.PERMANENT_ERRORS:
-            return error, None
-        if status == 429 or error == "ratelimited":
-            try:
-                retry_after = float(exc.response.headers.get("Retry-After", "1") or 1)
-            except ValueError:
-                retry_after = 1.0
-            return "ratelimited", max(1.0, retry_after)
-        if status >= 500 or error in RETRYABLE_ERRORS:
-            return error, 0.0
-        return error, None
-
     def _give_back(self, delivery_id: int) -> str:
         with transaction(self._sessions) as session:
             ledger.release(session=session, delivery_ids=[delivery_id])
         return Outcome.LOST
 
-    def _fail(self, send: _Send, error: str) -> str:
+    def _fail(self, send: Send, error: str) -> str:
         with transaction(self._sessions) as session:
             ledger.mark_failed(session=session, delivery=self._load(session, send.delivery_id), reason=error)
         log.warning("delivery failed", extra={"job": send.job, "error": error})

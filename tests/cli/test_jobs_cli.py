@@ -12,8 +12,6 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from bot.jobs import registry
-from bot.jobs.registry import JobSpec
 from bot.sandbox.fakeslack import FakeSlack
 from tests.conftest import BOT_TOKEN
 from tests.helpers import load_roster
@@ -70,14 +68,8 @@ def test_jobs_status_lists_outcomes_with_reasons(env: None, capsys: pytest.Captu
     assert "U0ENG1" in capsys.readouterr().out
 
 
-def test_unavailable_and_unknown_jobs_fail_clearly(
-    env: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # As before another feature's job module is merged in (digest is written elsewhere).
-    missing = JobSpec("digest", "bot.jobs.not_written_yet", "run", "the PM digest", gated=True)
-    monkeypatch.setitem(registry.REGISTRY, "digest", missing)
-    assert main(["jobs", "run", "digest", "--at", "2026-11-20T22:30:00Z"]) == 2
-    assert "job 'digest' is not available yet" in capsys.readouterr().err
+def test_unknown_jobs_and_bad_times_fail_clearly(env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    # Every catalogued job is imported directly: there is no "not available yet" any more.
     with pytest.raises(SystemExit) as exc:
         main(["jobs", "run", "weekly-party"])
     assert exc.value.code == 2

@@ -1,4 +1,4 @@
-"""A stand-in for a job written by another feature (digest, review-reminder), for gate tests."""
+"""A stand-in body for a ONCE job (the digest), for gate tests."""
 
 from __future__ import annotations
 

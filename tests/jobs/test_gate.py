@@ -1,7 +1,8 @@
-"""Gated jobs (owned by other features): started once per occurrence, retried on failure, missed late."""
+"""ONCE jobs (digest, review-reminder): started once per occurrence, retried on failure, missed late."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -12,7 +13,6 @@ from bot.app import Casebook
 from bot.db.engine import transaction
 from bot.db.models import JobRun
 from bot.jobs import registry
-from bot.jobs.registry import JobSpec
 from bot.jobs.runner import tick
 from tests.jobs import gated_job
 from tests.jobs.conftest import NY, local
@@ -22,7 +22,7 @@ FRIDAY = date(2026, 11, 20)
 
 @pytest.fixture
 def digest(monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
-    spec = JobSpec("digest", "tests.jobs.gated_job", "run", "stand-in digest", gated=True)
+    spec = dataclasses.replace(registry.spec("digest"), run=gated_job.run, summary="stand-in digest")
     monkeypatch.setitem(registry.REGISTRY, "digest", spec)
     gated_job.calls.clear()
     gated_job.failures.clear()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import urllib.request
 from datetime import datetime
 from typing import Any
@@ -10,8 +9,9 @@ from typing import Any
 import pytest
 
 from bot.cli import build_parser
+from bot.jobs import registry, runner
 from bot.sandbox import demo
-from bot.sandbox.runtime import JOBS_MISSING, Sandbox
+from bot.sandbox.runtime import Sandbox
 from tests.helpers import eventually, texts
 from tests.sandbox import kitchen
 from tests.sandbox.conftest import ADA, BEN, MO, Api
@@ -261,20 +261,16 @@ def test_clock_and_jobs_hook(api: Api, sandbox: Sandbox, monkeypatch: pytest.Mon
     reply = api.post("/api/clock", {"now": "2026-11-20T16:30"})
     assert reply["now_local"] == "2026-11-20T16:30"
     assert abs(sandbox.clock.now().timestamp() - reply["now"]) < 5
-    monkeypatch.setitem(sys.modules, "bot.jobs.runner", None)
-    assert api.state(ADA)["jobs"]["available"] is False
-    assert api.post("/api/job", {"name": "digest"}) == {"ok": False, "error": JOBS_MISSING}
+    jobs = api.state(ADA)["jobs"]
+    assert jobs["available"] is True and jobs["names"] == registry.names()  # names from the catalogue
 
     calls: list[dict[str, Any]] = []
-    runner = type(sys)("bot.jobs.runner")
-    runner.JOB_NAMES = ["digest"]  # type: ignore[attr-defined]
-    runner.run_job = lambda **kw: calls.append(kw) or "2 sent"  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "bot.jobs.runner", runner)
+    monkeypatch.setattr(runner, "run_job", lambda **kw: calls.append(kw) or "2 sent")
     reply = api.post("/api/job", {"name": "digest", "at": "2026-11-20T17:00"})
     assert reply["ok"] and reply["result"].endswith(": 2 sent")
     assert calls[0]["name"] == "digest" and calls[0]["deps"] is sandbox.casebook.deps
     assert calls[0]["at"].isoformat() == "2026-11-20T17:00:00-05:00"
-    assert api.request("/api/job", {"name": "survey"})[0] == 400
+    assert api.request("/api/job", {"name": "weekly-party"})[0] == 400
 
 
 def test_reset_starts_over(api: Api, sandbox: Sandbox) -> None:
