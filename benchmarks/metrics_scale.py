@@ -1,4 +1,4 @@
-"""Metrics at scale: time `casebook metrics --week` over a million decisions.
+"""Metrics at scale: a week's scorecard over a million decisions, in-process and from the CLI.
 
     python -m benchmarks.metrics_scale --db sqlite|postgres [--runs 5] [--keep]
 
@@ -7,12 +7,15 @@ the ORM row by row), 1,000,000 decisions, 100,000 reviews, 50,000 survey respons
 10,000 incidents over the program's four weeks (2026-W45 … W48: 250,000 decisions in
 the measured week 2026-W47), with 12,500 engineers (50,000 responses need 12,500
 people × 4 weekly surveys) and a pre-program incident history for the baseline. Then
-it runs ``python -m bot metrics --week 2026-W47 --json`` as a subprocess ``--runs``
-times and prints one JSON line: wall times, the peak RSS of the subprocess
+it times ``compute_scorecard`` for 2026-W47 inside this process (what the Home tab and
+the digest call, on a warm engine: the figure judged), then runs ``python -m bot metrics
+--week 2026-W47 --json`` as a subprocess ``--runs`` times (start-up included, for
+reference) and prints one JSON line: wall times, the peak RSS of the subprocess
 (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``), and a sanity check that the
 command counted the live decisions the generator put in that week.
 
-Targets (docs/metrics.md): under 1 s on PostgreSQL, under 3 s on SQLite, < 300 MB.
+Targets (DESIGN.md): in-process under 0.3 s on PostgreSQL and 0.8 s on SQLite (median of
+``--runs`` warm runs); the CLI under 1 s / 3 s; < 300 MB.
 Statistics are refreshed after the load (ANALYZE; VACUUM ANALYZE on PostgreSQL), as
 autovacuum / a routine ANALYZE would in production.
 """
@@ -342,6 +345,42 @@ def measure(url: str, runs: int) -> dict[str, Any]:
     return result
 
 
+def in_process(url: str, runs: int) -> dict[str, Any]:
+    """Time ``compute_scorecard`` for the week inside one process, as the Home tab and digest call it.
+
+    The engine and its pool are built once, as in the running service; the first call
+    (a fresh connection, cold caches) is reported apart from the warm ones.
+    """
+    from bot.db.engine import make_engine, make_session_factory, transaction
+    from bot.domain.metrics import compute_scorecard
+    from bot.domain.weeks import parse_week
+    from bot.program import load_program
+
+    program = load_program(EXAMPLE_PROGRAM)
+    week = parse_week(WEEK, program.tz)
+    engine = make_engine(url, pool_size=2)
+    sessions = make_session_factory(engine)
+    times: list[float] = []
+    live = None
+    try:
+        for _ in range(runs + 1):
+            start = time.perf_counter()
+            with transaction(sessions) as session:
+                card = compute_scorecard(session=session, program=program, week=week)
+            times.append(time.perf_counter() - start)
+            live = card.facts.live.total
+    finally:
+        engine.dispose()
+    warm = times[1:]
+    return {
+        "first_s": round(times[0], 3),
+        "runs_s": [round(t, 3) for t in warm],
+        "median_s": round(statistics.median(warm), 3),
+        "max_s": round(max(warm), 3),
+        "live": live,
+    }
+
+
 def make_database(kind: str, base: str, workdir: Path) -> tuple[str, str | None]:
     if kind == "sqlite":
         return f"sqlite:///{workdir / 'metrics-bench.db'}", None
@@ -380,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         expected = generate(Writer(normalise_url(url)), args, random.Random(args.seed))
         finish_load(url)
         load_s = time.perf_counter() - started
+        scorecard = in_process(url, args.runs)
         measured = measure(url, args.runs)
     finally:
         if pg_name and not args.keep:
@@ -389,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     times: list[float] = measured["runs_s"]
     peak_mb: float = measured["peak_rss_mb"]
     report: dict[str, Any] = measured["last_output"]
-    target = 1.0 if args.db == "postgres" else 3.0
+    target = 0.3 if args.db == "postgres" else 0.8  # in-process, DESIGN.md's quality bar
+    cli_target = 1.0 if args.db == "postgres" else 3.0  # the CLI, start-up included (informational)
     result = {
         "benchmark": "metrics_scale",
         "db": args.db,
@@ -400,15 +441,19 @@ def main(argv: list[str] | None = None) -> int:
         "incidents": args.incidents,
         "people": expected["people"],
         "load_s": round(load_s, 1),
-        "runs_s": [round(t, 3) for t in times],
-        "median_s": round(statistics.median(times), 3),
-        "max_s": round(max(times), 3),
-        "peak_rss_mb": peak_mb,
+        "scorecard_first_s": scorecard["first_s"],
+        "scorecard_runs_s": scorecard["runs_s"],
+        "scorecard_median_s": scorecard["median_s"],
+        "scorecard_max_s": scorecard["max_s"],
         "target_s": target,
+        "cli_runs_s": [round(t, 3) for t in times],
+        "cli_median_s": round(statistics.median(times), 3),
+        "cli_target_s": cli_target,
+        "peak_rss_mb": peak_mb,
         "target_rss_mb": 300,
         "live_decisions_in_week": report["counts"]["live_decisions"],
         "check": report["counts"]["live_decisions"] == expected["live_decisions_in_week"],
-        "ok": max(times) < target and peak_mb < 300,
+        "ok": scorecard["median_s"] < target and peak_mb < 300,
         "kept": url if args.keep else None,
     }
     print(json.dumps(result))
