@@ -39,7 +39,10 @@ from benchmarks.workload import (
 from bot.sandbox.simulator import Simulator
 
 POOL_A = [f"U0BA{i:04d}" for i in range(48)]  # commands and clicks
-BEFORE = {"sqlite": 173.9, "postgres": 140.8}  # saturated req/s on main before issue 14 (BENCHMARKS.md)
+# Capacity this benchmark measured on main before the durable receipt (issue 14), the
+# baseline for its "at least 3x" (the old closed-loop figures, 174 and 141 req/s, came
+# from a lighter mix: help and stats reads, no submissions).
+BEFORE: dict[str, float | None] = {"sqlite": None, "postgres": None}
 
 
 class Bench:
@@ -99,12 +102,12 @@ class Bench:
         sends = {s.id: s for s in ack.pop("sends")}
         end = max((s.at for s in sends.values()), default=time.time())
         backlog = self.svc.backlog()
-        seen_at_end = self.effects.arrivals(t0)
         wanted = {r.trace for r in reqs if r.id in sends}
+        seen_at_end = {k: v for k, v in self.effects.arrivals(t0).items() if k in wanted}
         wait_until(lambda: wanted <= self.effects.arrivals(t0).keys(), 60, 0.5)
         drained = time.time()
         cpu = self.svc.cpu() - cpu0
-        seen = self.effects.arrivals(t0)
+        seen = {k: v for k, v in self.effects.arrivals(t0).items() if k in wanted}
         result = {"rate": rate, "kinds": list(kinds), "ack": ack, "db_backlog_at_end": backlog}
         result |= effect_figures(reqs, sends, seen, seen_at_end, rate=rate, end=end)
         result["drain_s"] = round(max(0.0, drained - end), 1)
@@ -135,9 +138,10 @@ def effect_figures(
         by_kind.setdefault(r.kind, []).append((at - sent.at) * 1000)
     every = [ms for values in by_kind.values() for ms in values]
     start = min((s.at for s in sends.values()), default=end)
-    window = (start + 2.0, end)  # after the first 2 s, while arrivals still come
-    done_in_window = sum(1 for at in seen.values() if window[0] <= at <= window[1])
-    completed_rate = done_in_window / max(0.001, window[1] - window[0])
+    # Completion rate: effects over the time from the first send to the last effect. An
+    # overloaded step keeps the service busy all that time, so this is its throughput.
+    last = max(seen.values(), default=end)
+    completed_rate = len(seen) / max(0.001, last - start)
     backlog_at_end = len(sends) - len(seen_at_end)
     return {
         "effect_p50_ms": round(percentile(every, 50), 1),
@@ -253,7 +257,7 @@ def judge(result: dict[str, Any]) -> dict[str, Any]:
     result["effect_met"] = bool(half) and half[-1]["effect_p99_ms"] < 1000
     before = BEFORE[result["db"]]
     result["capacity_before_per_s"] = before
-    result["capacity_met"] = (capacity or top) >= 3 * before
+    result["capacity_met"] = None if before is None else (capacity or top) >= 3 * before
     result["met"] = all(result[k] for k in ("floor_sustains_5x", "ack_met", "effect_met", "capacity_met"))
     return result
 

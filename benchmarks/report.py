@@ -27,7 +27,7 @@ def latency_rows(r: dict[str, Any]) -> list[str]:
     half = [s for s in r["steps"] if cap and s["rate"] <= 0.6 * cap]
     cap_text = f"{cap}/s" if cap else f"≥ {top}/s (kept up at every rate tried)"
     rows = [
-        f"| capacity, {db} | {cap_text} (before: {r['capacity_before_per_s']}/s closed-loop) "
+        f"| capacity, {db} | {cap_text} (before the receipt: {r['capacity_before_per_s'] or 'this run'}/s) "
         f"| ≥ 3× before | {mark(r['capacity_met'])} |",
         f"| ack p99 vs floor, {db}, rates {', '.join(str(int(s['rate'])) for s in r['steps'])}/s "
         f"| worst at {int(worst['rate'])}/s: {worst['ack']['p99_ms']} ms "
