@@ -7,12 +7,9 @@ the ORM row by row), 1,000,000 decisions, 100,000 reviews, 50,000 survey respons
 10,000 incidents over the program's four weeks (2026-W45 … W48: 250,000 decisions in
 the measured week 2026-W47), with 12,500 engineers (50,000 responses need 12,500
 people × 4 weekly surveys) and a pre-program incident history for the baseline. Then
-it times ``compute_scorecard`` for 2026-W47 inside this process (what the Home tab and
-the digest call, on a warm engine: the figure judged), then runs ``python -m bot metrics
---week 2026-W47 --json`` as a subprocess ``--runs`` times (start-up included, for
-reference) and prints one JSON line: wall times, the peak RSS of the subprocess
-(``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``), and a sanity check that the
-command counted the live decisions the generator put in that week.
+it times ``compute_scorecard`` in-process and ``casebook metrics`` as a subprocess
+(benchmarks/metrics_timing.py) and prints one JSON line, with the CLI's peak RSS and a
+check that it counted the live decisions the generator put in that week.
 
 Targets (DESIGN.md): in-process under 0.3 s on PostgreSQL and 0.8 s on SQLite (median of
 ``--runs`` warm runs); the CLI under 1 s / 3 s; < 300 MB.
@@ -28,7 +25,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,12 +37,10 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from bot.config import EXAMPLE_PROGRAM
+from benchmarks.metrics_timing import WEEK, in_process, measure
 from bot.db.engine import normalise_url
 from bot.db.migrate import upgrade
 
-ROOT = Path(__file__).resolve().parents[1]
-WEEK = "2026-W47"
 FIRST_MONDAY = date(2026, 11, 2)  # program start, Monday of 2026-W45 (America/New_York)
 WEEKS = 4
 UTC_OFFSET = timedelta(hours=5)  # New York is UTC-5 throughout November 2026 (after DST ends)
@@ -319,66 +313,6 @@ def finish_load(url: str) -> None:
                 conn.execute(text(f"SELECT setval('{seq}_id_seq', (SELECT max(id) FROM {seq}))"))
             conn.execute(text("VACUUM ANALYZE"))
     engine.dispose()
-
-
-def measure(url: str, runs: int) -> dict[str, Any]:
-    """Time the CLI from a small helper process, so the children's peak RSS is the CLI's own.
-
-    A child starts life sharing its parent's pages, and Linux carries that high-water
-    mark through exec; spawned from this (large, data-generating) process the CLI would
-    report our size, not its own. The helper (benchmarks/_measure.py) imports nothing
-    but the standard library.
-    """
-    env = dict(os.environ, DATABASE_URL=url, CASEBOOK_PROGRAM=str(EXAMPLE_PROGRAM), LOG_LEVEL="WARNING")
-    command = [sys.executable, "-m", "bot", "metrics", "--week", WEEK, "--json"]
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks._measure", "--runs", str(runs), "--", *command],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"measurement failed ({done.returncode}):\n{done.stderr}")
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
-
-
-def in_process(url: str, runs: int) -> dict[str, Any]:
-    """Time ``compute_scorecard`` for the week inside one process, as the Home tab and digest call it.
-
-    The engine and its pool are built once, as in the running service; the first call
-    (a fresh connection, cold caches) is reported apart from the warm ones.
-    """
-    from bot.db.engine import make_engine, make_session_factory, transaction
-    from bot.domain.metrics import compute_scorecard
-    from bot.domain.weeks import parse_week
-    from bot.program import load_program
-
-    program = load_program(EXAMPLE_PROGRAM)
-    week = parse_week(WEEK, program.tz)
-    engine = make_engine(url, pool_size=2)
-    sessions = make_session_factory(engine)
-    times: list[float] = []
-    live = None
-    try:
-        for _ in range(runs + 1):
-            start = time.perf_counter()
-            with transaction(sessions) as session:
-                card = compute_scorecard(session=session, program=program, week=week)
-            times.append(time.perf_counter() - start)
-            live = card.facts.live.total
-    finally:
-        engine.dispose()
-    warm = times[1:]
-    return {
-        "first_s": round(times[0], 3),
-        "runs_s": [round(t, 3) for t in warm],
-        "median_s": round(statistics.median(warm), 3),
-        "max_s": round(max(warm), 3),
-        "live": live,
-    }
 
 
 def make_database(kind: str, base: str, workdir: Path) -> tuple[str, str | None]:
