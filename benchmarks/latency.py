@@ -55,6 +55,7 @@ class Bench:
         self.spare = list(submit_users)
         self.cards: dict[str, Card] = {}
         self.fresh: list[Card] = []  # dealt to submission users, not yet submitted
+        self.used: list[Card] = []  # submitted once: the floor may replay their forms
         self.template: dict[str, Any] | None = None
         self.rid = ids("r")
         self.setup_rate = 50.0
@@ -80,13 +81,17 @@ class Bench:
             users, self.spare = self.spare[:need], self.spare[need:]
             self.fresh += list(self.deal(users).values())
 
-    def requests(self, n: int, kinds: tuple[str, ...] = KINDS) -> list[Request]:
+    def requests(self, n: int, kinds: tuple[str, ...] = KINDS, *, floor: bool = False) -> list[Request]:
+        """``n`` requests cycling through ``kinds``; for the floor, submissions reuse dealt cards."""
         out: list[Request] = []
         a_cards = itertools.cycle(sorted(self.cards.values(), key=lambda c: c.user))
+        s_cards = itertools.cycle(self.used + self.fresh) if floor and self.used + self.fresh else None
         for i in range(n):
             kind, rid = kinds[i % len(kinds)], next(self.rid)
-            if kind == "submission" and self.fresh and self.template:
-                out.append(submission(rid, self.fresh.pop(), self.template, self.sim))
+            if kind == "submission" and self.template and (s_cards or self.fresh):
+                card = next(s_cards) if s_cards else self.fresh.pop()
+                self.used += [] if s_cards else [card]
+                out.append(submission(rid, card, self.template, self.sim))
             elif kind == "click":
                 out.append(click(rid, next(a_cards), self.svc.fake.url))
             else:
@@ -156,7 +161,7 @@ def effect_figures(
 
 def floor_step(svc: Service, bench: Bench, rate: float, seconds: float) -> dict[str, Any]:
     """The same requests against the bare Bolt app: ack figures and its CPU per request."""
-    reqs = bench.requests(max(1, int(rate * seconds)))
+    reqs = bench.requests(max(1, int(rate * seconds)), floor=True)
     cpu0 = svc.cpu()
     ack = svc.send([(r.id, r.body) for r in reqs], rate)
     ack.pop("sends")
@@ -207,7 +212,9 @@ def sweep(bench: Bench, args: argparse.Namespace) -> tuple[list[dict[str, Any]],
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     submit_users = [f"U0BS{i:05d}" for i in range(args.submit_users)]
-    svc = Service(db=args.db, workers=args.workers, threads=args.threads, users=POOL_A + submit_users)
+    svc = Service(
+        db=args.db, workers=args.workers, threads=args.threads, users=POOL_A + submit_users, also=args.also
+    )
     result: dict[str, Any] = {
         "benchmark": "latency",
         "db": args.db,
@@ -273,6 +280,9 @@ def main() -> None:
     parser.add_argument("--submit-users", type=int, default=8000)
     parser.add_argument("--cpu-rate", type=float, default=25)
     parser.add_argument("--cpu-count", type=int, default=250)
+    parser.add_argument(
+        "--also", action="append", default=[], help="a `bot` subcommand to run beside the server (repeatable)"
+    )
     args = parser.parse_args()
     result = run(args)
     save(f"latency-{args.db}", result)

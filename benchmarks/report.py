@@ -26,8 +26,10 @@ def latency_rows(r: dict[str, Any]) -> list[str]:
     worst = max(r["steps"], key=lambda s: s["ack"]["p99_ms"] / max(s["floor"]["p99_ms"], 0.001))
     half = [s for s in r["steps"] if cap and s["rate"] <= 0.6 * cap]
     cap_text = f"{cap}/s" if cap else f"≥ {top}/s (kept up at every rate tried)"
+    before = r["capacity_before_per_s"]
+    before_text = f"{before}/s" if before else "this run is the baseline"
     rows = [
-        f"| capacity, {db} | {cap_text} (before the receipt: {r['capacity_before_per_s'] or 'this run'}/s) "
+        f"| capacity, {db} | {cap_text}; before the receipt: {before_text} "
         f"| ≥ 3× before | {mark(r['capacity_met'])} |",
         f"| ack p99 vs floor, {db}, rates {', '.join(str(int(s['rate'])) for s in r['steps'])}/s "
         f"| worst at {int(worst['rate'])}/s: {worst['ack']['p99_ms']} ms "

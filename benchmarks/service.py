@@ -74,12 +74,14 @@ class Service:
     workers: int
     threads: int
     users: list[str]
+    also: list[str] = field(default_factory=list)  # more `bot` subcommands run beside the server
     fake: FakeSlack = field(init=False)
     folder: Path = field(init=False)
     url: str = field(init=False)
     env: dict[str, str] = field(init=False)
     engine: Engine | None = field(init=False, default=None)
     proc: subprocess.Popen[bytes] | None = field(init=False, default=None)
+    helpers: list[subprocess.Popen[bytes]] = field(init=False, default_factory=list)
     port: int = field(init=False, default=0)
     _drop: Callable[[], None] | None = field(init=False, default=None)
 
@@ -131,6 +133,16 @@ class Service:
             cmd, env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         wait_healthy(f"http://127.0.0.1:{self.port}/healthz", self.proc)
+        for extra in [] if bare else self.also:  # e.g. a separate inbox worker process
+            self.helpers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "bot", *extra.split()],
+                    env=self.env,
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
 
     @property
     def events_url(self) -> str:
@@ -147,16 +159,17 @@ class Service:
         )
 
     def cpu(self) -> float:
-        return tree_cpu_seconds(self.proc.pid) if self.proc else 0.0
+        """CPU seconds of the server's and its helpers' process trees (not the database server's)."""
+        return sum(tree_cpu_seconds(p.pid) for p in [*([self.proc] if self.proc else []), *self.helpers])
 
     def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
+        for proc in [*self.helpers, *([self.proc] if self.proc else [])]:
+            proc.terminate()
             try:
-                self.proc.wait(30)
+                proc.wait(30)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-            self.proc = None
+                proc.kill()
+        self.proc, self.helpers = None, []
 
     def backlog(self) -> dict[str, Any]:
         """Durable work not done yet: inbox rows (once the receipt exists) and unsent deliveries."""
