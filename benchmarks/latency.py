@@ -39,10 +39,10 @@ from benchmarks.workload import (
 from bot.sandbox.simulator import Simulator
 
 POOL_A = [f"U0BA{i:04d}" for i in range(48)]  # commands and clicks
-# Capacity this benchmark measured on main before the durable receipt (issue 14), the
-# baseline for its "at least 3x" (the old closed-loop figures, 174 and 141 req/s, came
-# from a lighter mix: help and stats reads, no submissions).
-BEFORE: dict[str, float | None] = {"sqlite": None, "postgres": None}
+# Capacity this benchmark measured on main before the durable receipt (2026-12-07, main at
+# 6915702), the baseline for issue 14's "at least 3x". The old closed-loop figures (174
+# and 141 req/s) came from a lighter mix: help and stats reads, no submissions.
+BEFORE: dict[str, float | None] = {"sqlite": 65.3, "postgres": 32.9}
 
 
 class Bench:
@@ -102,6 +102,7 @@ class Bench:
         n = max(1, int(rate * seconds))
         self.ready(sum(1 for i in range(n) if kinds[i % len(kinds)] == "submission"))
         reqs = self.requests(n, kinds)
+        settled = self.svc.settle()
         cpu0, t0 = self.svc.cpu(), time.time()
         ack = self.svc.send([(r.id, r.body) for r in reqs], rate)
         sends = {s.id: s for s in ack.pop("sends")}
@@ -113,7 +114,13 @@ class Bench:
         drained = time.time()
         cpu = self.svc.cpu() - cpu0
         seen = {k: v for k, v in self.effects.arrivals(t0).items() if k in wanted}
-        result = {"rate": rate, "kinds": list(kinds), "ack": ack, "db_backlog_at_end": backlog}
+        result = {
+            "rate": rate,
+            "kinds": list(kinds),
+            "ack": ack,
+            "db_backlog_at_end": backlog,
+            "settled": settled,
+        }
         result |= effect_figures(reqs, sends, seen, seen_at_end, rate=rate, end=end)
         result["drain_s"] = round(max(0.0, drained - end), 1)
         result["cpu_ms_per_request"] = round(1000 * cpu / max(1, len(sends)), 2)
@@ -174,6 +181,7 @@ def cpu_per_kind(bench: Bench, *, rate: float, count: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for kind in KINDS:
         bench.ready(count if kind == "submission" else 0)
+        bench.svc.settle()
         c0, t0 = bench.svc.cpu(), time.monotonic()
         time.sleep(3)
         idle_per_s = (bench.svc.cpu() - c0) / (time.monotonic() - t0)

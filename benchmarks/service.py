@@ -10,14 +10,17 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, func, inspect, select, text
+from sqlalchemy.orm import Session
 
 from benchmarks import openloop
 from benchmarks.common import ROOT, free_port, wait_healthy
 from bot.db.engine import normalise_url
+from bot.db.models import Delivery, InboxItem
 from bot.sandbox.fakeslack import FakeSlack
 
 SECRET = "bench-signing-secret"
@@ -172,19 +175,23 @@ class Service:
         self.proc, self.helpers = None, []
 
     def backlog(self) -> dict[str, Any]:
-        """Durable work not done yet: inbox rows (once the receipt exists) and unsent deliveries."""
+        """Durable work due and not done: inbox rows (once the receipt exists) and unsent deliveries."""
         assert self.engine is not None
+        now = datetime.now(UTC)
         out: dict[str, Any] = {}
-        with self.engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
-            if "inbox" in tables:
-                out["inbox_pending"] = conn.execute(
-                    text("SELECT count(*) FROM inbox WHERE status = 'pending'")
-                ).scalar_one()
-            out["deliveries_pending"] = conn.execute(
-                text("SELECT count(*) FROM deliveries WHERE status = 'pending'")
-            ).scalar_one()
+        with Session(self.engine) as session:
+            if "inbox" in inspect(self.engine).get_table_names():
+                out["inbox_pending"] = session.scalar(
+                    select(func.count()).where(InboxItem.status == "pending")
+                )
+            out["deliveries_due"] = session.scalar(
+                select(func.count()).where(Delivery.status == "pending", Delivery.next_attempt_at <= now)
+            )
         return out
+
+    def settle(self, timeout: float = 90.0) -> bool:
+        """Wait until no durable work is due, so one step's leftovers do not load the next."""
+        return wait_until(lambda: not any(self.backlog().values()), timeout, 0.5)
 
     def close(self) -> None:
         self.stop()
