@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime
 from typing import Any
 
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
@@ -11,7 +12,7 @@ from bot.db.engine import transaction
 from bot.domain.errors import DomainError
 from bot.domain.gonogo import ACTION, recommend
 from bot.domain.metricfmt import STATUS_LABEL, delta_text, pct, target_text, value_text
-from bot.domain.metrics import Scorecard, compute_scorecard
+from bot.domain.metrics import Scorecard, cohort_text, compute_scorecard
 from bot.domain.report import scorecard_report
 from bot.domain.supporting import Ratio, Supporting, supporting
 from bot.domain.weeks import parse_week, previous, week_of
@@ -23,19 +24,20 @@ def _ratio(ratio: Ratio) -> str:
     return f"{pct(ratio.value)} ({ratio.numerator} of {ratio.denominator})"
 
 
-def render_text(card: Scorecard, prev: Scorecard, support: Supporting, tz: str) -> str:
-    verdict = recommend(card.core)
+def render_text(card: Scorecard, prev: Scorecard, support: Supporting, tz: str, now: datetime) -> str:
+    verdict = recommend(card.core, week=card.week, at=now)
     rec = verdict.recommendation
     lines = [
         f"Pilot scorecard {card.week.label} ({card.week.span_text()}, {tz})",
         "No data yet for this week." if card.empty else "",
-        f"Recommendation: {rec.value.upper()} — {ACTION[rec]}",
+        cohort_text(card),
+        f"Recommendation: {rec.heading} — {ACTION[rec]}",
         f"  {verdict.summary}",
         *(f"  {reason}" for reason in verdict.reasons),
         "",
         f"{'metric':<18}{'value':<16}{'target':<36}{'status':<19}{'change':<12}detail",
     ]
-    for title, metrics in (("", card.core), ("Week 12", card.week12)):
+    for title, metrics in (("", card.core), ("Week 12", card.week12 if card.week12_due else ())):
         if title:
             lines += ["", title]
         for m in metrics:
@@ -79,14 +81,14 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         report: dict[str, Any] = scorecard_report(
             card=card,
             previous=prev,
-            verdict=recommend(card.core),
+            verdict=recommend(card.core, week=card.week, at=now),
             support=support,
             timezone=program.timezone,
             generated_at=now,
         )
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(render_text(card, prev, support, program.timezone))
+        print(render_text(card, prev, support, program.timezone, now))
     return 0
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
@@ -155,6 +155,45 @@ def _snapshot(incident: Incident) -> dict[str, object]:
     }
 
 
+def _update(
+    *,
+    session: Session,
+    now: datetime,
+    actor: str,
+    existing: Incident,
+    row: IncidentRow,
+    source: str,
+    allowed: bool,
+) -> Recorded:
+    """A known ref again: unchanged, refused, or (when ``allowed``) corrected and audited."""
+    same = (
+        existing.priority == row.priority
+        and existing.opened_at == row.opened_at
+        and abs(existing.response_minutes - row.minutes) < 1e-6
+    )
+    if same or (not allowed and _same_report(existing, row)):
+        return Recorded(existing, "unchanged")
+    if not allowed:
+        raise Conflict(
+            f"{row.ref} is already recorded ({existing.priority}, "
+            f"{existing.response_minutes:g} min). Correct it with `casebook incidents import`."
+        )
+    before = _snapshot(existing)
+    existing.priority, existing.opened_at = row.priority, row.opened_at
+    existing.responded_at, existing.response_minutes = row.responded_at, row.minutes
+    session.flush()
+    append_event(
+        session=session,
+        now=now,
+        actor=actor,
+        action="incident.updated",
+        subject_type="incident",
+        subject_id=row.ref or existing.id,
+        payload={"before": before, "after": _snapshot(existing), "source": source},
+    )
+    return Recorded(existing, "updated")
+
+
 def record_incident(
     *,
     session: Session,
@@ -170,32 +209,15 @@ def record_incident(
     if row.ref is not None:
         existing = session.execute(select(Incident).where(Incident.ref == row.ref)).scalar_one_or_none()
     if existing is not None:
-        same = (
-            existing.priority == row.priority
-            and existing.opened_at == row.opened_at
-            and abs(existing.response_minutes - row.minutes) < 1e-6
-        )
-        if same or (not update_existing and _same_report(existing, row)):
-            return Recorded(existing, "unchanged")
-        if not update_existing:
-            raise Conflict(
-                f"{row.ref} is already recorded ({existing.priority}, "
-                f"{existing.response_minutes:g} min). Correct it with `casebook incidents import`."
-            )
-        before = _snapshot(existing)
-        existing.priority, existing.opened_at = row.priority, row.opened_at
-        existing.responded_at, existing.response_minutes = row.responded_at, row.minutes
-        session.flush()
-        append_event(
+        return _update(
             session=session,
             now=now,
             actor=actor,
-            action="incident.updated",
-            subject_type="incident",
-            subject_id=row.ref or existing.id,
-            payload={"before": before, "after": _snapshot(existing), "source": source},
+            existing=existing,
+            row=row,
+            source=source,
+            allowed=update_existing,
         )
-        return Recorded(existing, "updated")
     incident = Incident(
         ref=row.ref,
         priority=row.priority,
@@ -285,3 +307,30 @@ def week_medians(*, session: Session, week: Week) -> dict[str, tuple[int, float 
         )
         for priority in PRIORITIES
     }
+
+
+@dataclass(frozen=True)
+class Breach:
+    """An incident whose response took longer than its priority's absolute limit."""
+
+    ref: str
+    priority: str
+    minutes: float
+    limit: float
+
+
+MAX_BREACHES_LISTED = 20
+
+
+def week_breaches(*, session: Session, week: Week, limits: dict[str, float]) -> tuple[int, list[Breach]]:
+    """How many incidents opened in ``week`` breached their limit, and the first few (slowest first)."""
+    over = [(Incident.priority == p) & (Incident.response_minutes > limit) for p, limit in limits.items()]
+    query = select(Incident.id, Incident.ref, Incident.priority, Incident.response_minutes).where(
+        Incident.opened_at >= week.start, Incident.opened_at < week.end, or_(*over)
+    )
+    rows = session.execute(query.order_by(Incident.response_minutes.desc(), Incident.id)).all()
+    listed = [
+        Breach(ref or f"incident #{row_id}", priority, float(minutes), limits[priority])
+        for row_id, ref, priority, minutes in rows[:MAX_BREACHES_LISTED]
+    ]
+    return len(rows), listed

@@ -17,6 +17,7 @@ from slack_sdk.models.views import View
 
 from bot.domain.categories import Category
 from bot.domain.live import SOURCE_TEXT_MAX, TITLE_MAX, Prefill
+from bot.domain.vocab import Verdict
 from bot.slack.blocks.common import context, esc, section
 from bot.slack.blocks.justification import HINTS, justification_inputs
 from bot.slack.ids import Block as B
@@ -24,9 +25,9 @@ from bot.slack.ids import Callback
 from bot.slack.metadata import LogMeta
 
 VERDICT_OPTIONS = (
-    ("approve", "Approve", "Within policy or a justified, bounded exception"),
-    ("deny", "Deny", "Outside policy; a compliant path exists or the risk is too high"),
-    ("escalate", "Escalate", "Beyond your authority or too uncertain to call alone"),
+    (Verdict.APPROVE, "Approve", "Within policy or a justified, bounded exception"),
+    (Verdict.DENY, "Deny", "Outside policy; a compliant path exists or the risk is too high"),
+    (Verdict.ESCALATE, "Escalate", "Beyond your authority or too uncertain to call alone"),
 )
 OPTIONAL_UNTIL_VERDICT: dict[str, str] = {
     B.CONDITIONS: " Required when you approve.",
@@ -40,8 +41,8 @@ def live_justification_inputs() -> list[Block]:
     The verdict is picked in the same form, so conditions (approve) and the escalation
     target (escalate) are both shown; which one is required is enforced on submit.
     """
-    approve = justification_inputs("approve")  # policy, evidence, risk, conditions, confidence
-    escalation = [b for b in justification_inputs("escalate") if b.block_id == B.ESCALATION]
+    approve = justification_inputs(Verdict.APPROVE)  # policy, evidence, risk, conditions, confidence
+    escalation = [b for b in justification_inputs(Verdict.ESCALATE) if b.block_id == B.ESCALATION]
     blocks = [*approve[:-1], *escalation, approve[-1]]
     for block in blocks:
         if isinstance(block, InputBlock) and block.block_id in OPTIONAL_UNTIL_VERDICT:
@@ -78,6 +79,42 @@ def _text(
     )
 
 
+def _source_inputs(prefill: Prefill) -> list[Block]:
+    return [
+        _text(
+            B.SOURCE_URL,
+            "Source link",
+            hint="Where it was raised: the alert's permalink, the ticket or the ggen hold (http/https).",
+            max_length=2000,
+            initial=prefill.source_url,
+            placeholder="https://…",
+        ),
+        _text(
+            B.SOURCE_TEXT,
+            "What was raised",
+            hint="The alert or request in its own words; kept with the decision for the audit trail.",
+            max_length=SOURCE_TEXT_MAX,
+            initial=prefill.source_text,
+            optional=True,
+            multiline=True,
+        ),
+    ]
+
+
+def _verdict_input() -> InputBlock:
+    return InputBlock(
+        block_id=B.VERDICT,
+        label=PlainTextObject(text="Your decision"),
+        element=RadioButtonsElement(
+            action_id=B.VERDICT,
+            options=[
+                Option(value=v, label=label, description=PlainTextObject(text=desc))
+                for v, label, desc in VERDICT_OPTIONS
+            ],
+        ),
+    )
+
+
 def log_modal(*, categories: Sequence[Category], prefill: Prefill, meta: LogMeta) -> View:
     """The form; ``prefill`` carries what a message shortcut could read from the message."""
     blocks: list[Block] = []
@@ -102,34 +139,8 @@ def log_modal(*, categories: Sequence[Category], prefill: Prefill, meta: LogMeta
                 options=[Option(value=c.id, label=c.name[:75]) for c in categories[:100]],
             ),
         ),
-        _text(
-            B.SOURCE_URL,
-            "Source link",
-            hint="Where it was raised: the alert's permalink, the ticket or the ggen hold (http/https).",
-            max_length=2000,
-            initial=prefill.source_url,
-            placeholder="https://…",
-        ),
-        _text(
-            B.SOURCE_TEXT,
-            "What was raised",
-            hint="The alert or request in its own words; kept with the decision for the audit trail.",
-            max_length=SOURCE_TEXT_MAX,
-            initial=prefill.source_text,
-            optional=True,
-            multiline=True,
-        ),
-        InputBlock(
-            block_id=B.VERDICT,
-            label=PlainTextObject(text="Your decision"),
-            element=RadioButtonsElement(
-                action_id=B.VERDICT,
-                options=[
-                    Option(value=v, label=label, description=PlainTextObject(text=desc))
-                    for v, label, desc in VERDICT_OPTIONS
-                ],
-            ),
-        ),
+        *_source_inputs(prefill),
+        _verdict_input(),
         *live_justification_inputs(),
     ]
     return View(
