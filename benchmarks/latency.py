@@ -211,9 +211,11 @@ def sweep(bench: Bench, args: argparse.Namespace) -> tuple[list[dict[str, Any]],
         rate *= 2
     if capacity:
         done = [s["rate"] for s in steps]
-        for extra in (round(capacity / 2), round(capacity * 2)):
-            if extra <= args.max_rate and all(abs(extra - r) > 0.15 * extra for r in done):
-                steps.append(bench.step(float(extra), args.seconds))
+        half, double = round(capacity / 2), round(capacity * 2)
+        if all(abs(half - r) > 0.15 * half for r in done):
+            steps.append(bench.step(float(half), args.seconds))
+        if double <= args.max_rate and max(done) < double:  # the top rate is at least twice capacity
+            steps.append(bench.step(float(double), args.seconds))
     steps.sort(key=lambda s: s["rate"])
     return steps, capacity
 
