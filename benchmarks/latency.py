@@ -5,12 +5,12 @@
 One run, one engine: wrk (benchmarks/openloop.py) sends pre-signed slash commands, button
 clicks and view submissions (benchmarks/workload.py) at fixed rates, doubling from
 ``--start-rate`` until Casebook stops keeping up (its backlog of acknowledged requests
-whose effect has not reached the fake Slack grows past one second of arrivals); the
-completion rate at that step is Casebook's capacity. Then one step at half and one at
-twice capacity, the CPU cost of each kind of request, and the same rates against a Bolt
-app that only acks (benchmarks/bare_app.py, same gunicorn set-up) plus one step at 5× the
-highest rate, which shows the load generator is not what limits the figures. Prints one
-JSON line.
+whose effect has not reached the fake Slack grows past one second of arrivals). Capacity
+is the most completed per second at a rate whose backlog stayed bounded. Then one step
+near half and one at twice the overloaded step's completion rate, the CPU cost of each
+kind of request, and the same rates against a Bolt app that only acks
+(benchmarks/bare_app.py, same gunicorn set-up) plus one step at 5× the highest rate,
+which shows the load generator is not what limits the figures. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ POOL_A = [f"U0BA{i:04d}" for i in range(48)]  # commands and clicks
 # Capacity this benchmark measured on main before the durable receipt (2026-12-07, main at
 # 6915702), the baseline for issue 14's "at least 3x". The old closed-loop figures (174
 # and 141 req/s) came from a lighter mix: help and stats reads, no submissions.
-BEFORE: dict[str, float | None] = {"sqlite": 65.3, "postgres": 32.9}
+BEFORE: dict[str, float | None] = {"sqlite": 50.1, "postgres": 25.0}
 
 
 class Bench:
@@ -248,14 +248,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["floor_proof"] = floor_step(svc, bench, top * 5, args.seconds)
     finally:
         svc.close()
-    result |= {"steps": steps, "capacity_per_s": capacity}
+    result |= {"steps": steps, "overloaded_completion_per_s": capacity}
     return judge(result)
 
 
 def judge(result: dict[str, Any]) -> dict[str, Any]:
     """Each "Done when" figure of issue 14 that this run measures, met or not."""
-    steps, capacity = result["steps"], result["capacity_per_s"]
-    proof = result["floor_proof"]
+    steps, proof = result["steps"], result["floor_proof"]
+    # Capacity: the most completed per second at a rate whose backlog stayed bounded.
+    kept = [s["completed_per_s"] for s in steps if s["kept_up"]]
+    capacity = result["capacity_per_s"] = max(kept) if kept and not all(s["kept_up"] for s in steps) else None
     top = max(s["rate"] for s in steps)
     result["floor_sustains_5x"] = (
         proof["errors"] == 0

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from benchmarks.common import RESULTS, ROOT
+from benchmarks.latency import judge
 from benchmarks.report import render
 
 PG_AVAILABLE_CHECK = (
@@ -53,6 +54,9 @@ def main() -> None:
         ]
         found = [RESULTS / f"{name}.json" for name in order]
         results = [json.loads(p.read_text()) for p in found if p.exists()]
+        for r in results:  # judged again: the targets and the baseline may have changed since
+            if r.get("benchmark") == "latency" and "steps" in r:
+                judge(r)
         (ROOT / "BENCHMARKS.md").write_text(render(results))
         return
     pg = _pg()
