@@ -47,6 +47,7 @@ from bot.slack.sending import (
     Send,
     classify,
     done,
+    link_parent,
     post,
 )
 
@@ -285,7 +286,10 @@ class Dispatcher:
                 delivery.claimed_until = None
                 delivery.next_attempt_at = now + timedelta(seconds=1)
                 return Outcome.WAITING
-            payload[str(parent_field or "thread_ts")] = parent.ts
+            if parent_field == "link":  # posted elsewhere, linking to the parent (bot.flows.alert_notes)
+                payload = link_parent(payload, channel=parent.channel, ts=parent.ts)
+            else:
+                payload[str(parent_field or "thread_ts")] = parent.ts
             if parent_field == "ts":
                 payload["channel"] = parent.channel
         return Send(delivery.id, delivery.method, delivery.job, delivery.recipient, payload)

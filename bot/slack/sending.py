@@ -7,6 +7,7 @@ records; this module only talks to Slack and classifies what it answered.
 from __future__ import annotations
 
 import base64
+import json
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,15 @@ INLINE_TRIES = 3  # HTTP attempts per claim before falling back to the ledger's 
 INLINE_MAX_WAIT = 5.0  # longest Retry-After honoured by sleeping in the worker (seconds)
 INLINE_BACKOFF = (0.25, 1.0)  # worker sleeps between inline retries of 5xx / network errors
 PACED_METHODS = frozenset({"chat.postMessage", "files.upload_v2"})
+LINK_TOKEN = "{parent_link}"  # in a ``_parent: link`` payload: replaced by the parent message's link
+
+
+def link_parent(payload: dict[str, Any], *, channel: str | None, ts: str | None) -> dict[str, Any]:
+    """A message elsewhere that links to its (sent) parent: fill in the parent's archive link."""
+    base = str(payload.pop("_link_base", None) or "https://slack.com/archives")
+    url = f"{base}/{channel}/p{str(ts).replace('.', '')}"
+    out: dict[str, Any] = json.loads(json.dumps(payload).replace(LINK_TOKEN, url))
+    return out
 
 
 class Outcome:

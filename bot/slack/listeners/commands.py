@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
+from bot.flows.live_log import LOGGERS
 from bot.slack.blocks.common import esc
 from bot.slack.blocks.help import help_blocks, unknown_command_blocks, unknown_user_blocks
 from bot.slack.ids import COMMAND
@@ -54,6 +55,11 @@ def on_casebook(
 
 def show_help(ctx: CommandContext) -> None:
     """`/casebook help`: only the subcommands this caller may use."""
-    commands = [(s.usage, s.summary) for s in router_of(ctx.deps).allowed_for(ctx.person)]
-    blocks = help_blocks(name=ctx.person.name, roles=ctx.person.roles, commands=commands)
+    commands = [(s.usage_of(ctx.person), s.summary) for s in router_of(ctx.deps).allowed_for(ctx.person)]
+    blocks = help_blocks(
+        name=ctx.person.name,
+        roles=ctx.person.roles,
+        commands=commands,
+        shortcut=ctx.person.has_any(LOGGERS),
+    )
     reply(ctx.respond, blocks, "Casebook commands")
