@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -118,6 +119,7 @@ def _dispatcher(settings: Settings, *, sessions: sessionmaker[Session], clock: C
             channel_burst=settings.casebook_slack_channel_burst,
         ),
         threads=settings.casebook_dispatch_threads,
+        retry_window=timedelta(hours=settings.casebook_delivery_retry_hours),
     )
 
 
