@@ -17,6 +17,7 @@ from bot.domain import deliveries as ledger
 from bot.domain import delivery_faults as faults
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
+from bot.slack.pacing import Pacer
 from tests.conftest import BOT_TOKEN
 from tests.e2e.cards import card_actions, good_values, justify_modal, open_card
 from tests.helpers import eventually, load_roster
@@ -60,7 +61,9 @@ def _decide_practice_card(slack: Simulator, fake: FakeSlack) -> tuple[str, dict]
 def test_slack_500_for_five_minutes_then_everything_is_delivered_once(
     casebook, slack: Simulator, fake: FakeSlack, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.slack.dispatcher.INLINE_BACKOFF", (0.01, 0.01))  # real-time sleeps: keep short
+    # Real-time waits (inline backoff, pacing) kept short: the outage runs on the simulated clock.
+    monkeypatch.setattr("bot.slack.dispatcher.INLINE_BACKOFF", (0.01, 0.01))
+    monkeypatch.setattr(casebook.deps.dispatcher, "_pacer", Pacer(rate=1000, channel_gap=0.0))
     load_roster(casebook.deps.sessions, clock.now())
     view_id, values = _decide_practice_card(slack, fake)
     log_view = open_log_modal(slack, fake)
