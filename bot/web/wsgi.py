@@ -81,7 +81,7 @@ def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], I
         token = request_id.set(environ.get("HTTP_X_REQUEST_ID") or new_request_id())
         try:
             return bolt_handler(environ, start_response)
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, LookupError, TypeError, AttributeError):
             # Bolt parses the body before checking the signature (broken JSON lands here), and
             # its error handling itself trips over payloads missing required keys.
             return _json(start_response, "400 Bad Request", {"error": "malformed_body"})

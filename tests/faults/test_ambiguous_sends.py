@@ -32,7 +32,9 @@ def _workspace(fake: FakeSlack) -> None:
 def _dispatcher(sessions: sessionmaker[Session], settings: Settings, clock: FixedClock) -> Dispatcher:
     impatient = WebClient(token=settings.slack_bot_token, base_url=settings.api_url, timeout=1)
     impatient.retry_handlers = []
-    return Dispatcher(sessions=sessions, client=impatient, clock=clock, pacer=Pacer(rate=100, channel_gap=0.0), threads=4)
+    return Dispatcher(
+        sessions=sessions, client=impatient, clock=clock, pacer=Pacer(rate=100, channel_gap=0.0), threads=4
+    )
 
 
 def _enqueue(sessions: sessionmaker[Session], clock: FixedClock) -> list[int]:

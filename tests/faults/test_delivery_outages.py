@@ -115,7 +115,9 @@ def test_transient_errors_give_up_only_after_the_retry_window(sessions, clock) -
             clock.advance(ledger.backoff(99))
         assert row.status == "pending" and ledger.backoff(99) == timedelta(minutes=5)
         clock.advance(timedelta(hours=8))
-        ledger.mark_retry(session=session, now=clock.now(), delivery=row, reason="http_500", wait=timedelta(1))
+        ledger.mark_retry(
+            session=session, now=clock.now(), delivery=row, reason="http_500", wait=timedelta(1)
+        )
         assert row.status == "failed" and row.last_error == "gave up after 24 h: http_500"
 
 
