@@ -146,6 +146,7 @@ def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token)
 
     bolt = App(
+        logger=_bolt_logger(),
         signing_secret=settings.slack_signing_secret or "",
         client=client,
         authorize=authorize,
@@ -158,6 +159,26 @@ def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor
     bolt.middleware(_reject_malformed)
     bolt.error(_on_error)
     return bolt
+
+
+class _ExpectedBoltNotice(logging.Filter):
+    """Drops Bolt's start-up notices that SLACK_BOT_TOKEN is ignored: our client and ``authorize``
+    use it on purpose, so the warning at every start would only teach people to skip warnings."""
+
+    NOTICES = (
+        "As `installation_store` or `authorize` has been used",
+        "As you gave `client` as well, `token` will be unused",
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(self.NOTICES)
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _ExpectedBoltNotice) for f in logger.filters):
+        logger.addFilter(_ExpectedBoltNotice())
+    return logger
 
 
 def _tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
