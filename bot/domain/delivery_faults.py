@@ -115,12 +115,13 @@ def decision_owner(*, session: Session, decision_id: int) -> str | None:
 
 
 def requeue(*, session: Session, now: datetime, failed: bool, since: datetime | None) -> int:
-    """Make waiting rows due now, and with ``failed`` put failed rows back (a fresh retry window).
+    """Make rows waiting in backoff due now; with ``failed``, put failed rows back (a fresh window).
 
     Rows skipped or missed on purpose (out of office, past their grace) stay as they are.
     """
-    statuses = ["pending", "failed"] if failed else ["pending"]
-    query = update(Delivery).where(Delivery.status.in_(statuses))
+    # Pending rows only once tried (waiting in backoff): a row scheduled for later stays so.
+    backing_off = (Delivery.status == "pending") & (Delivery.attempts > 0)
+    query = update(Delivery).where(backing_off | (Delivery.status == "failed") if failed else backing_off)
     if since is not None:
         query = query.where(Delivery.created_at >= since)
     # claimed_until is left alone: a row in flight right now must not be sent twice.
