@@ -68,8 +68,9 @@ def alert_admins(*, session: Session, now: datetime, delivery: Delivery, error: 
         return []
     cause = cause_of(error)
     where = delivery.recipient
+    mention = f"<@{where}>" if where.startswith(("U", "W")) else f"<#{where}>"
     text = (
-        f":warning: Casebook could not deliver to `{where}` ({delivery.job}): Slack said `{cause}`. "
+        f":warning: Casebook could not deliver to {mention} ({delivery.job}): Slack said `{cause}`. "
         f"To fix: {fix_for(error)}; {RETRY_HINT} Further failures with the same cause today are not "
         "reported again."
     )
