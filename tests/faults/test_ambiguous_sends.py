@@ -181,3 +181,31 @@ def test_a_timeout_whose_post_never_arrived_is_sent_once(
     finally:
         dispatcher.stop(5)
     assert len(fake.messages_in(CHANNEL)) == 1
+
+
+def test_the_app_posts_each_message_once_when_slack_answers_after_the_timeout(
+    casebook, slack, fake: FakeSlack, settings: Settings, clock: FixedClock, monkeypatch
+) -> None:
+    """End to end: a live decision's review post and receipts, every post accepted late."""
+    from tests.helpers import eventually, load_roster
+    from tests.live_support import GOOD, REVIEW_CHANNEL, open_log_modal
+
+    load_roster(casebook.deps.sessions, clock.now())
+    impatient = WebClient(token=settings.slack_bot_token, base_url=settings.api_url, timeout=1)
+    impatient.retry_handlers = []
+    monkeypatch.setattr(casebook.deps.dispatcher, "_client", impatient)
+    view_id = open_log_modal(slack, fake)
+    fake.accept_late("chat.postMessage", delay=1.6, count=10)
+    assert slack.submit("U0ENG1", view_id, GOOD).status == 200
+
+    def settled() -> bool:
+        clock.advance(timedelta(seconds=20))
+        casebook.deps.dispatcher.kick()
+        return bool(_statuses(casebook.deps.sessions)) and set(_statuses(casebook.deps.sessions)) == {"sent"}
+
+    eventually(settled, timeout=30)
+    counts = _per_delivery(fake)
+    assert counts and set(counts.values()) == {1}, counts
+    assert len(fake.messages_in(REVIEW_CHANNEL, top_level=True)) == 1
+    assert len(counts) == len(_statuses(casebook.deps.sessions)) >= 2
+    assert fake.calls_to("conversations.history"), "each late post was found, not re-sent"
