@@ -169,3 +169,22 @@ def test_an_archived_review_channel_alerts_the_admin_once_and_retry_sends_after_
         assert len([m for m in fake.messages_in(REVIEW_CHANNEL) if f"#{decision.id}" in m.text]) == 1
     assert {d.status for d in _rows(casebook) if d.job == "review-post"} == {"sent"}
     assert len([m for m in fake.dms_to(ADMIN) if "is_archived" in m.text]) == 1
+
+
+def test_a_card_that_cannot_be_updated_tells_its_owner_and_the_admin(
+    casebook, slack: Simulator, fake: FakeSlack, clock
+) -> None:
+    load_roster(casebook.deps.sessions, clock.now())
+    view_id, values = _decide_practice_card(slack, fake)
+    fake.fail("chat.update", error="cant_update_message")
+    assert slack.submit(ENG, view_id, values).status == 200
+    eventually(lambda: len(_decisions(casebook)) == 1)
+    for _ in range(3):
+        _settle(casebook, clock, timedelta(seconds=5))
+    (update,) = [d for d in _rows(casebook) if d.job == "scenario-card-update"]
+    assert (update.status, update.last_error) == ("failed", "cant_update_message")
+    notice = eventually(lambda: [m.text for m in fake.dms_to(ENG) if "could not be updated" in m.text])
+    assert notice == [
+        "Your decision was saved, but the card above could not be updated to show it; your admin was told."
+    ]
+    assert len([m for m in fake.dms_to(ADMIN) if "cant_update_message" in m.text]) == 1
