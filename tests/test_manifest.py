@@ -28,6 +28,7 @@ def test_manifest_matches_the_code(name: str) -> None:
         "channels:history",
         "groups:history",
         "im:history",
+        "im:write",  # conversations.open, for a DM's id before reading its history
     }
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
