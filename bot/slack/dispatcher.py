@@ -337,7 +337,7 @@ class Dispatcher(LedgerRecorder):
                 if error == "ratelimited":
                     self._pacer.pause(send.key, wait)
                     if wait > INLINE_MAX_WAIT:
-                        return self._retry(send.delivery_id, error, timedelta(seconds=wait))
+                        return self._retry(send.delivery_id, _marked(error, suspect), timedelta(seconds=wait))
                 else:
                     wait = INLINE_BACKOFF[min(attempt, len(INLINE_BACKOFF) - 1)]
             except NETWORK_ERRORS as exc:
@@ -354,4 +354,11 @@ class Dispatcher(LedgerRecorder):
                 if self._stop.wait(wait):
                     return self._give_back(send.delivery_id)
                 slot = self._pacer.reserve(send.key, paced=send.paced) or 0.0
-        return self._retry(send.delivery_id, error, None)
+        return self._retry(send.delivery_id, _marked(error, suspect), None)
+
+
+def _marked(error: str, suspect: bool) -> str:
+    """Keep a row suspect until it is sent: an earlier post may still land after a later 5xx."""
+    if suspect and not error.startswith(recovery.AMBIGUOUS):
+        return f"{recovery.AMBIGUOUS}: {error}"
+    return error
