@@ -7,6 +7,7 @@ records one decision.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from slack_sdk.models.blocks import Block
@@ -71,7 +72,9 @@ def save_live_decision(
             kind="live",
             verdict=live.verdict,
             justification=live.justification,
-            idempotency_key=f"live:{view_id}",
+            # The person is part of the key: a view id alone (or none) must not merge two people's
+            # decisions; without a view id there is nothing to dedupe by, so each is kept.
+            idempotency_key=f"live:{slack_user_id}:{view_id or uuid.uuid4().hex}",
             category=live.category,
             title=live.title,
             source_url=live.source_url,

@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.deliveries import PERMANENT_ERRORS
+from bot.slack.dispatcher_recovery import with_metadata
 
 RETRYABLE_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -50,10 +51,15 @@ class Outcome:
 FINISHED = frozenset({Outcome.SENT, Outcome.FAILED, Outcome.MISSED})
 
 
-def post(client: WebClient, method: str, payload: dict[str, Any]) -> tuple[str | None, str | None]:
-    """Make the delivery's Web API call; returns (channel, ts or file id) for the ledger."""
+def post(
+    client: WebClient, method: str, payload: dict[str, Any], *, delivery_id: int | None = None
+) -> tuple[str | None, str | None]:
+    """Make the delivery's Web API call; returns (channel, ts or file id) for the ledger.
+
+    A post carries ``delivery_id`` in its metadata, so an ambiguous send can be found later.
+    """
     if method == "chat.postMessage":
-        resp = client.chat_postMessage(**payload)
+        resp = client.chat_postMessage(**(with_metadata(payload, delivery_id) if delivery_id else payload))
         return resp.get("channel"), resp.get("ts")
     if method == "chat.update":
         resp = client.chat_update(**payload)
@@ -83,6 +89,7 @@ class Send:
     payload: dict[str, Any]
     slot: float = 0.0  # monotonic time the pacer reserved for it
     token: datetime | None = None  # our claim's claimed_until, checked before every retry
+    suspect: bool = False  # an earlier send may have reached Slack: check history first
 
     @property
     def paced(self) -> bool:

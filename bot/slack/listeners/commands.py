@@ -12,6 +12,7 @@ from bot.domain.errors import DomainError
 from bot.flows.live_log import LOGGERS
 from bot.slack.blocks.common import esc
 from bot.slack.blocks.help import help_blocks, unknown_command_blocks, unknown_user_blocks
+from bot.slack.forms import clean_text
 from bot.slack.ids import COMMAND
 from bot.slack.middleware import caller_of, deps_of, replies_on_error
 from bot.slack.router import CommandContext, Subcommand, router_of
@@ -31,7 +32,7 @@ def on_casebook(
     """Route `/casebook <sub> <args>` to the subcommand, if the caller may use it."""
     ack()
     deps = deps_of(context)
-    sub, _, args = str(body.get("text") or "").strip().partition(" ")
+    sub, _, args = clean_text(str(body.get("text") or "")).strip().partition(" ")
     sub = sub.lower() or "help"
     person = caller_of(context).active
     if person is None:

@@ -27,7 +27,7 @@ from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback, Shortcut
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, LogMeta
-from bot.slack.middleware import deps_of, form_errors, replies_on_error
+from bot.slack.middleware import deps_of, form_errors, replies_on_error, tell
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import reply_error, user_id_of
 
@@ -72,10 +72,15 @@ def on_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
     _open(deps, str(body.get("trigger_id", "")), meta, prefill, respond, handling=handling)
 
 
-def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    """*Log a live decision* on App Home."""
+def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """*Log a live decision* on App Home (a forged click from another role opens nothing)."""
     ack()
-    _open(deps_of(context), str(body.get("trigger_id", "")), LogMeta(source="home"), Prefill(), None)
+    deps = deps_of(context)
+    refusal = live_log.refusal(deps=deps, slack_user_id=user_id_of(body))
+    if refusal:
+        tell(deps, body, respond, refusal)
+        return
+    _open(deps, str(body.get("trigger_id", "")), LogMeta(source="home"), Prefill(), None)
 
 
 @form_errors("saving a live decision", block_id=B.TITLE, failed=SAVE_FAILED)
