@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 
 from bot.db.engine import transaction
@@ -170,6 +171,8 @@ def _answering_errors(
                     raise  # the inbox runs it again later: nothing acked is lost to an outage
                 log.exception("%s failed on its last attempt", what)
                 message = failed
+            except SlackApiError as exc:
+                message = _slack_refusal(what, exc) or failed
             except Exception:
                 log.exception("%s failed", what)
                 message = failed
@@ -185,6 +188,24 @@ def _final(kwargs: dict[str, Any]) -> bool:
     """Whether this run may not be retried: the inbox's last attempt, or work not from the inbox."""
     context = kwargs.get("context")
     return not isinstance(context, BoltContext) or bool(context.get(FINAL_ATTEMPT, True))
+
+
+# Slack errors that are nobody's bug: said plainly, logged without a traceback.
+SLACK_REFUSALS = {
+    "expired_trigger_id": "Slack took too long to open the form — click again.",
+    "trigger_expired": "Slack took too long to open the form — click again.",
+}
+
+
+def _slack_refusal(what: str, exc: SlackApiError) -> str | None:
+    """The plain message for an expected Slack refusal (a warning), else None (an error, logged)."""
+    error = str(exc.response.get("error") or "") if exc.response is not None else ""
+    message = SLACK_REFUSALS.get(error)
+    if message is None:
+        log.exception("%s failed", what)
+    else:
+        log.warning("%s: Slack refused the call (%s)", what, error)
+    return message
 
 
 def _tell_caller(kwargs: dict[str, Any], message: str) -> None:

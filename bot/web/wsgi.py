@@ -11,8 +11,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot import __version__
 from bot.app import Casebook
-from bot.db.engine import ping, read_transaction
-from bot.domain import inbox
+from bot.db.engine import ping, read_transaction, transaction
+from bot.domain import delivery_faults, inbox
 from bot.logs import new_request_id, request_id
 from bot.web.inbox import LAZY_NAME, LAZY_ONLY
 
@@ -68,7 +68,19 @@ def health(casebook: Casebook) -> tuple[bool, dict[str, Any]]:
             }
         except Exception:  # the backlog is information; health is the ping
             log.warning("inbox backlog unavailable")
+        # Undeliverable messages need an admin, not a restart: detail only, still 200.
+        data["deliveries"] = _deliveries(casebook)
     return healthy, data
+
+
+def _deliveries(casebook: Casebook) -> dict[str, Any]:
+    """The delivery ledger's health: pending rows and recent failure causes with their fix."""
+    try:
+        with transaction(casebook.deps.sessions) as session:
+            return delivery_faults.health(session=session, now=casebook.deps.clock.now())
+    except Exception:
+        log.exception("could not read the delivery ledger for /healthz")
+        return {"status": "unknown"}
 
 
 def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
@@ -96,7 +108,7 @@ def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], I
         token = request_id.set(environ.get("HTTP_X_REQUEST_ID") or new_request_id())
         try:
             return bolt_handler(environ, start_response)
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, LookupError, TypeError, AttributeError):
             # Bolt parses the body before checking the signature (broken JSON lands here), and
             # its error handling itself trips over payloads missing required keys.
             return _json(start_response, "400 Bad Request", {"error": "malformed_body"})

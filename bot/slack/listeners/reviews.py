@@ -26,6 +26,7 @@ from bot.slack.blocks.review_modal import WEAK_REASONING, review_modal
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
+from bot.slack.listeners.home import publish_home
 from bot.slack.metadata import BadMetadata, DecisionValue, ReviewMeta
 from bot.slack.middleware import ack_now, ack_stored, deps_of, refuse, replies_on_error
 from bot.slack.util import reply, reply_error, user_id_of
@@ -105,6 +106,9 @@ def record(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> 
         # and a repeat after a crash only repeats this note.
         text = already_text(exc)
         deps.client.chat_postMessage(channel=reviewer, text=text, blocks=[section(text).to_dict()])
+        return
+    if meta.channel is None:  # reviewed from App Home: show the queue without this decision
+        publish_home(deps, reviewer)
 
 
 def already_text(exc: AlreadyReviewed) -> str:
@@ -123,3 +127,9 @@ def register(app: App, deps: Deps) -> None:
     app.action(Action.REVIEW_UPHOLD)(ack=ack_now, lazy=[on_click])
     app.action(Action.REVIEW_OVERTURN)(ack=ack_now, lazy=[on_click])
     app.view(Callback.REVIEW)(ack=on_submit, lazy=[record])
+    app.action(Action.OPEN_LINK)(ack_link)  # nothing to do but ack: no work is stored
+
+
+def ack_link(ack: Ack) -> None:
+    """A URL button (*Open* on the Home queue) still sends an action: Slack only wants the ack."""
+    ack()
