@@ -99,7 +99,7 @@ def test_kill_9_mid_burst_loses_no_acked_submission_and_doubles_none(
     port = _free_port()
     proc = _start(env, port, new_session=True)
     try:
-        keys = {f"live:{v}" for v in acked}
+        keys = {f"live:U0ENG1:{v}" for v in acked}
         eventually(lambda: keys <= set(_decisions(database_url)), timeout=60)
         recorded = _decisions(database_url)
         assert all(n == 1 for n in recorded.values()), recorded
