@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
-from bot.db.engine import transaction
-from bot.domain.errors import DomainError
-from bot.domain.gonogo import ACTION, recommend
-from bot.domain.metricfmt import STATUS_LABEL, delta_text, pct, target_text, value_text
-from bot.domain.metrics import Scorecard, compute_scorecard
-from bot.domain.report import scorecard_report
-from bot.domain.supporting import Ratio, Supporting, supporting
-from bot.domain.weeks import parse_week, previous, week_of
+
+if TYPE_CHECKING:  # the rest is imported by the command (start-up time)
+    from bot.domain.metrics import Scorecard
+    from bot.domain.supporting import Ratio, Supporting
 
 
 def _ratio(ratio: Ratio) -> str:
+    from bot.domain.metricfmt import pct
+
     if ratio.value is None:
         return "—"
     return f"{pct(ratio.value)} ({ratio.numerator} of {ratio.denominator})"
 
 
 def render_text(card: Scorecard, prev: Scorecard, support: Supporting, tz: str) -> str:
+    """The scorecard as aligned plain text."""
+    from bot.domain.gonogo import ACTION, recommend
+    from bot.domain.metricfmt import STATUS_LABEL, delta_text, pct, target_text, value_text
+
     verdict = recommend(card.core)
     rec = verdict.recommendation
     lines = [
@@ -59,6 +61,14 @@ def render_text(card: Scorecard, prev: Scorecard, support: Supporting, tz: str) 
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
+    from bot.db.engine import transaction
+    from bot.domain.errors import DomainError
+    from bot.domain.gonogo import recommend
+    from bot.domain.metrics import compute_scorecard
+    from bot.domain.report import scorecard_report
+    from bot.domain.supporting import supporting
+    from bot.domain.weeks import parse_week, previous, week_of
+
     settings = settings_from_env()
     program = settings.load_program()
     tz = program.tz

@@ -11,13 +11,13 @@ from pathlib import Path
 from types import FrameType
 
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
-from bot.config import EXAMPLE_PROGRAM
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Start FakeSlack, the bot over HTTP and the sandbox page on 127.0.0.1; block until ^C."""
     settings = settings_from_env()
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    from bot.config import EXAMPLE_PROGRAM
     from bot.sandbox.runtime import DEFAULT_DB, Sandbox
     from bot.sandbox.server import SandboxServer
 

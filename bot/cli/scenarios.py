@@ -7,11 +7,12 @@ import sys
 from collections import Counter
 
 from bot.cli.common import Subparsers, add, settings_from_env
-from bot.domain.library import LibraryError, load_library, resolve_dir
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print ``file:line: field: message`` per problem and exit 1, or a summary and exit 0."""
+    from bot.domain.library import LibraryError, load_library, resolve_dir
+
     directory = resolve_dir(args.dir or settings_from_env().casebook_scenarios)
     try:
         library = load_library(directory)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
-from bot.config import Settings
-from bot.domain.library import resolve_dir, validate_dir
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 WHERE = "https://api.slack.com/apps → your app"
 HELP_TEXT = {
@@ -32,6 +34,8 @@ def require(settings: Settings, *names: str) -> None:
 
 def check_library(settings: Settings) -> None:
     """Refuse to start on an invalid scenario library, listing every problem."""
+    from bot.domain.library import resolve_dir, validate_dir
+
     problems = validate_dir(resolve_dir(settings.casebook_scenarios))
     if problems:
         raise CliError("invalid scenario library:\n" + "\n".join(problems))

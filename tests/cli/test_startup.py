@@ -1,0 +1,32 @@
+"""CLI start-up stays light: `casebook --help` and argument parsing import no heavy library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("sqlalchemy", "pydantic", "alembic", "slack_bolt", "slack_sdk", "apscheduler", "yaml")
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(m for m in sys.modules if '.' not in m)))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_building_the_parser_and_help_import_nothing_heavy() -> None:
+    code = (
+        "import contextlib, io\n"
+        "from bot.cli import build_parser\n"
+        "parser = build_parser()\n"
+        "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "    parser.parse_args(['--help'])\n"
+        "parser.parse_args(['audit', 'decisions', '--user', 'U1', '--from', '2026-11-01',"
+        " '--to', '2026-11-02'])\n"
+    )
+    assert not _loaded_after(code) & set(HEAVY)
+
+
+def test_casebook_help_answers(tmp_path: object) -> None:
+    done = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True)
+    assert "sandbox" in done.stdout and "jobs" in done.stdout
