@@ -23,12 +23,14 @@ from sqlalchemy import Engine
 from bot.app import Casebook, create_app
 from bot.clock import SystemClock
 from bot.config import EXAMPLE_PROGRAM, Settings
-from bot.db.engine import make_engine
+from bot.db.engine import make_engine, transaction
 from bot.db.migrate import upgrade
+from bot.domain import scheduling
 from bot.jobs import registry, runner
 from bot.program import Program, load_program
-from bot.sandbox import demo
+from bot.sandbox import demo, jobreport
 from bot.sandbox.fakeslack import FakeSlack
+from bot.sandbox.jobreport import JobReport
 from bot.sandbox.simulator import Simulator
 from bot.web.devserver import BackgroundServer
 from bot.web.wsgi import make_wsgi
@@ -180,20 +182,34 @@ class Sandbox:
     # -- time and jobs ----------------------------------------------------------------
     def set_now(self, when: datetime) -> None:
         self.clock.set(when)
+        if self.casebook is not None:  # what became due at the new time goes out now
+            self.casebook.deps.dispatcher.kick()
         self.fake.notify("sandbox.clock", {"now": when.isoformat()})
 
     def jobs(self) -> JobsInfo:
         """Every catalogued job, by name."""
         return JobsInfo(True, registry.names())
 
-    def run_job(self, name: str, at: datetime) -> str:
-        """Run one scheduled job as of ``at`` through ``bot.jobs.runner.run_job``."""
+    def run_job(self, name: str, at: datetime) -> JobReport:
+        """Run one scheduled job as of ``at`` through ``bot.jobs.runner.run_job``; what it queued."""
         with self.lock:
             casebook = self.casebook
         if casebook is None:
             raise RuntimeError("sandbox is not running")
+        sessions = casebook.deps.sessions
+        with transaction(sessions) as session:
+            since_id = scheduling.last_delivery_id(session=session)
         result = runner.run_job(deps=casebook.deps, name=name, at=at)
         casebook.deps.dispatcher.kick()
+        with transaction(sessions) as session:
+            rows = scheduling.rows_since(session=session, since_id=since_id)
         self.fake.notify("sandbox.job", {"name": name})
         done = f"ran {name} as of {at.astimezone(self.program.tz):%a %d %b %Y %H:%M %Z}"
-        return f"{done}: {result}"
+        queued = jobreport.describe(
+            rows,
+            fake=self.fake,
+            people={p["id"]: p for p in self.people()},
+            program_tz=self.program.timezone,
+            now=self.clock.now(),
+        )
+        return JobReport(f"{done}: {result}", queued)

@@ -150,7 +150,7 @@ def _job(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
         raise ClientError(f"unknown job {name!r}")
     at = _parse_time(sb, d["at"]) if d.get("at") else sb.clock.now()
     try:
-        return {"ok": True, "result": sb.run_job(name, at)}
+        return {"ok": True, **sb.run_job(name, at).as_json()}
     except Exception as exc:
         log.exception("sandbox job failed", extra={"job": name})
         return {"ok": False, "error": f"{name} failed: {exc}"}

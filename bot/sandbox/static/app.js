@@ -3,6 +3,7 @@
 // server, which turns it into the signed request Slack would send to Casebook.
 import { closeMenus, el, renderBlocks, showMenu, zoomable } from "./blocks.js";
 import { renderMrkdwn } from "./mrkdwn.js";
+import { renderQueued } from "./jobs.js";
 import { gatherValues, renderModal, restoreValues, setBanner, showErrors } from "./modal.js";
 
 const $ = (id) => document.getElementById(id);
@@ -433,6 +434,17 @@ function composer(form, input, threadTs) {
   input.addEventListener("input", () => { input.style.height = ""; input.style.height = `${Math.min(input.scrollHeight, 160)}px`; });
 }
 
+async function moveClock(when, button) {
+  const res = await post("/api/clock", { now: when });
+  if (!res.ok) return;
+  button.disabled = true;
+  button.textContent = "Clock moved ✓";
+  $("now-input").value = res.now_local;
+  $("job-at").value = res.now_local;
+  toast(`Sandbox time set to ${when.replace("T", " ")}.`, "info");
+  refresh();
+}
+
 function wire() {
   $("person").addEventListener("change", (ev) => switchPerson(ev.target.value));
   for (const button of $("tabs").querySelectorAll("button")) button.addEventListener("click", () => selectTab(button.dataset.tab));
@@ -451,8 +463,10 @@ function wire() {
   });
   $("job-run").addEventListener("click", async () => {
     $("job-result").textContent = "Running…";
+    $("job-queued").replaceChildren();
     const res = await post("/api/job", { name: $("job-name").value, at: $("job-at").value || null });
     $("job-result").textContent = res.ok ? res.result : (res.error || "failed");
+    if (res.ok) renderQueued($("job-queued"), res.queued, moveClock);
   });
   $("fault-add").addEventListener("click", async () => {
     const method = $("fault-method").value;
