@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Times `make run` on a fresh clone until the sandbox page answers (issue 16: "make run to a
 # usable sandbox"). Usage: scripts/time-first-run.sh [SOURCE_REPO] [PORT] [BRANCH]
 # Clones SOURCE_REPO (default: this checkout) into a temporary directory, runs `make run`
@@ -20,4 +20,7 @@ until curl -fs -o /dev/null "http://127.0.0.1:$port/"; do
   sleep 0.2
 done
 end=$(date +%s.%N)
+kill -TERM -- -"$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+trap - EXIT
 echo "make run on a fresh clone: sandbox answered on port $port after $(echo "$end - $start" | bc) s ($dir)"
