@@ -50,6 +50,14 @@ class ClientSide:
         self.apply_responses = False  # response_url may replace/delete/post real messages
         self.triggers: dict[str, str] = {}  # trigger_id -> user id
         self.view_stacks: dict[str, list[str]] = {}  # user id -> open modal ids, top last
+        self.last_read: dict[tuple[str, str], int] = {}  # (user, conversation) -> seq read up to
+
+    def client_restarted(self) -> None:
+        """The page was (re)loaded: like a Slack client's, its modals and ephemerals are gone."""
+        with self.lock:
+            self.view_stacks.clear()
+            self.visible_ephemerals.clear()
+        self.notify("client.restarted", {})
 
     def _stack_full(self, trigger: str, method: str) -> bool:
         owner = self.triggers.get(trigger)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import Engine
 
 from bot.app import Casebook, create_app
@@ -37,6 +38,17 @@ from bot.web.wsgi import make_wsgi
 
 log = logging.getLogger(__name__)
 DEFAULT_DB = Path("var/sandbox.db")
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yaml"
+
+
+def dm_read_only(manifest: Path = MANIFEST) -> bool:
+    """The manifest's ``messages_tab_read_only_enabled``: may people type in the app's DM?"""
+    try:
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return False  # an installed package ships no manifest: Slack's default (writable)
+    app_home = (data.get("features") or {}).get("app_home") or {}
+    return bool(app_home.get("messages_tab_read_only_enabled", False))
 
 
 class SandboxClock:
@@ -84,6 +96,7 @@ class Sandbox:
         self.fake.apply_responses = True
         self.fake.clock = lambda: self.clock.now().timestamp()
         self.secret = secrets.token_hex(20)
+        self.dm_read_only = dm_read_only()
         self.lock = threading.RLock()
         self.casebook: Casebook | None = None
         self._engine: Engine | None = None

@@ -192,6 +192,11 @@ def _pending(sb: Sandbox) -> int:
         return sum(f.count for f in sb.fake.faults)
 
 
+def _client_start(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
+    sb.fake.client_restarted()
+    return {"ok": True}
+
+
 def _reset(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
     sb.reset()
     return {"ok": True}
@@ -209,6 +214,7 @@ POSTS: dict[str, Handler] = {
     "/api/clock": _clock,
     "/api/job": _job,
     "/api/reset": _reset,
+    "/api/client-start": _client_start,
     "/api/fault": _fault,
     "/api/outage": _outage,
 }
@@ -263,6 +269,12 @@ class SandboxServer:
             user_id=user,
             channel=channel,
             thread_ts=query.get("thread") or None,
+            reading=query.get("read") != "0",
         )
-        data.update(_time_info(self.sandbox), people=people, version=self.changes.version)
+        data.update(
+            _time_info(self.sandbox),
+            people=people,
+            version=self.changes.version,
+            dm_read_only=self.sandbox.dm_read_only,
+        )
         return data

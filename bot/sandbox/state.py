@@ -109,20 +109,39 @@ def _sorted(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: seq(item["ts"]))
 
 
-def conversations(fake: FakeSlack, user_id: str) -> list[dict[str, Any]]:
-    """The person's DM with Casebook, then every channel; ``count`` feeds unread badges."""
+def _seqs(fake: FakeSlack, user_id: str, conv_id: str) -> list[int]:
+    """Creation order of what the person sees in a conversation, except their own messages."""
+    out = [
+        seq(m.ts) for m in fake.messages if m.channel == conv_id and m.thread_ts is None and m.user != user_id
+    ]
+    out += [
+        seq(e.id)
+        for e in fake.visible_ephemerals
+        if e.channel == conv_id and e.user == user_id and e.thread_ts is None
+    ]
+    return out
+
+
+def conversations(fake: FakeSlack, user_id: str, *, reading: str | None) -> list[dict[str, Any]]:
+    """The person's DM with Casebook, then every channel, with unread counts.
+
+    Read marks live here, like Slack's, so a badge clears when the conversation is opened
+    and stays cleared across reloads and person switches. A person's first look marks
+    everything read (the sandbox starts with nothing "new"); ``reading`` is the
+    conversation on screen.
+    """
     dm = fake.dm_channel(user_id)
     convs: list[tuple[str, str, str]] = [(dm, "Casebook", "app")]
     convs += sorted(((c, fake.channel_names.get(c, c), "channel") for c in fake.channels), key=lambda c: c[1])
+    first_look = not any(user == user_id for user, _ in fake.last_read)
     out = []
     for conv_id, name, kind in convs:
-        count = sum(1 for m in fake.messages if m.channel == conv_id and m.thread_ts is None)
-        count += sum(
-            1
-            for e in fake.visible_ephemerals
-            if e.channel == conv_id and e.user == user_id and e.thread_ts is None
-        )
-        out.append({"id": conv_id, "name": name, "kind": kind, "count": count})
+        seqs = _seqs(fake, user_id, conv_id)
+        key = (user_id, conv_id)
+        if first_look or conv_id == reading:
+            fake.last_read[key] = max(seqs, default=0)
+        unread = sum(1 for s in seqs if s > fake.last_read.get(key, 0))
+        out.append({"id": conv_id, "name": name, "kind": kind, "count": len(seqs), "unread": unread})
     return out
 
 
@@ -178,9 +197,15 @@ def users(fake: FakeSlack, people: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 def snapshot(
-    fake: FakeSlack, *, people: list[dict[str, Any]], user_id: str, channel: str | None, thread_ts: str | None
+    fake: FakeSlack,
+    *,
+    people: list[dict[str, Any]],
+    user_id: str,
+    channel: str | None,
+    thread_ts: str | None,
+    reading: bool = True,
 ) -> dict[str, Any]:
-    """Everything the page needs for one person looking at one conversation."""
+    """Everything the page needs for one person looking at one conversation (``reading`` it)."""
     with fake.lock:
         channel = channel or fake.dm_channel(user_id)
         stack = fake.view_stacks.get(user_id) or []
@@ -188,7 +213,7 @@ def snapshot(
         return {
             "me": user_id,
             "users": users(fake, people),
-            "conversations": conversations(fake, user_id),
+            "conversations": conversations(fake, user_id, reading=channel if reading else None),
             "channel": channel,
             "timeline": timeline(fake, user_id, channel),
             "thread": thread(fake, user_id, channel, thread_ts) if thread_ts else None,

@@ -4,13 +4,14 @@
 import { closeMenus, el, renderBlocks, showMenu, zoomable } from "./blocks.js";
 import { renderMrkdwn } from "./mrkdwn.js";
 import { renderQueued } from "./jobs.js";
+import { attachMentions, encodeMentions } from "./mentions.js";
 import { gatherValues, renderModal, restoreValues, setBanner, showErrors } from "./modal.js";
 
 const $ = (id) => document.getElementById(id);
 const S = {
   me: localStorage.getItem("casebook.sandbox.me"),
   channel: null, tab: "messages", thread: null, data: null, fetchedAt: 0,
-  seen: {}, modalKey: null, drafts: {}, homeOpenedFor: null,
+  modalKey: null, drafts: {}, homeOpenedFor: null,
   busy: false, again: false,
 };
 
@@ -40,7 +41,8 @@ async function refresh() {
   S.busy = true;
   const asked = { me: S.me, channel: S.channel, thread: S.thread };
   try {
-    const q = new URLSearchParams({ user: S.me || "", channel: S.channel || "" });
+    // read=0 on the Home tab: the badge of the app's Messages stays until they are looked at.
+    const q = new URLSearchParams({ user: S.me || "", channel: S.channel || "", read: S.tab === "home" ? "0" : "1" });
     if (S.thread) q.set("thread", S.thread);
     const res = await fetch(`/api/state?${q}`);
     const data = await res.json();
@@ -98,9 +100,15 @@ async function onAction(source, blockIndex, elementIndex, value) {
 async function send(text, threadTs) {
   const trimmed = text.trim();
   if (!trimmed) return false;
-  const body = { user: S.me, channel: S.channel, text: trimmed, thread_ts: threadTs || null };
-  const res = await post(trimmed.startsWith("/") ? "/api/command" : "/api/message", body);
-  return res.ok || trimmed.startsWith("/");
+  const command = trimmed.startsWith("/");
+  const encoded = encodeMentions(trimmed, mentionable(), { command });
+  const body = { user: S.me, channel: S.channel, text: encoded, thread_ts: threadTs || null };
+  const res = await post(command ? "/api/command" : "/api/message", body);
+  return res.ok || command;
+}
+
+function mentionable() {
+  return S.data ? S.data.users.filter((u) => !u.is_bot) : [];
 }
 
 function openHome() {
@@ -275,9 +283,7 @@ function renderSidebar() {
   const apps = [];
   const channels = [];
   for (const conv of S.data.conversations) {
-    const key = `${S.me}:${conv.id}`;
-    if (S.seen[key] === undefined || conv.id === S.channel) S.seen[key] = conv.count;
-    const unread = conv.count - S.seen[key];
+    const unread = conv.unread; // read marks are kept by the server, as Slack keeps them
     const item = el("li", `conv${conv.id === S.channel ? " active" : ""}${unread > 0 ? " unread" : ""}`);
     item.dataset.testid = "conversation";
     item.dataset.convId = conv.id;
@@ -306,7 +312,10 @@ function renderHeader() {
   const home = S.tab === "home";
   $("timeline").hidden = home;
   $("home").hidden = !home;
-  $("composer").hidden = home;
+  // The manifests' messages_tab_read_only_enabled: Slack replaces the DM's composer with a note.
+  const readOnly = isApp && S.data.dm_read_only;
+  $("composer").hidden = home || readOnly;
+  $("composer-readonly").hidden = home || !readOnly;
   $("composer-input").placeholder = isApp ? "Message Casebook — try /casebook help" : `Message #${conv?.name ?? ""}`;
 }
 
@@ -428,6 +437,7 @@ function composer(form, input, threadTs) {
     if (await send(text, threadTs())) { input.value = ""; input.style.height = ""; }
   };
   form.addEventListener("submit", (ev) => { ev.preventDefault(); submit(); });
+  attachMentions(input, mentionable); // before Enter-to-send: Enter first picks a suggestion
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); submit(); }
   });
@@ -484,7 +494,7 @@ function wire() {
     $("reset").disabled = true;
     const res = await post("/api/reset", {});
     $("reset").disabled = false;
-    if (res.ok) { S.seen = {}; S.thread = null; S.channel = null; S.tab = "messages"; S.homeOpenedFor = null; toast("The sandbox starts over.", "info"); refresh(); }
+    if (res.ok) { S.thread = null; S.channel = null; S.tab = "messages"; S.homeOpenedFor = null; toast("The sandbox starts over.", "info"); refresh(); }
   });
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") closeMenus(); });
   const events = new EventSource("/api/events");
@@ -494,4 +504,5 @@ function wire() {
 }
 
 wire();
-refresh();
+// A (re)loaded page is a new Slack client: open modals and ephemeral messages are gone.
+post("/api/client-start", {}).then(refresh);
