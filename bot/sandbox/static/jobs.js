@@ -8,8 +8,8 @@ export function renderQueued(box, rows, onMove) {
   if (!rows || !rows.length) return;
   const waiting = rows.filter((r) => r.waiting).length;
   box.append(el("div", "queued-head", waiting
-    ? `${rows.length} queued; ${waiting} wait${waiting === 1 ? "s" : ""} for the clock (each person's local time):`
-    : `${rows.length} queued:`));
+    ? `${rows.length} planned; ${waiting} wait${waiting === 1 ? "s" : ""} for the clock (each person's local time):`
+    : `${rows.length} planned:`));
   const list = el("ul", "queued-list");
   const moves = new Set();
   for (const row of rows) {
