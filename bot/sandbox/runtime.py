@@ -29,7 +29,7 @@ from bot.db.migrate import upgrade
 from bot.domain import scheduling
 from bot.jobs import registry, runner
 from bot.program import Program, load_program
-from bot.sandbox import demo, jobreport
+from bot.sandbox import DEFAULT_DB, demo, jobreport
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.jobreport import JobReport
 from bot.sandbox.simulator import Simulator
@@ -37,7 +37,6 @@ from bot.web.devserver import BackgroundServer
 from bot.web.wsgi import make_wsgi
 
 log = logging.getLogger(__name__)
-DEFAULT_DB = Path("var/sandbox.db")
 MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yaml"
 
 

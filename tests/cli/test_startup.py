@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+from bot.config import EXAMPLE_PROGRAM
+from bot.sandbox import DEFAULT_PROGRAM
 
 HEAVY = ("sqlalchemy", "pydantic", "alembic", "slack_bolt", "slack_sdk", "apscheduler", "yaml")
 
@@ -27,6 +31,30 @@ def test_building_the_parser_and_help_import_nothing_heavy() -> None:
     assert not _loaded_after(code) & set(HEAVY)
 
 
-def test_casebook_help_answers(tmp_path: object) -> None:
+def test_casebook_help_answers() -> None:
     done = subprocess.run([sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True)
     assert "sandbox" in done.stdout and "jobs" in done.stdout
+
+
+def test_sandbox_print_env_points_the_cli_at_the_sandbox(tmp_path: Path) -> None:
+    db = tmp_path / "my sandbox.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox", "--print-env", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.splitlines() == [
+        f"export DATABASE_URL='sqlite:///{db}'",
+        f"export CASEBOOK_PROGRAM={EXAMPLE_PROGRAM}",
+    ]
+    assert DEFAULT_PROGRAM == EXAMPLE_PROGRAM
+    # What a shell makes of it is what load_settings reads.
+    script = f'eval "$({sys.executable} -m bot sandbox --print-env --db \'{db}\')"; echo "$DATABASE_URL"'
+    shell = subprocess.run(
+        ["sh", "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shell.stdout.strip() == f"sqlite:///{db}"
