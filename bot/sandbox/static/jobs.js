@@ -5,7 +5,11 @@ import { el } from "./blocks.js";
 // rows: the server's `queued` list; onMove(dueInput) sets the sandbox clock.
 export function renderQueued(box, rows, onMove) {
   box.replaceChildren();
-  if (!rows || !rows.length) return;
+  if (!rows || !rows.length) {
+    box.append(el("div", "muted", "Nothing new planned: nothing was owed by then, or it already is in the "
+      + "ledger (each message is sent once). Per-person jobs follow each person's local time."));
+    return;
+  }
   const waiting = rows.filter((r) => r.waiting).length;
   box.append(el("div", "queued-head", waiting
     ? `${rows.length} planned; ${waiting} wait${waiting === 1 ? "s" : ""} for the clock (each person's local time):`
