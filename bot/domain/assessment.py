@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,13 +40,20 @@ def category_quotas(categories: Sequence[str], size: int, rng: random.Random) ->
 
 
 def plan_assessment(
-    *, session: Session, person_id: int, categories: Sequence[str], size: int, seed: str
+    *,
+    session: Session,
+    person_id: int,
+    categories: Sequence[str],
+    size: int,
+    seed: str,
+    slugs: Collection[str] | None = None,
 ) -> list[int]:
-    """Scenario version ids for a new assessment, in serving order."""
+    """Scenario version ids for a new assessment, in serving order (from ``slugs`` only, if given)."""
     rng = random.Random(seed)
-    pool = candidates(session=session)
+    pool = candidates(session=session, slugs=slugs)
     if len(pool) < size:
-        raise Conflict(f"The library has {len(pool)} scenarios; an assessment needs {size}.")
+        where = "assessment pool" if slugs is not None else "library"
+        raise Conflict(f"The {where} has {len(pool)} scenarios; an assessment needs {size}.")
     past = history(session=session, person_id=person_id, categories=categories)
     by_category: dict[str, list[Candidate]] = defaultdict(list)
     for item in pool:
@@ -107,7 +114,14 @@ class Started:
 
 
 def start_assessment(
-    *, session: Session, now: datetime, person_id: int, actor: str, categories: Sequence[str], size: int
+    *,
+    session: Session,
+    now: datetime,
+    person_id: int,
+    actor: str,
+    categories: Sequence[str],
+    size: int,
+    slugs: Collection[str] | None = None,
 ) -> Started:
     """Begin an assessment, or return the one in progress (a double click starts one)."""
     lock_person(session=session, person_id=person_id)
@@ -120,7 +134,12 @@ def start_assessment(
         ).scalar_one()
     )
     plan = plan_assessment(
-        session=session, person_id=person_id, categories=categories, size=size, seed=f"{person_id}:{attempt}"
+        session=session,
+        person_id=person_id,
+        categories=categories,
+        size=size,
+        seed=f"{person_id}:{attempt}",
+        slugs=slugs,
     )
     assessment = Assessment(person_id=person_id, size=size, plan=plan, started_at=now)
     session.add(assessment)

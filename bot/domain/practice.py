@@ -18,7 +18,7 @@ Adaptive selection (documented in docs/practice.md):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -162,11 +162,15 @@ class Candidate:
     version_id: int
 
 
-def candidates(*, session: Session, category: str | None = None) -> list[Candidate]:
-    """Scenarios that may be dealt: not retired, with a current version."""
+def candidates(
+    *, session: Session, category: str | None = None, slugs: Collection[str] | None = None
+) -> list[Candidate]:
+    """Scenarios that may be dealt: not retired, with a current version, in ``slugs`` (one pool) if given."""
     query = select(Scenario).where(Scenario.retired_at.is_(None), Scenario.current_version_id.is_not(None))
     if category is not None:
         query = query.where(Scenario.category == category)
+    if slugs is not None:
+        query = query.where(Scenario.slug.in_(sorted(slugs)))
     return [
         Candidate(s.id, s.slug, s.category, s.complexity, int(s.current_version_id or 0))
         for s in session.execute(query.order_by(Scenario.slug)).scalars()
@@ -255,8 +259,12 @@ def deal_practice(
     categories: Sequence[str],
     category: str | None = None,
     after: int | None = None,
+    slugs: Collection[str] | None = None,
 ) -> Dealt:
-    """Choose and assign the next practice card; ``after`` makes a repeated click a no-op."""
+    """Choose and assign the next practice card; ``after`` makes a repeated click a no-op.
+
+    ``slugs`` limits the deal to one pool (the library's practice pool).
+    """
     lock_person(session=session, person_id=person_id)
     if after is not None:
         pending = session.execute(
@@ -273,7 +281,7 @@ def deal_practice(
         ).scalar_one_or_none()
         if pending is not None:
             return Dealt(pending, False)
-    pool = candidates(session=session, category=category)
+    pool = candidates(session=session, category=category, slugs=slugs)
     if not pool:
         where = f" in {category.replace('_', ' ')}" if category else ""
         raise NotFound(f"There are no scenarios{where} to practise yet.")

@@ -14,6 +14,7 @@ from bot.db.models import AuditEvent, Person, Scenario, ScenarioVersion
 from bot.domain import assessment as a
 from bot.domain.decisions import record_decision
 from bot.domain.errors import Conflict, Forbidden
+from bot.domain.library import Pool
 from bot.domain.practice import create_assignment, grade
 from tests.domain.scenario_fixtures import JUSTIFICATION, answer, person_id, synced
 from tests.helpers import load_roster
@@ -245,4 +246,5 @@ def test_an_assessment_needs_enough_scenarios(sessions, clock) -> None:
                 actor="x",
                 categories=library.category_ids,
                 size=50,
+                slugs=library.slugs(Pool.ASSESSMENT),
             )

@@ -15,6 +15,8 @@ from bot.domain.library import LibraryError, load_library, validate_dir
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "scenarios"
 BROKEN = ROOT / "tests" / "fixtures" / "scenarios_broken"
+VALID = ROOT / "tests" / "fixtures" / "scenarios_valid"
+RULES_BROKEN = ROOT / "tests" / "fixtures" / "scenarios_rules_broken"
 
 # file (relative to the fixture dir) -> (line, field, words in the message)
 EXPECTED = {
@@ -36,6 +38,26 @@ EXPECTED = {
     "rollback/empty-keyword.yaml": (28, "key_points.0.keywords.1", "must not be empty"),
     "rollback/duplicate-key.yaml": (29, "complexity", "appears twice"),
     "change_freeze/wrong-folder.yaml": (4, "category", "move it to rollback/"),
+}
+# the authoring rules: file -> (line, field, message)
+RULES_EXPECTED = {
+    "rollback/rb-a01.yaml": (
+        22,
+        "policy.otherwise",
+        "is not a key of the policy grammar (allowed: policy, version, rule, when, action, approver, "
+        "conditions, on_condition_failure, max_duration, note)",
+    ),
+    "rollback/rb-a02.yaml": (
+        10,
+        "policy",
+        f"deploy-safety 3.0 rule change-during-incident is quoted with different text than in "
+        f"{RULES_BROKEN / 'rollback' / 'rb-a04.yaml'}:9 (a rule must read the same on every card)",
+    ),
+    "categories.yaml": (
+        3,
+        "assessment.rollback",
+        "escalate is expected in 0 of 6 (needs at least a quarter: 2)",
+    ),
 }
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<field>[^:]+): (?P<message>.+)$")
 

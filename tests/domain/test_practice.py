@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.db.engine import transaction
 from bot.db.models import Scenario, ScenarioVersion
-from bot.domain.library import KeyPoint
+from bot.domain.library import KeyPoint, Pool
 from bot.domain.practice import (
     Candidate,
     CategoryStats,
@@ -138,20 +138,23 @@ def test_dealing_against_the_database_follows_the_record(sessions, clock) -> Non
         library = synced(session, clock.now())
         who = person_id(session)
         order = library.category_ids
+        practice = library.slugs(Pool.PRACTICE)
         # a newcomer: the first category, low complexity
-        first = deal_practice(session=session, now=clock.now(), person_id=who, categories=order)
+        first = deal_practice(
+            session=session, now=clock.now(), person_id=who, categories=order, slugs=practice
+        )
         spec = next(
             s for s in library.scenarios if s.id == _slug_of(session, first.assignment.scenario_version_id)
         )
         assert (spec.category, spec.complexity) == (order[0], "low")
         # answer one low scenario right in every category but rollback, where two go wrong
         for category in order:
-            lows = [s for s in library.in_category(category) if s.complexity == "low"]
+            lows = [s for s in library.in_category(category, Pool.PRACTICE) if s.complexity == "low"]
             wrong = category == "rollback"
             for s in lows[: 2 if wrong else 1]:
                 clock.advance(timedelta(minutes=5))
                 answer(session, now=clock.now(), who=who, slug=s.id, correct=not wrong)
-        nxt = deal_practice(session=session, now=clock.now(), person_id=who, categories=order)
+        nxt = deal_practice(session=session, now=clock.now(), person_id=who, categories=order, slugs=practice)
         spec = next(
             s for s in library.scenarios if s.id == _slug_of(session, nxt.assignment.scenario_version_id)
         )

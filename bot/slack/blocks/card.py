@@ -55,9 +55,15 @@ def _body(card: CardView) -> list[Block]:
         section(f"*Policy that fired*\n{code_block(clip(spec.policy.rstrip(), 2900))}"),
         section(f"*Facts*\n{facts}"),
     ]
-    if spec.automation_recommendation and spec.automation_recommendation != "none":
-        blocks.append(context(f":robot_face: ggen recommends *{spec.automation_recommendation}*"))
+    blocks.append(context(ggen_line(spec)))
     return blocks
+
+
+def ggen_line(spec: ScenarioSpec) -> str:
+    """ggen's call as the card states it; a scenario without one says so rather than hiding it."""
+    if spec.ggen is None:
+        return ":robot_face: ggen has no recommendation"
+    return f":robot_face: ggen recommends *{spec.ggen.value}*"
 
 
 def card_blocks(card: CardView) -> list[Block]:
