@@ -20,6 +20,7 @@ from bot.sandbox import interact, state
 from bot.sandbox.interact import ClientError
 from bot.sandbox.runtime import Sandbox
 from bot.sandbox.validation import METHOD_ARGS
+from bot.sandbox.webapi import PERMALINK_BASE
 from bot.sandbox.webui import Changes, PostHandler, handler_for
 
 log = logging.getLogger(__name__)
@@ -192,6 +193,13 @@ def _pending(sb: Sandbox) -> int:
         return sum(f.count for f in sb.fake.faults)
 
 
+def _permalink(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
+    found = state.resolve_permalink(sb.fake, _str(d, "url"))
+    if found is None:
+        return {"ok": False, "error": "That message is not in this workspace (any more)."}
+    return {"ok": True, **found}
+
+
 def _client_start(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
     sb.fake.client_restarted()
     return {"ok": True}
@@ -215,6 +223,7 @@ POSTS: dict[str, Handler] = {
     "/api/job": _job,
     "/api/reset": _reset,
     "/api/client-start": _client_start,
+    "/api/permalink": _permalink,
     "/api/fault": _fault,
     "/api/outage": _outage,
 }
@@ -276,5 +285,6 @@ class SandboxServer:
             people=people,
             version=self.changes.version,
             dm_read_only=self.sandbox.dm_read_only,
+            permalink_base=PERMALINK_BASE,
         )
         return data

@@ -7,10 +7,12 @@ Block Kit the bot sent, so new flows need no sandbox changes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.records import Ephemeral
+from bot.sandbox.webapi import PERMALINK_BASE
 from bot.slack.ids import Shortcut
 
 IMAGE_TYPES = {
@@ -21,6 +23,7 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
 }
 SLACKBOT = "USLACKBOT"
+PERMALINK = re.compile(re.escape(PERMALINK_BASE) + r"/([A-Z0-9]+)/p(\d+)(?:[?#].*)?$")
 
 
 def seq(ts: str) -> int:
@@ -176,6 +179,21 @@ def thread(fake: FakeSlack, user_id: str, channel: str, ts: str) -> dict[str, An
         if e.channel == channel and e.user == user_id and e.thread_ts == ts
     ]
     return {"parent": message_item(parent, fake, replies), "replies": _sorted(items)}
+
+
+def resolve_permalink(fake: FakeSlack, url: str) -> dict[str, Any] | None:
+    """Where a permalink (``chat.getPermalink``'s) points: its conversation, message and thread."""
+    found = PERMALINK.match(url)
+    if found is None:
+        return None
+    channel, digits = found.group(1), found.group(2)
+    with fake.lock:
+        msg = next(
+            (m for m in fake.messages if m.channel == channel and m.ts.replace(".", "") == digits), None
+        )
+        if msg is None:
+            return None
+        return {"channel": msg.channel, "ts": msg.ts, "thread_ts": msg.thread_ts}
 
 
 def users(fake: FakeSlack, people: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.browser
 ARI = "U0ARI"  # the admin: may change roles
 MENU = '#composer [data-testid="mention-menu"]'
 EPHEMERAL = '#timeline [data-testid="ephemeral"]'
+BOT = "xoxb-test"
 
 
 def test_typing_at_name_in_a_command_mentions_the_person(page: Any) -> None:
@@ -127,3 +128,32 @@ def test_a_read_only_messages_tab_disables_the_dm_composer(page: Any, sandbox: S
     expect(page.locator('[data-testid="composer"]')).to_be_hidden()
     open_conversation(page, "general")
     expect(page.locator('[data-testid="composer"]')).to_be_visible()
+
+
+def test_a_permalink_opens_the_message_in_the_page(page: Any, api: Api, sandbox: Sandbox) -> None:
+    parent = api.post("/api/message", {"user": BEN, "channel": "C0ALERTS", "text": "disk alert"})["ts"]
+    reply = api.post(
+        "/api/message", {"user": BEN, "channel": "C0ALERTS", "text": "on it", "thread_ts": parent}
+    )["ts"]
+    _, top, _ = sandbox.fake.handle("chat.getPermalink", {"channel": "C0ALERTS", "message_ts": parent}, BOT)
+    _, deep, _ = sandbox.fake.handle("chat.getPermalink", {"channel": "C0ALERTS", "message_ts": reply}, BOT)
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"See <{top['permalink']}|the alert>."}},
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "button", "text": {"type": "plain_text", "text": "Open"}, "url": deep["permalink"]}
+            ],
+        },
+    ]
+    sandbox.fake.handle("chat.postMessage", {"channel": ADA, "text": "links", "blocks": blocks}, BOT)
+    post = page.locator('#timeline [data-testid="message"]', has_text="See the alert")
+    tabs = len(page.context.pages)
+    post.get_by_role("link", name="the alert").click()
+    expect(page.locator(".conv.active")).to_have_attribute("data-conv-name", "alerts")
+    expect(page.locator(f'#timeline [data-ts="{parent}"]')).to_be_in_viewport()
+    open_conversation(page, "Casebook")
+    post.get_by_role("button", name="Open").click()
+    expect(page.locator(".conv.active")).to_have_attribute("data-conv-name", "alerts")
+    expect(page.locator(f'#thread-list [data-ts="{reply}"]')).to_contain_text("on it")
+    assert len(page.context.pages) == tabs  # nothing opened in a new tab

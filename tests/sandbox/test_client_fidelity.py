@@ -12,6 +12,7 @@ from tests.helpers import eventually
 from tests.sandbox.conftest import ADA, BEN, Api
 
 DM_ADA = "D0ADA"
+BOT = "xoxb-test"
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -71,3 +72,20 @@ def test_a_read_only_manifest_is_read(tmp_path: Path) -> None:
     path.write_text("features:\n  app_home:\n    messages_tab_read_only_enabled: true\n")
     assert dm_read_only(path) is True
     assert dm_read_only(tmp_path / "missing.yaml") is False
+
+
+def test_a_permalink_resolves_to_its_conversation_and_thread(api: Api, sandbox: Sandbox) -> None:
+    parent = api.post("/api/message", {"user": BEN, "channel": "C0ALERTS", "text": "parent"})["ts"]
+    reply = api.post(
+        "/api/message", {"user": BEN, "channel": "C0ALERTS", "text": "reply", "thread_ts": parent}
+    )["ts"]
+    _, link, _ = sandbox.fake.handle("chat.getPermalink", {"channel": "C0ALERTS", "message_ts": reply}, BOT)
+    assert api.post("/api/permalink", {"url": link["permalink"]}) == {
+        "ok": True,
+        "channel": "C0ALERTS",
+        "ts": reply,
+        "thread_ts": parent,
+    }
+    assert api.state(ADA)["permalink_base"] in link["permalink"]
+    missing = api.post("/api/permalink", {"url": link["permalink"].replace("/p", "/p9")})
+    assert missing["ok"] is False

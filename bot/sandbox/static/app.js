@@ -1,7 +1,7 @@
 // The sandbox page: a Slack-like client for one person at a time, fed by /api/state and
 // kept live by Server-Sent Events. Everything a person does is POSTed to the sandbox
 // server, which turns it into the signed request Slack would send to Casebook.
-import { closeMenus, el, renderBlocks, showMenu, zoomable } from "./blocks.js";
+import { closeMenus, el, renderBlocks, setLinkHandler, showMenu, zoomable } from "./blocks.js";
 import { renderMrkdwn } from "./mrkdwn.js";
 import { renderQueued } from "./jobs.js";
 import { attachMentions, encodeMentions } from "./mentions.js";
@@ -109,6 +109,29 @@ async function send(text, threadTs) {
 
 function mentionable() {
   return S.data ? S.data.users.filter((u) => !u.is_bot) : [];
+}
+
+// --- permalinks: a link to a message of this workspace opens it here, as in Slack's client -----------
+const isPermalink = (url) => Boolean(S.data && url.startsWith(`${S.data.permalink_base}/`));
+
+async function openPermalink(url) {
+  const res = await post("/api/permalink", { url });
+  if (!res.ok) return;
+  S.channel = res.channel;
+  S.thread = res.thread_ts || null;
+  S.tab = "messages";
+  S.highlight = res.ts;
+  refresh();
+}
+
+function showHighlight() {
+  if (!S.highlight) return;
+  const node = document.querySelector(`#timeline [data-ts="${S.highlight}"], #thread-list [data-ts="${S.highlight}"]`);
+  if (!node) return;
+  S.highlight = null;
+  node.scrollIntoView({ block: "center" });
+  node.classList.add("highlight");
+  setTimeout(() => node.classList.remove("highlight"), 2500);
 }
 
 function openHome() {
@@ -401,6 +424,7 @@ function render() {
   renderModalLayer();
   renderClock();
   renderTimePanel();
+  showHighlight();
   if (S.tab === "home" && S.homeOpenedFor !== S.me) openHome();
 }
 
@@ -497,6 +521,11 @@ function wire() {
     if (res.ok) { S.thread = null; S.channel = null; S.tab = "messages"; S.homeOpenedFor = null; toast("The sandbox starts over.", "info"); refresh(); }
   });
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") closeMenus(); });
+  setLinkHandler((url) => { if (!isPermalink(url)) return false; openPermalink(url); return true; });
+  document.addEventListener("click", (ev) => {
+    const link = ev.target.closest && ev.target.closest("a[href]");
+    if (link && isPermalink(link.href)) { ev.preventDefault(); openPermalink(link.href); }
+  }, true);
   const events = new EventSource("/api/events");
   events.addEventListener("change", soon);
   setInterval(renderClock, 1000);

@@ -171,6 +171,16 @@ export function checkedValues(root) {
   return [...root.querySelectorAll("input:checked")].map((i) => i.value);
 }
 
+// Links to the workspace's own messages (permalinks) open inside the page, as in Slack's
+// client; app.js sets the handler. Anything else opens in a new tab.
+let linkHandler = () => false;
+export function setLinkHandler(handler) { linkHandler = handler; }
+
+export function openLink(url) {
+  const safe = url && safeUrl(url);
+  if (safe && !linkHandler(safe)) window.open(safe, "_blank", "noopener,noreferrer");
+}
+
 export function renderElement(element, bi, ei, ctx) {
   const act = (value) => ctx.onAction(ctx.source, bi, ei, value);
   switch (element.type) {
@@ -181,8 +191,7 @@ export function renderElement(element, bi, ei, ctx) {
       btn.dataset.actionId = element.action_id || "";
       btn.addEventListener("click", () => {
         const go = () => {
-          const url = element.url && safeUrl(element.url);
-          if (url) window.open(url, "_blank", "noopener,noreferrer");
+          openLink(element.url);
           act(element.value);
         };
         if (element.confirm) confirmDialog(element.confirm, ctx, go); else go();
@@ -205,7 +214,7 @@ export function renderElement(element, bi, ei, ctx) {
         ev.stopPropagation();
         showMenu(btn, (element.options || []).map((o) => ({
           label: emojify(o.text?.text || o.value),
-          onClick: () => { const url = o.url && safeUrl(o.url); if (url) window.open(url, "_blank", "noopener"); act(o.value); },
+          onClick: () => { openLink(o.url); act(o.value); },
         })));
       });
       return btn;
