@@ -157,10 +157,11 @@ def generate(writer: Writer, args: argparse.Namespace, rng: random.Random) -> di
             for pid in range(1, people + 1)
         ),
     )
+    # Every engineer is a pilot: the parallel run judges the pilots (issue 13), so W47 measures them all.
     writer.load(
         "person_roles",
         ["id", "person_id", "role"],
-        ((pid, pid, "engineer" if pid <= engineers else "mentor") for pid in range(1, people + 1)),
+        ((pid, pid, "pilot" if pid <= engineers else "mentor") for pid in range(1, people + 1)),
     )
     live_in_week = 0
     reviewed = rng.sample(range(1, args.decisions + 1), args.reviews)
@@ -251,28 +252,26 @@ def generate(writer: Writer, args: argparse.Namespace, rng: random.Random) -> di
     )
     writer.load(
         "survey_responses",
-        [
-            "id",
-            "person_id",
-            "survey",
-            "week",
-            "answers",
-            "answer_sum",
-            "answer_count",
-            "confidence",
-            "submitted_at",
-        ],
+        ["id", "person_id", "survey", "week", "submitted_at"],
+        (
+            (n + 1, n % engineers + 1, "weekly", week_label(n // engineers), moment(rng, n // engineers))
+            for n in range(args.surveys)
+        ),
+    )
+    # The answers, apart from who gave them (issue 13); all published in groups.
+    writer.load(
+        "survey_answers",
+        ["id", "survey", "week", "answers", "answer_sum", "answer_count", "confidence", "batch"],
         (
             (
-                n + 1,
-                n % engineers + 1,
+                f"{n:032x}",
                 "weekly",
                 week_label(n // engineers),
                 {"q": 1},
                 sum(rng.randint(2, 5) for _ in range(4)),
                 4,
                 rng.randint(2, 5),
-                moment(rng, n // engineers),
+                1,
             )
             for n in range(args.surveys)
         ),

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.domain.vocab import Cohort
 from bot.textfile import InputFileError, read_text_file
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -31,6 +32,14 @@ class Phase(StrEnum):
     TRAINING = "training"
     PARALLEL_RUN = "parallel_run"
     SWITCHOVER = "switchover"
+
+
+# The parallel run judges the pilots who run it; the switchover, every engineer.
+DEFAULT_COHORT = {
+    Phase.TRAINING: Cohort.ENGINEERS,
+    Phase.PARALLEL_RUN: Cohort.PILOTS,
+    Phase.SWITCHOVER: Cohort.ENGINEERS,
+}
 
 
 def _parse_time(value: object) -> dt.time:
@@ -65,6 +74,7 @@ class PhaseWindow(_Strict):
     name: Phase
     start: date
     end: date
+    cohort: Cohort | None = None  # whose numbers the phase judges (default: DEFAULT_COHORT)
 
     @model_validator(mode="after")
     def _ordered(self) -> PhaseWindow:
@@ -277,6 +287,13 @@ class Program(_Strict):
             if window.start <= day <= window.end:
                 return window.name
         return None
+
+    def cohort(self, phase: Phase) -> Cohort:
+        """Whose numbers ``phase`` judges: the program file's choice, else the default."""
+        for window in self.phases:
+            if window.name is phase and window.cohort is not None:
+                return window.cohort
+        return DEFAULT_COHORT[phase]
 
     def channel(self, name: str) -> str:
         return str(getattr(self.channels, name))

@@ -23,6 +23,9 @@ U0LEAD,Lee Lead,lee@example.com,lead,,Europe/Berlin
 U0PM,Pat PM,pat@example.com,pm,,America/New_York
 U0ADMIN,Ari Admin,ari@example.com,admin,,America/New_York
 """
+# The same people with every engineer a pilot: the parallel run's default cohort is the pilots
+# (issue 13), so tests of week-11 arithmetic seed data from people who are measured.
+PILOTS_ROSTER_CSV = ROSTER_CSV.replace(",engineer,U0MENTOR", ",engineer;pilot,U0MENTOR")
 USERS = {
     "U0ENG1": ("Ada Engineer", "America/New_York"),
     "U0ENG2": ("Bo Engineer", "Europe/Berlin"),

@@ -8,16 +8,18 @@ plain rows (exactly the columns those functions fill), and only in tests.
 from __future__ import annotations
 
 import itertools
+import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Decision, Person, Review, SurveyResponse
+from bot.db.models import Decision, Person, Review, SurveyAnswer, SurveyResponse
 from bot.domain.decisions import record_decision
 from bot.domain.incidents import IncidentRow, record_incident
 from bot.domain.justification import Justification
 from bot.domain.people import find_by_slack_id
+from bot.domain.surveys import _publish_if_due
 
 _keys = itertools.count(1)
 JUSTIFICATION = Justification(
@@ -90,21 +92,31 @@ def survey(
     answers: list[int],
     at: datetime,
     confidence: int | None = None,
+    minimum: int = 3,
 ) -> SurveyResponse:
-    """One weekly survey response: ``answers`` are the satisfaction questions (1–5)."""
+    """One weekly survey response: ``answers`` are the satisfaction questions (1–5).
+
+    Who answered and what was answered are separate rows (issue 13); answers are
+    published, as ``submit_survey`` does, once ``minimum`` of them wait.
+    """
     row = SurveyResponse(
-        person_id=person(session, slack_user_id).id,
-        survey="weekly",
-        week=week,
-        answers={f"q{i}": a for i, a in enumerate(answers)} | {"confidence": confidence},
-        answer_sum=sum(answers),
-        answer_count=len(answers),
-        confidence=confidence,
-        comment=None,
-        submitted_at=at,
+        person_id=person(session, slack_user_id).id, survey="weekly", week=week, submitted_at=at
     )
     session.add(row)
+    session.add(
+        SurveyAnswer(
+            id=secrets.token_hex(16),
+            survey="weekly",
+            week=week,
+            answers={f"q{i}": a for i, a in enumerate(answers)} | {"confidence": confidence},
+            answer_sum=sum(answers),
+            answer_count=len(answers),
+            confidence=confidence,
+            comment=None,
+        )
+    )
     session.flush()
+    _publish_if_due(session, at, "weekly", week, minimum)
     return row
 
 

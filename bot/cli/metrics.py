@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
 
 if TYPE_CHECKING:  # the rest is imported by the command (start-up time)
+    from datetime import datetime
+
     from bot.domain.metrics import Scorecard
     from bot.domain.supporting import Ratio, Supporting
 
@@ -21,23 +23,25 @@ def _ratio(ratio: Ratio) -> str:
     return f"{pct(ratio.value)} ({ratio.numerator} of {ratio.denominator})"
 
 
-def render_text(card: Scorecard, prev: Scorecard, support: Supporting, tz: str) -> str:
+def render_text(card: Scorecard, prev: Scorecard, support: Supporting, tz: str, now: datetime) -> str:
     """The scorecard as aligned plain text."""
     from bot.domain.gonogo import ACTION, recommend
     from bot.domain.metricfmt import STATUS_LABEL, delta_text, pct, target_text, value_text
+    from bot.domain.metrics import cohort_text
 
-    verdict = recommend(card.core)
+    verdict = recommend(card.core, week=card.week, at=now)
     rec = verdict.recommendation
     lines = [
         f"Pilot scorecard {card.week.label} ({card.week.span_text()}, {tz})",
         "No data yet for this week." if card.empty else "",
-        f"Recommendation: {rec.value.upper()} — {ACTION[rec]}",
+        cohort_text(card),
+        f"Recommendation: {rec.heading} — {ACTION[rec]}",
         f"  {verdict.summary}",
         *(f"  {reason}" for reason in verdict.reasons),
         "",
         f"{'metric':<18}{'value':<16}{'target':<36}{'status':<19}{'change':<12}detail",
     ]
-    for title, metrics in (("", card.core), ("Week 12", card.week12)):
+    for title, metrics in (("", card.core), ("Week 12", card.week12 if card.week12_due else ())):
         if title:
             lines += ["", title]
         for m in metrics:
@@ -89,14 +93,14 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         report: dict[str, Any] = scorecard_report(
             card=card,
             previous=prev,
-            verdict=recommend(card.core),
+            verdict=recommend(card.core, week=card.week, at=now),
             support=support,
             timezone=program.timezone,
             generated_at=now,
         )
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(render_text(card, prev, support, program.timezone))
+        print(render_text(card, prev, support, program.timezone, now))
     return 0
 
 

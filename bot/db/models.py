@@ -238,7 +238,10 @@ class Review(Base):
 
 
 class SurveyResponse(Base):
-    """One person's answers to one survey in one ISO week (a resubmission replaces it)."""
+    """That one person answered one survey in one ISO week: for reminders and counts, never what.
+
+    The answers are in ``SurveyAnswer`` with nothing that leads back here (issue 13).
+    """
 
     __tablename__ = "survey_responses"
 
@@ -246,17 +249,34 @@ class SurveyResponse(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     survey: Mapped[str] = mapped_column(String(32), default="weekly")
     week: Mapped[str] = mapped_column(String(8))  # YYYY-Www
-    answers: Mapped[dict[str, Any]]
-    answer_sum: Mapped[int]  # satisfaction answers, summed for SQL aggregates
-    answer_count: Mapped[int]
-    confidence: Mapped[int | None]
-    comment: Mapped[str | None] = mapped_column(Text)
     submitted_at: Mapped[datetime]
 
     __table_args__ = (
         UniqueConstraint("person_id", "survey", "week", name="uq_survey_responses_person_week"),
         Index("ix_survey_responses_week", "week"),
     )
+
+
+class SurveyAnswer(Base):
+    """One anonymous set of answers: no person, no time, a random id (so no order), a published group.
+
+    ``batch`` is the group it was published in (1, 2, …); None while fewer than the
+    anonymity minimum are waiting. Reports read published answers only.
+    """
+
+    __tablename__ = "survey_answers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random hex
+    survey: Mapped[str] = mapped_column(String(32), default="weekly")
+    week: Mapped[str] = mapped_column(String(8))  # YYYY-Www
+    answers: Mapped[dict[str, Any]]
+    answer_sum: Mapped[int]  # satisfaction answers, summed for SQL aggregates
+    answer_count: Mapped[int]
+    confidence: Mapped[int | None]
+    comment: Mapped[str | None] = mapped_column(Text)
+    batch: Mapped[int | None]
+
+    __table_args__ = (Index("ix_survey_answers_week", "survey", "week", "batch"),)
 
 
 class SyncResponse(Base):

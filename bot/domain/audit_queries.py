@@ -20,8 +20,9 @@ from bot.db.audit import event_row
 from bot.db.audit_chain import keyring_of, row_ok
 from bot.db.models import AuditEvent, Decision, MentorPair, Person, Review, Scenario, ScenarioVersion
 from bot.domain.errors import NotFound
-from bot.domain.isoweek import days_range, week_range
 from bot.domain.people import find_by_slack_id
+from bot.domain.vocab import Verdict
+from bot.domain.weeks import days_range, week_range
 
 Row = dict[str, Any]
 DECISION_COLUMNS = (
@@ -131,7 +132,7 @@ def escalations_by_category(
     escalated: dict[str, list[int]] = {}
     for decision_id, category, verdict in session.execute(query.order_by(Decision.id)).all():
         totals.setdefault(category, []).append(decision_id)
-        if verdict == "escalate":
+        if verdict == Verdict.ESCALATE:
             escalated.setdefault(category, []).append(decision_id)
     rows: list[Row] = [
         {

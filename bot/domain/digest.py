@@ -22,8 +22,10 @@ from bot.domain.facts import engineer_filter, in_week
 from bot.domain.gonogo import Verdict, recommend
 from bot.domain.grading import EPS, Metric, Status
 from bot.domain.metricfmt import duration, pct
-from bot.domain.metrics import Scorecard, compute_scorecard
+from bot.domain.metrics import MetricKey, Scorecard, compute_scorecard
 from bot.domain.supporting import Supporting, supporting
+from bot.domain.surveys import aggregate
+from bot.domain.vocab import Cohort
 from bot.domain.weeks import Week, previous, week_of_date, weeks_between
 from bot.program import WEEKDAYS, Program
 
@@ -78,6 +80,7 @@ class DigestData:
     survey: SurveyRate
     red_flags: tuple[RedFlag, ...]
     history: tuple[Scorecard, ...]  # program weeks so far, oldest first, ending with this week
+    survey_comments: tuple[str, ...] = ()  # only with published results, unattributed
 
     @property
     def empty(self) -> bool:
@@ -108,6 +111,13 @@ def overdue_reviews(*, session: Session, program: Program, week: Week, at: datet
 
 def survey_day(program: Program, week: Week) -> date:
     return week.monday + timedelta(days=WEEKDAYS.index(program.schedule.survey.day))
+
+
+def survey_sent(program: Program, week: Week, at: datetime) -> bool:
+    """A survey went out this week by ``at`` (no "only 0 of 3 answered" before it was sent)."""
+    day, job = survey_day(program, week), program.schedule.survey
+    sent_at = datetime.combine(day, job.time, tzinfo=program.tz)
+    return program.phase_on(day) in job.phases and at >= sent_at
 
 
 def in_program(program: Program, week: Week) -> bool:
@@ -158,7 +168,7 @@ def red_flags(
                 )
             )
     if len(history) >= 2:
-        now_m, before_m = card.metric("satisfaction"), history[-2].metric("satisfaction")
+        now_m, before_m = card.metric(MetricKey.SATISFACTION), history[-2].metric(MetricKey.SATISFACTION)
         now_sat, before = now_m.value, before_m.value
         measured = Status.INSUFFICIENT not in (now_m.status, before_m.status)
         if measured and now_sat is not None and before is not None and now_sat < before - EPS:
@@ -216,10 +226,14 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
     card, prev = history[-1], history[-2] if len(history) >= 2 else None
     support = supporting(session=session, week=week)
     reviews = overdue_reviews(session=session, program=program, week=week, at=at)
+    # The survey goes to every engineer, whichever cohort the metrics judge.
+    asked = next(
+        (f for f in (card.week12_facts, card.facts) if f and f.cohort is Cohort.ENGINEERS), card.facts
+    )
     survey = SurveyRate(
-        expected=program.phase_on(survey_day(program, week)) in program.schedule.survey.phases,
-        responded=card.facts.survey.engineer_responses,
-        engineers=card.facts.people.engineers,
+        expected=survey_sent(program, week, at),
+        responded=asked.survey.engineer_responses,
+        engineers=asked.people.engineers,
     )
     program_start = week_of_date(program.start_date, tz).monday
     shown = tuple(c for c in history if c.week.monday >= program_start) or (card,)
@@ -227,9 +241,9 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
         week=week,
         at=at,
         card=card,
-        verdict=recommend(card.core),
+        verdict=recommend(card.core, week=week, at=at),
         rows=_rows(card, prev, [m.key for m in card.core]),
-        week12_rows=_rows(card, prev, [m.key for m in card.week12]),
+        week12_rows=_rows(card, prev, [m.key for m in card.week12] if card.week12_due else []),
         support=support,
         reviews=reviews,
         survey=survey,
@@ -243,6 +257,9 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
             support=support,
         ),
         history=shown,
+        survey_comments=aggregate(
+            session=session, week=week.label, minimum=program.thresholds.survey_anonymity_min
+        ).comments,
     )
 
 

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Decision, Person, PersonRole, Review, SurveyResponse
-from bot.domain.incidents import Baseline, baselines, week_medians
-from bot.domain.vocab import ENGINEERS
+from bot.db.models import Decision, Person, PersonRole, Review, SurveyAnswer, SurveyResponse
+from bot.domain.incidents import Baseline, Breach, baselines, week_breaches, week_medians
+from bot.domain.vocab import COHORT_ROLES, ENGINEERS, Cohort, Verdict
 from bot.domain.weeks import Week, local_midnight
 from bot.program import Program
 
@@ -46,18 +46,30 @@ class ReviewFacts:
 
 @dataclass(frozen=True)
 class SurveyFacts:
-    responses: int
-    answer_sum: int
+    """A week's survey: who in the cohort answered (counts), sums over *published* answers only.
+
+    Answers are published in groups of at least ``survey_anonymity_min`` (nothing below
+    it), so no two views differ by fewer than ``minimum`` people's answers (no one's
+    answers can be worked out by subtraction).
+    """
+
+    responses: int  # people of the cohort who answered (a count is not an answer)
+    answer_sum: int  # the sums below cover the published answers only
     answer_count: int
     confidence_n: int
     confidence_sum: int
     engineer_responses: int
+    published: int = 0
+    minimum: int = 1
+    answered: int = 0  # answers from everyone asked, published or waiting for their group
 
 
 @dataclass(frozen=True)
 class IncidentFacts:
     week: dict[str, tuple[int, float | None]]  # priority -> (count, median minutes)
     baselines: dict[str, Baseline]
+    breach_count: int = 0  # incidents over their priority's absolute limit (P1 30 min, P2 4 h)
+    breaches: tuple[Breach, ...] = ()  # the slowest of them, for naming
 
     @property
     def count(self) -> int:
@@ -88,6 +100,7 @@ class WeekFacts:
     survey: SurveyFacts
     incidents: IncidentFacts
     people: PeopleFacts
+    cohort: Cohort = Cohort.ENGINEERS  # whose numbers these are; ``people.engineers`` is how many
 
     @property
     def empty(self) -> bool:
@@ -110,20 +123,31 @@ def in_week(column: Any, week: Week) -> ColumnElement[bool]:
     return and_(column >= week.start, column < week.end)
 
 
-def engineer_filter(week: Week) -> list[ColumnElement[bool]]:
-    """People counted as engineers in ``week``: engineer/pilot role, on the roster, not gone before it."""
+def holds_role(roles: frozenset[str]) -> ColumnElement[bool]:
+    """People holding any of ``roles`` (whose decisions, reviews and answers a cohort counts)."""
+    return Person.id.in_(select(PersonRole.person_id).where(PersonRole.role.in_(roles)))
+
+
+def engineer_filter(week: Week, roles: frozenset[str] = ENGINEERS) -> list[ColumnElement[bool]]:
+    """People counted in ``week``'s denominators: holding one of ``roles``, on the roster, still here.
+
+    A leaver leaves the denominators from the day they leave: they are not counted in
+    the week they leave (whose end they are no longer here for) nor in any later one.
+    """
     return [
-        Person.id.in_(select(PersonRole.person_id).where(PersonRole.role.in_(ENGINEERS))),
-        or_(Person.status == "active", Person.left_at >= week.start),
+        holds_role(roles),
+        or_(Person.status == "active", Person.left_at >= week.end),
         Person.created_at < week.end,
     ]
 
 
-def live_facts(*, session: Session, week: Week, program: Program) -> LiveFacts:
-    """Live decisions, escalations (for the week and each local day) and adopters, in one scan."""
-    escalate = Decision.verdict == "escalate"
+def live_facts(
+    *, session: Session, week: Week, program: Program, roles: frozenset[str] = ENGINEERS
+) -> LiveFacts:
+    """The cohort's live decisions, escalations (in the week and on each local day) and adopters."""
+    escalate = Decision.verdict == Verdict.ESCALATE
     bounds = week.day_bounds(program.tz)
-    engineers = select(Person.id).where(*engineer_filter(week))
+    engineers = select(Person.id).where(*engineer_filter(week, roles))
     columns: list[Any] = [
         func.count(),
         func.sum(case((escalate, 1), else_=0)),
@@ -134,7 +158,11 @@ def live_facts(*, session: Session, week: Week, program: Program) -> LiveFacts:
         columns.append(func.sum(case((day, 1), else_=0)))
         columns.append(func.sum(case((and_(day, escalate), 1), else_=0)))
     row = session.execute(
-        select(*columns).where(Decision.kind == "live", in_week(Decision.decided_at, week))
+        select(*columns).where(
+            Decision.kind == "live",
+            in_week(Decision.decided_at, week),
+            Decision.person_id.in_(select(Person.id).where(holds_role(roles))),
+        )
     ).one()
     days = tuple(
         DayCount(day, _n(row[3 + 2 * i]), _n(row[4 + 2 * i])) for i, (day, _, _) in enumerate(bounds)
@@ -150,48 +178,89 @@ def practice_count(*, session: Session, week: Week) -> int:
     )
 
 
-def review_facts(*, session: Session, week: Week) -> ReviewFacts:
-    """Reviews of live decisions made this week (by review time), and how many overturned."""
+def review_facts(*, session: Session, week: Week, roles: frozenset[str] = ENGINEERS) -> ReviewFacts:
+    """Reviews of the cohort's live decisions made this week (by review time), and how many overturned."""
+    cohort = select(Decision.id).where(Decision.person_id.in_(select(Person.id).where(holds_role(roles))))
     reviewed, overturned = session.execute(
         select(func.count(), func.sum(case((Review.verdict == "overturn", 1), else_=0))).where(
-            Review.decision_kind == "live", in_week(Review.reviewed_at, week)
+            Review.decision_kind == "live", in_week(Review.reviewed_at, week), Review.decision_id.in_(cohort)
         )
     ).one()
     return ReviewFacts(_n(reviewed), _n(overturned))
 
 
-def survey_facts(*, session: Session, week: Week) -> SurveyFacts:
-    engineers = select(Person.id).where(*engineer_filter(week))
+def survey_facts(
+    *, session: Session, week: Week, minimum: int, roles: frozenset[str] = ENGINEERS
+) -> SurveyFacts:
+    """Who in the cohort answered (counts), and the sums of the published, anonymous answers.
+
+    Answers are stored apart from who gave them, so they cover everyone who answered,
+    whatever the cohort; only whole published groups of ``minimum`` are summed.
+    """
+    engineers = select(Person.id).where(*engineer_filter(week, roles))
+    asked = func.sum(case((SurveyResponse.person_id.in_(engineers), 1), else_=0))
+    responses, engineer_responses = session.execute(
+        select(func.count(), asked).where(
+            SurveyResponse.week == week.label,
+            SurveyResponse.survey == WEEKLY_SURVEY,
+            SurveyResponse.person_id.in_(select(Person.id).where(holds_role(roles))),
+        )
+    ).one()
+    is_published = SurveyAnswer.batch.is_not(None)
     row = session.execute(
         select(
             func.count(),
-            func.sum(SurveyResponse.answer_sum),
-            func.sum(SurveyResponse.answer_count),
-            func.count(SurveyResponse.confidence),
-            func.sum(SurveyResponse.confidence),
-            func.sum(case((SurveyResponse.person_id.in_(engineers), 1), else_=0)),
-        ).where(SurveyResponse.week == week.label, SurveyResponse.survey == WEEKLY_SURVEY)
+            func.sum(case((is_published, 1), else_=0)),
+            func.sum(case((is_published, SurveyAnswer.answer_sum), else_=0)),
+            func.sum(case((is_published, SurveyAnswer.answer_count), else_=0)),
+            func.count(case((is_published, SurveyAnswer.confidence))),
+            func.sum(case((is_published, SurveyAnswer.confidence), else_=0)),
+        ).where(SurveyAnswer.week == week.label, SurveyAnswer.survey == WEEKLY_SURVEY)
     ).one()
-    return SurveyFacts(*(_n(v) for v in row))
+    answered, published, answer_sum, answer_count, confidence_n, confidence_sum = (_n(v) for v in row)
+    return SurveyFacts(
+        responses=_n(responses),
+        answer_sum=answer_sum,
+        answer_count=answer_count,
+        confidence_n=confidence_n,
+        confidence_sum=confidence_sum,
+        engineer_responses=_n(engineer_responses),
+        published=published,
+        minimum=minimum,
+        answered=answered,
+    )
 
 
 def incident_facts(*, session: Session, week: Week, program: Program) -> IncidentFacts:
+    t = program.thresholds
+    count, listed = week_breaches(session=session, week=week, limits={"P1": t.p1_minutes, "P2": t.p2_minutes})
     return IncidentFacts(
         week=week_medians(session=session, week=week),
         baselines=baselines(session=session, program=program),
+        breach_count=count,
+        breaches=tuple(listed),
     )
 
 
-def people_facts(*, session: Session, week: Week, program: Program, adopters: int) -> PeopleFacts:
+def people_facts(
+    *, session: Session, week: Week, program: Program, adopters: int, roles: frozenset[str] = ENGINEERS
+) -> PeopleFacts:
     engineers = _n(
-        session.execute(select(func.count()).select_from(Person).where(*engineer_filter(week))).scalar_one()
+        session.execute(
+            select(func.count()).select_from(Person).where(*engineer_filter(week, roles))
+        ).scalar_one()
     )
     program_start = local_midnight(program.start_date, program.tz)
-    gone = [Person.status == "left", Person.left_at >= program_start, Person.left_at < week.end]
+    gone = [
+        Person.status == "left",
+        Person.left_at >= program_start,
+        Person.left_at < week.end,
+        holds_role(roles),
+    ]
     leavers_total = _n(session.execute(select(func.count()).select_from(Person).where(*gone)).scalar_one())
     this_week = session.execute(
         select(Person.name, Person.left_at, Person.left_reason)
-        .where(Person.status == "left", in_week(Person.left_at, week))
+        .where(Person.status == "left", in_week(Person.left_at, week), holds_role(roles))
         .order_by(Person.left_at, Person.name)
     ).all()
     return PeopleFacts(
@@ -204,15 +273,30 @@ def people_facts(*, session: Session, week: Week, program: Program, adopters: in
     )
 
 
-def collect(*, session: Session, program: Program, week: Week) -> WeekFacts:
-    """Every count the scorecard needs for ``week``."""
-    live = live_facts(session=session, week=week, program=program)
+def collect(
+    *,
+    session: Session,
+    program: Program,
+    week: Week,
+    cohort: Cohort = Cohort.ENGINEERS,
+    reuse: WeekFacts | None = None,
+) -> WeekFacts:
+    """Every count the scorecard needs for ``week``, over the people of ``cohort``.
+
+    ``reuse``: the same week's facts for another cohort, whose cohort-free counts
+    (incidents, practice) are taken as they are instead of being queried again.
+    """
+    roles = COHORT_ROLES[cohort]
+    live = live_facts(session=session, week=week, program=program, roles=roles)
     return WeekFacts(
         week=week,
         live=live,
-        practice_decisions=practice_count(session=session, week=week),
-        reviews=review_facts(session=session, week=week),
-        survey=survey_facts(session=session, week=week),
-        incidents=incident_facts(session=session, week=week, program=program),
-        people=people_facts(session=session, week=week, program=program, adopters=live.adopters),
+        practice_decisions=reuse.practice_decisions if reuse else practice_count(session=session, week=week),
+        reviews=review_facts(session=session, week=week, roles=roles),
+        survey=survey_facts(
+            session=session, week=week, minimum=program.thresholds.survey_anonymity_min, roles=roles
+        ),
+        incidents=reuse.incidents if reuse else incident_facts(session=session, week=week, program=program),
+        people=people_facts(session=session, week=week, program=program, adopters=live.adopters, roles=roles),
+        cohort=cohort,
     )

@@ -22,6 +22,17 @@ class Status(StrEnum):
     INSUFFICIENT = "insufficient_data"
 
 
+class Unit(StrEnum):
+    """How to read a metric's value and target (see ``Metric``)."""
+
+    RATIO = "ratio"
+    SCORE = "score"
+    SLOWDOWN = "slowdown"
+    COUNT = "count"
+    SLOPE = "slope"
+    BREACHES = "breaches"
+
+
 class Op(StrEnum):
     """How a value must compare with its target to pass."""
 
@@ -46,12 +57,23 @@ def grade(value: float | None, *, op: Op, target: float, band: float, sample: in
 
 
 @dataclass(frozen=True)
+class Reading:
+    """What a metric's computation measured for a week, before grading."""
+
+    value: float | None
+    sample: int
+    detail: str
+    parts: dict[str, Any] = field(default_factory=dict)
+    decisive: bool = False  # the value settles the grade even below the minimum sample (a breach)
+
+
+@dataclass(frozen=True)
 class Metric:
     """One graded metric for one week.
 
     ``unit`` says how to read ``value`` and ``target``: ``ratio`` (0–1, shown as a
     percentage), ``score`` (1–5), ``slowdown`` (relative change, 0.05 = 5% slower),
-    ``count``, ``slope`` (change of a ratio per day) or ``limit_ratio`` (median ÷ limit).
+    ``count``, ``slope`` (change of a ratio per day) or ``breaches`` (incidents over a limit).
     ``parts`` carries the figures behind the value (per-priority medians, counts …).
     """
 
@@ -66,6 +88,7 @@ class Metric:
     min_sample: int
     detail: str
     parts: dict[str, Any] = field(default_factory=dict)
+    sample_noun: str = ""  # what one unit of the sample is, e.g. "survey response"
 
     @property
     def shortfall(self) -> float | None:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
@@ -285,3 +285,30 @@ def week_medians(*, session: Session, week: Week) -> dict[str, tuple[int, float 
         )
         for priority in PRIORITIES
     }
+
+
+@dataclass(frozen=True)
+class Breach:
+    """An incident whose response took longer than its priority's absolute limit."""
+
+    ref: str
+    priority: str
+    minutes: float
+    limit: float
+
+
+MAX_BREACHES_LISTED = 20
+
+
+def week_breaches(*, session: Session, week: Week, limits: dict[str, float]) -> tuple[int, list[Breach]]:
+    """How many incidents opened in ``week`` breached their limit, and the first few (slowest first)."""
+    over = [(Incident.priority == p) & (Incident.response_minutes > limit) for p, limit in limits.items()]
+    query = select(Incident.id, Incident.ref, Incident.priority, Incident.response_minutes).where(
+        Incident.opened_at >= week.start, Incident.opened_at < week.end, or_(*over)
+    )
+    rows = session.execute(query.order_by(Incident.response_minutes.desc(), Incident.id)).all()
+    listed = [
+        Breach(ref or f"incident #{row_id}", priority, float(minutes), limits[priority])
+        for row_id, ref, priority, minutes in rows[:MAX_BREACHES_LISTED]
+    ]
+    return len(rows), listed

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.domain.vocab import VERDICTS
+from bot.domain.vocab import VERDICTS, Verdict
 
 MIN_CHARS = 20
 MAX_CHARS = 3000
@@ -57,7 +57,8 @@ class Justification:
 
 
 def required_fields(verdict: str) -> tuple[str, ...]:
-    extra = {"approve": ("conditions",), "escalate": ("escalation",)}.get(verdict, ())
+    extras: dict[str, tuple[str, ...]] = {Verdict.APPROVE: ("conditions",), Verdict.ESCALATE: ("escalation",)}
+    extra = extras.get(verdict, ())
     return ("policy", "evidence", "risk", *extra)
 
 

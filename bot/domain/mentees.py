@@ -10,8 +10,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Assessment, Decision
-from bot.domain.isoweek import week_of, week_range
 from bot.domain.people import mentees_of
+from bot.domain.vocab import Verdict
+from bot.domain.weeks import week_label, week_range
 
 READINESS_LABELS = {
     "ready": "Ready (passed and signed off)",
@@ -73,7 +74,7 @@ def week_counts(*, session: Session, person_id: int, start: datetime, end: datet
     row = session.execute(
         select(
             func.count(case((live, 1))),
-            func.count(case((live & (Decision.verdict == "escalate"), 1))),
+            func.count(case((live & (Decision.verdict == Verdict.ESCALATE), 1))),
             func.count(case((live & (Decision.review_status == "overturned"), 1))),
             func.count(case((live & (Decision.review_status == "pending"), 1))),
             func.count(case((Decision.kind != "live", 1))),
@@ -84,7 +85,7 @@ def week_counts(*, session: Session, person_id: int, start: datetime, end: datet
 
 def mentee_summaries(*, session: Session, mentor_id: int, now: datetime, tz: ZoneInfo) -> list[MenteeSummary]:
     """Every mentee of ``mentor_id`` with readiness and the current ISO week's decisions."""
-    start, end = week_range(week_of(now, tz), tz)
+    start, end = week_range(week_label(now, tz), tz)
     out: list[MenteeSummary] = []
     for mentee in mentees_of(session=session, mentor_id=mentor_id):
         counts = week_counts(session=session, person_id=mentee.id, start=start, end=end)

@@ -6,7 +6,7 @@ same everywhere. Output is plain text; Slack builders escape it like any other t
 
 from __future__ import annotations
 
-from bot.domain.grading import Metric, Op, Status
+from bot.domain.grading import Metric, Op, Status, Unit
 
 STATUS_LABEL = {
     Status.PASS: "pass",
@@ -54,48 +54,47 @@ def value_text(metric: Metric) -> str:
     if metric.value is None:
         return "—"
     v = metric.value
-    if metric.unit == "ratio":
+    if metric.unit == Unit.RATIO:
         return pct(v)
-    if metric.unit == "score":
+    if metric.unit == Unit.SCORE:
         return f"{v:.2f}"
-    if metric.unit == "slowdown":
+    if metric.unit == Unit.SLOWDOWN:
         return pct(v, signed=True)
-    if metric.unit == "count":
+    if metric.unit == Unit.COUNT:
         return f"{round(v)}"
-    if metric.unit == "slope":
+    if metric.unit == Unit.SLOPE:
         return points(v).replace("pts", "pts/day")
-    if metric.unit == "limit_ratio":
-        shown = [
-            f"{p} {minutes(float(metric.parts[p]['median_minutes']))}"
-            for p in ("P1", "P2")
-            if isinstance(metric.parts.get(p), dict) and metric.parts[p].get("median_minutes") is not None
-        ]
-        return " · ".join(shown) or "—"
+    if metric.unit == Unit.BREACHES:
+        return _breaches(round(v))
     return f"{v:g}"
+
+
+def _breaches(n: int) -> str:
+    return "no breaches" if n == 0 else f"{n} {'breach' if n == 1 else 'breaches'}"
 
 
 def target_text(metric: Metric) -> str:
     op, t = _OP[metric.op], metric.target
-    if metric.unit == "ratio":
+    if metric.unit == Unit.RATIO:
         if metric.op is Op.AT_MOST and t == 0:
             return "0%"
         if metric.op is Op.AT_LEAST and t == 1:
             return "100%"
         return f"{op} {pct(t)}"
-    if metric.unit == "score":
+    if metric.unit == Unit.SCORE:
         return f"{op} {t:g}"
-    if metric.unit == "slowdown":
+    if metric.unit == Unit.SLOWDOWN:
         return f"≤ {pct(t)} slower"
-    if metric.unit == "count":
+    if metric.unit == Unit.COUNT:
         return f"{round(t)} leavers" if t == 0 else f"≤ {round(t)}"
-    if metric.unit == "slope":
+    if metric.unit == Unit.SLOPE:
         return f"stable or declining, ≤ {points(t).replace('pts', 'pts/day')}"
-    if metric.unit == "limit_ratio":
+    if metric.unit == Unit.BREACHES:
         p1 = metric.parts.get("P1", {}).get("limit_minutes")
         p2 = metric.parts.get("P2", {}).get("limit_minutes")
         if p1 is not None and p2 is not None:
-            return f"P1 ≤ {minutes(float(p1))}, P2 ≤ {minutes(float(p2))}"
-        return "within limits"
+            return f"every P1 ≤ {minutes(float(p1))}, every P2 ≤ {minutes(float(p2))}"
+        return "no breaches"
     return f"{op} {t:g}"
 
 
@@ -104,16 +103,16 @@ def delta_text(metric: Metric, previous: Metric | None) -> str:
     if previous is None or metric.value is None or previous.value is None:
         return "—"
     d = metric.value - previous.value
-    if metric.unit in ("ratio", "slowdown"):
+    if metric.unit in (Unit.RATIO, Unit.SLOWDOWN):
         return points(d)
-    if metric.unit == "slope":
+    if metric.unit == Unit.SLOPE:
         return points(d).replace("pts", "pts/day")
-    if metric.unit == "score":
+    if metric.unit == Unit.SCORE:
         return "±0.00" if abs(d) < 0.005 else f"{d:+.2f}"
-    if metric.unit == "count":
+    if metric.unit == Unit.COUNT:
         return "±0" if round(d) == 0 else f"{round(d):+d}"
-    if metric.unit == "limit_ratio":
-        return "±0%" if abs(d) < 0.0005 else pct(d, signed=True) + " of limit"
+    if metric.unit == Unit.BREACHES:
+        return "±0" if round(d) == 0 else f"{round(d):+d}"
     return f"{d:+g}"
 
 
@@ -124,15 +123,15 @@ def shortfall_text(metric: Metric) -> str:
         return ""
     if gap == 0 and metric.op is Op.ABOVE:
         return "exactly at the target, which it must exceed"
-    if metric.unit in ("ratio", "slowdown"):
+    if metric.unit in (Unit.RATIO, Unit.SLOWDOWN):
         return f"{points(gap).lstrip('+')} {'over' if metric.op is Op.AT_MOST else 'short'}"
-    if metric.unit == "slope":
+    if metric.unit == Unit.SLOPE:
         return f"{points(gap).lstrip('+')}/day over"
-    if metric.unit == "score":
+    if metric.unit == Unit.SCORE:
         return f"{gap:.2f} short"
-    if metric.unit == "count":
+    if metric.unit == Unit.COUNT:
         n = round(gap)
         return f"{n} {'leaver' if n == 1 else 'leavers'} over"
-    if metric.unit == "limit_ratio":
-        return f"{pct(gap)} over the limit"
+    if metric.unit == Unit.BREACHES:
+        return _breaches(round(gap))
     return f"{gap:g} off"

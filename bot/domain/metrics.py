@@ -1,225 +1,228 @@
-"""The pilot scorecard for one ISO week: the five week-11 metrics and the week-12 ones.
+"""The metric registry and the scorecard: one row per metric, graded the same way for every surface.
 
-Definitions (DESIGN.md, "Week-11 success metrics"), per ISO week in the program timezone:
+Each ``MetricSpec`` row says what a metric is called, how its value reads, which
+threshold fields set its target, close band and minimum sample, how its facts are
+computed (``bot.domain.measures`` for week 11, ``bot.domain.week12`` for week 12),
+what the digest chart calls it, and from which phase it applies. The scorecard,
+chart, App Home, digest, ``casebook metrics --json`` and ``/casebook metrics`` all
+read this table, so a new metric is one row here plus its computation.
 
-* handling rate = live decisions not escalated ÷ live decisions (decided that week); > 70%.
-* rework = live decisions overturned ÷ live decisions reviewed (reviews made that week); 0%.
-* satisfaction = mean of the weekly survey's 1–5 answers, Σ answer_sum ÷ Σ answer_count
-  over the responses filed for that week; > 3.5.
-* incident SLO = each priority's median response this week against its baseline median
-  (see ``incidents.baselines``); the metric is the *worse* of P1 and P2, so a pilot cannot
-  hide a slower P1 behind faster P2s. A priority with no incidents this week is left out;
-  the sample is all P1+P2 incidents of the week. ≤ 5% slower passes.
-* retention = people who left since the program's start date, up to the week's end; 0.
-
-Each is graded by ``grading.grade``; a sample below ``thresholds.min_sample`` is
+Each metric is graded by ``grading.grade``; a sample below its minimum is
 "insufficient data", never a pass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.domain.facts import (
-    IncidentFacts,
-    LiveFacts,
-    PeopleFacts,
-    ReviewFacts,
-    SurveyFacts,
-    WeekFacts,
-    collect,
-)
-from bot.domain.grading import Metric, Op, grade
-from bot.domain.incidents import PRIORITIES
-from bot.domain.week12 import week12_metrics
+from bot.domain import measures, week12
+from bot.domain.facts import WeekFacts, collect
+from bot.domain.grading import Metric, Op, Reading, Unit, grade
+from bot.domain.vocab import Cohort
 from bot.domain.weeks import Week
-from bot.program import Program
-
-CORE_KEYS = ("handling_rate", "rework", "satisfaction", "incident_slo", "retention")
+from bot.program import MinSample, Phase, Program, Thresholds
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+class MetricKey(StrEnum):
+    """Every metric's key, as stored in JSON and used by the surfaces that single one out."""
+
+    HANDLING_RATE = "handling_rate"
+    REWORK = "rework"
+    SATISFACTION = "satisfaction"
+    INCIDENT_SLO = "incident_slo"
+    RETENTION = "retention"
+    ADOPTION = "adoption"
+    ESCALATION_TREND = "escalation_trend"
+    ABSOLUTE_SLO = "absolute_slo"
+    CONFIDENCE = "confidence"
 
 
-def handling_rate(live: LiveFacts, program: Program) -> Metric:
-    t = program.thresholds
-    handled = live.total - live.escalated
-    value = handled / live.total if live.total else None
-    return Metric(
-        key="handling_rate",
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric: its words, its target and how its facts are computed."""
+
+    key: MetricKey
+    label: str
+    short: str  # a column heading of at most 9 characters (Home's weekly figures)
+    unit: Unit
+    op: Op
+    target: Callable[[Thresholds], float]
+    band: Callable[[Thresholds], float]  # how far short of the target still counts as "close"
+    min_sample: Callable[[MinSample], int]
+    compute: Callable[[WeekFacts, Program], Reading]
+    chart_title: str
+    phase: Phase  # the phase whose go/no-go it judges: week 11 is the parallel run, week 12 the switchover
+    sample_noun: str  # what one unit of the sample is, for "needs 3 more survey responses"
+    chart_ylim: tuple[float, float] | None = None
+
+
+METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec(
+        key=MetricKey.HANDLING_RATE,
         label="Handling rate",
-        status=grade(
-            value,
-            op=Op.ABOVE,
-            target=t.handling_rate,
-            band=t.close_band.handling_rate,
-            sample=live.total,
-            min_sample=t.min_sample.live_decisions,
-        ),
-        value=value,
-        target=t.handling_rate,
+        short="handling",
+        unit=Unit.RATIO,
         op=Op.ABOVE,
-        unit="ratio",
-        sample=live.total,
-        min_sample=t.min_sample.live_decisions,
-        detail=(
-            f"{handled} of {_plural(live.total, 'live decision')} handled without escalation"
-            if live.total
-            else "no live decisions recorded"
-        ),
-        parts={"live_decisions": live.total, "escalated": live.escalated},
-    )
-
-
-def rework(reviews: ReviewFacts, program: Program) -> Metric:
-    t = program.thresholds
-    value = reviews.overturned / reviews.reviewed if reviews.reviewed else None
-    return Metric(
-        key="rework",
+        target=lambda t: t.handling_rate,
+        band=lambda t: t.close_band.handling_rate,
+        min_sample=lambda m: m.live_decisions,
+        compute=measures.handling_rate,
+        chart_title="Handling rate (%)",
+        phase=Phase.PARALLEL_RUN,
+        sample_noun="live decision",
+        chart_ylim=(0, 108),
+    ),
+    MetricSpec(
+        key=MetricKey.REWORK,
         label="Rework",
-        status=grade(
-            value,
-            op=Op.AT_MOST,
-            target=t.rework,
-            band=t.close_band.rework,
-            sample=reviews.reviewed,
-            min_sample=t.min_sample.reviews,
-        ),
-        value=value,
-        target=t.rework,
+        short="rework",
+        unit=Unit.RATIO,
         op=Op.AT_MOST,
-        unit="ratio",
-        sample=reviews.reviewed,
-        min_sample=t.min_sample.reviews,
-        detail=(
-            f"{reviews.overturned} of {_plural(reviews.reviewed, 'reviewed live decision')} overturned"
-            if reviews.reviewed
-            else "no live decisions reviewed"
-        ),
-        parts={"reviewed": reviews.reviewed, "overturned": reviews.overturned},
-    )
-
-
-def satisfaction(survey: SurveyFacts, program: Program) -> Metric:
-    t = program.thresholds
-    value = survey.answer_sum / survey.answer_count if survey.answer_count else None
-    return Metric(
-        key="satisfaction",
+        target=lambda t: t.rework,
+        band=lambda t: t.close_band.rework,
+        min_sample=lambda m: m.reviews,
+        compute=measures.rework,
+        chart_title="Rework (%)",
+        phase=Phase.PARALLEL_RUN,
+        sample_noun="reviewed live decision",
+    ),
+    MetricSpec(
+        key=MetricKey.SATISFACTION,
         label="Satisfaction",
-        status=grade(
-            value,
-            op=Op.ABOVE,
-            target=t.satisfaction,
-            band=t.close_band.satisfaction,
-            sample=survey.responses,
-            min_sample=t.min_sample.survey_responses,
-        ),
-        value=value,
-        target=t.satisfaction,
+        short="satisf.",
+        unit=Unit.SCORE,
         op=Op.ABOVE,
-        unit="score",
-        sample=survey.responses,
-        min_sample=t.min_sample.survey_responses,
-        detail=(
-            f"mean of {_plural(survey.answer_count, 'answer')} from {_plural(survey.responses, 'response')}"
-            if survey.responses
-            else "no survey responses"
-        ),
-        parts={"responses": survey.responses, "answers": survey.answer_count},
-    )
-
-
-def incident_slo(incidents: IncidentFacts, program: Program) -> Metric:
-    t = program.thresholds
-    parts: dict[str, Any] = {}
-    slowdowns: dict[str, float] = {}
-    lines: list[str] = []
-    for priority in PRIORITIES:
-        count, med = incidents.week[priority]
-        base = incidents.baselines[priority]
-        entry: dict[str, Any] = {
-            "count": count,
-            "median_minutes": med,
-            "baseline_minutes": base.median_minutes,
-            "baseline_source": base.source,
-            "slowdown": None,
-        }
-        if med is not None:
-            slowdowns[priority] = med / base.median_minutes - 1
-            entry["slowdown"] = slowdowns[priority]
-            lines.append(
-                f"{priority} median {med:g} min vs {base.median_minutes:g} baseline "
-                f"({slowdowns[priority] * 100:+.1f}%, {_plural(count, 'incident')})"
-            )
-        parts[priority] = entry
-    worst = max(slowdowns, key=lambda p: slowdowns[p]) if slowdowns else None
-    value = slowdowns[worst] if worst else None
-    parts["worst"] = worst
-    return Metric(
-        key="incident_slo",
+        target=lambda t: t.satisfaction,
+        band=lambda t: t.close_band.satisfaction,
+        min_sample=lambda m: m.survey_responses,
+        compute=measures.satisfaction,
+        chart_title="Satisfaction (1–5)",
+        phase=Phase.PARALLEL_RUN,
+        sample_noun="survey response",
+        chart_ylim=(1, 5.3),
+    ),
+    MetricSpec(
+        key=MetricKey.INCIDENT_SLO,
         label="Incident SLO",
-        status=grade(
-            value,
-            op=Op.AT_MOST,
-            target=t.slo_slowdown,
-            band=t.close_band.slo_slowdown,
-            sample=incidents.count,
-            min_sample=t.min_sample.incidents,
-        ),
-        value=value,
-        target=t.slo_slowdown,
+        short="SLO",
+        unit=Unit.SLOWDOWN,
         op=Op.AT_MOST,
-        unit="slowdown",
-        sample=incidents.count,
-        min_sample=t.min_sample.incidents,
-        detail="; ".join(lines) if lines else "no P1/P2 incidents recorded",
-        parts=parts,
-    )
-
-
-def retention(people: PeopleFacts, program: Program) -> Metric:
-    t = program.thresholds
-    value = float(people.leavers_total)
-    this_week = len(people.leavers_this_week)
-    if people.leavers_total:
-        who = "1 person" if people.leavers_total == 1 else f"{people.leavers_total} people"
-        detail = f"{who} left since the program started" + (f" ({this_week} this week)" if this_week else "")
-    else:
-        detail = "no one has left the program"
-    return Metric(
-        key="retention",
+        target=lambda t: t.slo_slowdown,
+        band=lambda t: t.close_band.slo_slowdown,
+        min_sample=lambda m: m.incidents,
+        compute=measures.incident_slo,
+        chart_title="Incident SLO: slowdown vs baseline (%)",
+        phase=Phase.PARALLEL_RUN,
+        sample_noun="P1/P2 incident",
+    ),
+    MetricSpec(
+        key=MetricKey.RETENTION,
         label="Retention",
-        status=grade(
-            value,
-            op=Op.AT_MOST,
-            target=float(t.retention_leavers),
-            band=0.0,
-            sample=people.engineers,
-            min_sample=t.min_sample.engineers,
-        ),
-        value=value,
-        target=float(t.retention_leavers),
+        short="left",
+        unit=Unit.COUNT,
         op=Op.AT_MOST,
-        unit="count",
-        sample=people.engineers,
-        min_sample=t.min_sample.engineers,
-        detail=detail,
-        parts={"leavers": people.leavers_total, "this_week": this_week, "engineers": people.engineers},
-    )
+        target=lambda t: float(t.retention_leavers),
+        band=lambda t: 0.0,
+        min_sample=lambda m: m.engineers,
+        compute=measures.retention,
+        chart_title="People who left",
+        phase=Phase.PARALLEL_RUN,
+        sample_noun="engineer",
+    ),
+    MetricSpec(
+        key=MetricKey.ADOPTION,
+        label="Adoption",
+        short="adoption",
+        unit=Unit.RATIO,
+        op=Op.AT_LEAST,
+        target=lambda t: t.adoption,
+        band=lambda t: t.close_band.adoption,
+        min_sample=lambda m: m.engineers,
+        compute=week12.adoption,
+        chart_title="Adoption (%)",
+        phase=Phase.SWITCHOVER,
+        sample_noun="engineer",
+        chart_ylim=(0, 108),
+    ),
+    MetricSpec(
+        key=MetricKey.ESCALATION_TREND,
+        label="Escalation trend",
+        short="esc.trend",
+        unit=Unit.SLOPE,
+        op=Op.AT_MOST,
+        target=lambda t: t.escalation_slope,
+        band=lambda t: t.close_band.escalation_slope,
+        min_sample=lambda m: m.live_decisions,
+        compute=week12.escalation_trend,
+        chart_title="Escalation trend (pts/day)",
+        phase=Phase.SWITCHOVER,
+        sample_noun="live decision",
+    ),
+    MetricSpec(
+        key=MetricKey.ABSOLUTE_SLO,
+        label="Absolute SLO",
+        short="abs.SLO",
+        unit=Unit.BREACHES,
+        op=Op.AT_MOST,
+        target=lambda t: 0.0,  # no breach at all
+        band=lambda t: 0.0,
+        min_sample=lambda m: m.incidents,
+        compute=week12.absolute_slo,
+        chart_title="Absolute SLO breaches",
+        phase=Phase.SWITCHOVER,
+        sample_noun="P1/P2 incident",
+    ),
+    MetricSpec(
+        key=MetricKey.CONFIDENCE,
+        label="Confidence",
+        short="confid.",
+        unit=Unit.SCORE,
+        op=Op.ABOVE,
+        target=lambda t: t.confidence,
+        band=lambda t: t.close_band.confidence,
+        min_sample=lambda m: m.survey_responses,
+        compute=week12.confidence,
+        chart_title="Confidence (1–5)",
+        phase=Phase.SWITCHOVER,
+        sample_noun="confidence answer",
+        chart_ylim=(1, 5.3),
+    ),
+)
+SPECS: dict[str, MetricSpec] = {spec.key: spec for spec in METRICS}
+CORE_SPECS = tuple(spec for spec in METRICS if spec.phase is Phase.PARALLEL_RUN)
+WEEK12_SPECS = tuple(spec for spec in METRICS if spec.phase is Phase.SWITCHOVER)
+CORE_KEYS: tuple[MetricKey, ...] = tuple(spec.key for spec in CORE_SPECS)
 
 
-def core_metrics(facts: WeekFacts, program: Program) -> tuple[Metric, ...]:
-    """The five go/no-go metrics, in DESIGN.md's order."""
-    return (
-        handling_rate(facts.live, program),
-        rework(facts.reviews, program),
-        satisfaction(facts.survey, program),
-        incident_slo(facts.incidents, program),
-        retention(facts.people, program),
+def measure(spec: MetricSpec, facts: WeekFacts, program: Program) -> Metric:
+    """Compute one metric's reading for the week and grade it against its row's thresholds."""
+    t = program.thresholds
+    reading = spec.compute(facts, program)
+    target, min_sample = spec.target(t), spec.min_sample(t.min_sample)
+    return Metric(
+        key=spec.key,
+        label=spec.label,
+        status=grade(
+            reading.value,
+            op=spec.op,
+            target=target,
+            band=spec.band(t),
+            sample=max(reading.sample, min_sample) if reading.decisive else reading.sample,
+            min_sample=min_sample,
+        ),
+        value=reading.value,
+        target=target,
+        op=spec.op,
+        unit=spec.unit,
+        sample=reading.sample,
+        min_sample=min_sample,
+        detail=reading.detail,
+        parts=reading.parts,
+        sample_noun=spec.sample_noun,
     )
 
 
@@ -227,8 +230,20 @@ def core_metrics(facts: WeekFacts, program: Program) -> tuple[Metric, ...]:
 class Scorecard:
     week: Week
     core: tuple[Metric, ...]
-    week12: tuple[Metric, ...]
-    facts: WeekFacts
+    week12: tuple[Metric, ...]  # always computed (JSON lists them); shown once ``week12_due``
+    facts: WeekFacts  # the week-11 cohort's (the parallel run's)
+    week12_due: bool = True  # the week reaches the switchover: week-12 metrics apply
+    week12_facts: WeekFacts | None = None  # the switchover cohort's, when it differs
+
+    @property
+    def cohort(self) -> tuple[Cohort, int]:
+        """Whose numbers the week-11 metrics judge, and how many people that is."""
+        return self.facts.cohort, self.facts.people.engineers
+
+    @property
+    def week12_cohort(self) -> tuple[Cohort, int]:
+        facts = self.week12_facts or self.facts
+        return facts.cohort, facts.people.engineers
 
     @property
     def empty(self) -> bool:
@@ -241,15 +256,49 @@ class Scorecard:
         raise KeyError(key)
 
 
-def scorecard_from_facts(facts: WeekFacts, program: Program) -> Scorecard:
+def phase_reached(program: Program, phase: Phase, week: Week) -> bool:
+    """Whether ``phase`` has begun by the end of ``week`` (a week-12 metric says nothing in week 9)."""
+    return any(w.name is phase and w.start <= week.sunday for w in program.phases)
+
+
+COHORT_WORDS = {Cohort.PILOTS: "the pilots", Cohort.ENGINEERS: "every engineer"}
+
+
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
+def cohort_text(card: Scorecard) -> str:
+    """Whose numbers the scorecard judges: ``Week-11 metrics: the pilots (3 people).``"""
+    (first, n), (second, m) = card.cohort, card.week12_cohort
+    text = f"Week-11 metrics: {COHORT_WORDS[first]} ({_people(n)})"
+    if card.week12_due:
+        text += f"; week-12 metrics: {COHORT_WORDS[second]} ({_people(m)})"
+    return text + "."
+
+
+def scorecard_from_facts(
+    facts: WeekFacts, program: Program, week12_facts: WeekFacts | None = None
+) -> Scorecard:
+    """Grade every metric: week-11 ones on ``facts``, week-12 ones on ``week12_facts`` (default: the same)."""
+    later = week12_facts or facts
     return Scorecard(
         week=facts.week,
-        core=core_metrics(facts, program),
-        week12=week12_metrics(facts, program),
+        core=tuple(measure(spec, facts, program) for spec in CORE_SPECS),
+        week12=tuple(measure(spec, later, program) for spec in WEEK12_SPECS),
         facts=facts,
+        week12_due=phase_reached(program, Phase.SWITCHOVER, facts.week),
+        week12_facts=week12_facts,
     )
 
 
 def compute_scorecard(*, session: Session, program: Program, week: Week) -> Scorecard:
-    """Gather the week's counts with SQL aggregates and grade every metric."""
-    return scorecard_from_facts(collect(session=session, program=program, week=week), program)
+    """Gather each phase's cohort's counts with SQL aggregates and grade every metric."""
+    first, second = program.cohort(Phase.PARALLEL_RUN), program.cohort(Phase.SWITCHOVER)
+    facts = collect(session=session, program=program, week=week, cohort=first)
+    later = (
+        collect(session=session, program=program, week=week, cohort=second, reuse=facts)
+        if second != first
+        else None
+    )
+    return scorecard_from_facts(facts, program, later)

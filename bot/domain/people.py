@@ -19,6 +19,7 @@ from bot.domain.attrition import mark_active, mark_left
 from bot.domain.availability import set_ooo
 from bot.domain.errors import DomainError
 from bot.domain.vocab import ROLES
+from bot.domain.weeks import local_midnight
 
 ROSTER_COLUMNS = ("slack_user_id", "name", "email", "roles", "mentor", "timezone")
 # Optional columns: a roster without them imports exactly as before.
@@ -330,7 +331,7 @@ def import_roster(
         if row.status == "active":
             mark_active(session=session, now=now, actor=actor, person=person)
         elif row.status == "left" and row.left_on is not None:
-            left_at = datetime.combine(row.left_on, datetime.min.time(), tzinfo=tz or UTC).astimezone(UTC)
+            left_at = local_midnight(row.left_on, tz or UTC)
             mark_left(
                 session=session,
                 now=now,

@@ -45,6 +45,11 @@ def scorecard_report(
         "recommendation": verdict.as_dict(),
         "metrics": [_with_change(m, previous) for m in card.core],
         "week12": [_with_change(m, previous) for m in card.week12],
+        "week12_due": card.week12_due,
+        "cohorts": {
+            "week11": {"cohort": card.cohort[0].value, "people": card.cohort[1]},
+            "week12": {"cohort": card.week12_cohort[0].value, "people": card.week12_cohort[1]},
+        },
         "supporting": support.as_dict(),
         "counts": {
             "live_decisions": facts.live.total,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Assessment, Decision, Review
 from bot.domain.facts import in_week
+from bot.domain.vocab import Verdict
 from bot.domain.weeks import Week
 
 GOOD_OUTCOMES = ("correct", "acceptable")
@@ -92,7 +93,7 @@ def category_rows(*, session: Session, week: Week) -> tuple[CategoryRow, ...]:
         select(
             Decision.category,
             func.sum(case((live, 1), else_=0)),
-            func.sum(case((live & (Decision.verdict == "escalate"), 1), else_=0)),
+            func.sum(case((live & (Decision.verdict == Verdict.ESCALATE), 1), else_=0)),
             func.sum(case((practice, 1), else_=0)),
             func.sum(case((practice & good, 1), else_=0)),
         )

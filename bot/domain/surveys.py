@@ -1,8 +1,11 @@
 """The Friday survey: validating and storing answers, and reporting them anonymously.
 
-One response per person, survey and ISO week; a resubmission replaces the stored
-answers and the audit trail keeps both versions (``survey.submitted`` with
-before/after). Answers never go to the application logs.
+One response per person, survey and ISO week. Who answered (``SurveyResponse``) and
+what was answered (``SurveyAnswer``: no person, no time, a random id) are stored
+apart, so answers can be neither traced nor changed. The audit trail records that a
+person answered (``survey.submitted``, no answers) and, separately, each published
+group's answers shuffled with no person (``survey.published``). Answers never go to
+the application logs.
 
 Anonymity: :func:`aggregate` is the only way reports read survey results. Below
 ``program.thresholds.survey_anonymity_min`` responses it returns the count and
@@ -12,6 +15,8 @@ that their order reveals nothing about who wrote them, and never with names.
 
 from __future__ import annotations
 
+import random
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -22,8 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
-from bot.db.models import Person, SurveyResponse
+from bot.db.models import Person, SurveyAnswer, SurveyResponse
 from bot.domain.errors import DomainError
+from bot.domain.weeks import iso_week
 from bot.program import SurveyQuestion
 
 WEEKLY = "weekly"
@@ -91,6 +97,12 @@ def get_response(
     ).scalar_one_or_none()
 
 
+ALREADY = (
+    "You have already answered the survey for {week}. Answers are kept apart from who gave them, "
+    "so they can't be changed."
+)
+
+
 def submit_survey(
     *,
     session: Session,
@@ -99,14 +111,28 @@ def submit_survey(
     week: str,
     questions: Sequence[SurveyQuestion],
     submitted: SurveyAnswers,
+    minimum: int,
     survey: str = WEEKLY,
 ) -> Submitted:
-    """Store or replace this week's answers; the audit event keeps the previous version."""
+    """Record that ``person`` answered and, apart from that, their answers with nothing leading back.
+
+    One answer per person and week: nothing links the answers to the person, so they
+    cannot be found again to change. When ``minimum`` answers are waiting they are
+    published together as the next group (``survey.published``, shuffled, no person).
+    """
+    if get_response(session=session, person_id=person.id, week=week, survey=survey) is not None:
+        raise DomainError(ALREADY.format(week=week))
+    response = SurveyResponse(person_id=person.id, survey=survey, week=week, submitted_at=now)
+    try:
+        with session.begin_nested():
+            session.add(response)
+            session.flush()
+    except IntegrityError:
+        raise DomainError(ALREADY.format(week=week)) from None  # a double click: the first one counted
     answer_sum, answer_count, confidence = _columns(questions, submitted.answers)
-    response = get_response(session=session, person_id=person.id, week=week, survey=survey)
-    if response is None:
-        fresh = SurveyResponse(
-            person_id=person.id,
+    session.add(
+        SurveyAnswer(
+            id=secrets.token_hex(16),
             survey=survey,
             week=week,
             answers=dict(submitted.answers),
@@ -114,53 +140,51 @@ def submit_survey(
             answer_count=answer_count,
             confidence=confidence,
             comment=submitted.comment,
-            submitted_at=now,
+            batch=None,
         )
-        try:
-            with session.begin_nested():
-                session.add(fresh)
-                session.flush()
-        except IntegrityError:
-            # A concurrent submit (double click) stored first; ours replaces it below.
-            response = get_response(session=session, person_id=person.id, week=week, survey=survey)
-            assert response is not None
-        else:
-            return _audited(session, now, person, survey, week, fresh, None, submitted)
-    stored = SurveyAnswers({k: int(v) for k, v in response.answers.items()}, response.comment)
-    if stored == submitted:
-        return Submitted(response, False, False)
-    response.answers = dict(submitted.answers)
-    response.answer_sum, response.answer_count, response.confidence = answer_sum, answer_count, confidence
-    response.comment, response.submitted_at = submitted.comment, now
+    )
     session.flush()
-    return _audited(session, now, person, survey, week, response, stored, submitted)
+    _audited(session, now, person, survey, week)
+    _publish_if_due(session, now, survey, week, minimum)
+    return Submitted(response, False, True)
 
 
-def _audited(
-    session: Session,
-    now: datetime,
-    person: Person,
-    survey: str,
-    week: str,
-    response: SurveyResponse,
-    before: SurveyAnswers | None,
-    after: SurveyAnswers,
-) -> Submitted:
+def _audited(session: Session, now: datetime, person: Person, survey: str, week: str) -> None:
+    """That ``person`` answered (for reminders and counts): never what they answered."""
     append_event(
         session=session,
         now=now,
         actor=person.slack_user_id,
         action="survey.submitted",
-        subject_type="survey_response",
-        subject_id=response.id,
-        payload={
-            "survey": survey,
-            "week": week,
-            "before": before.as_dict if before else None,
-            "after": after.as_dict,
-        },
+        subject_type="survey",
+        subject_id=f"{survey}:{week}",
+        payload={"survey": survey, "week": week},
     )
-    return Submitted(response, before is not None, True)
+
+
+def _publish_if_due(session: Session, now: datetime, survey: str, week: str, minimum: int) -> None:
+    """Once ``minimum`` answers wait, publish them as the next group and audit them shuffled, unnamed."""
+    of_week = (SurveyAnswer.survey == survey, SurveyAnswer.week == week)
+    waiting = list(
+        session.execute(select(SurveyAnswer).where(*of_week, SurveyAnswer.batch.is_(None))).scalars()
+    )
+    if len(waiting) < minimum:
+        return
+    batch = (session.execute(select(func.max(SurveyAnswer.batch)).where(*of_week)).scalar() or 0) + 1
+    group = [{"answers": dict(a.answers), "comment": a.comment} for a in waiting]
+    random.SystemRandom().shuffle(group)
+    for answer in waiting:
+        answer.batch = batch
+    session.flush()
+    append_event(
+        session=session,
+        now=now,
+        actor="casebook",
+        action="survey.published",
+        subject_type="survey",
+        subject_id=f"{survey}:{week}",
+        payload={"survey": survey, "week": week, "batch": batch, "group": group},
+    )
 
 
 def responders(*, session: Session, week: str, survey: str = WEEKLY) -> set[int]:
@@ -192,47 +216,45 @@ class SurveyAggregate:
 
 
 def aggregate(*, session: Session, week: str, minimum: int, survey: str = WEEKLY) -> SurveyAggregate:
-    """Aggregates for ``week`` when at least ``minimum`` people answered; otherwise only the count."""
-    count, total, answered, confidence_sum, confidence_n = session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(SurveyResponse.answer_sum), 0),
-            func.coalesce(func.sum(SurveyResponse.answer_count), 0),
-            func.coalesce(func.sum(SurveyResponse.confidence), 0),
-            func.count(SurveyResponse.confidence),
-        ).where(SurveyResponse.survey == survey, SurveyResponse.week == week)
-    ).one()
-    if count < minimum:
-        return SurveyAggregate(week=week, responses=int(count), minimum=minimum)
+    """Aggregates over the published groups of answers; before the first group, only the count.
+
+    Answers are published only in groups of at least ``minimum`` (see ``submit_survey``),
+    so two views never differ by one person's answers. Comments come without names,
+    sorted by their text so that their order says nothing about who wrote them or when.
+    """
+    of_week = (SurveyAnswer.survey == survey, SurveyAnswer.week == week)
     rows = session.execute(
-        select(SurveyResponse.answers, SurveyResponse.comment).where(
-            SurveyResponse.survey == survey, SurveyResponse.week == week
-        )
+        select(
+            SurveyAnswer.answers,
+            SurveyAnswer.comment,
+            SurveyAnswer.answer_sum,
+            SurveyAnswer.answer_count,
+            SurveyAnswer.confidence,
+        ).where(*of_week, SurveyAnswer.batch.is_not(None))
     ).all()
+    if not rows:
+        waiting = session.execute(select(func.count()).where(*of_week)).scalar_one()
+        return SurveyAggregate(week=week, responses=int(waiting), minimum=minimum)
     sums: dict[str, list[int]] = {}
-    for answers, _ in rows:
-        for key, value in answers.items():
-            sums.setdefault(key, []).append(int(value))
-    comments = sorted(c.strip() for _, c in rows if c and c.strip())
+    for row in rows:
+        for key, value in row[0].items():
+            if value is not None:  # an unanswered optional question
+                sums.setdefault(key, []).append(int(value))
+    total, answered = sum(int(r[2]) for r in rows), sum(int(r[3]) for r in rows)
+    confidences = [int(r[4]) for r in rows if r[4] is not None]
     return SurveyAggregate(
         week=week,
-        responses=int(count),
+        responses=len(rows),
         minimum=minimum,
         question_means={k: round(sum(v) / len(v), 2) for k, v in sorted(sums.items())},
-        satisfaction_mean=round(int(total or 0) / answered, 2) if answered else None,
-        confidence_mean=round(int(confidence_sum or 0) / confidence_n, 2) if confidence_n else None,
-        comments=tuple(comments),
+        satisfaction_mean=round(total / answered, 2) if answered else None,
+        confidence_mean=round(sum(confidences) / len(confidences), 2) if confidences else None,
+        comments=tuple(sorted(str(r[1]).strip() for r in rows if r[1] and str(r[1]).strip())),
     )
-
-
-def week_of(day: date) -> str:
-    """``YYYY-Www``: the ISO week a local date belongs to (one survey response per week)."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def check_week(*, week: str, today: date) -> None:
     """This week's survey, or last week's, may be answered; anything else is closed."""
-    open_weeks = {week_of(today - timedelta(weeks=n)) for n in range(ANSWER_WEEKS + 1)}
+    open_weeks = {iso_week(today - timedelta(weeks=n)) for n in range(ANSWER_WEEKS + 1)}
     if week not in open_weeks:
         raise DomainError(f"The survey for {week} is closed. `/casebook survey` opens this week's.")

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from bot.db.audit import append_event
 from bot.db.models import Decision, Delivery, Person, SyncResponse
 from bot.domain.errors import DomainError
-from bot.domain.timezones import day_bounds, person_zone, zone_or_none
+from bot.domain.timezones import person_zone, zone_or_none
+from bot.domain.weeks import day_bounds
 
 STATUSES = ("all_good", "blockers")
 MAX_BLOCKERS = 2000

@@ -10,7 +10,7 @@ whose zone name is not one we know.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -79,10 +79,3 @@ def store_tz(*, session: Session, now: datetime, slack_user_id: str, tz: str | N
     if person is not None:
         person.slack_tz = tz if tz and zone_or_none(tz) else None
         person.slack_tz_checked_at = now
-
-
-def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """``[start, end)`` of a local calendar day as UTC instants (local midnights; DST-safe)."""
-    start = datetime.combine(day, time(0, 0)).replace(tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(0, 0)).replace(tzinfo=zone).astimezone(UTC)
-    return start, end

@@ -29,11 +29,22 @@ class Verdict(StrEnum):
     ESCALATE = "escalate"
 
 
+class Cohort(StrEnum):
+    """Whose numbers a phase judges (``phases[].cohort`` in the program file)."""
+
+    PILOTS = "pilots"
+    ENGINEERS = "engineers"
+
+
 ROLES: tuple[str, ...] = tuple(role.value for role in Role)
 VERDICTS: tuple[str, ...] = tuple(verdict.value for verdict in Verdict)
 
 # Engineers in the program: they get syncs and surveys, take the assessment, and are measured.
 ENGINEERS: frozenset[str] = frozenset({Role.ENGINEER, Role.PILOT})
+COHORT_ROLES: dict[Cohort, frozenset[str]] = {
+    Cohort.PILOTS: frozenset({Role.PILOT}),
+    Cohort.ENGINEERS: ENGINEERS,
+}
 # Anyone who may practise on scenario cards (mentors and leads try the cards they teach).
 PRACTITIONERS: frozenset[str] = ENGINEERS | {Role.MENTOR, Role.LEAD}
 REVIEWERS: frozenset[str] = frozenset({Role.MENTOR, Role.LEAD, Role.ADMIN})

@@ -1,4 +1,4 @@
-"""ISO weeks in the program timezone, as half-open UTC intervals for SQL.
+"""ISO weeks and local days, as half-open UTC intervals for SQL: the one place for both.
 
 A week ``2026-W47`` runs from Monday 00:00 to the next Monday 00:00 *program-local*
 time; its UTC bounds are computed through the timezone so a DST change inside the week
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError
@@ -18,9 +18,56 @@ from bot.domain.errors import DomainError
 _LABEL = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
 
 
-def local_midnight(day: date, tz: ZoneInfo) -> datetime:
-    """The UTC instant at which ``day`` begins in ``tz``."""
+def local_midnight(day: date, tz: tzinfo) -> datetime:
+    """The UTC instant at which ``day`` begins in ``tz`` (a midnight in a DST gap moves forward)."""
+    # fold=0 makes zoneinfo use the offset in force before a transition, so a nonexistent
+    # midnight becomes wall time + gap length, and an ambiguous one its first occurrence.
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def end_of_day(day: date, tz: tzinfo) -> datetime:
+    """Local midnight at the end of ``day`` (the start of the next day) as a UTC instant."""
+    return local_midnight(day + timedelta(days=1), tz)
+
+
+def day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """``[start, end)`` of a local calendar day as UTC instants (local midnights; DST-safe)."""
+    return local_midnight(day, tz), end_of_day(day, tz)
+
+
+def days_range(first: date, last: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """[first 00:00, last+1 00:00) local, in UTC; ``last`` is inclusive."""
+    if last < first:
+        raise DomainError(f"The range ends ({last}) before it starts ({first}).")
+    return local_midnight(first, tz), end_of_day(last, tz)
+
+
+def iso_week(day: date) -> str:
+    """``YYYY-Www`` for a date (ISO 8601 week numbering)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_label(moment: datetime, tz: ZoneInfo) -> str:
+    """The ISO week (YYYY-Www) that ``moment`` falls in, in ``tz``."""
+    return iso_week(moment.astimezone(tz).date())
+
+
+def parse_iso_week(value: str) -> tuple[int, int]:
+    """(year, week) from ``YYYY-Www``; ValueError names the expected format."""
+    try:
+        year_s, week_s = value.split("-W")
+        year, week = int(year_s), int(week_s)
+        date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO week (use YYYY-Www, e.g. 2026-W47)") from None
+    return year, week
+
+
+def week_monday(value: str) -> date:
+    """The Monday of ``YYYY-Www`` (ValueError when it is not one)."""
+    year, week = parse_iso_week(value)
+    return date.fromisocalendar(year, week, 1)
 
 
 @dataclass(frozen=True)
@@ -100,3 +147,9 @@ def weeks_between(first: Week, last: Week, tz: ZoneInfo) -> list[Week]:
         out.append(week_from_monday(monday, tz))
         monday += timedelta(days=7)
     return out
+
+
+def week_range(label: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The ISO week ``label`` as [Monday 00:00, next Monday 00:00) local, in UTC."""
+    week = parse_week(label, tz)
+    return week.start, week.end

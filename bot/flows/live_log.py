@@ -17,11 +17,11 @@ from bot.deps import Deps
 from bot.domain.categories import Category, categories_path, load_categories
 from bot.domain.decisions import record_decision
 from bot.domain.errors import Forbidden
-from bot.domain.isoweek import week_of, week_range
 from bot.domain.live import LiveInput, seconds_to_decide
 from bot.domain.mentees import week_counts
 from bot.domain.people import PersonView, find_by_slack_id, get_view
 from bot.domain.vocab import ENGINEERS, PRACTITIONERS
+from bot.domain.weeks import week_label, week_range
 from bot.flows.notify import enqueue_review_post
 from bot.flows.review_outbox import enqueue_logged_confirmation
 from bot.slack.blocks.mentor_home import live_summary_blocks
@@ -94,7 +94,7 @@ def live_home_section(deps: Deps, session: Session, person: PersonView, now: dat
     """App Home: an engineer's live decisions this week."""
     if not person.has_any(ENGINEERS):
         return []
-    week = week_of(now, deps.program.tz)
+    week = week_label(now, deps.program.tz)
     start, end = week_range(week, deps.program.tz)
     counts = week_counts(session=session, person_id=person.id, start=start, end=end)
     return live_summary_blocks(

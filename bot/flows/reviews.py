@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from bot.db.engine import transaction
 from bot.deps import Deps
 from bot.domain.deliveries import Enqueued
-from bot.domain.isoweek import week_of
 from bot.domain.mentees import mentee_summaries
 from bot.domain.people import PersonView
 from bot.domain.reviews import ReviewPostData, pending_queue, record_review, review_gate, review_post_data
 from bot.domain.vocab import QUEUE_ALL_ROLES, REVIEWERS
+from bot.domain.weeks import week_label
 from bot.flows.review_outbox import enqueue_verdict
 from bot.slack.blocks.mentor_home import QUEUE_SHOWN, mentee_blocks, review_queue_blocks
 
@@ -70,4 +70,4 @@ def review_home_section(deps: Deps, session: Session, person: PersonView, now: d
         items=items, total=total, channel=deps.program.channels.review, everyone=everyone, sla_hours=sla
     )
     mentees = mentee_summaries(session=session, mentor_id=person.id, now=now, tz=deps.program.tz)
-    return blocks + mentee_blocks(mentees=mentees, week=week_of(now, deps.program.tz))
+    return blocks + mentee_blocks(mentees=mentees, week=week_label(now, deps.program.tz))

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from bot.db.engine import read_transaction
 from bot.deps import Deps
 from bot.domain.errors import Forbidden, NotFound
-from bot.domain.isoweek import week_of, week_range
 from bot.domain.mentees import WeekCounts, week_counts
 from bot.domain.people import PersonView, get_view
 from bot.domain.progress import EngineerProgress, engineer_progress
 from bot.domain.vocab import REVIEWERS
+from bot.domain.weeks import week_label, week_range
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def person_stats(*, deps: Deps, viewer: PersonView, target_slack_id: str | None)
     if target_id != viewer.slack_user_id and not viewer.has_any(REVIEWERS):
         raise Forbidden("Only mentors, leads and admins can see someone else's stats.")
     now = deps.clock.now()
-    week = week_of(now, deps.program.tz)
+    week = week_label(now, deps.program.tz)
     start, end = week_range(week, deps.program.tz)
     categories = [(c.id, c.name) for c in deps.library.categories] if deps.library else []
     with read_transaction(deps.sessions) as session:

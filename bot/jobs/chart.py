@@ -12,9 +12,9 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from bot.domain.grading import Metric, Op, Status
+from bot.domain.grading import Metric, Op, Status, Unit
 from bot.domain.metricfmt import value_text
-from bot.domain.metrics import CORE_KEYS, Scorecard
+from bot.domain.metrics import CORE_SPECS, MetricSpec, Scorecard
 from bot.program import Program
 
 COLOURS = {
@@ -23,27 +23,10 @@ COLOURS = {
     Status.FAIL: "#c62828",
     Status.INSUFFICIENT: "#9e9e9e",
 }
-TITLES = {
-    "handling_rate": "Handling rate (%)",
-    "rework": "Rework (%)",
-    "satisfaction": "Satisfaction (1–5)",
-    "incident_slo": "Incident SLO: slowdown vs baseline (%)",
-    "retention": "People who left",
-}
 
 
 def _scale(metric: Metric, value: float) -> float:
-    return value * 100 if metric.unit in ("ratio", "slowdown") else value
-
-
-def _band(key: str, program: Program) -> float:
-    bands = program.thresholds.close_band
-    return {
-        "handling_rate": bands.handling_rate,
-        "rework": bands.rework,
-        "satisfaction": bands.satisfaction,
-        "incident_slo": bands.slo_slowdown,
-    }.get(key, 0.0)
+    return value * 100 if metric.unit in (Unit.RATIO, Unit.SLOWDOWN) else value
 
 
 def chart_png(history: Sequence[Scorecard], *, program: Program, title: str) -> bytes:
@@ -53,24 +36,27 @@ def chart_png(history: Sequence[Scorecard], *, program: Program, title: str) -> 
 
     fig = Figure(figsize=(11, 6.5), dpi=100, layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(2, 3)
-    for ax, key in zip(axes.flat, CORE_KEYS, strict=False):
-        _panel(ax, key, history, program)
-    _legend(axes.flat[-1])
+    cells = len(CORE_SPECS) + 1  # a panel per metric (the registry's rows), then the legend
+    axes = fig.subplots(-(-cells // 3), 3)
+    for ax, spec in zip(axes.flat, CORE_SPECS, strict=False):
+        _panel(ax, spec, history, program)
+    for spare in axes.flat[cells:]:
+        spare.axis("off")
+    _legend(axes.flat[len(CORE_SPECS)])
     fig.suptitle(title, fontsize=12)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-def _panel(ax: Any, key: str, history: Sequence[Scorecard], program: Program) -> None:
+def _panel(ax: Any, spec: MetricSpec, history: Sequence[Scorecard], program: Program) -> None:
     """One metric's panel: target, close band, each week's value coloured by status."""
     labels = [card.week.label.split("-")[1] for card in history]
     xs = list(range(len(history)))
-    metrics = [card.metric(key) for card in history]
+    metrics = [card.metric(spec.key) for card in history]
     first = metrics[-1]
     target = _scale(first, first.target)
-    band = _scale(first, _band(key, program))
+    band = _scale(first, spec.band(program.thresholds))
     if band:
         low, high = (target - band, target) if first.op is not Op.AT_MOST else (target, target + band)
         ax.axhspan(low, high, color=COLOURS[Status.CLOSE], alpha=0.15, linewidth=0)
@@ -84,7 +70,7 @@ def _panel(ax: Any, key: str, history: Sequence[Scorecard], program: Program) ->
         ax.plot([p[0] for p in points], [p[1] for p in points], color="#1565c0", linewidth=1.5)
     else:
         ax.text(0.5, 0.5, "not enough data yet", transform=ax.transAxes, ha="center", color="#757575")
-    if key == "incident_slo":
+    if spec.unit == Unit.SLOWDOWN:
         ax.axhline(0, color="#bdbdbd", linewidth=0.8)  # "no slower than baseline" stays in view
     for x, y, m in zip(xs, ys, metrics, strict=True):
         if y is not None:
@@ -92,21 +78,19 @@ def _panel(ax: Any, key: str, history: Sequence[Scorecard], program: Program) ->
             ax.annotate(
                 value_text(m), (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8
             )
-    ax.set_title(TITLES[key], fontsize=10)
+    ax.set_title(spec.chart_title, fontsize=10)
     ax.set_xticks(xs, labels, fontsize=8)
     ax.set_xlim(-0.5, max(len(xs) - 0.5, 0.5))
-    _y_range(ax, key, ys)
+    _y_range(ax, spec, ys)
     ax.grid(axis="y", alpha=0.3)
 
 
-def _y_range(ax: Any, key: str, ys: list[float | None]) -> None:
+def _y_range(ax: Any, spec: MetricSpec, ys: list[float | None]) -> None:
     from matplotlib.ticker import MaxNLocator
 
-    if key == "satisfaction":
-        ax.set_ylim(1, 5.3)
-    elif key == "handling_rate":
-        ax.set_ylim(0, 108)
-    elif key == "retention":
+    if spec.chart_ylim:
+        ax.set_ylim(*spec.chart_ylim)
+    elif spec.unit == Unit.COUNT:
         top = max([y for y in ys if y is not None] + [1.0])
         ax.set_ylim(-0.2, top + 0.8)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))

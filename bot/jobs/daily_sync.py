@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from bot.db.engine import transaction
 from bot.db.models import MentorPair, Person
 from bot.domain.sync import DaySummary, day_summaries
-from bot.domain.timezones import day_bounds
 from bot.domain.vocab import ENGINEERS
+from bot.domain.weeks import day_bounds
 from bot.flows.sync_notify import SUMMARY_JOB, summary_payload
 from bot.jobs.plan import (
     LOOKBACK,

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 
 from bot.db.engine import transaction
 from bot.domain import jobruns
+from bot.domain.weeks import end_of_day, iso_week
 from bot.jobs.plan import LOOKBACK, scheduled
-from bot.jobs.triggers import Occurrence, end_of_day, iso_week
+from bot.jobs.triggers import Occurrence
 
 if TYPE_CHECKING:
     from bot.deps import Deps

@@ -20,8 +20,8 @@ from bot.db.engine import transaction
 from bot.db.models import Delivery
 from bot.domain.surveys import responders
 from bot.domain.vocab import ENGINEERS
+from bot.domain.weeks import end_of_day, iso_week
 from bot.jobs.plan import Due, Schedule, apply, load_recipients, plan_people
-from bot.jobs.triggers import end_of_day, iso_week
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.survey import survey_dm_blocks, survey_reminder_blocks
 

@@ -21,7 +21,6 @@ a 17:45 sync stays at 17:45 on both sides of a transition.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -53,16 +52,6 @@ def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
 def local_date_of(instant: datetime, tz: ZoneInfo) -> date:
     """The calendar date in ``tz`` at a UTC instant."""
     return instant.astimezone(tz).date()
-
-
-def start_of_day(day: date, tz: ZoneInfo) -> datetime:
-    """Local midnight at the start of ``day`` as a UTC instant (gap-safe)."""
-    return local_instant(day, time(0, 0), tz)
-
-
-def end_of_day(day: date, tz: ZoneInfo) -> datetime:
-    """Local midnight at the end of ``day`` (the start of the next day) as a UTC instant."""
-    return start_of_day(day + timedelta(days=1), tz)
 
 
 def _dates(start: date, end: date) -> Iterator[date]:
@@ -109,25 +98,3 @@ def next_occurrence(
     return next_occurrence(
         tz=tz, at=at, days=days, after=after + timedelta(days=8), horizon_days=horizon_days - 8
     )
-
-
-def iso_week(day: date) -> str:
-    """``YYYY-Www`` for a date (ISO 8601 week numbering)."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def parse_iso_week(value: str) -> tuple[int, int]:
-    """(year, week) from ``YYYY-Www``; ValueError names the expected format."""
-    try:
-        year_s, week_s = value.split("-W")
-        year, week = int(year_s), int(week_s)
-        dt.date.fromisocalendar(year, week, 1)
-    except ValueError:
-        raise ValueError(f"{value!r} is not an ISO week (use YYYY-Www, e.g. 2026-W47)") from None
-    return year, week
-
-
-def week_monday(value: str) -> date:
-    year, week = parse_iso_week(value)
-    return dt.date.fromisocalendar(year, week, 1)

@@ -71,7 +71,7 @@ def test_metrics_json_shape(env, sessions, capsys) -> None:
     assert handling["previous"] is None and handling["change"] is None
     assert report["metrics"][1]["status"] == "pass"  # 8 reviews, none overturned
     assert report["metrics"][2]["status"] == "insufficient_data"
-    assert report["recommendation"]["recommendation"] == "pause"
+    assert report["recommendation"]["recommendation"] == "no_call"  # satisfaction lacks data
     assert report["counts"]["live_decisions"] == 8
     assert report["supporting"]["categories"][0]["category"] == "rollback"
     assert report["empty"] is False
@@ -82,7 +82,7 @@ def test_metrics_text_and_a_bad_week(env, sessions, capsys) -> None:
     assert main(["metrics", "--week", "2026-w47"]) == 0
     out = capsys.readouterr().out
     assert "Pilot scorecard 2026-W47 (Nov 16–22, America/New_York)" in out
-    assert "Recommendation: PAUSE" in out
+    assert "Recommendation: NO CALL YET" in out
     assert "Handling rate" in out and "75%" in out
     assert main(["metrics", "--week", "47"]) == 2
     assert "--week: week: '47' is not an ISO week" in capsys.readouterr().err

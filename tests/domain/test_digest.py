@@ -15,7 +15,7 @@ from bot.program import Program
 from bot.sandbox.fakeslack import validate_blocks
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.digest import digest_blocks, digest_text
-from tests.helpers import load_roster
+from tests.helpers import PILOTS_ROSTER_CSV, load_roster
 from tests.metrics_data import decide, person, review, survey
 
 W45 = datetime(2026, 11, 2, 15, 0, tzinfo=UTC)  # Mondays, 10:00 New York
@@ -26,7 +26,7 @@ FRIDAY = W47 + timedelta(days=4, hours=7)
 
 @pytest.fixture
 def db(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    load_roster(sessions, datetime(2026, 10, 26, 12, 0, tzinfo=UTC))
+    load_roster(sessions, datetime(2026, 10, 26, 12, 0, tzinfo=UTC), PILOTS_ROSTER_CSV)
     return sessions
 
 

@@ -10,7 +10,12 @@ from bot.domain.gonogo import Recommendation, decide, recommend
 from bot.domain.grading import Metric, Op, Status
 
 P, C, F, N = Status.PASS, Status.CLOSE, Status.FAIL, Status.INSUFFICIENT
-GO, PIVOT, PAUSE = Recommendation.GO, Recommendation.PIVOT, Recommendation.PAUSE
+GO, PIVOT, PAUSE, NO_CALL = (
+    Recommendation.GO,
+    Recommendation.PIVOT,
+    Recommendation.PAUSE,
+    Recommendation.NO_CALL,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,9 +30,10 @@ GO, PIVOT, PAUSE = Recommendation.GO, Recommendation.PIVOT, Recommendation.PAUSE
         ((P, P, P, P, F), PAUSE),  # any fail pauses
         ((F, P, P, P, P), PAUSE),
         ((P, P, P, C, F), PAUSE),
-        ((P, P, P, P, N), PAUSE),  # insufficient data is never a pass
-        ((P, P, P, C, N), PAUSE),
-        ((N, N, N, N, N), PAUSE),
+        ((P, P, P, P, N), NO_CALL),  # insufficient data is never a pass, nor a reason to pause (issue 13)
+        ((P, P, P, C, N), NO_CALL),
+        ((N, N, N, N, N), NO_CALL),
+        ((P, P, P, F, N), PAUSE),  # a failing metric still pauses
     ],
 )
 def test_truth_table(statuses, expected) -> None:
@@ -41,6 +47,8 @@ def oracle(statuses: tuple[Status, ...]) -> Recommendation:
         return GO
     if fails:
         return PAUSE
+    if N in statuses:
+        return NO_CALL
     if passes >= 3 and passes + closes == 5:
         return PIVOT
     return PAUSE

@@ -14,7 +14,7 @@ from bot.domain.grading import Status
 from bot.domain.metrics import Scorecard, compute_scorecard
 from bot.domain.weeks import parse_week
 from bot.program import IncidentBaseline, Program
-from tests.helpers import load_roster
+from tests.helpers import PILOTS_ROSTER_CSV, load_roster
 from tests.metrics_data import decide, incident, person, review, survey
 
 # Week 2026-W47 (parallel run): Monday Nov 16, 00:00 New York = 05:00 UTC.
@@ -25,7 +25,7 @@ WEEK = "2026-W47"
 
 @pytest.fixture
 def db(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    load_roster(sessions, ROSTER_AT)
+    load_roster(sessions, ROSTER_AT, PILOTS_ROSTER_CSV)
     return sessions
 
 

@@ -38,6 +38,7 @@ def _submit(
             week="2026-W47",
             questions=program.survey.questions,
             submitted=SurveyAnswers(answers, comment),
+            minimum=program.thresholds.survey_anonymity_min,
         )
 
 

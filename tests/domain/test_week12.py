@@ -88,18 +88,41 @@ def test_slope_is_least_squares() -> None:
 
 
 def test_absolute_slo_is_at_most_30_min_p1_and_4_h_p2(db, program) -> None:
+    # Issue 13: the absolute SLO counts breaches; a median within the limit no longer hides one.
     with transaction(db) as session:
-        for i, minutes in enumerate([25, 30, 35]):
-            incident(session, "P1", minutes, opened_at=MON + timedelta(hours=i))
+        for i, minutes in enumerate([25, 30, 30]):
+            incident(session, "P1", minutes, opened_at=MON + timedelta(hours=i), ref=f"INC-{i}")
     metric = card(db, program).metric("absolute_slo")
     assert metric.parts["P1"]["median_minutes"] == 30
     assert metric.status is Status.PASS  # ≤ 30 min, exactly at the limit
+    assert metric.detail == "all 3 P1/P2 responses within their limits"
     with transaction(db) as session:
         for i, minutes in enumerate([240, 250, 260]):
-            incident(session, "P2", minutes, opened_at=MON + timedelta(hours=5 + i))
+            incident(session, "P2", minutes, opened_at=MON + timedelta(hours=5 + i), ref=f"INC-2{i}")
     metric = card(db, program).metric("absolute_slo")
-    assert metric.value == pytest.approx(250 / 240)
-    assert metric.status is Status.CLOSE  # 4.2% over the limit, inside the 5% band
+    assert metric.value == 2 and metric.status is Status.FAIL
+    assert metric.detail == "over the limit: INC-22 P2 260 min (limit 240); INC-21 P2 250 min (limit 240)"
+    assert [b["ref"] for b in metric.parts["breaches"]] == ["INC-22", "INC-21"]
+
+
+def test_a_single_p1_over_30_min_fails_week_12_and_is_named(db, program) -> None:
+    with transaction(db) as session:
+        for i, minutes in enumerate([10, 10, 45]):
+            incident(session, "P1", minutes, opened_at=MON + timedelta(hours=i), ref=f"INC-{40 + i}")
+    metric = card(db, program).metric("absolute_slo")
+    assert metric.parts["P1"]["median_minutes"] == 10  # the median would have passed
+    assert metric.status is Status.FAIL
+    assert metric.detail == "over the limit: INC-42 P1 45 min (limit 30)"
+
+
+def test_one_breach_fails_even_below_the_minimum_sample(db, program) -> None:
+    with transaction(db) as session:
+        incident(session, "P1", 45, opened_at=MON, ref="INC-7")
+    metric = card(db, program).metric("absolute_slo")
+    assert metric.sample == 1 < metric.min_sample
+    assert metric.status is Status.FAIL and "INC-7 P1 45 min" in metric.detail
+    week11 = card(db, program).metric("incident_slo")
+    assert week11.status is Status.INSUFFICIENT  # week 11 keeps the median vs baseline, with its sample
 
 
 def test_confidence_survey_mean(db, program) -> None:

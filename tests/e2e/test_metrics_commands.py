@@ -43,8 +43,8 @@ def test_a_pm_gets_this_weeks_scorecard(casebook: Casebook, slack: Simulator, fa
     body = texts(response["blocks"])
     assert "Pilot scorecard · week 2026-W47 (Nov 16–22)" in body
     assert "*Handling rate* 80% (target &gt; 70%) · pass · no figure last week" in body
-    assert "Recommendation: PAUSE" in body
-    assert response["text"].startswith("Pilot scorecard 2026-W47: PAUSE.")
+    assert "Recommendation: NO CALL YET" in body
+    assert response["text"].startswith("Pilot scorecard 2026-W47: NO CALL YET.")
     assert "/casebook metrics [YYYY-Www]" in texts(reply_to(slack, fake, "U0MENTOR", "help")["blocks"])
 
 

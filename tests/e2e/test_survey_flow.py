@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.app import Casebook
 from bot.clock import FixedClock
 from bot.db.engine import transaction
-from bot.db.models import AuditEvent, SurveyResponse
+from bot.db.models import AuditEvent, SurveyAnswer, SurveyResponse
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import survey_block
@@ -41,9 +41,10 @@ def _open_from_dm(casebook: Casebook, slack: Simulator, fake: FakeSlack, clock: 
     return eventually(lambda: list(fake.views))[-1]
 
 
-def _responses(casebook: Casebook) -> list[SurveyResponse]:
+def _responses(casebook: Casebook) -> list[SurveyAnswer]:
+    """The stored answers (issue 13: kept apart from who gave them)."""
     with transaction(casebook.deps.sessions) as session:
-        return list(session.execute(select(SurveyResponse)).scalars())
+        return list(session.execute(select(SurveyAnswer)).scalars())
 
 
 def test_survey_modal_stores_answers_and_sql_columns(
@@ -80,30 +81,26 @@ def test_incomplete_answers_are_refused_field_by_field(
     assert _responses(casebook) == []
 
 
-def test_resubmission_replaces_the_answer_and_the_audit_keeps_both(
+def test_a_second_answer_is_refused_and_the_audit_keeps_no_answers(
     casebook: Casebook, slack: Simulator, fake: FakeSlack, clock: FixedClock
 ) -> None:
+    # Issue 13: answers are stored apart from who gave them, so they can be neither found nor changed.
     view_id = _open_from_dm(casebook, slack, fake, clock)
-    slack.submit("U0ENG1", view_id, _values(ANSWERS))
-    # Reopen with /casebook survey: the modal is pre-filled with the stored answers.
-    slack.command("U0ENG1", "survey")
-    reopened = eventually(lambda: [v for v in fake.views if v != view_id])[-1]
-    first = next(b for b in fake.views[reopened]["blocks"] if b["type"] == "input")
-    assert first["element"]["initial_option"]["value"] == "4"
-    changed = dict(ANSWERS, clarity="1", confidence="2")
-    reply = slack.submit("U0ENG1", reopened, _values(changed, "changed my mind"))
-    assert "are updated" in texts(reply.json["view"]["blocks"])
+    slack.submit("U0ENG1", view_id, _values(ANSWERS, "first thoughts"))
+    before = set(fake.views)
+    reply = slack.command("U0ENG1", "survey")
+    assert reply.status == 200
+    assert not [v for v in fake.views if v not in before]  # no pre-filled modal: nothing links back
     (stored,) = _responses(casebook)
-    assert stored.answers["clarity"] == 1 and stored.confidence == 2 and stored.answer_sum == 11
+    assert stored.answers["clarity"] == 4 and stored.comment == "first thoughts"
     with transaction(casebook.deps.sessions) as session:
+        (who,) = session.execute(select(SurveyResponse)).scalars()
+        assert not hasattr(who, "answers") and not hasattr(who, "comment")
         events = session.execute(
             select(AuditEvent).where(AuditEvent.action == "survey.submitted").order_by(AuditEvent.seq)
         ).scalars()
         payloads = [json.loads(e.payload) for e in events]
-    assert payloads[0]["before"] is None
-    assert payloads[1]["before"]["answers"]["clarity"] == 4
-    assert payloads[1]["after"]["answers"]["clarity"] == 1
-    assert payloads[1]["after"]["comment"] == "changed my mind"
+    assert payloads == [{"survey": "weekly", "week": "2026-W47"}]
 
 
 def test_survey_from_app_home_and_who_may_answer(

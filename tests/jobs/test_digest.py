@@ -11,7 +11,7 @@ from bot.db.engine import transaction
 from bot.db.models import Delivery
 from bot.jobs import digest
 from bot.sandbox.fakeslack import FakeSlack, validate_blocks
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import PILOTS_ROSTER_CSV, eventually, load_roster, texts
 from tests.metrics_data import decide, incident, review, survey
 
 PM = "C0CBPMDIGST"
@@ -21,7 +21,7 @@ FRIDAY_5PM = datetime(2026, 11, 20, 22, 0, tzinfo=UTC)  # Friday 17:00 New York
 
 def seed_week(casebook: Casebook) -> None:
     sessions = casebook.deps.sessions
-    load_roster(sessions, datetime(2026, 11, 1, 12, 0, tzinfo=UTC))
+    load_roster(sessions, datetime(2026, 11, 1, 12, 0, tzinfo=UTC), PILOTS_ROSTER_CSV)
     with transaction(sessions) as session:
         for day in range(4):
             at = MON + timedelta(days=day)

@@ -11,8 +11,8 @@ from bot.config import EXAMPLE_PROGRAM
 from bot.domain.availability import parse_ooo, skip_reason
 from bot.domain.errors import DomainError
 from bot.domain.timezones import resolve_tz
+from bot.domain.weeks import end_of_day, iso_week
 from bot.jobs.plan import Recipient, Schedule, plan_people
-from bot.jobs.triggers import end_of_day, iso_week
 from bot.program import load_program
 
 NY = ZoneInfo("America/New_York")

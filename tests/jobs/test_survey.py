@@ -27,6 +27,7 @@ def _answer(casebook: Casebook, uid: str) -> None:
             week="2026-W47",
             questions=casebook.deps.program.survey.questions,
             submitted=SurveyAnswers({q.id: 4 for q in casebook.deps.program.survey.questions}, None),
+            minimum=casebook.deps.program.thresholds.survey_anonymity_min,
         )
 
 

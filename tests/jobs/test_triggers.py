@@ -8,14 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.jobs.triggers import (
-    iso_week,
-    local_instant,
-    next_occurrence,
-    occurrences,
-    parse_iso_week,
-    week_monday,
-)
+from bot.domain.weeks import iso_week, parse_iso_week, week_monday
+from bot.jobs.triggers import local_instant, next_occurrence, occurrences
 
 NY = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")

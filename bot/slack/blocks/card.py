@@ -8,19 +8,19 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTex
 from slack_sdk.models.views import View
 
 from bot.domain.library import ScenarioSpec
-from bot.slack.blocks.common import clip, code_block, context, esc, header, section
+from bot.domain.vocab import Verdict
+from bot.slack.blocks.common import VERDICT_EMOJI, clip, code_block, context, esc, header, section
 from bot.slack.blocks.justification import justification_inputs
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import CardValue, CategoryValue, JustifyMeta
 
 VERDICT_ACTIONS = {
-    "approve": Action.DECIDE_APPROVE,
-    "deny": Action.DECIDE_DENY,
-    "escalate": Action.DECIDE_ESCALATE,
+    Verdict.APPROVE: Action.DECIDE_APPROVE,
+    Verdict.DENY: Action.DECIDE_DENY,
+    Verdict.ESCALATE: Action.DECIDE_ESCALATE,
 }
 ACTION_VERDICTS = {action.value: verdict for verdict, action in VERDICT_ACTIONS.items()}
-VERDICT_EMOJI = {"approve": ":white_check_mark:", "deny": ":no_entry:", "escalate": ":arrow_up:"}
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,15 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.vocab import Verdict
+
 MAX_SECTION_TEXT = 3000
 MAX_BLOCKS = 50
+VERDICT_EMOJI: dict[str, str] = {
+    Verdict.APPROVE: ":white_check_mark:",
+    Verdict.DENY: ":no_entry:",
+    Verdict.ESCALATE: ":arrow_up:",
+}
 
 
 def esc(text: object) -> str:

@@ -6,8 +6,9 @@ from slack_sdk.models.blocks import Block
 
 from bot.domain.digest import DigestData, SurveyRate
 from bot.domain.metricfmt import STATUS_LABEL, duration, pct, value_text
+from bot.domain.metrics import cohort_text
 from bot.domain.supporting import CategoryRow, Ratio
-from bot.slack.blocks.common import code_block, context, divider, esc, header, section
+from bot.slack.blocks.common import clip, code_block, context, divider, esc, header, section
 from bot.slack.blocks.scorecard import (
     metric_line,
     no_data_text,
@@ -17,6 +18,7 @@ from bot.slack.blocks.scorecard import (
 )
 
 MAX_CATEGORY_ROWS = 20
+MAX_COMMENTS = 10
 
 
 def _ratio(ratio: Ratio) -> str:
@@ -66,19 +68,24 @@ def digest_blocks(data: DigestData, *, chart: bool) -> list[Block]:
     blocks.append(section(reasons_text(data.verdict)))
     blocks.append(divider())
     blocks.append(section("*Scorecard* (value · target · status · change since last week)"))
+    blocks.append(context(cohort_text(data.card)))
     for row in data.rows:
         blocks.append(section(metric_line(row.metric, row.previous, with_delta=True)))
-    blocks.append(
-        section(
-            "*Week-12 metrics*\n" + "\n".join(metric_line(r.metric, r.previous) for r in data.week12_rows)
+    if data.week12_rows:
+        blocks.append(
+            section(
+                "*Week-12 metrics*\n" + "\n".join(metric_line(r.metric, r.previous) for r in data.week12_rows)
+            )
         )
-    )
     blocks.append(divider())
     if data.support.categories:
         blocks.append(section("*By category*\n" + category_table(data.support.categories)))
     else:
         blocks.append(section("*By category*\nNo decisions this week."))
     blocks.append(section(reviews_text(data) + "\n" + survey_text(data.survey)))
+    if data.survey_comments:
+        said = "\n".join(f"• {esc(clip(c, 250))}" for c in data.survey_comments[:MAX_COMMENTS])
+        blocks.append(section(f"*Survey comments* (published with the averages, without names)\n{said}"))
     if data.red_flags:
         flags = "\n".join(f"• {esc(flag.text)}" for flag in data.red_flags)
         blocks.append(section(f":warning: *Red flags*\n{flags}"))
@@ -108,6 +115,6 @@ def digest_text(data: DigestData) -> str:
     )
     flags = len(data.red_flags)
     return (
-        f"Pilot digest {data.week.label}: {data.verdict.recommendation.value.upper()} — {metrics}. "
+        f"Pilot digest {data.week.label}: {data.verdict.recommendation.heading} — {metrics}. "
         f"{flags} red flag{'s' if flags != 1 else ''}."
     )

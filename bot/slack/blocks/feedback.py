@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTex
 from bot.domain.library import CategorySpec
 from bot.slack.blocks.common import context, divider, esc, header, section
 from bot.slack.blocks.guide import guide_sections
+from bot.slack.blocks.review import duration
 from bot.slack.ids import Action
 from bot.slack.metadata import NextValue
 
@@ -79,7 +80,7 @@ def feedback_blocks(fb: FeedbackView) -> list[Block]:
     ]
     notes = []
     if fb.seconds is not None:
-        notes.append(f"Decided in {int(fb.seconds) // 60} min {int(fb.seconds) % 60} s.")
+        notes.append(f"Decided in {duration(fb.seconds)}.")
     if fb.posted_to_review:
         notes.append("Your decision is in the review channel; a mentor will uphold or overturn it.")
     if notes:

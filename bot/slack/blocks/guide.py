@@ -7,19 +7,20 @@ from collections.abc import Sequence
 from slack_sdk.models.blocks import Block
 
 from bot.domain.library import CategorySpec
+from bot.domain.vocab import Verdict
 from bot.slack.blocks.common import context, esc, header, section
 
 VERDICT_HEADINGS = {
-    "approve": ":white_check_mark: *Approve when*",
-    "deny": ":no_entry: *Deny when*",
-    "escalate": ":arrow_up: *Escalate when*",
+    Verdict.APPROVE: ":white_check_mark: *Approve when*",
+    Verdict.DENY: ":no_entry: *Deny when*",
+    Verdict.ESCALATE: ":arrow_up: *Escalate when*",
 }
 
 
 def guide_sections(category: CategorySpec) -> list[Block]:
     """When to approve, deny or escalate (no header; embedded in feedback too)."""
     out: list[Block] = []
-    for verdict in ("approve", "deny", "escalate"):
+    for verdict in Verdict:
         items = getattr(category.guide, verdict)
         out.append(section(VERDICT_HEADINGS[verdict] + "\n" + "\n".join(f"• {esc(i)}" for i in items)))
     return out

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.justification import LABELS, MAX_CHARS, required_fields
+from bot.domain.vocab import Verdict
 from bot.slack.ids import Block as B
 
 HINTS = {
@@ -65,9 +66,9 @@ def justification_inputs(verdict: str, initial: dict[str, str] | None = None) ->
     initial = initial or {}
     required = set(required_fields(verdict))
     names = ["policy", "evidence", "risk"]
-    if verdict == "approve":
+    if verdict == Verdict.APPROVE:
         names.append("conditions")
-    if verdict == "escalate":
+    if verdict == Verdict.ESCALATE:
         names.append("escalation")
     blocks: list[Block] = [_text_input(n, optional=n not in required, initial=initial.get(n)) for n in names]
     blocks.append(confidence_input(int(initial["confidence"]) if initial.get("confidence") else None))

@@ -17,6 +17,7 @@ from slack_sdk.models.views import View
 
 from bot.domain.categories import Category
 from bot.domain.live import SOURCE_TEXT_MAX, TITLE_MAX, Prefill
+from bot.domain.vocab import Verdict
 from bot.slack.blocks.common import context, esc, section
 from bot.slack.blocks.justification import HINTS, justification_inputs
 from bot.slack.ids import Block as B
@@ -24,9 +25,9 @@ from bot.slack.ids import Callback
 from bot.slack.metadata import LogMeta
 
 VERDICT_OPTIONS = (
-    ("approve", "Approve", "Within policy or a justified, bounded exception"),
-    ("deny", "Deny", "Outside policy; a compliant path exists or the risk is too high"),
-    ("escalate", "Escalate", "Beyond your authority or too uncertain to call alone"),
+    (Verdict.APPROVE, "Approve", "Within policy or a justified, bounded exception"),
+    (Verdict.DENY, "Deny", "Outside policy; a compliant path exists or the risk is too high"),
+    (Verdict.ESCALATE, "Escalate", "Beyond your authority or too uncertain to call alone"),
 )
 OPTIONAL_UNTIL_VERDICT: dict[str, str] = {
     B.CONDITIONS: " Required when you approve.",
@@ -40,8 +41,8 @@ def live_justification_inputs() -> list[Block]:
     The verdict is picked in the same form, so conditions (approve) and the escalation
     target (escalate) are both shown; which one is required is enforced on submit.
     """
-    approve = justification_inputs("approve")  # policy, evidence, risk, conditions, confidence
-    escalation = [b for b in justification_inputs("escalate") if b.block_id == B.ESCALATION]
+    approve = justification_inputs(Verdict.APPROVE)  # policy, evidence, risk, conditions, confidence
+    escalation = [b for b in justification_inputs(Verdict.ESCALATE) if b.block_id == B.ESCALATION]
     blocks = [*approve[:-1], *escalation, approve[-1]]
     for block in blocks:
         if isinstance(block, InputBlock) and block.block_id in OPTIONAL_UNTIL_VERDICT:

@@ -9,27 +9,21 @@ from slack_sdk.models.blocks import Block
 
 from bot.domain.gonogo import ACTION, Verdict
 from bot.domain.metricfmt import STATUS_LABEL, target_text, value_text
-from bot.domain.metrics import CORE_KEYS, Scorecard
+from bot.domain.metrics import CORE_SPECS, Scorecard, cohort_text
 from bot.slack.blocks.common import code_block, context, divider, esc, fields, header, section
 from bot.slack.blocks.scorecard import REC_EMOJI, STATUS_EMOJI, no_data_text
 
-SHORT = {
-    "handling_rate": "handling",
-    "rework": "rework",
-    "satisfaction": "satisf.",
-    "incident_slo": "SLO",
-    "retention": "left",
-}
 MAX_WEEKS = 12
 _SAFE_URL = re.compile(r"^https://[^\s<>|]+$")
 
 
 def weekly_figures(history: Sequence[Scorecard]) -> str:
     """The chart's numbers as a monospace table, one row per week (the most recent last)."""
-    lines = [f"{'week':<9}" + "".join(f"{SHORT[k]:>10}" for k in CORE_KEYS)]
+    lines = [f"{'week':<9}" + "".join(f"{spec.short:>10}" for spec in CORE_SPECS)]
     for card in list(history)[-MAX_WEEKS:]:
         lines.append(
-            f"{card.week.label:<9}" + "".join(f"{value_text(card.metric(k)):>10}" for k in CORE_KEYS)
+            f"{card.week.label:<9}"
+            + "".join(f"{value_text(card.metric(spec.key)):>10}" for spec in CORE_SPECS)
         )
     return code_block("\n".join(lines))
 
@@ -52,12 +46,13 @@ def pm_home_blocks(
         )
         for m in card.core
     ]
-    tiles.append(("Recommendation", f"{REC_EMOJI[rec]} {rec.value.upper()}\n{ACTION[rec]}"))
+    tiles.append(("Recommendation", f"{REC_EMOJI[rec]} {rec.heading}\n{ACTION[rec]}"))
     blocks: list[Block] = [
         divider(),
         header("Pilot scorecard"),
         context(
-            f"Week {card.week.label} ({card.week.span_text()}) so far; refreshed each time you open Home."
+            f"Week {card.week.label} ({card.week.span_text()}) so far; refreshed each time you open Home. "
+            + cohort_text(card)
         ),
     ]
     if card.empty:

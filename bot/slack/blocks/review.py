@@ -8,12 +8,11 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTex
 
 from bot.domain.justification import LABELS
 from bot.domain.reviews import ReviewPostData
-from bot.slack.blocks.common import clip, context, divider, esc, fields, header, section
+from bot.slack.blocks.common import VERDICT_EMOJI, clip, context, divider, esc, fields, header, section
 from bot.slack.ids import Action
 from bot.slack.ids import Block as B
 from bot.slack.metadata import DecisionValue
 
-VERDICT_EMOJI = {"approve": ":white_check_mark:", "deny": ":no_entry:", "escalate": ":arrow_up:"}
 KIND_LABEL = {"live": "Live decision", "practice": "Practice decision", "assessment": "Assessment answer"}
 STATUS_EMOJI = {"upheld": ":heavy_check_mark:", "overturned": ":leftwards_arrow_with_hook:"}
 SOURCE_TEXT_SHOWN = 600
@@ -59,7 +58,7 @@ def verdict_line(data: ReviewPostData) -> str:
     who = f"<@{data.reviewer_slack_id}>" if data.reviewer_slack_id else "a reviewer"
     line = f"{STATUS_EMOJI.get(data.status, '')} *{data.status.capitalize()}* by {who}"
     if data.reviewed_at is not None:
-        line += f" on {slack_date(data.reviewed_at)}"
+        line += f", {slack_date(data.reviewed_at)}"  # the date may render as "today": no "on"
     if data.suggested_verdict:
         line += f" — should have been *{esc(data.suggested_verdict)}*"
     if data.review_comment:
@@ -150,11 +149,9 @@ def feedback_blocks(data: ReviewPostData) -> list[Block]:
                 ("Exception", esc(clip(data.title, 300))),
                 ("You decided", _verdict(data.verdict)),
                 ("Reviewer", f"<@{data.reviewer_slack_id}>" if data.reviewer_slack_id else "—"),
-                (
-                    "Should have been",
-                    _verdict(data.suggested_verdict) if data.suggested_verdict else "—",
-                ),
             ]
+            # Only an overturn names what it should have been; an upheld call needs no "—".
+            + ([("Should have been", _verdict(data.suggested_verdict))] if data.suggested_verdict else [])
         ),
         section(
             f"*Comment*\n{esc(clip(data.review_comment, 2800))}" if data.review_comment else "_No comment._"

@@ -14,8 +14,8 @@ from slack_sdk.models.views import View
 
 from bot.domain.reviews import COMMENT_MAX, ReviewPostData
 from bot.domain.vocab import VERDICTS
-from bot.slack.blocks.common import clip, context, esc, section
-from bot.slack.blocks.review import KIND_LABEL, VERDICT_EMOJI
+from bot.slack.blocks.common import VERDICT_EMOJI, clip, context, esc, section
+from bot.slack.blocks.review import KIND_LABEL
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
 from bot.slack.metadata import ReviewMeta

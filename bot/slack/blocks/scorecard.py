@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import Block
 from bot.domain.gonogo import ACTION, Recommendation, Verdict
 from bot.domain.grading import Metric, Status
 from bot.domain.metricfmt import STATUS_LABEL, delta_text, target_text, value_text
-from bot.domain.metrics import Scorecard
+from bot.domain.metrics import Scorecard, cohort_text
 from bot.domain.weeks import Week
 from bot.slack.blocks.common import context, divider, esc, header, section
 
@@ -23,6 +23,7 @@ REC_EMOJI = {
     Recommendation.GO: ":rocket:",
     Recommendation.PIVOT: ":arrows_counterclockwise:",
     Recommendation.PAUSE: ":double_vertical_bar:",
+    Recommendation.NO_CALL: ":hourglass_flowing_sand:",
 }
 
 
@@ -46,7 +47,7 @@ def metric_line(metric: Metric, previous: Metric | None = None, *, with_delta: b
 
 def recommendation_text(verdict: Verdict) -> str:
     rec = verdict.recommendation
-    return f"{REC_EMOJI[rec]} *Recommendation: {rec.value.upper()}* — {ACTION[rec]}\n{esc(verdict.summary)}"
+    return f"{REC_EMOJI[rec]} *Recommendation: {rec.heading}* — {ACTION[rec]}\n{esc(verdict.summary)}"
 
 
 def reasons_text(verdict: Verdict) -> str:
@@ -63,7 +64,7 @@ def no_data_text(week: Week) -> str:
 
 def scorecard_blocks(card: Scorecard, verdict: Verdict, previous: Scorecard | None) -> list[Block]:
     """The ephemeral scorecard: recommendation, the five metrics with change, week-12 metrics."""
-    blocks: list[Block] = [header(f"Pilot scorecard · {week_title(card.week)}")]
+    blocks: list[Block] = [header(f"Pilot scorecard · {week_title(card.week)}"), context(cohort_text(card))]
     if card.empty:
         blocks.append(section(no_data_text(card.week)))
     blocks.append(section(recommendation_text(verdict)))
@@ -74,7 +75,8 @@ def scorecard_blocks(card: Scorecard, verdict: Verdict, previous: Scorecard | No
         prev = previous.metric(metric.key) if previous else None
         blocks.append(section(metric_line(metric, prev, with_delta=True)))
     blocks.append(divider())
-    blocks.append(section("*Week-12 metrics*\n" + "\n".join(metric_line(m) for m in card.week12)))
+    if card.week12_due:
+        blocks.append(section("*Week-12 metrics*\n" + "\n".join(metric_line(m) for m in card.week12)))
     blocks.append(context("Only you can see this. Counts come from Casebook's records for the ISO week."))
     return blocks
 
@@ -82,9 +84,10 @@ def scorecard_blocks(card: Scorecard, verdict: Verdict, previous: Scorecard | No
 def scorecard_text(card: Scorecard, verdict: Verdict) -> str:
     """Fallback text: the recommendation and every metric's value and status."""
     parts = "; ".join(
-        f"{m.label} {value_text(m)} ({STATUS_LABEL[m.status]})" for m in (*card.core, *card.week12)
+        f"{m.label} {value_text(m)} ({STATUS_LABEL[m.status]})"
+        for m in (*card.core, *(card.week12 if card.week12_due else ()))
     )
-    return f"Pilot scorecard {card.week.label}: {verdict.recommendation.value.upper()}. {parts}"
+    return f"Pilot scorecard {card.week.label}: {verdict.recommendation.heading}. {parts}"
 
 
 def status_counts(metrics: Sequence[Metric]) -> str:

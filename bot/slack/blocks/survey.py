@@ -31,8 +31,10 @@ SCALE = {
     5: "5 — strongly agree",
 }
 PRIVACY = (
-    "Reports show only averages, and only once at least {minimum} people have answered; "
-    "comments are shown without names."
+    "Who sees what: the PM, mentors and leads see only averages, first once at least {minimum} people "
+    "have answered and then in further groups of {minimum}; comments appear with those averages, without "
+    "names. Nobody in Slack sees your own answers; Casebook keeps that you answered only to stop "
+    "reminders and to count responses, and once your answers are published they can't be changed."
 )
 
 
@@ -101,7 +103,7 @@ def survey_modal(
     blocks.append(
         InputBlock(
             block_id=B.SURVEY_COMMENT,
-            label=PlainTextObject(text="Anything else? (optional)"),
+            label=PlainTextObject(text="Anything else?"),  # Slack adds "(optional)"
             optional=True,
             element=PlainTextInputElement(
                 action_id=B.SURVEY_COMMENT,
@@ -130,6 +132,6 @@ def survey_thanks_view(*, week: str, replaced: bool) -> View:
         close=PlainTextObject(text="Done"),
         blocks=[
             section(f":raised_hands: Thanks! Your answers for {esc(week)} are {what}."),
-            context("Changed your mind? Run `/casebook survey` again this week to replace them."),
+            context("Your answers are stored apart from your name, so they can't be traced or changed."),
         ],
     )

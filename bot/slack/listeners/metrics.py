@@ -46,7 +46,7 @@ def show_metrics(deps: Deps, ctx: CommandContext) -> None:
     with read_transaction(deps.sessions) as session:
         card = compute_scorecard(session=session, program=deps.program, week=week)
         prev = compute_scorecard(session=session, program=deps.program, week=previous(week, tz))
-    verdict = recommend(card.core)
+    verdict = recommend(card.core, week=card.week, at=deps.clock.now())
     reply(ctx.respond, scorecard_blocks(card, verdict, prev), scorecard_text(card, verdict))
 
 
@@ -77,7 +77,7 @@ def pm_home(deps: Deps, session: Session, person: PersonView, now: datetime) -> 
     link = (posted.period, digest_url(deps, posted.channel, posted.ts)) if posted else None
     return pm_home_blocks(
         card=card,
-        verdict=recommend(card.core),
+        verdict=recommend(card.core, week=card.week, at=now),
         history=history,
         digest_link=link,
         pm_channel=program.channels.pm,

@@ -98,7 +98,7 @@ def already_text(exc: AlreadyReviewed) -> str:
     status = "upheld" if exc.verdict == "uphold" else "overturned"
     who = f"<@{exc.reviewer_slack_id}>" if exc.reviewer_slack_id else esc(exc.reviewer_name)
     return (
-        f"{STATUS_EMOJI.get(status, '')} Already *{status}* by {who} on {slack_date(exc.at)}. "
+        f"{STATUS_EMOJI.get(status, '')} Already *{status}* by {who}, {slack_date(exc.at)}. "
         "The first verdict stands; add your view in the thread."
     )
 

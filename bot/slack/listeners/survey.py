@@ -15,15 +15,16 @@ from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.people import PersonView, find_by_slack_id
 from bot.domain.surveys import (
+    ALREADY,
     COMMENT_FIELD,
     check_week,
     get_response,
     submit_survey,
     validate_survey,
-    week_of,
 )
 from bot.domain.timezones import local_today
 from bot.domain.vocab import ENGINEERS
+from bot.domain.weeks import iso_week
 from bot.slack.blocks.common import section
 from bot.slack.blocks.survey import survey_modal, survey_thanks_view
 from bot.slack.forms import read_values
@@ -45,17 +46,12 @@ def open_survey(deps: Deps, *, user_id: str, trigger_id: str, week: str | None) 
         if person is None or person.status != "active" or not (person.role_names & ENGINEERS):
             raise DomainError("The weekly survey is for engineers in the program.")
         today = local_today(person, program.timezone, deps.clock.now())
-        week = week or week_of(today)
+        week = week or iso_week(today)
         check_week(week=week, today=today)
-        existing = get_response(session=session, person_id=person.id, week=week)
-        initial = {k: int(v) for k, v in existing.answers.items()} if existing else None
-        comment = existing.comment if existing else None
+        if get_response(session=session, person_id=person.id, week=week) is not None:
+            raise DomainError(ALREADY.format(week=week))  # answers are kept apart: nothing to pre-fill
     view = survey_modal(
-        week=week,
-        questions=program.survey.questions,
-        minimum=program.thresholds.survey_anonymity_min,
-        initial=initial,
-        comment=comment,
+        week=week, questions=program.survey.questions, minimum=program.thresholds.survey_anonymity_min
     )
     deps.client.views_open(trigger_id=trigger_id, view=view.to_dict())
 
@@ -144,6 +140,7 @@ def _save(deps: Deps, user_id: str, week: str, parsed: Any) -> bool:
             week=week,
             questions=deps.program.survey.questions,
             submitted=parsed,
+            minimum=deps.program.thresholds.survey_anonymity_min,
         )
         return done.replaced
 
@@ -159,16 +156,17 @@ def home_section(deps: Deps, session: Session, person: PersonView, now: datetime
     record = find_by_slack_id(session=session, slack_user_id=person.slack_user_id)
     if record is None:
         return []
-    week = week_of(local_today(record, deps.program.timezone, now))
+    week = iso_week(local_today(record, deps.program.timezone, now))
     done = get_response(session=session, person_id=record.id, week=week) is not None
-    status = ":white_check_mark: answered — you can still change it" if done else "not answered yet"
+    if done:
+        return [section(f"*Weekly survey {week}*: :white_check_mark: answered, thank you")]
     return [
-        section(f"*Weekly survey {week}*: {status}"),
+        section(f"*Weekly survey {week}*: not answered yet"),
         ActionsBlock(
             elements=[
                 ButtonElement(
                     action_id=Action.HOME_SURVEY,
-                    text=PlainTextObject(text="Change my answers" if done else "Answer the survey"),
+                    text=PlainTextObject(text="Answer the survey"),
                     value=SurveyValue(week=week).dump(),
                 )
             ]
