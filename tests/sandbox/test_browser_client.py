@@ -157,3 +157,25 @@ def test_a_permalink_opens_the_message_in_the_page(page: Any, api: Api, sandbox:
     expect(page.locator(".conv.active")).to_have_attribute("data-conv-name", "alerts")
     expect(page.locator(f'#thread-list [data-ts="{reply}"]')).to_contain_text("on it")
     assert len(page.context.pages) == tabs  # nothing opened in a new tab
+
+
+def test_confirm_dialogs_ask_first_and_cancel_does_nothing(page: Any) -> None:
+    say(page, "/casebook confirm")
+    asking = page.locator(EPHEMERAL, has_text="Wipe")
+    expect(asking.get_by_role("button", name="Wipe")).to_be_visible()
+    asking.get_by_role("button", name="Wipe").click()
+    dialog = page.locator('[data-testid="confirm"]')
+    expect(dialog.locator(".confirm-title")).to_have_text("Wipe everything?")
+    expect(dialog).to_contain_text("This cannot be undone.")
+    screenshot(page, "client-confirm")
+    dialog.locator('[data-testid="confirm-deny"]').click()  # "Keep it": nothing is sent
+    expect(dialog).to_have_count(0)
+    asking.get_by_role("button", name="Wipe").click()
+    page.keyboard.press("Escape")  # Esc is Cancel too
+    expect(dialog).to_have_count(0)
+    expect(page.locator(EPHEMERAL, has_text="Wiped")).to_have_count(0)
+    asking.locator(".overflow").click()
+    page.locator(".menu-label", has_text="other").click()
+    expect(dialog.locator('[data-testid="confirm-yes"]')).to_have_text("Wipe")
+    dialog.locator('[data-testid="confirm-yes"]').click()
+    expect(page.locator(EPHEMERAL, has_text="Wiped (other).")).to_be_visible()

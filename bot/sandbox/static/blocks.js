@@ -78,7 +78,7 @@ export function showMenu(anchor, items) {
   setTimeout(() => document.addEventListener("click", closeMenus, { once: true }), 0);
 }
 
-export function confirmDialog(confirm, ctx, onYes) {
+export function confirmDialog(confirm, ctx, onYes, onNo = () => {}) {
   const overlay = el("div", "overlay confirm-overlay");
   const box = el("div", "confirm");
   box.dataset.testid = "confirm";
@@ -90,8 +90,13 @@ export function confirmDialog(confirm, ctx, onYes) {
   const yes = el("button", "sk-btn " + (confirm.style === "danger" ? "danger" : "primary"),
     confirm.confirm?.text || "Yes");
   no.type = yes.type = "button";
-  no.addEventListener("click", () => overlay.remove());
-  yes.addEventListener("click", () => { overlay.remove(); onYes(); });
+  no.dataset.testid = "confirm-deny";
+  yes.dataset.testid = "confirm-yes";
+  const close = () => { overlay.remove(); document.removeEventListener("keydown", onKey, true); };
+  const onKey = (ev) => { if (ev.key === "Escape") { ev.stopPropagation(); close(); onNo(); } };
+  document.addEventListener("keydown", onKey, true); // Esc is Cancel, as in Slack
+  no.addEventListener("click", () => { close(); onNo(); });
+  yes.addEventListener("click", () => { close(); onYes(); });
   buttons.append(no, yes);
   box.append(body, buttons);
   overlay.append(box);
@@ -202,7 +207,11 @@ export function renderElement(element, bi, ei, ctx) {
       const select = el("select", "sk-select");
       select.dataset.actionId = element.action_id || "";
       fillSelect(select, element, ctx, { users: element.type === "users_select" });
-      select.addEventListener("change", () => act(select.value));
+      let previous = select.value;
+      select.addEventListener("change", () => {
+        const go = () => { previous = select.value; act(select.value); };
+        if (element.confirm) confirmDialog(element.confirm, ctx, go, () => { select.value = previous; }); else go();
+      });
       return select;
     }
     case "overflow": {
@@ -214,7 +223,10 @@ export function renderElement(element, bi, ei, ctx) {
         ev.stopPropagation();
         showMenu(btn, (element.options || []).map((o) => ({
           label: emojify(o.text?.text || o.value),
-          onClick: () => { openLink(o.url); act(o.value); },
+          onClick: () => {
+            const go = () => { openLink(o.url); act(o.value); };
+            if (element.confirm) confirmDialog(element.confirm, ctx, go); else go();
+          },
         })));
       });
       return btn;
