@@ -57,19 +57,7 @@ def mark_left(
             return False
         if not correct:
             raise Conflict(f"{person.name} is already recorded as having left on {person.left_at:%Y-%m-%d}.")
-    before = _state(person)
-    person.status, person.left_at, person.left_reason, person.updated_at = "left", left_at, reason, now
-    session.flush()
-    append_event(
-        session=session,
-        now=now,
-        actor=actor,
-        action="person.left",
-        subject_type="person",
-        subject_id=person.slack_user_id,
-        reason=reason,
-        payload={"before": before, "after": _state(person)},
-    )
+    _set_status(session=session, now=now, actor=actor, person=person, left=(left_at, reason))
     return True
 
 
@@ -77,16 +65,26 @@ def mark_active(*, session: Session, now: datetime, actor: str, person: Person) 
     """Bring a leaver back (a roster row saying ``active``); False when they were active."""
     if person.status == "active":
         return False
+    _set_status(session=session, now=now, actor=actor, person=person, left=None)
+    return True
+
+
+def _set_status(
+    *, session: Session, now: datetime, actor: str, person: Person, left: tuple[datetime, str | None] | None
+) -> None:
+    """Mark ``person`` as left (on a date, for a reason) or active again, with its audit event."""
     before = _state(person)
-    person.status, person.left_at, person.left_reason, person.updated_at = "active", None, None, now
+    left_at, reason = left if left is not None else (None, None)
+    person.status = "left" if left is not None else "active"
+    person.left_at, person.left_reason, person.updated_at = left_at, reason, now
     session.flush()
     append_event(
         session=session,
         now=now,
         actor=actor,
-        action="person.rejoined",
+        action="person.left" if left is not None else "person.rejoined",
         subject_type="person",
         subject_id=person.slack_user_id,
+        reason=reason,
         payload={"before": before, "after": _state(person)},
     )
-    return True

@@ -280,6 +280,33 @@ class History:
         return rows
 
 
+def _source_of(*, session: Session, decision: Decision) -> Row:
+    """What the decision answered: the live alert, or the exact scenario version."""
+    if decision.scenario_version_id is None:
+        return {"type": "live source", "url": decision.source_url, "text": decision.source_text}
+    version = session.get(ScenarioVersion, decision.scenario_version_id)
+    scenario = session.get(Scenario, version.scenario_id) if version else None
+    return {
+        "type": "scenario version",
+        "scenario": scenario.slug if scenario else None,
+        "version": version.version if version else None,
+        "scenario_version_id": decision.scenario_version_id,
+        "content_hash": version.content_hash if version else None,
+    }
+
+
+def _events_of(*, session: Session, decision_id: int) -> list[Row]:
+    """The decision's audit events, each with its MAC rechecked."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.subject_type == "decision", AuditEvent.subject_id == str(decision_id))
+        .order_by(AuditEvent.seq)
+    )
+    rows = [event_row(event) for event in session.execute(query).scalars()]
+    keyring = keyring_of(session)
+    return [{**row, "payload": json.loads(row["payload"]), "hash_ok": row_ok(row, keyring)} for row in rows]
+
+
 def decision_history(*, session: Session, decision_id: int) -> History:
     """5. The full history of one decision, with each related event's hash rechecked."""
     decision = session.get(Decision, decision_id)
@@ -288,32 +315,7 @@ def decision_history(*, session: Session, decision_id: int) -> History:
     engineer = session.get(Person, decision.person_id)
     review = session.execute(select(Review).where(Review.decision_id == decision_id)).scalar_one_or_none()
     reviewer = session.get(Person, review.reviewer_id) if review else None
-    source: Row = {"type": "live source", "url": decision.source_url, "text": decision.source_text}
-    if decision.scenario_version_id is not None:
-        version = session.get(ScenarioVersion, decision.scenario_version_id)
-        scenario = session.get(Scenario, version.scenario_id) if version else None
-        source = {
-            "type": "scenario version",
-            "scenario": scenario.slug if scenario else None,
-            "version": version.version if version else None,
-            "scenario_version_id": decision.scenario_version_id,
-            "content_hash": version.content_hash if version else None,
-        }
-    events = (
-        session.execute(
-            select(AuditEvent)
-            .where(AuditEvent.subject_type == "decision", AuditEvent.subject_id == str(decision_id))
-            .order_by(AuditEvent.seq)
-        )
-        .scalars()
-        .all()
-    )
-    event_rows = []
-    for event in events:
-        row = event_row(event)
-        event_rows.append(
-            {**row, "payload": json.loads(row["payload"]), "hash_ok": row_ok(row, keyring_of(session))}
-        )
+    source = _source_of(session=session, decision=decision)
     return History(
         decision={
             "decision_id": decision.id,
@@ -341,5 +343,5 @@ def decision_history(*, session: Session, decision_id: int) -> History:
             "comment": review.comment,
             "reviewed_at": iso(review.reviewed_at),
         },
-        events=event_rows,
+        events=_events_of(session=session, decision_id=decision_id),
     )

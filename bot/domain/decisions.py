@@ -36,6 +36,55 @@ def find_existing(*, session: Session, idempotency_key: str, assignment_id: int 
     return found
 
 
+def _insert(*, session: Session, decision: Decision) -> Recorded | None:
+    """Add the decision; None when it went in, else the row a concurrent duplicate wrote first."""
+    try:
+        with session.begin_nested():
+            session.add(decision)
+            session.flush()
+    except IntegrityError:
+        # A concurrent duplicate (double click on another server thread) won the race.
+        winner = find_existing(
+            session=session, idempotency_key=decision.idempotency_key, assignment_id=decision.assignment_id
+        )
+        if winner is None:
+            raise
+        return Recorded(winner, False)
+    return None
+
+
+def _audit_recorded(
+    *,
+    session: Session,
+    now: datetime,
+    actor: str,
+    decision: Decision,
+    title: str,
+    justification: Justification,
+) -> None:
+    append_event(
+        session=session,
+        now=now,
+        actor=actor,
+        action="decision.recorded",
+        subject_type="decision",
+        subject_id=decision.id,
+        reason=justification.policy[:500],
+        payload={
+            "kind": decision.kind,
+            "verdict": decision.verdict,
+            "category": decision.category,
+            "title": title,
+            "assignment_id": decision.assignment_id,
+            "scenario_version_id": decision.scenario_version_id,
+            "source_url": decision.source_url,
+            "outcome": decision.outcome,
+            "seconds_to_decide": decision.seconds_to_decide,
+            "justification": justification.as_dict(),
+        },
+    )
+
+
 def record_decision(
     *,
     session: Session,
@@ -82,35 +131,10 @@ def record_decision(
         decided_at=now,
         review_status="pending" if review_required else "not_required",
     )
-    try:
-        with session.begin_nested():
-            session.add(decision)
-            session.flush()
-    except IntegrityError:
-        # A concurrent duplicate (double click on another server thread) won the race.
-        winner = find_existing(session=session, idempotency_key=idempotency_key, assignment_id=assignment_id)
-        if winner is None:
-            raise
-        return Recorded(winner, False)
-    append_event(
-        session=session,
-        now=now,
-        actor=actor,
-        action="decision.recorded",
-        subject_type="decision",
-        subject_id=decision.id,
-        reason=justification.policy[:500],
-        payload={
-            "kind": kind,
-            "verdict": verdict,
-            "category": category,
-            "title": title,
-            "assignment_id": assignment_id,
-            "scenario_version_id": scenario_version_id,
-            "source_url": source_url,
-            "outcome": outcome,
-            "seconds_to_decide": seconds_to_decide,
-            "justification": justification.as_dict(),
-        },
+    raced = _insert(session=session, decision=decision)
+    if raced is not None:
+        return raced
+    _audit_recorded(
+        session=session, now=now, actor=actor, decision=decision, title=title, justification=justification
     )
     return Recorded(decision, True)

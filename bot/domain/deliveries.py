@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -250,6 +250,27 @@ def existing_keys(*, session: Session, job: str, periods: list[str]) -> set[tupl
         ).all()
         found.update((r.recipient, r.period) for r in rows)
     return found
+
+
+def statuses(*, session: Session, job: str, periods: list[str]) -> dict[tuple[str, str], str]:
+    """The status of each of ``job``'s rows for ``periods``, keyed ``(recipient, period)``."""
+    rows = session.execute(
+        select(Delivery.recipient, Delivery.period, Delivery.status).where(
+            Delivery.job == job, Delivery.period.in_(sorted(set(periods)))
+        )
+    ).all()
+    return {(r.recipient, r.period): r.status for r in rows}
+
+
+def count_prefixed(*, session: Session, job: str, recipient: str, prefix: str) -> int:
+    """How many of ``job``'s rows for ``recipient`` have a period starting with ``prefix``."""
+    return int(
+        session.execute(
+            select(func.count()).where(
+                Delivery.job == job, Delivery.recipient == recipient, Delivery.period.startswith(prefix)
+            )
+        ).scalar_one()
+    )
 
 
 def renew_claim(*, session: Session, delivery_id: int, token: datetime, until: datetime) -> bool:

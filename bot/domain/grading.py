@@ -67,6 +67,16 @@ class Reading:
     decisive: bool = False  # the value settles the grade even below the minimum sample (a breach)
 
 
+def share(part: int, whole: int, *, said: str, empty: str, parts: dict[str, Any]) -> Reading:
+    """A reading of ``part`` out of ``whole``: ``said`` reads "<part> of <whole …> …"; ``empty`` when none."""
+    return Reading(
+        value=part / whole if whole else None,
+        sample=whole,
+        detail=f"{part} of {said}" if whole else empty,
+        parts=parts,
+    )
+
+
 @dataclass(frozen=True)
 class Metric:
     """One graded metric for one week.

@@ -155,6 +155,45 @@ def _snapshot(incident: Incident) -> dict[str, object]:
     }
 
 
+def _update(
+    *,
+    session: Session,
+    now: datetime,
+    actor: str,
+    existing: Incident,
+    row: IncidentRow,
+    source: str,
+    allowed: bool,
+) -> Recorded:
+    """A known ref again: unchanged, refused, or (when ``allowed``) corrected and audited."""
+    same = (
+        existing.priority == row.priority
+        and existing.opened_at == row.opened_at
+        and abs(existing.response_minutes - row.minutes) < 1e-6
+    )
+    if same or (not allowed and _same_report(existing, row)):
+        return Recorded(existing, "unchanged")
+    if not allowed:
+        raise Conflict(
+            f"{row.ref} is already recorded ({existing.priority}, "
+            f"{existing.response_minutes:g} min). Correct it with `casebook incidents import`."
+        )
+    before = _snapshot(existing)
+    existing.priority, existing.opened_at = row.priority, row.opened_at
+    existing.responded_at, existing.response_minutes = row.responded_at, row.minutes
+    session.flush()
+    append_event(
+        session=session,
+        now=now,
+        actor=actor,
+        action="incident.updated",
+        subject_type="incident",
+        subject_id=row.ref or existing.id,
+        payload={"before": before, "after": _snapshot(existing), "source": source},
+    )
+    return Recorded(existing, "updated")
+
+
 def record_incident(
     *,
     session: Session,
@@ -170,32 +209,15 @@ def record_incident(
     if row.ref is not None:
         existing = session.execute(select(Incident).where(Incident.ref == row.ref)).scalar_one_or_none()
     if existing is not None:
-        same = (
-            existing.priority == row.priority
-            and existing.opened_at == row.opened_at
-            and abs(existing.response_minutes - row.minutes) < 1e-6
-        )
-        if same or (not update_existing and _same_report(existing, row)):
-            return Recorded(existing, "unchanged")
-        if not update_existing:
-            raise Conflict(
-                f"{row.ref} is already recorded ({existing.priority}, "
-                f"{existing.response_minutes:g} min). Correct it with `casebook incidents import`."
-            )
-        before = _snapshot(existing)
-        existing.priority, existing.opened_at = row.priority, row.opened_at
-        existing.responded_at, existing.response_minutes = row.responded_at, row.minutes
-        session.flush()
-        append_event(
+        return _update(
             session=session,
             now=now,
             actor=actor,
-            action="incident.updated",
-            subject_type="incident",
-            subject_id=row.ref or existing.id,
-            payload={"before": before, "after": _snapshot(existing), "source": source},
+            existing=existing,
+            row=row,
+            source=source,
+            allowed=update_existing,
         )
-        return Recorded(existing, "updated")
     incident = Incident(
         ref=row.ref,
         priority=row.priority,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.facts import SurveyFacts, WeekFacts
-from bot.domain.grading import Reading
+from bot.domain.grading import Reading, share
 from bot.domain.incidents import PRIORITIES
 from bot.program import Program
 
@@ -29,29 +29,22 @@ def plural(n: int, word: str) -> str:
 
 def handling_rate(facts: WeekFacts, program: Program) -> Reading:
     live = facts.live
-    handled = live.total - live.escalated
-    return Reading(
-        value=handled / live.total if live.total else None,
-        sample=live.total,
-        detail=(
-            f"{handled} of {plural(live.total, 'live decision')} handled without escalation"
-            if live.total
-            else "no live decisions recorded"
-        ),
+    return share(
+        live.total - live.escalated,
+        live.total,
+        said=f"{plural(live.total, 'live decision')} handled without escalation",
+        empty="no live decisions recorded",
         parts={"live_decisions": live.total, "escalated": live.escalated},
     )
 
 
 def rework(facts: WeekFacts, program: Program) -> Reading:
     reviews = facts.reviews
-    return Reading(
-        value=reviews.overturned / reviews.reviewed if reviews.reviewed else None,
-        sample=reviews.reviewed,
-        detail=(
-            f"{reviews.overturned} of {plural(reviews.reviewed, 'reviewed live decision')} overturned"
-            if reviews.reviewed
-            else "no live decisions reviewed"
-        ),
+    return share(
+        reviews.overturned,
+        reviews.reviewed,
+        said=f"{plural(reviews.reviewed, 'reviewed live decision')} overturned",
+        empty="no live decisions reviewed",
         parts={"reviewed": reviews.reviewed, "overturned": reviews.overturned},
     )
 

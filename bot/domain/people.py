@@ -82,6 +82,16 @@ def mentees_of(*, session: Session, mentor_id: int) -> list[Person]:
     )
 
 
+def mentor_pairs(*, session: Session) -> dict[int, int]:
+    """Every mentee's mentor, as ``{mentee_id: mentor_id}``."""
+    return {pair.mentee_id: pair.mentor_id for pair in session.execute(select(MentorPair)).scalars()}
+
+
+def people_by_id(*, session: Session, ids: Iterable[int]) -> list[Person]:
+    """The people with these ids, in no particular order."""
+    return list(session.execute(select(Person).where(Person.id.in_(set(ids)))).scalars())
+
+
 def upsert_person(
     *,
     session: Session,
@@ -237,6 +247,45 @@ class RosterError(DomainError):
         self.problems = problems
 
 
+def _roster_row(*, where: str, line: int, uid: str, data: dict[str, str]) -> tuple[RosterRow, list[str]]:
+    """One roster line as a row, with every problem in it."""
+    problems: list[str] = []
+    if not data["name"]:
+        problems.append(f"{where}: name: is empty")
+    roles = tuple(r.strip().lower() for r in data["roles"].split(";") if r.strip())
+    if not roles:
+        problems.append(f"{where}: roles: is empty (use ;-separated {', '.join(ROLES)})")
+    problems += [
+        f"{where}: roles: unknown role {r!r} (use {', '.join(ROLES)})" for r in roles if r not in ROLES
+    ]
+    email = data["email"] or None
+    if email and "@" not in email:
+        problems.append(f"{where}: email: {email!r} is not an email address")
+    mentor = data["mentor"] or None
+    if mentor and not _USER_ID.match(mentor):
+        problems.append(f"{where}: mentor: {mentor!r} is not a Slack user id")
+    if mentor == uid:
+        problems.append(f"{where}: mentor: someone cannot mentor themselves")
+    tz = data["timezone"] or None
+    if tz:
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"{where}: timezone: unknown timezone {tz!r} (use e.g. Europe/Berlin)")
+    status: tuple[str | None, date | None, str | None] = (None, None, None)
+    try:
+        status = parse_status(data.get("status", ""))
+    except ValueError as exc:
+        problems.append(f"{where}: status: {exc}")
+    ooo_until = None
+    if data.get("ooo_until"):
+        try:
+            ooo_until = date.fromisoformat(data["ooo_until"])
+        except ValueError:
+            problems.append(f"{where}: ooo_until: {data['ooo_until']!r} is not a date (use YYYY-MM-DD)")
+    return RosterRow(line, uid, data["name"], email, roles, mentor, tz, *status, ooo_until), problems
+
+
 def parse_roster(text: str, *, source: str = "roster") -> list[RosterRow]:
     """Parse and validate roster CSV; every problem is reported with its line number."""
     reader = csv.DictReader(io.StringIO(text))
@@ -259,40 +308,9 @@ def parse_roster(text: str, *, source: str = "roster") -> list[RosterRow]:
             problems.append(f"{where}: slack_user_id: {uid} already appears on line {seen[uid]}")
             continue
         seen[uid] = line
-        if not data["name"]:
-            problems.append(f"{where}: name: is empty")
-        roles = tuple(r.strip().lower() for r in data["roles"].split(";") if r.strip())
-        if not roles:
-            problems.append(f"{where}: roles: is empty (use ;-separated {', '.join(ROLES)})")
-        for role in roles:
-            if role not in ROLES:
-                problems.append(f"{where}: roles: unknown role {role!r} (use {', '.join(ROLES)})")
-        email = data["email"] or None
-        if email and "@" not in email:
-            problems.append(f"{where}: email: {email!r} is not an email address")
-        mentor = data["mentor"] or None
-        if mentor and not _USER_ID.match(mentor):
-            problems.append(f"{where}: mentor: {mentor!r} is not a Slack user id")
-        if mentor == uid:
-            problems.append(f"{where}: mentor: someone cannot mentor themselves")
-        tz = data["timezone"] or None
-        if tz:
-            try:
-                ZoneInfo(tz)
-            except (ZoneInfoNotFoundError, ValueError):
-                problems.append(f"{where}: timezone: unknown timezone {tz!r} (use e.g. Europe/Berlin)")
-        status: tuple[str | None, date | None, str | None] = (None, None, None)
-        try:
-            status = parse_status(data.get("status", ""))
-        except ValueError as exc:
-            problems.append(f"{where}: status: {exc}")
-        ooo_until = None
-        if data.get("ooo_until"):
-            try:
-                ooo_until = date.fromisoformat(data["ooo_until"])
-            except ValueError:
-                problems.append(f"{where}: ooo_until: {data['ooo_until']!r} is not a date (use YYYY-MM-DD)")
-        rows.append(RosterRow(line, uid, data["name"], email, roles, mentor, tz, *status, ooo_until))
+        row, row_problems = _roster_row(where=where, line=line, uid=uid, data=data)
+        rows.append(row)
+        problems.extend(row_problems)
     known = {r.slack_user_id for r in rows}
     for row in rows:
         if row.mentor and row.mentor not in known:

@@ -181,6 +181,45 @@ class RecordedReview:
     assigned_mentor: Person | None  # the engineer's mentor, when someone else reviewed
 
 
+def _insert_review(*, session: Session, review: Review) -> None:
+    try:
+        with session.begin_nested():
+            session.add(review)
+            session.flush()
+    except IntegrityError:
+        # Another reviewer's transaction committed between our check and our insert.
+        already = _existing(session, review.decision_id)
+        if already is None:
+            raise
+        raise already from None
+
+
+def _audit_review(
+    *, session: Session, now: datetime, review: Review, decision: Decision, engineer: Person, before: str
+) -> None:
+    reviewer = session.get(Person, review.reviewer_id)
+    append_event(
+        session=session,
+        now=now,
+        actor=reviewer.slack_user_id if reviewer else "",
+        action="review.recorded",
+        subject_type="decision",
+        subject_id=decision.id,
+        reason=review.comment[:500] if review.comment else None,
+        payload={
+            "review_id": review.id,
+            "verdict": review.verdict,
+            "suggested_verdict": review.suggested_verdict,
+            "comment": review.comment,
+            "decision_kind": decision.kind,
+            "decided_verdict": decision.verdict,
+            "engineer": engineer.slack_user_id,
+            "before": {"review_status": before},
+            "after": {"review_status": decision.review_status},
+        },
+    )
+
+
 def record_review(
     *,
     session: Session,
@@ -212,38 +251,12 @@ def record_review(
         reviewed_at=now,
         decision_kind=decision.kind,
     )
-    try:
-        with session.begin_nested():
-            session.add(review)
-            session.flush()
-    except IntegrityError:
-        # Another reviewer's transaction committed between our check and our insert.
-        already = _existing(session, decision.id)
-        if already is None:
-            raise
-        raise already from None
+    _insert_review(session=session, review=review)
     before = decision.review_status
     decision.review_status = STATUS_AFTER[verdict]
     session.flush()
-    append_event(
-        session=session,
-        now=now,
-        actor=reviewer_slack_id,
-        action="review.recorded",
-        subject_type="decision",
-        subject_id=decision.id,
-        reason=review.comment[:500] if review.comment else None,
-        payload={
-            "review_id": review.id,
-            "verdict": verdict,
-            "suggested_verdict": review.suggested_verdict,
-            "comment": review.comment,
-            "decision_kind": decision.kind,
-            "decided_verdict": decision.verdict,
-            "engineer": engineer.slack_user_id,
-            "before": {"review_status": before},
-            "after": {"review_status": decision.review_status},
-        },
+    _audit_review(
+        session=session, now=now, review=review, decision=decision, engineer=engineer, before=before
     )
     mentor = mentor_of(session=session, person_id=engineer.id)
     assigned = mentor if mentor is not None and mentor.id != reviewer.id else None

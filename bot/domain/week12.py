@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.facts import WeekFacts
-from bot.domain.grading import EPS, Reading
+from bot.domain.grading import EPS, Reading, share
 from bot.domain.incidents import PRIORITIES
 from bot.domain.measures import survey_detail
 from bot.program import Program
@@ -25,14 +25,11 @@ from bot.program import Program
 
 def adoption(facts: WeekFacts, program: Program) -> Reading:
     people = facts.people
-    return Reading(
-        value=people.adopted / people.engineers if people.engineers else None,
-        sample=people.engineers,
-        detail=(
-            f"{people.adopted} of {people.engineers} engineers logged a live decision"
-            if people.engineers
-            else "no engineers on the roster"
-        ),
+    return share(
+        people.adopted,
+        people.engineers,
+        said=f"{people.engineers} engineers logged a live decision",
+        empty="no engineers on the roster",
         parts={"engineers": people.engineers, "adopted": people.adopted},
     )
 

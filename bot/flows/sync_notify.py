@@ -1,17 +1,21 @@
-"""Ledger sends around the evening sync: a mentor's overview, and edits after an answer."""
+"""Ledger sends around the evening sync: the DMs, a mentor's overview, and edits after an answer."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Delivery, Person
 from bot.domain import deliveries as ledger
 from bot.domain.people import mentees_of, mentor_of
-from bot.domain.sync import get_sync, mentor_day, summaries_for
+from bot.domain.sync import DaySummary, day_summaries, get_sync, mentor_day, summaries_for
+from bot.domain.weeks import day_bounds
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.sync import mentor_summary_blocks, mentor_summary_text, sync_dm_blocks, sync_dm_text
 
@@ -32,6 +36,49 @@ def summary_payload(*, session: Session, mentor: Person, day: date, program_tz: 
     }
 
 
+@dataclass(frozen=True)
+class SyncAsk:
+    """One evening sync DM to build: to whom, in which timezone, for which of their local days."""
+
+    person_id: int
+    name: str
+    channel: str
+    tz: ZoneInfo
+    day: date
+
+
+def sync_dm_payloads(*, session: Session, asks: Sequence[SyncAsk]) -> list[dict[str, Any]]:
+    """Each engineer's DM, with their decisions of that local day (one query set per zone and day)."""
+    groups: dict[tuple[str, date], list[SyncAsk]] = defaultdict(list)
+    for ask in asks:
+        groups[(ask.tz.key, ask.day)].append(ask)
+    summaries: dict[tuple[int, date], DaySummary] = {}
+    for (_, day), members in groups.items():
+        start, end = day_bounds(day, members[0].tz)
+        found = day_summaries(
+            session=session, person_ids=[m.person_id for m in members], day=day, start=start, end=end
+        )
+        summaries.update({(pid, day): summary for pid, summary in found.items()})
+    payloads = []
+    for ask in asks:
+        summary = summaries[(ask.person_id, ask.day)]
+        blocks = sync_dm_blocks(name=ask.name, summary=summary)
+        payloads.append({"channel": ask.channel, "text": sync_dm_text(summary), "blocks": to_dicts(blocks)})
+    return payloads
+
+
+def summary_payloads(
+    *, session: Session, asks: Sequence[tuple[int, date]], program_tz: str
+) -> list[dict[str, Any]]:
+    """Mentor overviews, one per ``(mentor person id, day)``, as they stand now."""
+    out = []
+    for mentor_id, day in asks:
+        mentor = session.get(Person, mentor_id)
+        assert mentor is not None
+        out.append(summary_payload(session=session, mentor=mentor, day=day, program_tz=program_tz))
+    return out
+
+
 def dm_payload(*, session: Session, person: Person, day: date, program_tz: str) -> dict[str, Any]:
     """An engineer's sync DM for ``day``, showing their answer if they gave one."""
     summary = summaries_for(session=session, people=[person], day=day, program_tz=program_tz)[person.id]
@@ -50,18 +97,6 @@ def dm_payload(*, session: Session, person: Person, day: date, program_tz: str) 
     }
 
 
-def _next_period(session: Session, job: str, recipient: str, day: date) -> int:
-    return int(
-        session.execute(
-            select(func.count()).where(
-                Delivery.job == job,
-                Delivery.recipient == recipient,
-                Delivery.period.startswith(f"{day.isoformat()}#"),
-            )
-        ).scalar_one()
-    )
-
-
 def _enqueue_edit(
     *,
     session: Session,
@@ -73,7 +108,9 @@ def _enqueue_edit(
     parent: Delivery | None,
 ) -> Delivery | None:
     """A chat.update keyed ``day#n``; every answer gets its own row, so none is lost to a dedupe."""
-    start = _next_period(session, job, recipient, day) + 1
+    start = (
+        ledger.count_prefixed(session=session, job=job, recipient=recipient, prefix=f"{day.isoformat()}#") + 1
+    )
     for n in range(start, start + 20):
         result = ledger.enqueue(
             session=session,
@@ -97,13 +134,9 @@ def enqueue_summary_update(
     mentor = mentor_of(session=session, person_id=mentee.id)
     if mentor is None:
         return None
-    summary = session.execute(
-        select(Delivery).where(
-            Delivery.job == SUMMARY_JOB,
-            Delivery.recipient == mentor.slack_user_id,
-            Delivery.period == day.isoformat(),
-        )
-    ).scalar_one_or_none()
+    summary = ledger.find_delivery(
+        session=session, job=SUMMARY_JOB, recipient=mentor.slack_user_id, period=day.isoformat()
+    )
     if summary is None or summary.status not in ("pending", "sent"):
         return None  # not enqueued yet: it will be built with this answer in it
     payload = summary_payload(session=session, mentor=mentor, day=day, program_tz=program_tz)

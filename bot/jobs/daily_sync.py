@@ -12,19 +12,15 @@ through the ledger) instead of sending another one.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
-from bot.db.models import MentorPair, Person
-from bot.domain.sync import DaySummary, day_summaries
+from bot.domain.people import mentor_pairs, people_by_id
 from bot.domain.vocab import ENGINEERS
-from bot.domain.weeks import day_bounds
-from bot.flows.sync_notify import SUMMARY_JOB, summary_payload
+from bot.flows.sync_notify import SUMMARY_JOB, SyncAsk, summary_payloads, sync_dm_payloads
 from bot.jobs.plan import (
     LOOKBACK,
     Due,
@@ -38,8 +34,6 @@ from bot.jobs.plan import (
     scheduled,
 )
 from bot.jobs.triggers import Occurrence
-from bot.slack.blocks.common import to_dicts
-from bot.slack.blocks.sync import sync_dm_blocks, sync_dm_text
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -58,30 +52,16 @@ def _grace(deps: Deps) -> timedelta:
 
 
 def build_dms(session: Session, dues: list[Due]) -> list[dict[str, Any]]:
-    """Each engineer's DM, with their decisions of that local day (one query set per zone and day)."""
-    groups: dict[tuple[str, date], list[Recipient]] = defaultdict(list)
-    for due in dues:
-        assert due.person is not None
-        groups[(due.person.tz.key, due.local_date)].append(due.person)
-    summaries: dict[tuple[int, date], DaySummary] = {}
-    for (_, day), members in groups.items():
-        start, end = day_bounds(day, members[0].tz)
-        found = day_summaries(
-            session=session, person_ids=[m.person_id for m in members], day=day, start=start, end=end
-        )
-        summaries.update({(pid, day): summary for pid, summary in found.items()})
-    payloads = []
-    for due in dues:
-        assert due.person is not None
-        summary = summaries[(due.person.person_id, due.local_date)]
-        payloads.append(
-            {
-                "channel": due.recipient,
-                "text": sync_dm_text(summary),
-                "blocks": to_dicts(sync_dm_blocks(name=due.person.name, summary=summary)),
-            }
-        )
-    return payloads
+    """The DMs for these dues, built by the sync flow."""
+    return sync_dm_payloads(session=session, asks=[_ask(due) for due in dues])
+
+
+def _ask(due: Due) -> SyncAsk:
+    assert due.person is not None
+    person = due.person
+    return SyncAsk(
+        person_id=person.person_id, name=person.name, channel=due.recipient, tz=person.tz, day=due.local_date
+    )
 
 
 def plan_summaries(
@@ -147,8 +127,8 @@ def run(*, deps: Deps, at: datetime) -> int:
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
         engineers = load_recipients(session=session, program=deps.program, roles=ENGINEERS)
-        pairs = {p.mentee_id: p.mentor_id for p in session.execute(select(MentorPair)).scalars()}
-        mentor_people = session.execute(select(Person).where(Person.id.in_(set(pairs.values())))).scalars()
+        pairs = mentor_pairs(session=session)
+        mentor_people = people_by_id(session=session, ids=pairs.values())
         mentors = {m.id: recipient_of(m, deps.program) for m in mentor_people}
     dues = plan_people(
         recipients=engineers,
@@ -164,17 +144,11 @@ def run(*, deps: Deps, at: datetime) -> int:
     )
 
     def build_summaries(session: Session, sends: list[Due]) -> list[dict[str, Any]]:
-        out = []
+        asks = []
         for due in sends:
             assert due.person is not None
-            mentor = session.get(Person, due.person.person_id)
-            assert mentor is not None
-            out.append(
-                summary_payload(
-                    session=session, mentor=mentor, day=due.local_date, program_tz=deps.program.timezone
-                )
-            )
-        return out
+            asks.append((due.person.person_id, due.local_date))
+        return summary_payloads(session=session, asks=asks, program_tz=deps.program.timezone)
 
     result += apply(deps=deps, job=SUMMARY_JOB, dues=summaries, build=build_summaries, now=now)
     return result.enqueued

@@ -13,17 +13,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
-from bot.db.models import Delivery
+from bot.domain.deliveries import statuses
 from bot.domain.surveys import responders
 from bot.domain.vocab import ENGINEERS
 from bot.domain.weeks import end_of_day, iso_week
+from bot.flows.survey import survey_dm, survey_reminder
 from bot.jobs.plan import Due, Schedule, apply, load_recipients, plan_people
-from bot.slack.blocks.common import to_dicts
-from bot.slack.blocks.survey import survey_dm_blocks, survey_reminder_blocks
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -51,18 +49,9 @@ def _plan(deps: Deps, at: datetime, *, reminder: bool) -> list[Due]:
 
 def run(*, deps: Deps, at: datetime) -> int:
     """Enqueue the survey DMs due by ``at``; returns how many were enqueued."""
-    minimum = deps.program.thresholds.survey_anonymity_min
-    questions = len(deps.program.survey.questions)
 
     def build(_session: Session, dues: list[Due]) -> list[dict[str, Any]]:
-        return [
-            {
-                "channel": due.recipient,
-                "text": f"Weekly survey {due.period}: {questions} quick questions",
-                "blocks": to_dicts(survey_dm_blocks(week=due.period, questions=questions, minimum=minimum)),
-            }
-            for due in dues
-        ]
+        return [survey_dm(program=deps.program, channel=due.recipient, week=due.period) for due in dues]
 
     dues = _plan(deps, at, reminder=False)
     return apply(deps=deps, job=JOB, dues=dues, build=build, now=deps.clock.now()).enqueued
@@ -73,12 +62,7 @@ def _only_non_responders(session: Session, dues: list[Due]) -> list[Due]:
     out: list[Due] = []
     weeks = {d.period for d in dues}
     answered = {week: responders(session=session, week=week) for week in weeks}
-    sent = {
-        (d.recipient, d.period): d.status
-        for d in session.execute(
-            select(Delivery).where(Delivery.job == JOB, Delivery.period.in_(sorted(weeks)))
-        ).scalars()
-    }
+    sent = statuses(session=session, job=JOB, periods=sorted(weeks))
     for due in dues:
         if due.action != "send":
             out.append(due)
@@ -96,17 +80,9 @@ def _only_non_responders(session: Session, dues: list[Due]) -> list[Due]:
 
 def run_reminder(*, deps: Deps, at: datetime) -> int:
     """Enqueue the one reminder to each non-responder due by ``at``; returns how many were enqueued."""
-    minimum = deps.program.thresholds.survey_anonymity_min
 
     def build(_session: Session, dues: list[Due]) -> list[dict[str, Any]]:
-        return [
-            {
-                "channel": due.recipient,
-                "text": f"Reminder: the weekly survey {due.period} closes at the end of today",
-                "blocks": to_dicts(survey_reminder_blocks(week=due.period, minimum=minimum)),
-            }
-            for due in dues
-        ]
+        return [survey_reminder(program=deps.program, channel=due.recipient, week=due.period) for due in dues]
 
     dues = _plan(deps, at, reminder=True)
     if not dues:

@@ -79,6 +79,42 @@ def _text(
     )
 
 
+def _source_inputs(prefill: Prefill) -> list[Block]:
+    return [
+        _text(
+            B.SOURCE_URL,
+            "Source link",
+            hint="Where it was raised: the alert's permalink, the ticket or the ggen hold (http/https).",
+            max_length=2000,
+            initial=prefill.source_url,
+            placeholder="https://…",
+        ),
+        _text(
+            B.SOURCE_TEXT,
+            "What was raised",
+            hint="The alert or request in its own words; kept with the decision for the audit trail.",
+            max_length=SOURCE_TEXT_MAX,
+            initial=prefill.source_text,
+            optional=True,
+            multiline=True,
+        ),
+    ]
+
+
+def _verdict_input() -> InputBlock:
+    return InputBlock(
+        block_id=B.VERDICT,
+        label=PlainTextObject(text="Your decision"),
+        element=RadioButtonsElement(
+            action_id=B.VERDICT,
+            options=[
+                Option(value=v, label=label, description=PlainTextObject(text=desc))
+                for v, label, desc in VERDICT_OPTIONS
+            ],
+        ),
+    )
+
+
 def log_modal(*, categories: Sequence[Category], prefill: Prefill, meta: LogMeta) -> View:
     """The form; ``prefill`` carries what a message shortcut could read from the message."""
     blocks: list[Block] = []
@@ -103,34 +139,8 @@ def log_modal(*, categories: Sequence[Category], prefill: Prefill, meta: LogMeta
                 options=[Option(value=c.id, label=c.name[:75]) for c in categories[:100]],
             ),
         ),
-        _text(
-            B.SOURCE_URL,
-            "Source link",
-            hint="Where it was raised: the alert's permalink, the ticket or the ggen hold (http/https).",
-            max_length=2000,
-            initial=prefill.source_url,
-            placeholder="https://…",
-        ),
-        _text(
-            B.SOURCE_TEXT,
-            "What was raised",
-            hint="The alert or request in its own words; kept with the decision for the audit trail.",
-            max_length=SOURCE_TEXT_MAX,
-            initial=prefill.source_text,
-            optional=True,
-            multiline=True,
-        ),
-        InputBlock(
-            block_id=B.VERDICT,
-            label=PlainTextObject(text="Your decision"),
-            element=RadioButtonsElement(
-                action_id=B.VERDICT,
-                options=[
-                    Option(value=v, label=label, description=PlainTextObject(text=desc))
-                    for v, label, desc in VERDICT_OPTIONS
-                ],
-            ),
-        ),
+        *_source_inputs(prefill),
+        _verdict_input(),
         *live_justification_inputs(),
     ]
     return View(

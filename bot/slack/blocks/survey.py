@@ -74,6 +74,18 @@ def survey_reminder_blocks(*, week: str, minimum: int) -> list[Block]:
     ]
 
 
+def survey_home_blocks(*, week: str, answered: bool) -> list[Block]:
+    """App Home: this week's survey status, with a button to answer it while it is not answered."""
+    if answered:
+        return [section(f"*Weekly survey {week}*: :white_check_mark: answered, thank you")]
+    button = ButtonElement(
+        action_id=Action.HOME_SURVEY,
+        text=PlainTextObject(text="Answer the survey"),
+        value=SurveyValue(week=week).dump(),
+    )
+    return [section(f"*Weekly survey {week}*: not answered yet"), ActionsBlock(elements=[button])]
+
+
 def survey_modal(
     *,
     week: str,

@@ -10,45 +10,19 @@ mentor, who must be a mentor or lead; `none` instead of a mentor unpairs them.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from slack_bolt import App
-from slack_sdk import WebClient
 
-from bot.db.engine import transaction
-from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.people import find_by_slack_id, set_mentor, set_roles, upsert_person
-from bot.domain.vocab import ADMINS, REVIEWERS, ROLES
+from bot.domain.vocab import ADMINS, ROLES, Role
+from bot.flows.roster import ROLE_USAGE, change_roles, pair_mentor
 from bot.slack.blocks.common import section
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import parse_user, reply
 
-ROLE_USAGE = "role @user <role>[,role…]"
 MENTOR_USAGE = "mentor @mentee @mentor"
 UNPAIR = ("none", "-")
-
-
-def register(app: App, deps: Deps) -> None:
-    deps.router.add(
-        Subcommand(
-            "role",
-            ROLE_USAGE,
-            f"set someone's roles ({', '.join(ROLES)})",
-            handler=lambda ctx: _role(deps, ctx),
-            roles=ADMINS,
-        )
-    )
-    deps.router.add(
-        Subcommand(
-            "mentor",
-            MENTOR_USAGE,
-            "pair a mentee with their mentor (`none` unpairs)",
-            handler=lambda ctx: _mentor(deps, ctx),
-            roles=frozenset({"admin", "lead"}),
-        )
-    )
 
 
 def _user_arg(token: str, usage: str) -> str:
@@ -68,74 +42,26 @@ def parse_roles(text: str) -> list[str]:
     return sorted(set(roles))
 
 
-def _role(deps: Deps, ctx: CommandContext) -> None:
+def role_command(ctx: CommandContext) -> None:
+    """`/casebook role @user <role>[,role…]`: replace someone's roles."""
     target_token, _, rest = ctx.args.partition(" ")
     target = _user_arg(target_token, ROLE_USAGE)
-    roles = parse_roles(rest)
-    actor = ctx.person.slack_user_id
-    if target == actor and "admin" not in roles:
-        raise DomainError("You can't remove your own admin role; ask another admin.")
-    profile = None
-    with transaction(deps.sessions) as session:
-        exists = find_by_slack_id(session=session, slack_user_id=target) is not None
-    if not exists:
-        profile = _slack_profile(deps.client, target)
-    with transaction(deps.sessions) as session:
-        now = deps.clock.now()
-        person = find_by_slack_id(session=session, slack_user_id=target)
-        if person is None and profile is not None:
-            upsert_person(session=session, now=now, actor=actor, roles=roles, email=None, **profile)
-            before: list[str] = []
-        else:
-            assert person is not None
-            before = sorted(person.role_names)
-            set_roles(
-                session=session,
-                now=now,
-                actor=actor,
-                person=person,
-                roles=roles,
-                reason=f"/casebook role by {actor}",
-            )
-    was = ", ".join(before) or "not on the roster"
-    text = f"Done: <@{target}> now has the role(s) {', '.join(roles)} (was: {was})."
+    changed = change_roles(
+        deps=ctx.deps, actor=ctx.person.slack_user_id, target=target, roles=parse_roles(rest)
+    )
+    was = ", ".join(changed.before) or "not on the roster"
+    text = f"Done: <@{target}> now has the role(s) {', '.join(changed.roles)} (was: {was})."
     reply(ctx.respond, [section(text)], text)
 
 
-def _slack_profile(client: WebClient, user_id: str) -> dict[str, Any]:
-    """Name and timezone of someone Slack knows, to add them to the roster.
-
-    Uses the app's own client: Bolt's per-request client adds a ``team_id`` that
-    users.info does not take.
-    """
-    try:
-        user = client.users_info(user=user_id).get("user") or {}
-    except Exception:
-        raise DomainError(f"I couldn't find {user_id} in Slack, so I can't add them.") from None
-    if user.get("deleted") or user.get("is_bot"):
-        raise DomainError(f"{user_id} is a deactivated account or a bot, so I can't add them.")
-    name = (user.get("profile") or {}).get("real_name") or user.get("real_name") or user.get("name")
-    return {"slack_user_id": user_id, "name": str(name or user_id), "timezone": user.get("tz")}
-
-
-def _mentor(deps: Deps, ctx: CommandContext) -> None:
+def mentor_command(ctx: CommandContext) -> None:
+    """`/casebook mentor @mentee @mentor|none`: pair or unpair a mentee."""
     parts = ctx.args.split()
     if len(parts) != 2:
         raise DomainError(f"Usage: /casebook {MENTOR_USAGE} (or `none` to unpair)")
     mentee_id = _user_arg(parts[0], MENTOR_USAGE)
     mentor_id = None if parts[1].lower() in UNPAIR else _user_arg(parts[1], MENTOR_USAGE)
-    with transaction(deps.sessions) as session:
-        mentee = _on_roster(session, mentee_id)
-        mentor = _on_roster(session, mentor_id) if mentor_id else None
-        if mentor is not None and not mentor.role_names & REVIEWERS:
-            raise DomainError(f"{mentor.name} isn't a mentor or lead; give them the role first.")
-        set_mentor(
-            session=session,
-            now=deps.clock.now(),
-            actor=ctx.person.slack_user_id,
-            mentee=mentee,
-            mentor=mentor,
-        )
+    pair_mentor(deps=ctx.deps, actor=ctx.person.slack_user_id, mentee_id=mentee_id, mentor_id=mentor_id)
     text = (
         f"Done: <@{mentee_id}>'s mentor is now <@{mentor_id}>."
         if mentor_id
@@ -144,8 +70,22 @@ def _mentor(deps: Deps, ctx: CommandContext) -> None:
     reply(ctx.respond, [section(text)], text)
 
 
-def _on_roster(session: Any, slack_user_id: str) -> Person:
-    person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
-    if person is None:
-        raise DomainError(f"{slack_user_id} isn't on the roster; add them with /casebook {ROLE_USAGE}.")
-    return person
+def register(app: App, deps: Deps) -> None:
+    deps.router.add(
+        Subcommand(
+            "role",
+            ROLE_USAGE,
+            f"set someone's roles ({', '.join(ROLES)})",
+            handler=role_command,
+            roles=ADMINS,
+        )
+    )
+    deps.router.add(
+        Subcommand(
+            "mentor",
+            MENTOR_USAGE,
+            "pair a mentee with their mentor (`none` unpairs)",
+            handler=mentor_command,
+            roles=frozenset({Role.ADMIN, Role.LEAD}),
+        )
+    )

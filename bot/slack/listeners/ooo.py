@@ -4,16 +4,35 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.db.engine import transaction
 from bot.deps import Deps
-from bot.domain.availability import parse_ooo, set_ooo
-from bot.domain.people import find_by_slack_id
-from bot.domain.timezones import local_today
+from bot.flows.ooo import ooo_until, set_out_of_office
 from bot.slack.blocks.common import section
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import reply
 
 USAGE = "ooo until YYYY-MM-DD | ooo off"
+
+
+def ooo_command(ctx: CommandContext) -> None:
+    """No arguments: say whether you're marked away; otherwise set or clear it."""
+    deps = ctx.deps
+    me = ctx.person.slack_user_id
+    if not ctx.args:
+        current = ooo_until(deps=deps, slack_user_id=me)
+        text = (
+            f"You're marked out of office until *{current.isoformat()}*. `/casebook ooo off` to undo."
+            if current
+            else f"You're not marked out of office. Use `/casebook {USAGE}`."
+        )
+    else:
+        until = set_out_of_office(deps=deps, slack_user_id=me, args=ctx.args)
+        text = (
+            f":palm_tree: Out of office until *{until.isoformat()}* (your local date): no evening syncs or "
+            "surveys until then. `/casebook ooo off` when you're back early."
+            if until
+            else ":wave: Welcome back: your evening syncs and surveys are on again."
+        )
+    reply(ctx.respond, [section(text)], text)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -22,32 +41,6 @@ def register(app: App, deps: Deps) -> None:
             "ooo",
             USAGE,
             "pause your evening syncs and surveys while you're away",
-            handler=lambda c: _ooo(deps, c),
+            handler=ooo_command,
         )
     )
-
-
-def _ooo(deps: Deps, ctx: CommandContext) -> None:
-    now = deps.clock.now()
-    with transaction(deps.sessions) as session:
-        person = find_by_slack_id(session=session, slack_user_id=ctx.person.slack_user_id)
-        assert person is not None
-        today = local_today(person, deps.program.timezone, now)
-        if not ctx.args:
-            current = person.ooo_until if person.ooo_until and person.ooo_until >= today else None
-            text = (
-                f"You're marked out of office until *{current.isoformat()}*. `/casebook ooo off` to undo."
-                if current
-                else f"You're not marked out of office. Use `/casebook {USAGE}`."
-            )
-            reply(ctx.respond, [section(text)], text)
-            return
-        until = parse_ooo(ctx.args, today=today)
-        set_ooo(session=session, now=now, actor=person.slack_user_id, person=person, until=until)
-    text = (
-        f":palm_tree: Out of office until *{until.isoformat()}* (your local date): no evening syncs or "
-        "surveys until then. `/casebook ooo off` when you're back early."
-        if until
-        else ":wave: Welcome back: your evening syncs and surveys are on again."
-    )
-    reply(ctx.respond, [section(text)], text)

@@ -2,79 +2,22 @@
 
 from __future__ import annotations
 
-import logging
-from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.db.engine import transaction
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.people import find_by_slack_id
-from bot.domain.sync import check_answerable, get_sync, is_sync_dm, record_sync, validate_blockers
-from bot.domain.timezones import local_today
+from bot.domain.sync import validate_blockers
 from bot.domain.vocab import ENGINEERS
-from bot.flows.sync_notify import dm_payload, enqueue_dm_update, enqueue_summary_update
-from bot.slack.blocks.sync import blockers_modal
+from bot.flows.sync import STALE_BUTTON, answer_sync, blockers_form, todays_sync
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, SyncValue
+from bot.slack.middleware import deps_of, form_errors, replies_on_error
 from bot.slack.router import CommandContext, Subcommand
-from bot.slack.util import SERVER_ERROR, reply_error, user_id_of
-
-log = logging.getLogger(__name__)
-STALE_BUTTON = "That button is no longer valid; use `/casebook sync` for today's sync."
-SAVE_FAILED = "Something went wrong and nothing was saved. Please try again."
-
-
-def _day(raw: str) -> date:
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise DomainError(STALE_BUTTON) from None
-
-
-def answer(
-    deps: Deps,
-    user_id: str,
-    meta: SyncValue,
-    *,
-    status: str,
-    blockers: str | None = None,
-    mood: int | None = None,
-) -> dict[str, Any]:
-    """Record an answer (and queue the mentor's and the DM's refresh); returns the updated DM."""
-    now, tz = deps.clock.now(), deps.program.timezone
-    with transaction(deps.sessions) as session:
-        person = find_by_slack_id(session=session, slack_user_id=user_id)
-        if person is None or person.status != "active":
-            raise DomainError("You're not on the roster, so there is no sync to answer.")
-        day = _day(meta.day)
-        check_answerable(day=day, today=local_today(person, tz, now))
-        recorded = record_sync(
-            session=session, now=now, person=person, day=day, status=status, blockers=blockers, mood=mood
-        )
-        if recorded.changed:
-            enqueue_summary_update(session=session, now=now, mentee=person, day=day, program_tz=tz)
-            if (
-                meta.channel
-                and meta.message_ts
-                and is_sync_dm(
-                    session=session, slack_user_id=user_id, day=day, channel=meta.channel, ts=meta.message_ts
-                )
-            ):
-                enqueue_dm_update(
-                    session=session,
-                    now=now,
-                    person=person,
-                    day=day,
-                    channel=meta.channel,
-                    ts=meta.message_ts,
-                    program_tz=tz,
-                )
-        return dm_payload(session=session, person=person, day=day, program_tz=tz)
+from bot.slack.util import user_id_of
 
 
 def _value(body: dict[str, Any]) -> SyncValue:
@@ -85,99 +28,75 @@ def _value(body: dict[str, Any]) -> SyncValue:
         raise DomainError(STALE_BUTTON) from None
 
 
+def _dm_location(body: dict[str, Any], value: SyncValue) -> SyncValue:
+    """The button's day, plus where its message is when it was clicked in the sync DM itself."""
+    container = body.get("container") or {}
+    in_dm = not container.get("is_ephemeral") and container.get("type") == "message"
+    return SyncValue(
+        day=value.day,
+        channel=container.get("channel_id") if in_dm else None,
+        message_ts=container.get("message_ts") if in_dm else None,
+    )
+
+
+@replies_on_error("sync answer")
+def all_good(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """All good: record it and show the answer in the message the button was on."""
+    ack()
+    deps = deps_of(context)
+    answered = answer_sync(deps=deps, slack_user_id=user_id_of(body), meta=_value(body), status="all_good")
+    respond(text=answered.dm["text"], blocks=answered.dm["blocks"], replace_original=True)
+
+
+@replies_on_error("opening the blockers modal")
+def open_blockers(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """I have blockers: open the form, remembering the DM it came from so the answer can update it."""
+    ack()
+    deps = deps_of(context)
+    meta = _dm_location(body, _value(body))
+    view = blockers_form(deps=deps, slack_user_id=user_id_of(body), meta=meta)
+    deps.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view.to_dict())
+
+
+@form_errors("sync blockers", block_id=B.BLOCKERS)
+def submit_blockers(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """The blockers form: validated and saved before the ack, so a failure shows in the modal."""
+    values = read_values(view)
+    parsed, errors = validate_blockers(blockers=values.get(B.BLOCKERS), mood=values.get(B.MOOD))
+    if parsed is None:
+        ack(response_action="errors", errors={B(k): v for k, v in errors.items()})
+        return
+    try:
+        meta = SyncValue.load(view.get("private_metadata"))
+    except BadMetadata:
+        raise DomainError(STALE_BUTTON) from None
+    answer_sync(
+        deps=deps_of(context),
+        slack_user_id=user_id_of(body),
+        meta=meta,
+        status="blockers",
+        blockers=parsed[0],
+        mood=parsed[1],
+    )
+    ack()
+
+
+def sync_command(ctx: CommandContext) -> None:
+    """`/casebook sync`: today's sync as an ephemeral message with the same buttons."""
+    dm = todays_sync(deps=ctx.deps, slack_user_id=ctx.person.slack_user_id)
+    ctx.respond(text=dm["text"], blocks=dm["blocks"], response_type="ephemeral", replace_original=False)
+
+
 def register(app: App, deps: Deps) -> None:
     deps.router.add(
         Subcommand(
             "sync",
             "sync",
             "answer today's evening sync now",
-            handler=lambda ctx: _command(deps, ctx),
+            handler=sync_command,
             roles=ENGINEERS,
         )
     )
-
-    @app.action(Action.SYNC_ALL_GOOD)
-    def all_good(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        ack()
-        try:
-            dm = answer(deps, user_id_of(body), _value(body), status="all_good")
-        except DomainError as exc:
-            reply_error(respond, str(exc))
-            return
-        except Exception:
-            log.exception("sync answer failed")
-            reply_error(respond, SERVER_ERROR)
-            return
-        deps.dispatcher.kick()
-        respond(text=dm["text"], blocks=dm["blocks"], replace_original=True)
-
-    @app.action(Action.SYNC_BLOCKERS)
-    def open_blockers(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        ack()
-        try:
-            value = _value(body)
-            container = body.get("container") or {}
-            in_dm = not container.get("is_ephemeral") and container.get("type") == "message"
-            meta = SyncValue(
-                day=value.day,
-                channel=container.get("channel_id") if in_dm else None,
-                message_ts=container.get("message_ts") if in_dm else None,
-            )
-            with transaction(deps.sessions) as session:
-                person = find_by_slack_id(session=session, slack_user_id=user_id_of(body))
-                if person is None or person.status != "active":
-                    raise DomainError("You're not on the roster, so there is no sync to answer.")
-                day = _day(value.day)
-                check_answerable(day=day, today=local_today(person, deps.program.timezone, deps.clock.now()))
-                existing = get_sync(session=session, person_id=person.id, day=day)
-            view = blockers_modal(
-                meta,
-                initial=existing.blockers if existing else None,
-                mood=existing.mood if existing else None,
-            )
-            deps.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view.to_dict())
-        except DomainError as exc:
-            reply_error(respond, str(exc))
-        except Exception:
-            log.exception("opening the blockers modal failed")
-            reply_error(respond, SERVER_ERROR)
-
-    @app.view(Callback.SYNC_BLOCKERS)
-    def submit_blockers(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
-        values = read_values(view)
-        parsed, errors = validate_blockers(blockers=values.get(B.BLOCKERS), mood=values.get(B.MOOD))
-        if parsed is None:
-            ack(response_action="errors", errors={B(k): v for k, v in errors.items()})
-            return
-        # Saved before the ack (one small transaction) so a failure shows in the modal, not lost.
-        try:
-            answer(
-                deps,
-                user_id_of(body),
-                SyncValue.load(view.get("private_metadata")),
-                status="blockers",
-                blockers=parsed[0],
-                mood=parsed[1],
-            )
-        except (DomainError, BadMetadata) as exc:
-            ack(
-                response_action="errors",
-                errors={B.BLOCKERS: str(exc) if isinstance(exc, DomainError) else STALE_BUTTON},
-            )
-            return
-        except Exception:
-            log.exception("sync blockers failed")
-            ack(response_action="errors", errors={B.BLOCKERS: SAVE_FAILED})
-            return
-        ack()
-        deps.dispatcher.kick()
-
-
-def _command(deps: Deps, ctx: CommandContext) -> None:
-    """`/casebook sync`: today's sync as an ephemeral message with the same buttons."""
-    now, tz = deps.clock.now(), deps.program.timezone
-    with transaction(deps.sessions) as session:
-        person = find_by_slack_id(session=session, slack_user_id=ctx.person.slack_user_id)
-        assert person is not None
-        dm = dm_payload(session=session, person=person, day=local_today(person, tz, now), program_tz=tz)
-    ctx.respond(text=dm["text"], blocks=dm["blocks"], response_type="ephemeral", replace_original=False)
+    app.action(Action.SYNC_ALL_GOOD)(all_good)
+    app.action(Action.SYNC_BLOCKERS)(open_blockers)
+    app.view(Callback.SYNC_BLOCKERS)(submit_blockers)
