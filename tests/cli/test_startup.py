@@ -28,7 +28,11 @@ def test_building_the_parser_and_help_import_nothing_heavy() -> None:
         "parser.parse_args(['audit', 'decisions', '--user', 'U1', '--from', '2026-11-01',"
         " '--to', '2026-11-02'])\n"
     )
-    assert not _loaded_after(code) & set(HEAVY)
+    heavy = _loaded_after(code) & set(HEAVY)
+    assert not heavy, (
+        f"building the CLI parser imported {sorted(heavy)}: import them inside the command "
+        "function (or under TYPE_CHECKING), so `casebook --help` stays fast"
+    )
 
 
 def test_casebook_help_answers() -> None:
