@@ -101,6 +101,11 @@ INCIDENTS = [
     ("2026-11-19T21:10", "P1", 18, "INC-5133"),
 ]
 SURVEY = {ADA: (4, 4, 5, 3, 4), BEN: (4, 5, 4, 3, 4), CY: (3, 4, 4, 4, 3)}
+SURVEY_COMMENTS = {  # shown to PMs only with the averages, unattributed, in random order
+    ADA: "The justification template slows me down on the obvious approvals.",
+    BEN: "Mentor reviews came back within a day; that made the week.",
+    CY: None,
+}
 FRIDAY_5PM = "2026-11-20T17:00"
 
 
@@ -305,15 +310,19 @@ def answer_survey(client: Client, engineer: str, answers: tuple[int, ...]) -> No
     view: dict[str, Any] = wait(opened, "the survey")
     inputs = [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
     values: dict[str, Any] = {block: str(answer) for block, answer in zip(inputs, answers, strict=False)}
-    values["survey_comment"] = None
+    values["survey_comment"] = SURVEY_COMMENTS.get(engineer)
     client.submit(engineer, view, values)
 
 
 # -- photographs -------------------------------------------------------------------------------
-def shoot(page: Page, path: Path, *, clip: FloatRect | None = None) -> None:
+def shoot(page: Page, path: Path, *, clip: FloatRect | None = None, palette: bool = True) -> None:
+    """Save a screenshot; ``palette=False`` keeps true colour (a 256-colour palette turns the chart's
+    small red and amber markers brown)."""
     page.screenshot(path=str(path), clip=clip)
     image = Image.open(path).convert("RGB")
-    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+    if palette:
+        image = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    image.save(path, optimize=True)
     print(
         f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {path.stat().st_size // 1024} KB"
     )
@@ -389,22 +398,40 @@ def shoot_review_thread(page: Page, out: Path) -> None:
 
 
 def shoot_digest(page: Page, out: Path) -> None:
-    """The PM runs Friday's digest from Time & jobs; the post, its chart in the thread, the chart."""
+    """The PM runs Friday's digest from Time & jobs: the channel post, its thread, the chart."""
     pages.switch_person(page, PAT)
     pages.run_job(page, "digest", FRIDAY_5PM, now=FRIDAY_5PM)
     pages.open_conversation(page, "pilot-pm")
     digest = pages.message(page, "Pilot digest")
+    expect(digest).to_contain_text("2 replies")  # the details and the chart are in its thread
+    digest.evaluate("d => d.scrollIntoView()")
+    pages.rest_mouse(page)
+    post = digest.bounding_box()
+    assert post, "the digest is not on screen"
+    shoot(page, out / "digest.png", clip={**post, "y": post["y"] - 4, "height": post["height"] + 8})
     digest.locator('[data-testid="thread-link"]').click()
     chart = page.locator('#thread-list [data-testid="file"] img.file-image')
     pages.wait_image_loaded(page, chart)
-    digest.evaluate("d => d.scrollIntoView()")
-    page.locator("#thread-list").evaluate("l => l.scrollTop = l.scrollHeight")
+    # The replies in one picture: a widened pane (Slack's can be dragged wider), tall enough for all.
+    page.locator('[data-testid="thread"]').evaluate("t => { t.style.width = '600px'; }")
+    tall = page.locator("#thread-list").evaluate("l => l.scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": min(3200, int(tall) + 160)})
     pages.rest_mouse(page)
-    shoot(page, out / "digest.png")
+    replies, pane = box(page, "#thread-list .thread-count"), box(page, "#thread-list")
+    bottom = pane["y"] + pane["height"]
+    clip: FloatRect = {
+        "x": pane["x"],
+        "y": replies["y"],
+        "width": pane["width"],
+        "height": bottom - replies["y"],
+    }
+    shoot(page, out / "digest-thread.png", clip=clip)
+    page.locator('[data-testid="thread"]').evaluate("t => { t.style.width = ''; }")
+    page.set_viewport_size(VIEWPORT)
     chart.click()
     full = page.locator('[data-testid="lightbox"] img')
     pages.wait_image_loaded(page, full)
-    shoot(page, out / "digest-chart.png", clip=box(page, '[data-testid="lightbox"] img'))
+    shoot(page, out / "digest-chart.png", clip=box(page, '[data-testid="lightbox"] img'), palette=False)
     page.keyboard.press("Escape")
 
 

@@ -6,11 +6,17 @@ falling, reviews not happening (decisions waiting beyond the review SLA, or none
 reviewed all week), an engineer with no decisions all week (people out of office that
 week are not flagged), someone leaving (turnover), a survey most engineers skipped
 (under half, when a survey went out that week), and overturns in a category ("mentor
-pilots on that category").
+pilots on that category"). The channel post shows the three that weigh most on the
+go / no-go (:data:`FLAG_WEIGHT`); the thread lists them all.
+
+Survey comments come from :func:`bot.domain.surveys.aggregate` only with the published
+averages, without names, and are shuffled here with a generator seeded by the
+operating system (never by who answered or when), so their order tells nothing.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -33,6 +39,19 @@ DIGEST_JOB = "digest"
 LOW_SURVEY_RESPONSE = 0.5
 MAX_HISTORY_WEEKS = 26  # the chart and the red flags look back at most half a year
 MAX_NAMES = 10
+TOP_FLAGS = 3
+# Most serious first: people leaving and falling satisfaction threaten the pilot itself;
+# quality and review coverage next; a quiet engineer or a skipped survey last.
+FLAG_WEIGHT = (
+    "attrition",
+    "satisfaction_falling",
+    "escalation_rising",
+    "overturns_in_category",
+    "reviews_overdue",
+    "no_reviews",
+    "low_survey_response",
+    "idle_engineers",
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +104,11 @@ class DigestData:
     @property
     def empty(self) -> bool:
         return self.card.empty
+
+    @property
+    def top_flags(self) -> tuple[RedFlag, ...]:
+        """The red flags that weigh most on the go / no-go (``red_flags`` is ranked), at most three."""
+        return self.red_flags[:TOP_FLAGS]
 
 
 def _rows(card: Scorecard, prev: Scorecard | None, keys: list[str]) -> tuple[ScoreRow, ...]:
@@ -146,16 +170,8 @@ def _rate(card: Scorecard) -> float | None:
     return live.escalated / live.total if live.total else None
 
 
-def red_flags(
-    *,
-    session: Session,
-    program: Program,
-    card: Scorecard,
-    history: list[Scorecard],
-    reviews: OverdueReviews,
-    survey: SurveyRate,
-    support: Supporting,
-) -> tuple[RedFlag, ...]:
+def _trend_flags(card: Scorecard, history: list[Scorecard]) -> list[RedFlag]:
+    """Escalation rising two weeks running; satisfaction falling (both weeks measured)."""
     flags: list[RedFlag] = []
     rates = [_rate(c) for c in history[-3:]]
     if len(rates) == 3 and None not in rates:
@@ -175,6 +191,21 @@ def red_flags(
             flags.append(
                 RedFlag("satisfaction_falling", f"Satisfaction fell from {before:.2f} to {now_sat:.2f}.")
             )
+    return flags
+
+
+def red_flags(
+    *,
+    session: Session,
+    program: Program,
+    card: Scorecard,
+    history: list[Scorecard],
+    reviews: OverdueReviews,
+    survey: SurveyRate,
+    support: Supporting,
+) -> tuple[RedFlag, ...]:
+    """Every red flag of the week, most serious first (:data:`FLAG_WEIGHT`)."""
+    flags = _trend_flags(card, history)
     if reviews.overdue:
         oldest = duration(reviews.oldest_hours or 0)
         flags.append(
@@ -214,11 +245,24 @@ def red_flags(
                     "mentor pilots on that category.",
                 )
             )
-    return tuple(flags)
+    rank = {key: i for i, key in enumerate(FLAG_WEIGHT)}
+    return tuple(sorted(flags, key=lambda f: rank.get(f.key, len(rank))))  # stable within a kind
 
 
-def build_digest(*, session: Session, program: Program, week: Week, at: datetime) -> DigestData:
-    """Everything the Friday digest shows for ``week``, computed as of ``at``."""
+def shuffled(comments: tuple[str, ...], rng: random.Random | None = None) -> tuple[str, ...]:
+    """The comments in a random order: by default seeded by the OS, not by who wrote them or when."""
+    order = list(comments)
+    (rng or random.SystemRandom()).shuffle(order)
+    return tuple(order)
+
+
+def build_digest(
+    *, session: Session, program: Program, week: Week, at: datetime, rng: random.Random | None = None
+) -> DigestData:
+    """Everything the Friday digest shows for ``week``, computed as of ``at``.
+
+    ``rng`` orders the survey comments (tests pass a seeded one; by default the OS seeds it).
+    """
     tz = program.tz
     first = min(week_of_date(program.start_date, tz).monday, previous(previous(week, tz), tz).monday)
     weeks = weeks_between(week_of_date(first, tz), week, tz)[-MAX_HISTORY_WEEKS:]
@@ -257,9 +301,12 @@ def build_digest(*, session: Session, program: Program, week: Week, at: datetime
             support=support,
         ),
         history=shown,
-        survey_comments=aggregate(
-            session=session, week=week.label, minimum=program.thresholds.survey_anonymity_min
-        ).comments,
+        survey_comments=shuffled(
+            aggregate(
+                session=session, week=week.label, minimum=program.thresholds.survey_anonymity_min
+            ).comments,
+            rng,
+        ),
     )
 
 

@@ -1,9 +1,11 @@
 """Post the week's PM digest: read the data, then enqueue the post and its chart (the outbox).
 
-The digest (job ``digest``, recipient the PM channel, period the ISO week) reads
-completely without the chart; the chart (job ``digest-chart``) is a PNG upload
-whose ``parent`` is the digest, so the dispatcher posts it in the digest's thread
-(``_parent: thread_ts``). The data is read in one transaction and the rows written
+The digest (job ``digest``, recipient the PM channel, period the ISO week) is the
+short channel post; its details (job ``digest-details``: the full scorecard, the
+table by category, survey comments, every red flag) and the chart (job
+``digest-chart``, a PNG upload) have the digest as ``parent``, so the dispatcher
+posts them in the digest's thread (``_parent: thread_ts``). An empty week is the
+post alone. The data is read in one transaction and the rows written
 in a second one, so rendering the chart (the caller's renderer) holds no lock.
 """
 
@@ -25,11 +27,11 @@ from bot.domain.metrics import Scorecard
 from bot.domain.weeks import week_of
 from bot.program import Program
 from bot.slack.blocks.common import to_dicts
-from bot.slack.blocks.digest import digest_blocks, digest_text
-from bot.slack.blocks.scorecard import week_title
+from bot.slack.blocks.digest import details_text, digest_blocks, digest_details_blocks, digest_text
 
 log = logging.getLogger(__name__)
 CHART_JOB = "digest-chart"
+DETAILS_JOB = "digest-details"
 
 
 @dataclass(frozen=True)
@@ -61,16 +63,24 @@ def post_weekly_digest(
         data = build_digest(session=session, program=program, week=week, at=at)
     chart: ChartImage | None = None
     if any(not card.empty for card in data.history):  # no chart until some week has data
-        chart = render_chart(data.history, f"{program.name}: pilot metrics to {week_title(week)}")
+        chart = render_chart(data.history, chart_title(program.name, data))
     with transaction(sessions) as session:
         created = _enqueue(session=session, now=clock.now(), channel=channel, data=data, chart=chart)
     log.info("digest enqueued", extra={"week": week.label, "deliveries": created})
     return created
 
 
+def chart_title(program_name: str, data: DigestData) -> str:
+    """``Go / no-go metrics by week, 2026-W43 to 2026-W47 · Ops Engineer 2.0 pilot``."""
+    first, last = data.history[0].week.label, data.history[-1].week.label
+    span = last if first == last else f"{first} to {last}"
+    return f"Go / no-go metrics by week, {span} · {program_name}"
+
+
 def _enqueue(
     *, session: Session, now: datetime, channel: str, data: DigestData, chart: ChartImage | None
 ) -> int:
+    """The post, then its thread: the details (a week with data) and the chart (any week had data)."""
     period = data.week.label
     post = {
         "channel": channel,
@@ -88,24 +98,38 @@ def _enqueue(
         method="chat.postMessage",
         payload=post,
     )
-    if chart is None or not digest.created:
-        return int(digest.created)
-    upload = {
-        "channel": channel,
-        "_parent": "thread_ts",
-        "content_b64": base64.b64encode(chart.png).decode(),
-        "filename": f"casebook-metrics-{period}.png",
-        "title": f"Pilot metrics, {period}",
-        "alt_txt": chart.alt_text,
-    }
-    child = enqueue(
-        session=session,
-        now=now,
-        job=CHART_JOB,
-        recipient=channel,
-        period=period,
-        method="files.upload_v2",
-        payload=upload,
-        parent=digest.delivery,
-    )
-    return 1 + int(child.created)
+    if not digest.created:
+        return 0
+    replies: list[tuple[str, str, dict[str, object]]] = []
+    if not data.empty:
+        details: dict[str, object] = {
+            "channel": channel,
+            "text": details_text(data),
+            "blocks": to_dicts(digest_details_blocks(data)),
+            "unfurl_links": False,
+            "unfurl_media": False,
+        }
+        replies.append((DETAILS_JOB, "chat.postMessage", details))
+    if chart is not None:
+        upload: dict[str, object] = {
+            "channel": channel,
+            "content_b64": base64.b64encode(chart.png).decode(),
+            "filename": f"casebook-metrics-{period}.png",
+            "title": f"Pilot metrics, {period}",
+            "alt_txt": chart.alt_text,
+        }
+        replies.append((CHART_JOB, "files.upload_v2", upload))
+    created = 1
+    for job, method, payload in replies:
+        child = enqueue(
+            session=session,
+            now=now,
+            job=job,
+            recipient=channel,
+            period=period,
+            method=method,
+            payload={**payload, "_parent": "thread_ts"},
+            parent=digest.delivery,
+        )
+        created += int(child.created)
+    return created

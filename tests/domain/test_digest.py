@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from bot.domain.weeks import parse_week
 from bot.program import Program
 from bot.sandbox.fakeslack import validate_blocks
 from bot.slack.blocks.common import to_dicts
-from bot.slack.blocks.digest import digest_blocks, digest_text
+from bot.slack.blocks.digest import digest_blocks, digest_details_blocks, digest_text
 from tests.helpers import PILOTS_ROSTER_CSV, load_roster
 from tests.metrics_data import decide, person, review, survey
 
@@ -134,7 +135,73 @@ def test_many_categories_still_fit_one_valid_message(db, program) -> None:
     with transaction(db) as session:
         for i in range(30):
             decide(session, "U0ENG1", category=f"category_<{i}>_" + "x" * 40, at=W47)
-    blocks = to_dicts(digest_blocks(digest(db, program), chart=False))
+    blocks = to_dicts(digest_details_blocks(digest(db, program)))  # the table is in the thread
     assert validate_blocks(blocks, limit=50) is None
     assert "… and 10 more categories" in str(blocks)
     assert "category &lt;0&gt;" in str(blocks)
+
+
+W48 = W47 + timedelta(days=7)  # week 12: the switchover
+
+
+def test_a_crowded_week_12_post_stays_within_15_lines_and_the_rest_is_in_the_thread(db, program) -> None:
+    from tests.jobs.test_digest import text_lines
+
+    with transaction(db) as session:
+        for i in range(3):  # unreviewed and overturned live decisions, one engineer idle, one leaving
+            d = decide(session, "U0ENG1", category=f"cat_{i}", at=W48 + timedelta(minutes=i))
+            review(session, d, verdict="overturn", at=W48 + timedelta(hours=1))
+            decide(session, "U0PILOT", category="rollback", at=W48 - timedelta(days=3))
+        mark_left(
+            session=session,
+            now=W48,
+            actor="U0ADMIN",
+            person=person(session, "U0ENG2"),
+            left_at=W48,
+            reason="moved team",
+        )
+        survey(session, "U0ENG1", week="2026-W48", answers=[2, 2, 2, 2], at=W48)
+    with transaction(db) as session:
+        week = parse_week("2026-W48", program.tz)
+        data = build_digest(session=session, program=program, week=week, at=W48 + timedelta(days=4, hours=7))
+    assert len(data.red_flags) > 3 and data.week12_rows
+    post, thread = to_dicts(digest_blocks(data, chart=True)), to_dicts(digest_details_blocks(data))
+    assert validate_blocks(post, limit=50) is None and validate_blocks(thread, limit=50) is None
+    assert text_lines(post) <= 15, text_lines(post)
+    head, details = str(post), str(thread)
+    assert [f.key for f in data.top_flags] == ["attrition", "overturns_in_category", "overturns_in_category"]
+    assert f"*Red flags* (top 3 of {len(data.red_flags)})" in head
+    assert all(flag.text in details for flag in data.red_flags)  # the full list is in the thread
+    assert data.red_flags[-1].text not in head
+    assert "Week-12 metrics: " in head and "(in the thread)" in head
+    assert "*Week-12 metrics*" in details and "*By category*" in details and "*By category*" not in head
+    assert f"all {len(data.red_flags)} red flags" in head
+
+
+def test_comments_are_shuffled_by_a_generator_the_answers_do_not_seed() -> None:
+    from collections import Counter
+
+    from bot.domain.digest import shuffled
+
+    written = (
+        "a: first written",
+        "b: second",
+        "c: third",
+        "d: last written",
+    )  # text order = submission order
+    firsts = Counter(shuffled(written)[0] for _ in range(2000))
+    assert set(firsts) == set(written)
+    assert all(350 < n < 650 for n in firsts.values()), firsts  # each first about a quarter of the time
+    orders = {shuffled(written) for _ in range(500)}
+    assert len(orders) > 12  # of the 24 possible orders; a sort or a content-derived seed gives one
+    rng_a, rng_b = random.Random(1), random.Random(1)
+    assert shuffled(written, rng_a) == shuffled(written, rng_b)  # tests can pin the order with a seed
+
+
+def test_many_long_comments_full_of_markup_still_fit_one_valid_section() -> None:
+    from bot.slack.blocks.digest import comments_text
+
+    text = comments_text(tuple("<&>" * 100 for _ in range(12)))
+    assert len(text) <= 3000
+    assert "<&>" not in text and "&lt;&amp;&gt;" in text
+    assert text.endswith("more")  # says that some were left out

@@ -14,7 +14,7 @@ from bot.domain.digest import build_digest
 from bot.domain.weeks import parse_week
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from bot.slack.blocks.digest import digest_blocks
+from bot.slack.blocks.digest import digest_blocks, digest_details_blocks
 from bot.slack.ids import survey_block
 from tests.e2e.test_metrics_commands import reply_to
 from tests.helpers import PILOTS_ROSTER_CSV, eventually, load_roster, texts
@@ -44,14 +44,14 @@ def answer(slack: Simulator, fake: FakeSlack, user: str) -> None:
 
 
 def surfaces(casebook: Casebook, slack: Simulator, fake: FakeSlack) -> str:
-    """What a PM can see: /casebook metrics (week 11 and 12 cohorts) and the digest."""
+    """What a PM can see: /casebook metrics (week 11 and 12 cohorts) and the digest with its thread."""
     shown = texts(reply_to(slack, fake, "U0PM", "metrics")["blocks"])
     with transaction(casebook.deps.sessions) as session:
         week = parse_week("2026-W47", casebook.deps.program.tz)
         data = build_digest(
             session=session, program=casebook.deps.program, week=week, at=casebook.deps.clock.now()
         )
-    return shown + "\n" + str(digest_blocks(data, chart=False))
+    return shown + "\n" + str(digest_blocks(data, chart=False) + digest_details_blocks(data))
 
 
 def people_events(casebook: Casebook) -> list[dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -13,6 +14,21 @@ from bot.jobs import digest
 from bot.sandbox.fakeslack import FakeSlack, validate_blocks
 from tests.helpers import PILOTS_ROSTER_CSV, eventually, load_roster, texts
 from tests.metrics_data import decide, incident, review, survey
+
+TEXT_BLOCKS = ("header", "section", "context", "actions")
+
+
+def text_lines(blocks: list[dict[str, Any]]) -> int:
+    """Lines of text as Slack shows them: each line of a header, section, field or context element."""
+    lines = 0
+    for block in blocks:
+        if block["type"] not in TEXT_BLOCKS:
+            continue
+        texts_ = [block.get("text") or {}, *block.get("fields", []), *block.get("elements", [])]
+        lines += sum(len(t["text"].split("\n")) for t in texts_ if "text" in t and isinstance(t["text"], str))
+        lines += block["type"] == "actions"
+    return lines
+
 
 PM = "C0CBPMDIGST"
 MON = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)  # week 47, Monday 10:00 New York
@@ -56,22 +72,34 @@ def test_digest_posts_block_kit_to_the_pm_channel_and_a_png_into_its_thread(
 ) -> None:
     seed_week(casebook)
     clock.set(FRIDAY_5PM)
-    assert digest.run(deps=casebook.deps, at=FRIDAY_5PM) == 2
+    assert digest.run(deps=casebook.deps, at=FRIDAY_5PM) == 3  # the post, its details and chart
 
     post = eventually(lambda: fake.messages_in(PM, top_level=True))[0]
     assert validate_blocks(post.blocks, limit=50) is None
-    body = texts(post.blocks)
-    assert "Pilot digest · week 2026-W47 (Nov 16–22)" in body
-    assert "Recommendation: PAUSE" in body  # rework 1 of 8 overturned: fails
+    head = texts(post.blocks)
+    assert "Pilot digest · week 2026-W47 (Nov 16–22)" in head
+    assert "Recommendation: PAUSE" in head  # rework 1 of 8 overturned: fails
+    assert "1 of 5 metrics fails: rework 12.5% (target 0%, 12.5 pts over)." in head  # one line of why
+    assert "*Handling rate* 80%" in head
+    assert "The chart of the five metrics is in the thread." in head
+    assert text_lines(post.blocks) <= 15
+    assert post.text.startswith("Pilot digest 2026-W47: PAUSE — Handling rate 80% (pass)")
+
+    def thread() -> list[Any]:
+        found = fake.messages_in(PM, thread_ts=post.ts)
+        return found if len(found) == 2 else []
+
+    replies = eventually(thread)
+    (details,) = [r for r in replies if not r.files]
+    (upload,) = [r for r in replies if r.files]
+    assert validate_blocks(details.blocks, limit=50) is None
+    body = head + texts(details.blocks)
     assert "Failed: rework 12.5% (target 0%, 12.5 pts over)" in body
-    assert "*Handling rate* 80%" in body
     assert "rollback" in body and "config conflict" in body  # the per-category table
     assert "No decisions all week from: Bo Engineer." in body  # a red flag
     assert "1 overturned in rollback: mentor pilots on that category." in body
     assert "3 of 3 engineers responded (100%)" in body
-    assert post.text.startswith("Pilot digest 2026-W47: PAUSE — Handling rate 80% (pass)")
-
-    upload = eventually(lambda: fake.messages_in(PM, thread_ts=post.ts))[0]
+    assert "config conflict" not in head and "3 of 3 engineers responded" not in head  # details wait
     assert len(upload.files) == 1
     stored = fake.files[upload.files[0]["id"]]
     assert stored["name"] == "casebook-metrics-2026-W47.png"
@@ -92,15 +120,16 @@ def test_digest_posts_block_kit_to_the_pm_channel_and_a_png_into_its_thread(
     rows = eventually(ledger)
     assert [(r.job, r.recipient, r.period, r.status) for r in rows] == [
         ("digest", PM, "2026-W47", "sent"),
+        ("digest-details", PM, "2026-W47", "sent"),
         ("digest-chart", PM, "2026-W47", "sent"),
     ]
-    assert rows[1].parent_id == rows[0].id
+    assert rows[1].parent_id == rows[2].parent_id == rows[0].id
 
 
 def test_a_second_run_for_the_same_week_sends_nothing(casebook: Casebook, fake: FakeSlack, clock) -> None:
     seed_week(casebook)
     clock.set(FRIDAY_5PM)
-    assert digest.run(deps=casebook.deps, at=FRIDAY_5PM) == 2
+    assert digest.run(deps=casebook.deps, at=FRIDAY_5PM) == 3
     eventually(lambda: fake.calls_to("files.completeUploadExternal"))
     assert digest.run(deps=casebook.deps, at=FRIDAY_5PM + timedelta(minutes=5)) == 0
     casebook.deps.dispatcher.kick()
@@ -116,6 +145,43 @@ def test_an_empty_week_posts_no_data_yet_not_silence(casebook: Casebook, fake: F
     assert "No data yet" in texts(post.blocks)
     assert post.text == "Pilot digest 2026-W47: no data yet."
     assert fake.calls_to("files.getUploadURLExternal") == []
+
+
+def test_an_empty_week_says_no_call_yet_and_what_is_missing_never_pause(
+    casebook: Casebook, fake: FakeSlack, clock
+) -> None:
+    load_roster(casebook.deps.sessions, datetime(2026, 11, 1, 12, 0, tzinfo=UTC), PILOTS_ROSTER_CSV)
+    clock.set(FRIDAY_5PM)
+    digest.run(deps=casebook.deps, at=FRIDAY_5PM)
+    post = eventually(lambda: fake.messages_in(PM, top_level=True))[0]
+    assert validate_blocks(post.blocks, limit=50) is None
+    body = texts(post.blocks)
+    assert "*Recommendation: NO CALL YET* — too little data to judge yet" in body
+    assert "No call yet: needs 5 more live decisions, 3 more reviewed live decisions" in body
+    assert "3 more survey responses and 3 more P1/P2 incidents" in body
+    assert "PAUSE" not in body and "pause" not in body
+    assert text_lines(post.blocks) <= 15
+    casebook.deps.dispatcher.kick()
+    assert casebook.deps.dispatcher.wait_idle(5)
+    assert fake.messages_in(PM, thread_ts=post.ts) == []  # nothing to detail: the post is all
+
+
+def test_an_empty_week_after_a_busy_one_posts_the_short_post_and_the_chart_only(
+    casebook: Casebook, fake: FakeSlack, clock
+) -> None:
+    seed_week(casebook)  # week 47
+    next_friday = FRIDAY_5PM + timedelta(days=7)
+    clock.set(next_friday)
+    assert digest.run(deps=casebook.deps, at=next_friday) == 2  # the post and the chart, no details
+    post = eventually(lambda: fake.messages_in(PM, top_level=True))[0]
+    body = texts(post.blocks)
+    assert "Recommendation: NO CALL YET" in body and "No data yet" in body
+    assert "The chart of the five metrics is in the thread." in body
+    upload = eventually(lambda: fake.messages_in(PM, thread_ts=post.ts))[0]
+    assert upload.files
+    casebook.deps.dispatcher.kick()
+    assert casebook.deps.dispatcher.wait_idle(5)
+    assert len(fake.messages_in(PM, thread_ts=post.ts)) == 1
 
 
 def test_the_pm_home_shows_tiles_figures_and_the_last_digest_link(
