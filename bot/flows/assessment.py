@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.domain import assessment as domain
 from bot.domain.deliveries import enqueue, find_delivery
 from bot.domain.errors import Forbidden, NotFound
+from bot.domain.library import Pool
 from bot.domain.people import PersonView, find_by_slack_id, mentor_of
 from bot.domain.practice import CardContext, create_assignment, load_card
 from bot.domain.progress import sign_off_queue
@@ -79,6 +80,7 @@ def start(*, deps: Deps, person: PersonView) -> StartOutcome:
             actor=person.slack_user_id,
             categories=library.category_ids,
             size=size,
+            slugs=library.slugs(Pool.ASSESSMENT),  # held out: practice never deals these
         )
         assessment = started.assessment
         if not started.created:

@@ -20,7 +20,7 @@ from bot.deps import Deps
 from bot.domain.decisions import Recorded, record_decision
 from bot.domain.errors import Forbidden
 from bot.domain.justification import Justification
-from bot.domain.library import Library
+from bot.domain.library import Library, Pool
 from bot.domain.people import PersonView
 from bot.domain.practice import CardContext, Dealt, deal_practice, grade, load_card, match_key_points
 from bot.domain.progress import engineer_progress
@@ -66,6 +66,7 @@ def deal_practice_card(
             categories=library.category_ids,
             category=category,
             after=after,
+            slugs=library.slugs(Pool.PRACTICE),  # the assessment pool stays unseen
         )
         if dealt.created:
             ctx = load_card(session=session, assignment_id=dealt.assignment.id)

@@ -8,7 +8,7 @@ from bot.domain.cue_audit import audit_library, audit_pool, examples, fixed_poli
 from bot.domain.cue_learners import Example, leave_one_out, lookup, majority
 from bot.domain.library import Library, load_library
 from bot.domain.scenario_spec import ScenarioSpec
-from tests.domain.test_library import VALID
+from tests.domain.test_library import SHIPPED, VALID
 
 APPROVERS = {"ops": "ops-oncall", "none": "none", "other": "security-oncall"}
 
@@ -155,3 +155,12 @@ def test_the_shuffled_baseline_is_reproducible_and_bounded() -> None:
     assert [f.chance for f in first.surface] == [f.chance for f in again.surface]
     policy = next(f for f in first.surface if f.name == "policy text")
     assert 0.0 <= policy.chance < policy.best.accuracy == 1.0  # a real cue beats shuffled answers
+
+
+def test_the_shipped_library_meets_the_audit_targets_on_both_pools() -> None:
+    audit = audit_library(load_library(SHIPPED))
+    for pool in audit.pools:
+        assert pool.size >= 42, pool.pool
+        assert pool.ggen_passed, (pool.pool, pool.ggen)
+        assert all(f.passed for f in pool.surface), [(f.name, f.best) for f in pool.surface]
+    assert audit.single_outcome_rules == []

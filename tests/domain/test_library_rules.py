@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.domain.library import load_library
 from bot.domain.library_rules import check_rules
 from bot.domain.scenario_spec import Pool
-from tests.domain.test_library import RULES_BROKEN, RULES_EXPECTED, VALID
+from tests.domain.test_library import RULES_BROKEN, RULES_EXPECTED, SHIPPED, VALID
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -59,3 +59,9 @@ def test_quoting_compares_the_exact_text(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace("within the last 14 days", "within the last  14 days"))
     [problem] = check_rules(load_library(lib))
     assert problem.startswith(f"{path}:9: policy: deploy-safety 3.0 rule rollback-past-migration is quoted")
+
+
+def test_the_shipped_library_meets_every_authoring_rule() -> None:
+    library = load_library(SHIPPED)
+    assert check_rules(library) == []
+    assert len(library.pool(Pool.PRACTICE)) >= 42 and len(library.pool(Pool.ASSESSMENT)) >= 42
