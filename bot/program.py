@@ -190,7 +190,9 @@ class Thresholds(_Strict):
     p2_minutes: float = Field(default=240, gt=0)
     close_band: CloseBand = CloseBand()
     min_sample: MinSample = MinSample()
-    assessment_pass: float = Field(default=0.80, gt=0, le=1)
+    assessment_pass: float = Field(default=0.80, gt=0, le=1)  # verdicts must score above it
+    # Sound cards (right call + half the key points in real sentences) needed, at least (docs/practice.md).
+    reasoning_pass: float = Field(default=0.60, ge=0, le=1)
     review_sla_hours: float = Field(default=24, gt=0)
     survey_anonymity_min: int = Field(default=3, ge=1)
     # Week 12 "escalation rate stable or declining": a daily slope up to this counts as stable.

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -228,6 +229,8 @@ class Review(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     reviewed_at: Mapped[datetime] = mapped_column(index=True)
     decision_kind: Mapped[str] = mapped_column(String(16))  # denormalised for metrics
+    # "Right call, weak reasoning" on an upheld practice decision: lowers the reasoning score only.
+    weak_reasoning: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (
         CheckConstraint("verdict IN ('uphold', 'overturn')", name="verdict"),

@@ -1,11 +1,12 @@
 """The readiness assessment: a balanced plan, one card at a time, a score, a mentor's sign-off.
 
-* Plan: ``size`` scenarios (20 by default) spread over the categories as evenly as
-  possible (3 each and 2 for one, with 7 categories; which one gets fewer is drawn
-  per attempt); inside a category complexities are mixed, and scenarios the engineer
-  has not answered come first, then the least recently answered. Serving order is
-  shuffled. The draw is seeded by person and attempt, so a plan can be reproduced.
-* Score: correct-or-acceptable answers ÷ size; pass at ``thresholds.assessment_pass``.
+* Plan (``bot.domain.assessment_plan``): ``size`` scenarios (20 by default) from the
+  held-out assessment pool, spread over the categories, complexities mixed, and never a
+  scenario this engineer has been shown before, so a retake is a fresh form.
+* Score: correct-or-acceptable answers ÷ size; the verdicts pass only *above*
+  ``thresholds.assessment_pass`` (>80%: 16/20 fails, 17/20 passes).
+* Reasoning: sound cards ÷ size (``bot.domain.reasoning``); passing also needs at least
+  ``thresholds.reasoning_pass`` (60% by default).
 * Ready = the latest completed assessment passed and was signed off by the engineer's
   mentor or a lead/admin. An assessment in progress does not change readiness.
 """
@@ -13,9 +14,7 @@
 from __future__ import annotations
 
 import math
-import random
-from collections import defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,78 +23,15 @@ from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
 from bot.db.models import Assessment, Assignment, Decision, Person, ScenarioVersion
+from bot.domain.assessment_plan import category_quotas, plan_assessment, seen_scenarios
 from bot.domain.errors import Conflict, Forbidden, NotFound
-from bot.domain.library import COMPLEXITIES
 from bot.domain.people import mentor_of
-from bot.domain.practice import GOOD_OUTCOMES, Candidate, candidates, history, lock_person
+from bot.domain.practice import GOOD_OUTCOMES, lock_person
+from bot.domain.reasoning import soundness
+
+__all__ = ["category_quotas", "plan_assessment", "seen_scenarios"]  # re-exported: the plan lives apart
 
 SIGNERS = frozenset({"lead", "admin"})  # besides the engineer's own mentor
-
-
-def category_quotas(categories: Sequence[str], size: int, rng: random.Random) -> dict[str, int]:
-    """``size`` spread evenly; the categories that get one more are drawn by ``rng``."""
-    base, extra = divmod(size, len(categories))
-    lucky = set(rng.sample(list(categories), extra))
-    return {c: base + (c in lucky) for c in categories}
-
-
-def plan_assessment(
-    *,
-    session: Session,
-    person_id: int,
-    categories: Sequence[str],
-    size: int,
-    seed: str,
-    slugs: Collection[str] | None = None,
-) -> list[int]:
-    """Scenario version ids for a new assessment, in serving order (from ``slugs`` only, if given)."""
-    rng = random.Random(seed)
-    pool = candidates(session=session, slugs=slugs)
-    if len(pool) < size:
-        where = "assessment pool" if slugs is not None else "library"
-        raise Conflict(f"The {where} has {len(pool)} scenarios; an assessment needs {size}.")
-    past = history(session=session, person_id=person_id, categories=categories)
-    by_category: dict[str, list[Candidate]] = defaultdict(list)
-    for item in pool:
-        by_category[item.category].append(item)
-    present = [c for c in categories if by_category.get(c)]
-    quotas = category_quotas(present, size, rng)
-    chosen: list[Candidate] = []
-
-    def freshness(c: Candidate) -> tuple[bool, datetime, float]:
-        seen = past.last_answered.get(c.scenario_id)
-        return (seen is not None, seen or datetime.min, rng.random())
-
-    for category in present:
-        available = sorted(by_category[category], key=freshness)
-        levels = list(COMPLEXITIES)
-        rng.shuffle(levels)
-        used: set[str] = set()
-        for i in range(min(quotas[category], len(available))):
-            pick = _pick(available, levels[i % len(levels)], used, past.last_answered)
-            available.remove(pick)
-            used.add(pick.complexity)
-            chosen.append(pick)
-    if len(chosen) < size:  # a thin category: top up from the others, freshest first
-        rest = sorted((c for c in pool if c not in chosen), key=freshness)
-        chosen.extend(rest[: size - len(chosen)])
-    rng.shuffle(chosen)
-    return [c.version_id for c in chosen]
-
-
-def _pick(available: list[Candidate], level: str, used: set[str], seen: Mapping[int, datetime]) -> Candidate:
-    """Unseen before seen; within that, the wanted level, else a level not yet in the plan."""
-    unseen = [c for c in available if c.scenario_id not in seen]
-    for group in (unseen, available):
-        for wanted in (
-            lambda c: c.complexity == level,
-            lambda c: c.complexity not in used,
-            lambda c: True,
-        ):
-            found = next((c for c in group if wanted(c)), None)
-            if found is not None:
-                return found
-    raise LookupError("no scenario left to pick")
 
 
 def in_progress(*, session: Session, person_id: int) -> Assessment | None:
@@ -174,6 +110,11 @@ class Answer:
     verdict: str
     expected: str
     outcome: str
+    rationale: str = ""
+    mentor_notes: str = ""  # for the mentor's copy only
+    sound: bool = False
+    named: tuple[str, ...] = ()
+    missed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,6 +127,12 @@ class AssessmentResult:
     passed: bool
     threshold: float
     answers: list[Answer] = field(default_factory=list)
+    sound: int = 0
+    reasoning_threshold: float = 0.0
+
+    @property
+    def reasoning_score(self) -> float:
+        return self.sound / self.size if self.size else 0.0
 
     def by_category(self) -> dict[str, tuple[int, int]]:
         """category -> (good, asked)."""
@@ -197,18 +144,27 @@ class AssessmentResult:
 
 
 def passes(*, good: int, size: int, threshold: float) -> bool:
-    """``good / size >= threshold`` without float surprises (16/20 at 0.8 passes)."""
-    return good >= math.ceil(round(threshold * size, 9))
+    """``good / size > threshold`` without float surprises (16/20 at 0.8 fails, 17/20 passes)."""
+    return good >= math.floor(round(threshold * size, 9)) + 1
 
 
-def result_of(*, session: Session, assessment: Assessment, threshold: float) -> AssessmentResult:
+def reasoning_passes(*, sound: int, size: int, threshold: float) -> bool:
+    """``sound / size >= threshold`` (an at-least mark: 12/20 at 0.6 passes)."""
+    return sound >= math.ceil(round(threshold * size, 9))
+
+
+def result_of(
+    *, session: Session, assessment: Assessment, threshold: float, reasoning_threshold: float = 0.0
+) -> AssessmentResult:
+    """The attempt's answers with rationale and soundness; ``reasoning_threshold`` 0 grades verdicts only."""
     rows = session.execute(
-        select(Assignment.position, Decision, ScenarioVersion.expected_verdict)
+        select(Assignment.position, Decision, ScenarioVersion.expected_verdict, ScenarioVersion.content)
         .join(Decision, Decision.assignment_id == Assignment.id)
         .join(ScenarioVersion, Assignment.scenario_version_id == ScenarioVersion.id)
         .where(Assignment.assessment_id == assessment.id)
         .order_by(Assignment.position)
     ).all()
+    found = soundness(session=session, decision_ids=[d.id for _, d, _, _ in rows])
     answers = [
         Answer(
             position=int(position or 0),
@@ -217,32 +173,50 @@ def result_of(*, session: Session, assessment: Assessment, threshold: float) -> 
             verdict=d.verdict,
             expected=expected,
             outcome=d.outcome or "differs",
+            rationale=str(content.get("rationale", "")),
+            mentor_notes=str(content.get("mentor_notes", "")),
+            sound=found[d.id].sound if d.id in found else False,
+            named=tuple(found[d.id].found.named) if d.id in found else (),
+            missed=tuple(found[d.id].found.missed) if d.id in found else (),
         )
-        for position, d, expected in rows
+        for position, d, expected, content in rows
     ]
     good = sum(a.outcome in GOOD_OUTCOMES for a in answers)
+    sound = sum(a.sound for a in answers)
+    size = assessment.size
+    fresh = passes(good=good, size=size, threshold=threshold) and reasoning_passes(
+        sound=sound, size=size, threshold=reasoning_threshold
+    )
     return AssessmentResult(
         assessment_id=assessment.id,
         person_id=assessment.person_id,
-        size=assessment.size,
+        size=size,
         good=good,
-        score=good / assessment.size,
+        score=good / size,
         # once scored, the recorded verdict stands even if the pass mark changes later
-        passed=assessment.passed
-        if assessment.passed is not None
-        else passes(good=good, size=assessment.size, threshold=threshold),
+        passed=assessment.passed if assessment.passed is not None else fresh,
         threshold=threshold,
         answers=answers,
+        sound=sound,
+        reasoning_threshold=reasoning_threshold,
     )
 
 
 def complete(
-    *, session: Session, now: datetime, assessment: Assessment, threshold: float, actor: str
+    *,
+    session: Session,
+    now: datetime,
+    assessment: Assessment,
+    threshold: float,
+    actor: str,
+    reasoning_threshold: float = 0.0,
 ) -> AssessmentResult | None:
     """Score a fully answered assessment once; None if unfinished or already scored."""
     if answered(session=session, assessment_id=assessment.id) < assessment.size:
         return None
-    result = result_of(session=session, assessment=assessment, threshold=threshold)
+    result = result_of(
+        session=session, assessment=assessment, threshold=threshold, reasoning_threshold=reasoning_threshold
+    )
     claimed = session.execute(
         update(Assessment)
         .where(Assessment.id == assessment.id, Assessment.completed_at.is_(None))
@@ -259,7 +233,13 @@ def complete(
         action="assessment.completed",
         subject_type="assessment",
         subject_id=assessment.id,
-        payload={"score": result.score, "good": result.good, "size": result.size, "passed": result.passed},
+        payload={
+            "score": result.score,
+            "good": result.good,
+            "sound": result.sound,
+            "size": result.size,
+            "passed": result.passed,
+        },
     )
     return result
 

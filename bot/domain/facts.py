@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Person, PersonRole, Review, SurveyAnswer, SurveyResponse
@@ -128,6 +128,17 @@ def holds_role(roles: frozenset[str]) -> ColumnElement[bool]:
     return Person.id.in_(select(PersonRole.person_id).where(PersonRole.role.in_(roles)))
 
 
+def in_cohort(person_id: Any, roles: frozenset[str]) -> ColumnElement[bool]:
+    """``person_id`` belongs to someone holding one of ``roles``, tested row by row.
+
+    ``+ 0`` keeps SQLite from driving the query through the person index, one cohort
+    member at a time (seconds over 1M decisions): the week's range of the time index
+    stays the plan, and the cohort is one lookup in a set built once.
+    """
+    member: ColumnElement[bool] = (person_id + 0).in_(select(Person.id).where(holds_role(roles)))
+    return member
+
+
 def engineer_filter(week: Week, roles: frozenset[str] = ENGINEERS) -> list[ColumnElement[bool]]:
     """People counted in ``week``'s denominators: holding one of ``roles``, on the roster, still here.
 
@@ -145,29 +156,31 @@ def live_facts(
     *, session: Session, week: Week, program: Program, roles: frozenset[str] = ENGINEERS
 ) -> LiveFacts:
     """The cohort's live decisions, escalations (in the week and on each local day) and adopters."""
-    escalate = Decision.verdict == Verdict.ESCALATE
     bounds = week.day_bounds(program.tz)
-    engineers = select(Person.id).where(*engineer_filter(week, roles))
-    columns: list[Any] = [
-        func.count(),
-        func.sum(case((escalate, 1), else_=0)),
-        func.count(func.distinct(case((Decision.person_id.in_(engineers), Decision.person_id)))),
-    ]
-    for _, start, end in bounds:
-        day = and_(Decision.decided_at >= start, Decision.decided_at < end)
-        columns.append(func.sum(case((day, 1), else_=0)))
-        columns.append(func.sum(case((and_(day, escalate), 1), else_=0)))
-    row = session.execute(
-        select(*columns).where(
-            Decision.kind == "live",
-            in_week(Decision.decided_at, week),
-            Decision.person_id.in_(select(Person.id).where(holds_role(roles))),
+    mine = (Decision.kind == "live", in_week(Decision.decided_at, week), in_cohort(Decision.person_id, roles))
+    # One CASE names each decision's local day and the rows are grouped by it: a single
+    # pass over the week, instead of fourteen sums each testing every row (half the time
+    # over 1M decisions). Grouped by position, as the CASE carries bound parameters.
+    day = case(*((Decision.decided_at < end, i) for i, (_, _, end) in enumerate(bounds)), else_=len(bounds))
+    escalated = case((Decision.verdict == Verdict.ESCALATE, 1), else_=0)
+    counts: dict[tuple[int, int], int] = {
+        (int(d), int(e)): int(n)
+        for d, e, n in session.execute(
+            select(day, escalated, func.count()).where(*mine).group_by(text("1, 2"))
         )
-    ).one()
+    }
+    engineers = select(Person.id).where(*engineer_filter(week, roles))
+    adopters = session.execute(
+        select(func.count(func.distinct(Decision.person_id))).where(
+            *mine, (Decision.person_id + 0).in_(engineers)
+        )
+    ).scalar_one()
     days = tuple(
-        DayCount(day, _n(row[3 + 2 * i]), _n(row[4 + 2 * i])) for i, (day, _, _) in enumerate(bounds)
+        DayCount(d, counts.get((i, 0), 0) + counts.get((i, 1), 0), counts.get((i, 1), 0))
+        for i, (d, _, _) in enumerate(bounds)
     )
-    return LiveFacts(_n(row[0]), _n(row[1]), days, adopters=_n(row[2]))
+    escalations = sum(n for (_, e), n in counts.items() if e)
+    return LiveFacts(sum(counts.values()), escalations, days, adopters=_n(adopters))
 
 
 def practice_count(*, session: Session, week: Week) -> int:
@@ -180,10 +193,13 @@ def practice_count(*, session: Session, week: Week) -> int:
 
 def review_facts(*, session: Session, week: Week, roles: frozenset[str] = ENGINEERS) -> ReviewFacts:
     """Reviews of the cohort's live decisions made this week (by review time), and how many overturned."""
-    cohort = select(Decision.id).where(Decision.person_id.in_(select(Person.id).where(holds_role(roles))))
     reviewed, overturned = session.execute(
-        select(func.count(), func.sum(case((Review.verdict == "overturn", 1), else_=0))).where(
-            Review.decision_kind == "live", in_week(Review.reviewed_at, week), Review.decision_id.in_(cohort)
+        select(func.count(), func.sum(case((Review.verdict == "overturn", 1), else_=0)))
+        .join(Decision, Decision.id == Review.decision_id)
+        .where(
+            Review.decision_kind == "live",
+            in_week(Review.reviewed_at, week),
+            in_cohort(Decision.person_id, roles),
         )
     ).one()
     return ReviewFacts(_n(reviewed), _n(overturned))

@@ -8,6 +8,8 @@ errors keyed by field so a modal can show them inline.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -125,3 +127,99 @@ def validate_justification(
         ),
         {},
     )
+
+
+# --- Reasoning: key points named in real sentences -------------------------------------------
+#
+# A key point counts only when one of its keywords sits in a *real sentence*: at least
+# SENTENCE_MIN_WORDS words, at least two different function words ("the", "because", "is" ...;
+# one is enough in a sentence of twice that length),
+# a verb-like word (an auxiliary, a common decision verb, or a word ending in -ed/-ing), and
+# not a list (two or more commas whose pieces average under three words). A field holding
+# "product owner, 1.2M, comms, 5.0.1" or "lena 100k hotfix comms" therefore names nothing,
+# while "The product owner decides because 1.2M sessions would be logged out." names two.
+
+SENTENCE_MIN_WORDS = 6
+_FUNCTION_TEXT = (
+    "a an the this that these those it its is are was were be been being has have had will would "
+    "can could must should may might do does did not no so because since but and or if then than "
+    "which who when while until before after to of in on for with by from as at there their they we "
+    "i he she our my his her you us them what where why how out about up over into per all any only also"
+)
+_VERB_TEXT = (
+    "is are was were be been has have had will would can could must should may might do does did "
+    "need needs fail fails meet meets approve approves deny denies escalate escalates decide decides "
+    "ask asks own owns apply applies allow allows break breaks cause causes require requires make "
+    "makes hold holds lose loses keep keeps take takes wait waits name names say says show shows "
+    "cover covers stop stops run runs go goes get gets come comes affect affects risk risks"
+)
+FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+VERB_WORDS = frozenset(_VERB_TEXT.split())
+_WORD = re.compile(r"[a-z0-9][a-z0-9'.,/#%:+-]*[a-z0-9%]|[a-z0-9]", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold().strip(".,") for w in _WORD.findall(text)]
+
+
+def is_real_sentence(sentence: str) -> bool:
+    """Whether ``sentence`` reads as prose rather than keywords (see the rule above)."""
+    words = _words(sentence)
+    if len(words) < SENTENCE_MIN_WORDS:
+        return False
+    glue = len(FUNCTION_WORDS.intersection(words))
+    if glue < 1 or (glue < 2 and len(words) < 2 * SENTENCE_MIN_WORDS):
+        return False
+    if not any(w in VERB_WORDS or (len(w) > 4 and w.endswith(("ed", "ing"))) for w in words):
+        return False
+    pieces = [p for p in sentence.split(",") if p.strip()]
+    listed = len(pieces) >= 3 and sum(len(_words(p)) for p in pieces) / len(pieces) < 3
+    return not listed
+
+
+def real_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that count as reasoning."""
+    return [s for s in _SENTENCE_END.split(text) if s.strip() and is_real_sentence(s)]
+
+
+@dataclass(frozen=True)
+class Reasoning:
+    """Which of a scenario's key points a justification names in real sentences."""
+
+    named: list[str]
+    missed: list[str]
+
+    @property
+    def enough(self) -> bool:
+        """At least half of the key points are named (a scenario without key points: True)."""
+        total = len(self.named) + len(self.missed)
+        return 2 * len(self.named) >= total
+
+    @property
+    def share(self) -> float:
+        total = len(self.named) + len(self.missed)
+        return len(self.named) / total if total else 1.0
+
+
+def reasoning(*, key_points: Sequence[tuple[str, Sequence[str]]], fields: Iterable[str | None]) -> Reasoning:
+    """Key points (point, keywords) named in real sentences of ``fields``, keyword match ignoring case."""
+    sentences = [s.casefold() for text in fields if text for s in real_sentences(text)]
+    named: list[str] = []
+    missed: list[str] = []
+    for point, keywords in key_points:
+        hit = any(k.casefold() in s for k in keywords for s in sentences)
+        (named if hit else missed).append(point)
+    return Reasoning(named, missed)
+
+
+def reasoning_of(
+    *, key_points: Sequence[tuple[str, Sequence[str]]], justification: dict[str, Any]
+) -> Reasoning:
+    """``reasoning`` over a stored justification (its free-text fields)."""
+    return reasoning(key_points=key_points, fields=(justification.get(f) for f in TEXT_FIELDS))
+
+
+def is_sound(*, good_verdict: bool, found: Reasoning, weak_mark: bool = False) -> bool:
+    """Sound = the verdict is expected or acceptable, half the key points are named, no mentor's weak mark."""
+    return good_verdict and found.enough and not weak_mark

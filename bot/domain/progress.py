@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from bot.db.models import Assessment, Assignment, Decision, Person, PersonRole
 from bot.domain.assessment import Readiness, readiness
 from bot.domain.people import mentees_of
 from bot.domain.practice import history
+from bot.domain.reasoning import ReasoningScore, practice_reasoning
 
 RECENT = 5
 
@@ -46,6 +47,7 @@ class EngineerProgress:
     recent: list[RecentDecision]
     readiness: Readiness
     last_assignment_id: int  # lets a Practise button tell a double click from a new request
+    reasoning: ReasoningScore = field(default_factory=lambda: ReasoningScore(0, 0))  # sound / graded practice
 
     @property
     def answered(self) -> int:
@@ -68,7 +70,8 @@ def engineer_progress(
         RecentDecision(d.id, d.kind, d.title, d.verdict, d.outcome, d.review_status, d.decided_at)
         for d in session.execute(
             select(Decision)
-            .where(Decision.person_id == person_id)
+            # held out: assessment questions never reappear on Home, even after the attempt
+            .where(Decision.person_id == person_id, Decision.kind != "assessment")
             .order_by(Decision.decided_at.desc(), Decision.id.desc())
             .limit(RECENT)
         ).scalars()
@@ -76,7 +79,13 @@ def engineer_progress(
     last = session.execute(
         select(func.max(Assignment.id)).where(Assignment.person_id == person_id)
     ).scalar_one()
-    return EngineerProgress(rows, recent, readiness(session=session, person_id=person_id), int(last or 0))
+    return EngineerProgress(
+        rows,
+        recent,
+        readiness(session=session, person_id=person_id),
+        int(last or 0),
+        practice_reasoning(session=session, person_id=person_id),
+    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ A decision waiting longer than the review SLA is the assigned mentor's to chase.
 When the engineer has no mentor, or the mentor has left, lost the reviewer role or
 is out of office on their local day, the leads are reminded instead (the admins
 when there are no leads), so nothing waits unseen. Nobody is reminded of their own
-decision.
+decision. Live decisions come first in each reminder; practice reviews follow as an
+optional, separate list (``Reminder.live`` / ``Reminder.practice``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ class Reminder:
     person: Person
     local_day: date
     items: list[PendingItem] = field(default_factory=list)
+
+    @property
+    def live(self) -> list[PendingItem]:
+        return [i for i in self.items if i.kind == "live"]
+
+    @property
+    def practice(self) -> list[PendingItem]:
+        """Practice and assessment reviews: optional, listed apart from the live ones."""
+        return [i for i in self.items if i.kind != "live"]
 
 
 def local_day(person: Person, now: datetime, fallback: ZoneInfo) -> date:

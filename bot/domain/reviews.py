@@ -21,6 +21,7 @@ from bot.db.audit import append_event
 from bot.db.models import Decision, MentorPair, Person, Review
 from bot.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.domain.people import mentor_of
+from bot.domain.reasoning import ScenarioKey, scenario_key
 from bot.domain.vocab import REVIEWERS, VERDICTS
 
 REVIEW_VERDICTS = ("uphold", "overturn")
@@ -52,6 +53,8 @@ class ReviewPostData:
     reviewed_at: datetime | None = None
     source_text: str | None = None
     reviewer_name: str | None = None
+    weak_reasoning: bool = False
+    key: ScenarioKey | None = None  # practice and assessment decisions: the scenario's answer key
 
 
 def review_post_data(*, session: Session, decision_id: int) -> ReviewPostData:
@@ -82,6 +85,8 @@ def review_post_data(*, session: Session, decision_id: int) -> ReviewPostData:
         reviewed_at=review.reviewed_at if review else None,
         source_text=decision.source_text,
         reviewer_name=reviewer.name if reviewer else None,
+        weak_reasoning=bool(review.weak_reasoning) if review else False,
+        key=scenario_key(session=session, decision=decision),
     )
 
 
@@ -108,12 +113,20 @@ class ReviewInputError(DomainError):
 
 
 def check_review_input(
-    *, verdict: str, comment: str | None, suggested_verdict: str | None, decided: str | None = None
+    *,
+    verdict: str,
+    comment: str | None,
+    suggested_verdict: str | None,
+    decided: str | None = None,
+    weak_reasoning: bool = False,
+    kind: str | None = None,
 ) -> dict[str, str]:
-    """Problems with a verdict's comment and suggested verdict, keyed by field."""
+    """Problems with a verdict's comment, suggested verdict and weak-reasoning mark, keyed by field."""
     errors: dict[str, str] = {}
     if verdict not in REVIEW_VERDICTS:
         return {"verdict": f"Unknown review verdict {verdict!r}."}
+    if weak_reasoning and (verdict != "uphold" or kind == "live"):
+        errors["weak_reasoning"] = "“Right call, weak reasoning” upholds a practice or assessment call."
     text = (comment or "").strip()
     if len(text) > COMMENT_MAX:
         errors["comment"] = f"Keep the comment under {COMMENT_MAX} characters (it has {len(text)})."
@@ -210,6 +223,7 @@ def _audit_review(
             "review_id": review.id,
             "verdict": review.verdict,
             "suggested_verdict": review.suggested_verdict,
+            "weak_reasoning": review.weak_reasoning,
             "comment": review.comment,
             "decision_kind": decision.kind,
             "decided_verdict": decision.verdict,
@@ -229,13 +243,23 @@ def record_review(
     verdict: str,
     comment: str | None,
     suggested_verdict: str | None,
+    weak_reasoning: bool = False,
 ) -> RecordedReview:
-    """Record the first verdict on a decision, its status change and audit event."""
+    """Record the first verdict on a decision, its status change and audit event.
+
+    ``weak_reasoning`` ("Right call, weak reasoning") upholds the call, so it is no rework
+    or overturn, and makes the decision count as not sound in the reasoning score.
+    """
     decision = review_gate(
         session=session, decision_id=decision_id, reviewer_slack_id=reviewer_slack_id, lock=True
     )
     errors = check_review_input(
-        verdict=verdict, comment=comment, suggested_verdict=suggested_verdict, decided=decision.verdict
+        verdict=verdict,
+        comment=comment,
+        suggested_verdict=suggested_verdict,
+        decided=decision.verdict,
+        weak_reasoning=weak_reasoning,
+        kind=decision.kind,
     )
     if errors:
         raise ReviewInputError(errors)
@@ -250,6 +274,7 @@ def record_review(
         comment=(comment or "").strip() or None,
         reviewed_at=now,
         decision_kind=decision.kind,
+        weak_reasoning=weak_reasoning,
     )
     _insert_review(session=session, review=review)
     before = decision.review_status
@@ -277,14 +302,24 @@ class PendingItem:
 
 
 def pending_queue(
-    *, session: Session, reviewer_id: int, everyone: bool, now: datetime, limit: int = 100
+    *,
+    session: Session,
+    reviewer_id: int,
+    everyone: bool,
+    now: datetime,
+    limit: int = 100,
+    practice: bool = False,
 ) -> tuple[list[PendingItem], int]:
     """Decisions waiting for this reviewer, oldest first, and how many there are in all.
 
-    A mentor's queue holds their mentees' decisions; with ``everyone`` (leads and
-    admins) it holds every pending decision. Nobody's queue holds their own.
+    Two queues: by default the live queue (live decisions only); with ``practice`` the
+    optional practice queue (practice and assessment decisions), so training never
+    crowds out real exceptions. A mentor's queue holds their mentees' decisions; with
+    ``everyone`` (leads and admins) it holds every pending decision. Nobody's queue
+    holds their own.
     """
-    where = [Decision.review_status == "pending", Decision.person_id != reviewer_id]
+    kind = Decision.kind != "live" if practice else Decision.kind == "live"
+    where = [Decision.review_status == "pending", Decision.person_id != reviewer_id, kind]
     if not everyone:
         mentees = select(MentorPair.mentee_id).where(MentorPair.mentor_id == reviewer_id)
         where.append(Decision.person_id.in_(mentees))

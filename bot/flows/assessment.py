@@ -113,9 +113,14 @@ def after_answer(*, deps: Deps, session: Session, now: datetime, ctx: CardContex
     if position < assessment.size:
         _deal(deps, session=session, now=now, assessment=assessment, position=position + 1)
         return
-    threshold = deps.program.thresholds.assessment_pass
+    thresholds = deps.program.thresholds
     result = domain.complete(
-        session=session, now=now, assessment=assessment, threshold=threshold, actor=ctx.person.slack_user_id
+        session=session,
+        now=now,
+        assessment=assessment,
+        threshold=thresholds.assessment_pass,
+        reasoning_threshold=thresholds.reasoning_pass,
+        actor=ctx.person.slack_user_id,
     )
     if result is None:
         return
@@ -177,10 +182,14 @@ def sign_off(*, deps: Deps, user_id: str, assessment_id: int) -> tuple[str, str]
         if signer is None or signer.status != "active":
             raise Forbidden("Only a mentor or a lead on the roster can sign off readiness.")
         assessment = domain.sign_off(session=session, now=now, assessment_id=assessment_id, signer=signer)
-        threshold = deps.program.thresholds.assessment_pass
-        view = _result_view(
-            deps, session, domain.result_of(session=session, assessment=assessment, threshold=threshold)
+        thresholds = deps.program.thresholds
+        result = domain.result_of(
+            session=session,
+            assessment=assessment,
+            threshold=thresholds.assessment_pass,
+            reasoning_threshold=thresholds.reasoning_pass,
         )
+        view = _result_view(deps, session, result)
         _update_mentor_result(
             session=session, now=now, view=view, assessment_id=assessment_id, signer_slack_id=user_id
         )

@@ -19,10 +19,10 @@ from bot.db.models import Assignment, Decision, Person
 from bot.deps import Deps
 from bot.domain.decisions import Recorded, record_decision
 from bot.domain.errors import Forbidden
-from bot.domain.justification import Justification
+from bot.domain.justification import Justification, is_sound, reasoning
 from bot.domain.library import Library, Pool
 from bot.domain.people import PersonView
-from bot.domain.practice import CardContext, Dealt, deal_practice, grade, load_card, match_key_points
+from bot.domain.practice import GOOD_OUTCOMES, CardContext, Dealt, deal_practice, grade, load_card
 from bot.domain.progress import engineer_progress
 from bot.domain.vocab import ENGINEERS
 from bot.flows import assessment as assessment_flow
@@ -134,7 +134,16 @@ def _practice_follow_up(
 ) -> None:
     """Feedback by DM (with Next scenario) and, when configured, the review-channel post."""
     spec = ctx.spec
-    keys = match_key_points(key_points=spec.key_points, text=justification.text())
+    keys = reasoning(
+        key_points=[(k.point, k.keywords) for k in spec.key_points],
+        fields=(
+            justification.policy,
+            justification.evidence,
+            justification.risk,
+            justification.conditions,
+            justification.escalation,
+        ),
+    )
     fb = FeedbackView(
         assignment_id=ctx.assignment.id,
         title=spec.title,
@@ -148,6 +157,7 @@ def _practice_follow_up(
         category=library_of(deps).category(spec.category),
         seconds=decision.seconds_to_decide,
         posted_to_review=posted,
+        sound=is_sound(good_verdict=decision.outcome in GOOD_OUTCOMES, found=keys),
     )
     enqueue_dm(
         session=session,

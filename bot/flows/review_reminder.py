@@ -30,8 +30,9 @@ def enqueue_review_reminders(*, sessions: sessionmaker[Session], program: Progra
     with transaction(sessions) as session:
         plan = reminder_plan(session=session, now=at, sla=timedelta(hours=sla_hours), tz=program.tz)
         for reminder in plan:
+            live, practice = reminder.live, reminder.practice
             blocks = reminder_blocks(
-                items=reminder.items, channel=program.channels.review, sla_hours=sla_hours
+                items=live, channel=program.channels.review, sla_hours=sla_hours, practice=practice
             )
             result = enqueue(
                 session=session,
@@ -42,7 +43,7 @@ def enqueue_review_reminders(*, sessions: sessionmaker[Session], program: Progra
                 method="chat.postMessage",
                 payload={
                     "channel": reminder.person.slack_user_id,
-                    "text": reminder_text(count=len(reminder.items), sla_hours=sla_hours),
+                    "text": reminder_text(count=len(live), sla_hours=sla_hours, practice=len(practice)),
                     "blocks": to_dicts(blocks),
                 },
                 grace_until=at + grace,

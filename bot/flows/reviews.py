@@ -7,6 +7,7 @@ the decision's new status, the audit event and every notification are one transa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from slack_sdk.models.blocks import Block
@@ -21,7 +22,14 @@ from bot.domain.reviews import ReviewPostData, pending_queue, record_review, rev
 from bot.domain.vocab import QUEUE_ALL_ROLES, REVIEWERS
 from bot.domain.weeks import week_label
 from bot.flows.review_outbox import enqueue_verdict
-from bot.slack.blocks.mentor_home import QUEUE_SHOWN, mentee_blocks, review_queue_blocks
+from bot.slack.blocks.mentor_home import (
+    PRACTICE_SHOWN,
+    QUEUE_SHOWN,
+    mentee_blocks,
+    practice_queue_blocks,
+    review_queue_blocks,
+)
+from bot.slack.blocks.review_modal import WEAK_REASONING
 
 
 def open_review(*, deps: Deps, reviewer_slack_id: str, decision_id: int) -> ReviewPostData:
@@ -39,8 +47,12 @@ def submit_review(
     verdict: str,
     comment: str | None,
     suggested_verdict: str | None,
+    weak_reasoning: Sequence[str] | None = None,
 ) -> list[Enqueued]:
-    """Record the verdict and queue its announcements in one transaction; returns what was queued."""
+    """Record the verdict and queue its announcements in one transaction; returns what was queued.
+
+    ``weak_reasoning``: the form's "Right call, weak reasoning" box (checked when it holds ``weak``).
+    """
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
         recorded = record_review(
@@ -51,6 +63,7 @@ def submit_review(
             verdict=verdict,
             comment=comment,
             suggested_verdict=suggested_verdict,
+            weak_reasoning=WEAK_REASONING in (weak_reasoning or ()),
         )
         queued = enqueue_verdict(session=session, now=now, recorded=recorded)
     deps.dispatcher.kick()
@@ -69,5 +82,14 @@ def review_home_section(deps: Deps, session: Session, person: PersonView, now: d
     blocks = review_queue_blocks(
         items=items, total=total, channel=deps.program.channels.review, everyone=everyone, sla_hours=sla
     )
+    practice, practice_total = pending_queue(
+        session=session,
+        reviewer_id=person.id,
+        everyone=everyone,
+        now=now,
+        limit=PRACTICE_SHOWN,
+        practice=True,
+    )
+    blocks += practice_queue_blocks(items=practice, total=practice_total, everyone=everyone)
     mentees = mentee_summaries(session=session, mentor_id=person.id, now=now, tz=deps.program.tz)
     return blocks + mentee_blocks(mentees=mentees, week=week_label(now, deps.program.tz))

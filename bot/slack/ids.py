@@ -60,6 +60,7 @@ class Block(StrEnum):
     VERDICT = "verdict"
     COMMENT = "comment"
     SUGGESTED_VERDICT = "suggested_verdict"
+    WEAK_REASONING = "weak_reasoning"
     BLOCKERS = "blockers"
     MOOD = "mood"
     SURVEY_COMMENT = "survey_comment"

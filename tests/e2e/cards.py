@@ -33,6 +33,33 @@ def good_values(verdict: str, *, extra: str = "") -> dict[str, Any]:
     return values
 
 
+def sound_values(verdict: str, key_points: list[dict[str, Any]]) -> dict[str, Any]:
+    """A justification naming every key point in real sentences (sound with the right call)."""
+    said = " ".join(
+        f"The decision turns on {kp['keywords'][0]} because it changes what ops may do here."
+        for kp in key_points
+    )
+    values = good_values(verdict)
+    values["evidence"] = said
+    return values
+
+
+def keyword_values(verdict: str, key_points: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every key point's keywords, as a comma-separated list in the evidence field (not sound)."""
+    values = good_values(verdict)
+    values["evidence"] = ", ".join(k for kp in key_points for k in kp["keywords"])
+    return values
+
+
+def key_points_of(sessions: sessionmaker[Session], card: Message) -> list[dict[str, Any]]:
+    with transaction(sessions) as session:
+        assignment = session.get(Assignment, assignment_id(card))
+        assert assignment is not None
+        version = session.get(ScenarioVersion, assignment.scenario_version_id)
+        assert version is not None
+        return list(version.content["key_points"])
+
+
 def card_actions(message: Message) -> dict[str, Any] | None:
     return next((b for b in message.blocks if b.get("block_id") == "card_actions"), None)
 
@@ -111,11 +138,18 @@ def modal_for(fake: FakeSlack, verdict: str) -> str:
 
 
 def decide(
-    slack: Simulator, fake: FakeSlack, user_id: str, card: Message, verdict: str, *, modal: int
+    slack: Simulator,
+    fake: FakeSlack,
+    user_id: str,
+    card: Message,
+    verdict: str,
+    *,
+    modal: int,
+    values: dict[str, Any] | None = None,
 ) -> None:
-    """Click ``verdict`` on the card and submit a valid justification."""
+    """Click ``verdict`` on the card and submit a valid justification (``values``, else a generic one)."""
     click_decision(slack, user_id, card, verdict)
     view_id = justify_modal(fake, count=modal)
-    reply = slack.submit(user_id, view_id, good_values(verdict))
+    reply = slack.submit(user_id, view_id, values or good_values(verdict))
     assert reply.status == 200
     assert reply.body in (b"", b"{}") or reply.json.get("response_action") != "errors", reply.body

@@ -115,7 +115,10 @@ def test_feedback_names_key_points_from_keywords(casebook, slack: Simulator, fak
     spec = next(s for s in lib.scenarios if s.title == title)
     first = spec.key_points[0]
     click_decision(slack, ENG, card, expected)
-    values = good_values(expected, extra=f" Key: {first.keywords[0].upper()}.")
+    # issue 12: a keyword counts only inside a real sentence (case still ignored)
+    values = good_values(
+        expected, extra=f" It hinges on {first.keywords[0].upper()} which is what ops must check."
+    )
     slack.submit(ENG, justify_modal(fake), values)
     feedback = texts(eventually(lambda: _feedback(fake, ENG))[0].blocks)
     assert feedback.startswith(":white_check_mark: Correct")

@@ -64,10 +64,10 @@ def test_stats_with_an_assessment_in_progress_and_then_completed(
     slack.command("U0MENTOR", "stats <@U0ENG1|ada>")
     assert "*In progress*: 0 of 20 answered" in _last_response(fake, 3)
 
-    _finish_assessment(casebook, clock, good=16)
+    _finish_assessment(casebook, clock, good=17)
     slack.command("U0ENG1", "stats")
     done = _last_response(fake, 4)
     assert "Something went wrong" not in done
-    assert "*Passed* with 80%; waiting for a mentor's sign-off" in done
+    assert "*Passed* with 85%; waiting for a mentor's sign-off" in done
     slack.command("U0MENTOR", "stats <@U0ENG1|ada>")
-    assert "*Passed* with 80%" in _last_response(fake, 5)
+    assert "*Passed* with 85%" in _last_response(fake, 5)

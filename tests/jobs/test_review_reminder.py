@@ -100,3 +100,19 @@ def test_local_day_decides_the_period(casebook, sessions_, clock) -> None:
     assert review_reminder.run(deps=casebook.deps, at=late) == 2
     periods = {d.recipient: d.period for d in _reminders(sessions_)}
     assert periods == {"U0MENTOR": "2026-11-17", "U0LEAD": "2026-11-18"}
+
+
+def test_practice_reviews_are_listed_apart_after_the_live_ones(casebook, sessions_, fake, clock) -> None:
+    """Issue 12: the reminder leads with live decisions; practice reviews are optional and separate."""
+    start = clock.now()
+    practice = make_decision(
+        sessions_, now=start - timedelta(hours=60), title="practice rollback", kind="practice"
+    )
+    live = make_decision(sessions_, now=start - timedelta(hours=30), title="live payments floor")
+    assert review_reminder.run(deps=casebook.deps, at=start) == 1
+    dm = eventually(lambda: [m for m in fake.dms_to("U0MENTOR") if "waiting longer" in m.text])[0]
+    body = texts(dm.blocks)
+    assert "1 decision waiting longer than 24 h" in body, "the count is the live queue's"
+    live_part, practice_part = body.split("Practice reviews (optional): 1")
+    assert f"#{live} " in live_part and f"#{practice} " not in live_part
+    assert f"#{practice} " in practice_part

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
 
-from bot.domain.assessment import AssessmentResult
+from bot.domain.assessment import Answer, AssessmentResult
+from bot.domain.reasoning import REASONING_PASS
 from bot.slack.blocks.common import clip, context, esc, fields, header, section
 from bot.slack.ids import Action
 from bot.slack.metadata import AssessmentValue
@@ -17,7 +18,9 @@ def _pct(value: float) -> str:
     return f"{round(value * 100)}%"
 
 
-def started_blocks(*, size: int, threshold: float, resumed: int | None) -> list[Block]:
+def started_blocks(
+    *, size: int, threshold: float, resumed: int | None, reasoning: float = REASONING_PASS
+) -> list[Block]:
     if resumed is not None:
         return [
             section(
@@ -28,8 +31,10 @@ def started_blocks(*, size: int, threshold: float, resumed: int | None) -> list[
     return [
         section(
             f":mortar_board: Your readiness assessment has started: {size} scenarios across every "
-            "category, one at a time in your DMs. There is no feedback until the end; "
-            f"you pass with {_pct(threshold)} correct or acceptable."
+            "category, none of which you have seen before, one at a time in your DMs. There is no "
+            f"feedback until the end; you pass with more than {_pct(threshold)} correct or acceptable "
+            f"and sound reasoning (the right call and at least half its key points, in sentences) "
+            f"on at least {_pct(reasoning)} of them."
         )
     ]
 
@@ -54,8 +59,27 @@ def _breakdown(view: ResultView) -> Block:
 def _score_line(result: AssessmentResult) -> str:
     return (
         f"Score: *{result.good}/{result.size}* ({_pct(result.score)}) — "
-        f"the pass mark is {_pct(result.threshold)}."
+        f"the pass mark is above {_pct(result.threshold)}.\n"
+        f"Reasoning: *{result.sound}/{result.size}* sound ({_pct(result.reasoning_score)}) — "
+        f"at least {_pct(result.reasoning_threshold)} needed."
     )
+
+
+def _card_line(a: Answer, *, for_mentor: bool = False) -> Block:
+    """One card after the attempt: the call, the key, soundness, the rationale (and mentor notes)."""
+    mark = ":white_check_mark:" if a.outcome != "differs" else ":x:"
+    sound = "sound reasoning" if a.sound else "reasoning not sound"
+    named = f"named {len(a.named)} of {len(a.named) + len(a.missed)} key points"
+    return section(
+        f"{mark} *Q{a.position} {esc(clip(a.title, 90))}*: *{a.verdict}*, expected *{a.expected}* "
+        f"({sound}; {named})\n_{esc(clip(a.rationale, 600))}_"
+        + (f"\n*Mentor notes:* {esc(clip(a.mentor_notes, 500))}" if for_mentor and a.mentor_notes else "")
+    )
+
+
+def cards_blocks(result: AssessmentResult, *, for_mentor: bool = False) -> list[Block]:
+    """Every card with its rationale: shown only after the attempt ends, to the engineer and mentor."""
+    return [_card_line(a, for_mentor=for_mentor) for a in result.answers]
 
 
 def engineer_result_blocks(view: ResultView) -> list[Block]:
@@ -73,6 +97,8 @@ def engineer_result_blocks(view: ResultView) -> list[Block]:
             for a in misses
         ]
         blocks.append(section("*Where your call differed*\n" + "\n".join(lines)))
+    blocks.append(section("*Every card, with the reasoning behind the expected call*"))
+    blocks.extend(cards_blocks(result))
     if result.passed and view.mentor_slack_id:
         blocks.append(context(f"<@{view.mentor_slack_id}> has been asked to sign off your readiness."))
     elif result.passed:
@@ -95,6 +121,7 @@ def mentor_result_blocks(view: ResultView, *, signed_off_by: str | None = None) 
         header(f"Readiness: {clip(view.engineer_name, 80)} {verdict}"),
         section(f"<@{view.engineer_slack_id}>'s assessment. {_score_line(result)}"),
         _breakdown(view),
+        *cards_blocks(result, for_mentor=True),
     ]
     if not result.passed:
         blocks.append(context("No sign-off until they pass; they can retake it after more practice."))

@@ -45,12 +45,22 @@ def readiness_line(r: Readiness) -> str:
     return ":white_circle: *Not taken yet.* Take it when your practice accuracy is steady."
 
 
+def _reasoning_line(progress: EngineerProgress) -> str:
+    """Sound practice calls: the right call with half its key points named in sentences."""
+    r = progress.reasoning
+    return (
+        f"*Reasoning:* {r.sound} of {r.graded} practice calls sound ({_pct(r.score)}). "
+        "A call is sound when it is right and names at least half of the key points in full sentences."
+    )
+
+
 def engineer_home_blocks(progress: EngineerProgress) -> list[Block]:
     overall = _pct(progress.good / progress.answered if progress.answered else None)
     blocks: list[Block] = [
         divider(),
         header("Your practice"),
         section(f"{_answered(progress.answered)} · {overall} correct or acceptable"),
+        section(_reasoning_line(progress)),
         fields([(c.name, f"{c.answered} answered · {_pct(c.accuracy)}") for c in progress.categories]),
         section(f"*Readiness assessment*\n{readiness_line(progress.readiness)}"),
     ]

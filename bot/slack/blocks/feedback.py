@@ -36,6 +36,7 @@ class FeedbackView:
     seconds: float | None
     posted_to_review: bool
     next_category: str | None = None
+    sound: bool = False  # right call and at least half the key points named in real sentences
 
 
 def _calls(fb: FeedbackView) -> str:
@@ -50,7 +51,22 @@ def _key_points(fb: FeedbackView) -> str:
     lines = [f":white_check_mark: {esc(p)}" for p in fb.named]
     lines += [f":heavy_minus_sign: {esc(p)} — _not named_" for p in fb.missed]
     total = len(fb.named) + len(fb.missed)
-    return f"*Key points* ({len(fb.named)} of {total} named)\n" + "\n".join(lines)
+    return f"*Key points* ({len(fb.named)} of {total} named in sentences)\n" + "\n".join(lines)
+
+
+def _soundness(fb: FeedbackView) -> str:
+    """Both halves of the grade: was the call right, and did the reasoning carry it."""
+    right = "right" if fb.outcome != "differs" else "not the expected call"
+    if fb.sound:
+        reasoning = ":white_check_mark: *sound*"
+    elif fb.outcome == "differs":
+        reasoning = ":heavy_minus_sign: not sound (the call differs)"
+    else:
+        reasoning = (
+            ":warning: *not sound*: name at least half of the key points in full sentences "
+            "(a list of keywords does not count)"
+        )
+    return f"*Verdict:* {right}. *Reasoning:* {reasoning}."
 
 
 def _guide(category: CategorySpec | None) -> list[Block]:
@@ -63,6 +79,7 @@ def feedback_blocks(fb: FeedbackView) -> list[Block]:
     blocks: list[Block] = [
         header(f"{OUTCOME_LABEL[fb.outcome]}: {fb.title}"),
         section(_calls(fb)),
+        section(_soundness(fb)),
         section(f"*Why*\n{esc(fb.rationale)}"),
         section(_key_points(fb)),
         divider(),

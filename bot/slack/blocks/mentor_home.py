@@ -15,6 +15,7 @@ from bot.slack.ids import Action
 
 QUEUE_SHOWN = 10
 REMINDER_SHOWN = 20
+PRACTICE_SHOWN = 5
 
 
 def age(delta: timedelta) -> str:
@@ -34,7 +35,7 @@ def review_queue_blocks(
 ) -> list[Block]:
     """Pending reviews, oldest first, with how long each has waited."""
     scope = "every engineer" if everyone else "your mentees"
-    blocks: list[Block] = [divider(), header(f"Waiting for your review ({total})")]
+    blocks: list[Block] = [divider(), header(f"Waiting for your review ({total})")]  # live decisions
     if not items:
         blocks.append(section(f"Nothing from {scope} is waiting for review. :sparkles:"))
         return blocks
@@ -47,6 +48,24 @@ def review_queue_blocks(
         context(
             f"{tail}Oldest first, from {scope}. Review them in <#{channel}>; "
             f":hourglass: marks those past the {sla_hours:g} h review SLA."
+        )
+    )
+    return blocks
+
+
+def practice_queue_blocks(*, items: Sequence[PendingItem], total: int, everyone: bool) -> list[Block]:
+    """The optional practice queue, shown after the live one (empty: nothing at all)."""
+    if not total:
+        return []
+    scope = "every engineer" if everyone else "your mentees"
+    blocks: list[Block] = [header(f"Practice reviews, optional ({total})")]
+    blocks.extend(section(_item_line(item)) for item in items[:PRACTICE_SHOWN])
+    more = total - min(len(items), PRACTICE_SHOWN)
+    tail = f"…and {more} more. " if more > 0 else ""
+    blocks.append(
+        context(
+            f"{tail}Practice and assessment decisions from {scope}. Live decisions come first; "
+            "reviewing practice is optional coaching, and *Right call, weak reasoning* is there for it."
         )
     )
     return blocks
@@ -94,24 +113,33 @@ def live_summary_blocks(*, week: str, logged: int, pending: int, overturned: int
     ]
 
 
-def reminder_blocks(*, items: Sequence[PendingItem], channel: str, sla_hours: float) -> list[Block]:
-    """The review-reminder DM: decisions waiting longer than the SLA, oldest first."""
-    blocks: list[Block] = [
-        section(
-            f":hourglass: *{len(items)} decision{'s' if len(items) != 1 else ''} "
-            f"waiting longer than {sla_hours:g} h for review.* Oldest first:"
+def reminder_blocks(
+    *, items: Sequence[PendingItem], channel: str, sla_hours: float, practice: Sequence[PendingItem] = ()
+) -> list[Block]:
+    """The review-reminder DM: live decisions past the SLA first, then optional practice reviews."""
+    blocks: list[Block] = []
+    if items:
+        blocks.append(
+            section(
+                f":hourglass: *{len(items)} decision{'s' if len(items) != 1 else ''} "
+                f"waiting longer than {sla_hours:g} h for review.* Oldest first:"
+            )
         )
-    ]
-    blocks.extend(section(_item_line(item)) for item in items[:REMINDER_SHOWN])
-    more = len(items) - REMINDER_SHOWN
-    blocks.append(
-        context(
-            (f"…and {more} more. " if more > 0 else "")
-            + f"Uphold or overturn them in <#{channel}>; your App Home lists the whole queue."
+        blocks.extend(section(_item_line(item)) for item in items[:REMINDER_SHOWN])
+        more = len(items) - REMINDER_SHOWN
+        blocks.append(
+            context(
+                (f"…and {more} more. " if more > 0 else "")
+                + f"Uphold or overturn them in <#{channel}>; your App Home lists the whole queue."
+            )
         )
-    )
+    if practice:
+        blocks.append(section(f"*Practice reviews (optional): {len(practice)}*, after the live ones:"))
+        blocks.extend(section(_item_line(item)) for item in practice[:PRACTICE_SHOWN])
     return blocks
 
 
-def reminder_text(*, count: int, sla_hours: float) -> str:
+def reminder_text(*, count: int, sla_hours: float, practice: int = 0) -> str:
+    if not count:
+        return f"{practice} optional practice review{'s' if practice != 1 else ''} waiting"
     return f"{count} decision{'s' if count != 1 else ''} waiting longer than {sla_hours:g} h for your review"

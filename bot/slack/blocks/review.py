@@ -61,6 +61,8 @@ def verdict_line(data: ReviewPostData) -> str:
         line += f", {slack_date(data.reviewed_at)}"  # the date may render as "today": no "on"
     if data.suggested_verdict:
         line += f" — should have been *{esc(data.suggested_verdict)}*"
+    if data.weak_reasoning:
+        line += " — *right call, weak reasoning*"
     if data.review_comment:
         line += "\n" + "\n".join(">" + x for x in esc(clip(data.review_comment, 2500)).splitlines())
     return line

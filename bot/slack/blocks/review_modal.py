@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     Block,
+    CheckboxesElement,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -12,6 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.reasoning import ScenarioKey
 from bot.domain.reviews import COMMENT_MAX, ReviewPostData
 from bot.domain.vocab import VERDICTS
 from bot.slack.blocks.common import VERDICT_EMOJI, clip, context, esc, section
@@ -19,6 +21,39 @@ from bot.slack.blocks.review import KIND_LABEL
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
 from bot.slack.metadata import ReviewMeta
+
+WEAK_REASONING = "weak"
+
+
+def key_blocks(key: ScenarioKey) -> list[Block]:
+    """The scenario's answer key for the reviewer only: expected call, rationale, mentor notes."""
+    also = f" ({' or '.join(a.capitalize() for a in key.acceptable)} acceptable)" if key.acceptable else ""
+    total = len(key.named) + len(key.missed)
+    points = "\n".join(
+        [f":white_check_mark: {esc(p)}" for p in key.named]
+        + [f":heavy_minus_sign: {esc(p)}" for p in key.missed]
+    )
+    return [
+        section(
+            f"*Expected:* {key.expected.capitalize()}{also}\n*Rationale*\n{esc(clip(key.rationale, 1500))}"
+        ),
+        section(f"*Mentor notes*\n{esc(clip(key.mentor_notes, 1500))}"),
+        section(f"*Key points named in sentences* ({len(key.named)} of {total})\n{points}"),
+    ]
+
+
+def weak_reasoning_block() -> InputBlock:
+    """Uphold the call but count the card against reasoning (not rework, not an overturn)."""
+    return InputBlock(
+        block_id=B.WEAK_REASONING,
+        optional=True,
+        label=PlainTextObject(text="Reasoning"),
+        element=CheckboxesElement(
+            action_id=B.WEAK_REASONING,
+            options=[Option(value=WEAK_REASONING, label="Right call, weak reasoning")],
+        ),
+        hint=PlainTextObject(text="Counts against their reasoning score, not as rework."),
+    )
 
 
 def review_modal(*, data: ReviewPostData, meta: ReviewMeta) -> View:
@@ -32,6 +67,10 @@ def review_modal(*, data: ReviewPostData, meta: ReviewMeta) -> View:
             f"*{data.verdict.capitalize()}* ({esc(data.category.replace('_', ' '))})."
         )
     ]
+    if data.key is not None:
+        blocks.extend(key_blocks(data.key))
+        if not overturn:
+            blocks.append(weak_reasoning_block())
     if overturn:
         blocks.append(
             InputBlock(

@@ -76,9 +76,10 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
             verdict=meta.verdict,
             comment=values.get(B.COMMENT),
             suggested_verdict=values.get(B.SUGGESTED_VERDICT),
+            weak_reasoning=values.get(B.WEAK_REASONING),
         )
     except ReviewInputError as exc:
-        fields = (B.COMMENT, B.SUGGESTED_VERDICT)
+        fields = (B.COMMENT, B.SUGGESTED_VERDICT, B.WEAK_REASONING)
         ack(
             response_action="errors",
             errors={k if k in fields else B.COMMENT: v for k, v in exc.errors.items()},
