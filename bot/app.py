@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -118,6 +119,7 @@ def _dispatcher(settings: Settings, *, sessions: sessionmaker[Session], clock: C
             channel_burst=settings.casebook_slack_channel_burst,
         ),
         threads=settings.casebook_dispatch_threads,
+        retry_window=timedelta(hours=settings.casebook_delivery_retry_hours),
     )
 
 
@@ -144,6 +146,7 @@ def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor
         return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=bot_token)
 
     bolt = App(
+        logger=_bolt_logger(),
         signing_secret=settings.slack_signing_secret or "",
         client=client,
         authorize=authorize,
@@ -153,8 +156,29 @@ def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor
         request_verification_enabled=True,
     )
     bolt.middleware(_tag_request)
+    bolt.middleware(_reject_malformed)
     bolt.error(_on_error)
     return bolt
+
+
+class _ExpectedBoltNotice(logging.Filter):
+    """Drops Bolt's start-up notices that SLACK_BOT_TOKEN is ignored: our client and ``authorize``
+    use it on purpose, so the warning at every start would only teach people to skip warnings."""
+
+    NOTICES = (
+        "As `installation_store` or `authorize` has been used",
+        "As you gave `client` as well, `token` will be unused",
+    )
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(self.NOTICES)
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("slack_bolt.App")
+    if not any(isinstance(f, _ExpectedBoltNotice) for f in logger.filters):
+        logger.addFilter(_ExpectedBoltNotice())
+    return logger
 
 
 def _tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
@@ -165,11 +189,36 @@ def _tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> Bolt
     return next()
 
 
+INTERACTIVE = frozenset({"block_actions", "view_submission", "view_closed", "message_action", "shortcut"})
+
+
+def _reject_malformed(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
+    """A signed payload without what its type needs (``actions: []``, a view without an id) gets 400."""
+    kind = body.get("type")
+    actions = body.get("actions")
+    if kind == "block_actions" and not (
+        isinstance(actions, list)
+        and actions
+        and all(isinstance(a, dict) and a.get("action_id") for a in actions)
+    ):
+        return _malformed("block_actions without actions")
+    if kind in ("view_submission", "view_closed") and not isinstance(body.get("view"), dict):
+        return _malformed(f"{kind} without a view")
+    if kind in INTERACTIVE and not isinstance(body.get("user"), dict):
+        return _malformed(f"{kind} without a user")
+    return next()
+
+
+def _malformed(why: str) -> BoltResponse:
+    log.warning("malformed Slack payload", extra={"error": why})
+    return BoltResponse(status=400, body='{"error":"malformed_payload"}')
+
+
 def _on_error(error: Exception) -> BoltResponse:
     """What Bolt answers when a listener raised before acking."""
     # A signed but malformed payload (missing keys, wrong types) is the sender's fault:
     # answer 400 instead of Bolt's bare 500, and never show a traceback to anyone.
-    if isinstance(error, (KeyError, TypeError, ValueError, AttributeError)):
+    if isinstance(error, (LookupError, TypeError, ValueError, AttributeError)):
         log.warning("malformed Slack payload", extra={"error": type(error).__name__})
         return BoltResponse(status=400, body='{"error":"malformed_payload"}')
     log.error("unhandled listener error", exc_info=error)

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     casebook_slack_channel_gap: float = Field(default=1.0, ge=0, le=60)  # s between posts per channel
     casebook_slack_channel_burst: int = Field(default=5, ge=1, le=100)
     casebook_dispatch_threads: int = Field(default=4, ge=1, le=64)
+    # How long transient Slack failures (5xx, 429, timeouts) are retried before a delivery is
+    # given up and the admins alerted; long enough to outlast any outage.
+    casebook_delivery_retry_hours: float = Field(default=24.0, gt=0, le=24 * 14)
     # The audit chain's MAC key (docs/audit.md): a secret the database never holds. Rotate by
     # moving the old key to CASEBOOK_AUDIT_PREVIOUS_KEYS (comma-separated) and setting a new one.
     casebook_audit_key: str | None = None

@@ -72,3 +72,28 @@ def texts(blocks: list[dict[str, Any]]) -> str:
 
     walk(blocks)
     return "\n".join(out)
+
+
+def confirm_step(slack: Any, fake: Any, user_id: str, *, cancel: bool = False) -> dict[str, Any]:
+    """Click *Confirm* (or *Cancel*) on the newest confirm step, as ``user_id``; return what replaced it."""
+
+    def newest() -> dict[str, Any] | None:
+        for response in reversed(list(fake.responses)):
+            for block in response.get("blocks") or []:
+                if block.get("block_id") == "confirm_step":
+                    return block  # type: ignore[no-any-return]
+        return None
+
+    block = eventually(newest)
+    button = block["elements"][1 if cancel else 0]
+    count = len(fake.responses)
+    slack.click(
+        user_id,
+        action_id=button["action_id"],
+        value=button.get("value"),
+        channel="C0CBGENERAL",
+        message_ts="1.0",
+        ephemeral=True,
+        block_id="confirm_step",
+    )
+    return eventually(lambda: len(fake.responses) > count and fake.responses[-1])  # type: ignore[no-any-return]

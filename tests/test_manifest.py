@@ -24,6 +24,11 @@ def test_manifest_matches_the_code(name: str) -> None:
         "chat:write",
         "files:write",
         "users:read",
+        # conversations.history / replies: look for an ambiguous send's metadata before a resend
+        "channels:history",
+        "groups:history",
+        "im:history",
+        "im:write",  # conversations.open, for a DM's id before reading its history
     }
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

@@ -59,8 +59,19 @@ def cmd_list(args: argparse.Namespace) -> int:
         if not triggers:
             print(f"{'':<16}   trigger: none configured")
         nxt = registry.next_run(program, name, after=now, zones=zones)
-        print(f"{'':<16}   next run: {_fmt(nxt, program)}")
+        why = "" if nxt is not None else f" ({_why_not(program, now, configured=bool(triggers))})"
+        print(f"{'':<16}   next run: {_fmt(nxt, program)}{why}")
     return 0
+
+
+def _why_not(program: Program, now: datetime, *, configured: bool) -> str:
+    """Why a job has no next run, so "—" is not a mystery (issue 16)."""
+    if not configured:
+        return "no trigger is configured"
+    last = max(window.end for window in program.phases)
+    if now.astimezone(program.tz).date() > last:
+        return f"the program's phases ended on {last:%Y-%m-%d}; add or extend phases in the program file"
+    return "no day in the program's phases matches its schedule in the next year"
 
 
 def _build(settings: Settings, clock: Clock) -> Any:

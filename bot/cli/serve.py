@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from slack_sdk.errors import SlackApiError
+
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
 
 if TYPE_CHECKING:
@@ -72,9 +74,24 @@ def cmd_socket(args: argparse.Namespace) -> int:
     casebook.start_background(scheduler=not args.no_scheduler and settings.casebook_scheduler)
     try:
         SocketModeHandler(casebook.bolt, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    except SlackApiError as exc:
+        raise CliError(socket_refusal(str(exc.response.get("error") or exc))) from None
     finally:
         casebook.shutdown()
     return 0
+
+
+def socket_refusal(error: str) -> str:
+    """One line on what to check when Slack refuses to open a Socket Mode connection."""
+    if error == "not_allowed_token_type":
+        return (
+            "Slack refused SLACK_APP_TOKEN (not_allowed_token_type): it must be the app-level token "
+            "(xapp-…) from Basic Information › App-Level Tokens, not the bot token (xoxb-…)"
+        )
+    return (
+        f"Slack refused SLACK_APP_TOKEN ({error}): check it is the app-level token (xapp-…) with the "
+        "connections:write scope, that it was not revoked, and that Socket Mode is enabled for the app"
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:

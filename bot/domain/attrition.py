@@ -10,11 +10,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
-from bot.db.models import Person
+from bot.db.models import Person, PersonRole
 from bot.domain.errors import Conflict, DomainError
+from bot.domain.vocab import Role
+
+LAST_ADMIN = "{name} is the last admin on the roster: make someone else admin first."
+
+
+def ensure_another_admin(*, session: Session, person: Person) -> None:
+    """Refuse a change that would leave the roster with no active admin (nobody could fix it)."""
+    if person.status != "active" or Role.ADMIN not in person.role_names:
+        return
+    other = session.execute(
+        select(Person.id)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.role == Role.ADMIN, Person.status == "active", Person.id != person.id)
+        .limit(1)
+    ).first()
+    if other is None:
+        raise DomainError(LAST_ADMIN.format(name=person.name))
+
 
 MAX_REASON = 500
 
@@ -57,6 +76,8 @@ def mark_left(
             return False
         if not correct:
             raise Conflict(f"{person.name} is already recorded as having left on {person.left_at:%Y-%m-%d}.")
+    if not correct:  # the roster file may say so; a command may not leave nobody in charge
+        ensure_another_admin(session=session, person=person)
     _set_status(session=session, now=now, actor=actor, person=person, left=(left_at, reason))
     return True
 

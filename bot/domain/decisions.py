@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -138,3 +138,20 @@ def record_decision(
         session=session, now=now, actor=actor, decision=decision, title=title, justification=justification
     )
     return Recorded(decision, True)
+
+
+def ordinal(*, session: Session, decision: Decision) -> int:
+    """Which of its author's decisions of its kind this is (1 for someone's first live decision).
+
+    Decision ids count every kind together, so a first live decision can be #37; people are
+    told their own count, with the id kept as the reference reviewers see.
+    """
+    return int(
+        session.execute(
+            select(func.count(Decision.id)).where(
+                Decision.person_id == decision.person_id,
+                Decision.kind == decision.kind,
+                Decision.id <= decision.id,
+            )
+        ).scalar_one()
+    )

@@ -39,7 +39,10 @@ PERMANENT_ERRORS = frozenset(
         "cannot_dm_bot",
     }
 )
-MAX_ATTEMPTS = 8
+# How long transient failures (5xx, 429, timeouts) are retried before a row is given up:
+# long enough to outlast any Slack outage; the dispatcher takes it from the settings.
+RETRY_WINDOW = timedelta(hours=24)
+BACKOFF_CAP = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -119,22 +122,6 @@ def record_skipped(
     return result
 
 
-def due_ids(*, session: Session, now: datetime, limit: int) -> list[int]:
-    """Pending deliveries whose time has come and that nobody is currently sending."""
-    return list(
-        session.execute(
-            select(Delivery.id)
-            .where(
-                Delivery.status == "pending",
-                Delivery.next_attempt_at <= now,
-                or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
-            )
-            .order_by(Delivery.next_attempt_at, Delivery.id)
-            .limit(limit)
-        ).scalars()
-    )
-
-
 def claim(*, session: Session, now: datetime, delivery_id: int, lease: timedelta) -> bool:
     """Take a lease on one delivery; only one process can win it (compare-and-set)."""
     result = session.execute(
@@ -178,21 +165,39 @@ def mark_missed(*, session: Session, delivery: Delivery, reason: str) -> None:
     session.flush()
 
 
-def mark_retry(*, session: Session, now: datetime, delivery: Delivery, reason: str, wait: timedelta) -> None:
-    """Schedule another attempt, or give up after MAX_ATTEMPTS."""
+def mark_retry(
+    *,
+    session: Session,
+    now: datetime,
+    delivery: Delivery,
+    reason: str,
+    wait: timedelta,
+    window: timedelta = RETRY_WINDOW,
+) -> None:
+    """Schedule another attempt, or give up once the next would fall past the retry window.
+
+    The window runs from ``due_at`` (reset by ``casebook deliveries retry``), so an outage
+    of any length shorter than the window delays a send without losing it.
+    """
     delivery.attempts += 1
     delivery.claimed_until = None
     delivery.last_error = reason[:500]
-    if delivery.attempts >= MAX_ATTEMPTS:
+    if now + wait > delivery.due_at + window:
         delivery.status = "failed"
+        delivery.last_error = f"gave up after {_hours(window)}: {reason}"[:500]
     else:
         delivery.next_attempt_at = now + wait
     session.flush()
 
 
+def _hours(window: timedelta) -> str:
+    hours = window.total_seconds() / 3600
+    return f"{hours:g} h" if hours >= 1 else f"{window.total_seconds() / 60:g} min"
+
+
 def backoff(attempts: int) -> timedelta:
     """Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes."""
-    return timedelta(seconds=min(300, 2 ** max(1, attempts)))
+    return min(BACKOFF_CAP, timedelta(seconds=2 ** min(max(1, attempts), 20)))
 
 
 @dataclass(frozen=True)
@@ -203,10 +208,11 @@ class DueRow:
     key: str  # the recipient (channel or person): the unit Slack rate-limits and we keep in order
     grace_until: datetime | None
     method: str
+    lapsed: bool = False  # an earlier claim ran out unfinished: its worker may have died mid-send
 
 
 def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
-    """Like :func:`due_ids`, with what pacing needs (no payloads: this runs often).
+    """Pending rows whose time has come, unclaimed, with what pacing needs (no payloads: runs often).
 
     A row with a parent (a thread reply, an edit) is not due while its parent is still
     pending, so concurrent senders never pick a reply before the message it answers.
@@ -216,7 +222,7 @@ def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
         select(parent.id).where(parent.id == Delivery.parent_id, parent.status == "pending").exists()
     )
     rows = session.execute(
-        select(Delivery.id, Delivery.recipient, Delivery.grace_until, Delivery.method)
+        select(Delivery.id, Delivery.recipient, Delivery.grace_until, Delivery.method, Delivery.claimed_until)
         .where(
             Delivery.status == "pending",
             Delivery.next_attempt_at <= now,
@@ -226,7 +232,10 @@ def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(limit)
     ).all()
-    return [DueRow(row.id, row.recipient, row.grace_until, row.method) for row in rows]
+    return [
+        DueRow(row.id, row.recipient, row.grace_until, row.method, row.claimed_until is not None)
+        for row in rows
+    ]
 
 
 def release(*, session: Session, delivery_ids: list[int]) -> None:

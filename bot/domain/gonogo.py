@@ -77,7 +77,9 @@ def _label(metric: Metric) -> str:
 
 def _describe(metric: Metric) -> str:
     if metric.status is Status.INSUFFICIENT:
-        return f"{_label(metric)} ({metric.detail}; needs at least {metric.min_sample})"
+        # "needs at least 1" says nothing the detail does not (it is "any at all"): leave it out.
+        need = f"; needs at least {metric.min_sample}" if metric.min_sample > 1 else ""
+        return f"{_label(metric)} ({metric.detail}{need})"
     text = f"{_label(metric)} {value_text(metric)} (target {target_text(metric)}"
     gap = shortfall_text(metric)
     return text + (f", {gap})" if gap else ")")

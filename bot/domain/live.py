@@ -10,10 +10,12 @@ for an approval, the escalation target) are enforced here at submit time.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.domain.alert_text import guess_category, short_title
+from bot.domain.categories import CategorySpec
 from bot.domain.justification import Justification, validate_justification
 
 TITLE_MIN = 5
@@ -45,6 +47,7 @@ class Prefill:
     source_url: str | None = None
     source_text: str | None = None
     note: str | None = None  # why something could not be filled in
+    category: str | None = None  # guessed from the message's words; the engineer can change it
 
 
 def check_source_url(value: str | None) -> str | None:
@@ -152,8 +155,11 @@ def plain_text(mrkdwn: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def prefill_from_message(*, text: str | None, permalink: str | None) -> Prefill:
-    """Title from the message's first line, its text as context, its permalink as the source."""
+def prefill_from_message(
+    *, text: str | None, permalink: str | None, categories: Sequence[CategorySpec] = ()
+) -> Prefill:
+    """A short title from the message's first line, its text as context, its permalink as the source,
+    and the category its words suggest (when ``categories`` are given and one stands out)."""
     readable = plain_text(text or "").strip()
     notes = []
     if not readable:
@@ -170,13 +176,14 @@ def prefill_from_message(*, text: str | None, permalink: str | None) -> Prefill:
     first_line = next(
         (_EMPHASIS.sub("", line).strip(" >•-") for line in readable.splitlines() if line.strip()), ""
     )
-    title = first_line[: TITLE_MAX - 1] + "…" if len(first_line) > TITLE_MAX else first_line
+    title = short_title(first_line)
     body = readable[: SOURCE_TEXT_MAX - 1] + "…" if len(readable) > SOURCE_TEXT_MAX else readable
     return Prefill(
         title=title or None,
         source_url=permalink or None,
         source_text=body or None,
         note=" ".join(notes) or None,
+        category=guess_category(readable, categories) if categories and readable else None,
     )
 
 

@@ -114,6 +114,8 @@ def retention(facts: WeekFacts, program: Program) -> Reading:
     if people.leavers_total:
         who = "1 person" if people.leavers_total == 1 else f"{people.leavers_total} people"
         detail = f"{who} left since the program started" + (f" ({this_week} this week)" if this_week else "")
+    elif not people.engineers:
+        detail = "no one has left the program; no engineers on the roster yet"
     else:
         detail = "no one has left the program"
     return Reading(

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
 from bot.db.models import MentorPair, Person, PersonRole
-from bot.domain.attrition import mark_active, mark_left
+from bot.domain.attrition import ensure_another_admin, mark_active, mark_left
 from bot.domain.availability import set_ooo
 from bot.domain.errors import DomainError
-from bot.domain.vocab import ROLES
+from bot.domain.vocab import ROLES, Role
 from bot.domain.weeks import local_midnight
 
 ROSTER_COLUMNS = ("slack_user_id", "name", "email", "roles", "mentor", "timezone")
@@ -127,6 +127,8 @@ def upsert_person(
             "roles": sorted(person.role_names),
         }
         person.name, person.email, person.timezone, person.updated_at = name, email, timezone, now
+    if Role.ADMIN not in wanted:
+        ensure_another_admin(session=session, person=person)
     current = {r.role: r for r in person.roles}
     for role in set(current) - set(wanted):
         person.roles.remove(current[role])
@@ -156,6 +158,8 @@ def set_roles(
     bad = [r for r in wanted if r not in ROLES]
     if bad:
         raise DomainError(f"Unknown role `{bad[0]}`. Roles are: {', '.join(ROLES)}.")
+    if Role.ADMIN not in wanted:
+        ensure_another_admin(session=session, person=person)
     current = {r.role: r for r in person.roles}
     for role in set(current) - set(wanted):
         person.roles.remove(current[role])

@@ -8,7 +8,7 @@ from datetime import datetime
 from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction, transaction
 from bot.db.models import Assessment, Person
 from bot.deps import Deps
 from bot.domain import assessment as domain
@@ -63,6 +63,15 @@ def _deal(deps: Deps, *, session: Session, now: datetime, assessment: Assessment
 class StartOutcome:
     size: int
     resumed_at: int | None  # answered so far, when one was already in progress
+
+
+def current(*, deps: Deps, person: PersonView) -> StartOutcome | None:
+    """The assessment ``person`` has in progress (how far they are), or None: starting would begin one."""
+    with read_transaction(deps.sessions) as session:
+        assessment = domain.in_progress(session=session, person_id=person.id)
+        if assessment is None:
+            return None
+        return StartOutcome(assessment.size, domain.answered(session=session, assessment_id=assessment.id))
 
 
 def start(*, deps: Deps, person: PersonView) -> StartOutcome:

@@ -7,6 +7,7 @@ records one decision.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from slack_sdk.models.blocks import Block
@@ -22,6 +23,7 @@ from bot.domain.mentees import week_counts
 from bot.domain.people import PersonView, find_by_slack_id, get_view
 from bot.domain.vocab import ENGINEERS, PRACTITIONERS
 from bot.domain.weeks import week_label, week_range
+from bot.flows.alert_notes import enqueue_alert_note
 from bot.flows.notify import enqueue_review_post
 from bot.flows.review_outbox import enqueue_logged_confirmation
 from bot.slack.blocks.mentor_home import live_summary_blocks
@@ -70,7 +72,9 @@ def save_live_decision(
             kind="live",
             verdict=live.verdict,
             justification=live.justification,
-            idempotency_key=f"live:{view_id}",
+            # The person is part of the key: a view id alone (or none) must not merge two people's
+            # decisions; without a view id there is nothing to dedupe by, so each is kept.
+            idempotency_key=f"live:{slack_user_id}:{view_id or uuid.uuid4().hex}",
             category=live.category,
             title=live.title,
             source_url=live.source_url,
@@ -81,7 +85,20 @@ def save_live_decision(
         )
         if recorded.created:
             channel = deps.program.channels.review
-            enqueue_review_post(session=session, now=now, channel=channel, decision_id=recorded.decision.id)
+            post = enqueue_review_post(
+                session=session, now=now, channel=channel, decision_id=recorded.decision.id
+            )
+            if meta.source == "shortcut" and meta.channel and meta.message_ts:
+                enqueue_alert_note(
+                    session=session,
+                    now=now,
+                    post=post.delivery,
+                    channel=meta.channel,
+                    message_ts=meta.message_ts,
+                    handler=person,
+                    decision_id=recorded.decision.id,
+                    team_domain=meta.team_domain,
+                )
             enqueue_logged_confirmation(
                 session=session, now=now, decision=recorded.decision, engineer=person, channel=channel
             )

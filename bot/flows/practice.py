@@ -44,6 +44,14 @@ log = logging.getLogger(__name__)
 FEEDBACK_JOB = "practice-feedback"
 NOT_YOURS = "This card belongs to someone else."
 GONE = "This card no longer exists."
+LEFT = "You're recorded as having left the program, so this card can't take a decision any more."
+
+
+def owner_refusal(*, owner: Person | None, user_id: str) -> str | None:
+    """Why ``user_id`` may not act on a card owned by ``owner``: someone else's, or a leaver's."""
+    if owner is None or owner.slack_user_id != user_id:
+        return NOT_YOURS
+    return LEFT if owner.status != "active" else None
 
 
 def library_of(deps: Deps) -> Library:
@@ -91,8 +99,9 @@ def justification_view(
     """The modal for a card click, or a note for the clicker when the card cannot take it."""
     with transaction(deps.sessions) as session:
         ctx = load_card(session=session, assignment_id=assignment_id)
-        if ctx.person.slack_user_id != user_id:
-            return NOT_YOURS
+        refused = owner_refusal(owner=ctx.person, user_id=user_id)
+        if refused:
+            return refused
         note = already_decided(ctx)
         if note:
             return note
@@ -111,8 +120,7 @@ def card_refusal(*, deps: Deps, user_id: str, assignment_id: int) -> str | None:
         assignment = session.get(Assignment, assignment_id)
         if assignment is None:
             return GONE
-        owner = session.get(Person, assignment.person_id)
-        return None if owner is not None and owner.slack_user_id == user_id else NOT_YOURS
+        return owner_refusal(owner=session.get(Person, assignment.person_id), user_id=user_id)
 
 
 @dataclass(frozen=True)
@@ -215,8 +223,9 @@ def submit_decision(
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
         ctx = load_card(session=session, assignment_id=meta.assignment_id)
-        if ctx.person.slack_user_id != user_id:
-            raise Forbidden(NOT_YOURS)
+        refused = owner_refusal(owner=ctx.person, user_id=user_id)
+        if refused:
+            raise Forbidden(refused)
         kind = ctx.assignment.kind
         post_to_review = kind == "practice" and deps.program.practice.post_to_review
         recorded = _record(

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Delivery, Person
+from bot.domain.decisions import ordinal
 from bot.domain.deliveries import Enqueued, enqueue, find_delivery
 from bot.domain.reviews import RecordedReview, ReviewPostData, review_post_data
 from bot.flows.notify import REVIEW_POST_JOB, enqueue_dm, review_post_key
@@ -47,9 +48,10 @@ def enqueue_logged_confirmation(
 ) -> Enqueued:
     """The engineer's receipt: what was recorded and where it waits for review."""
     kind = KIND_LABEL.get(decision.kind, "Decision")
+    number = ordinal(session=session, decision=decision)  # their own count, not the shared id
     blocks = [
         section(
-            f":white_check_mark: Recorded {kind.lower()} *#{decision.id}*: "
+            f":white_check_mark: Recorded your {kind.lower()} *#{number}* (ref #{decision.id}): "
             f"*{esc(decision.verdict.capitalize())}* — {esc(clip(decision.title, 200))}"
         ),
         context(f"It's posted for review in <#{channel}>; you'll get a DM when a reviewer has looked at it."),
@@ -60,7 +62,7 @@ def enqueue_logged_confirmation(
         job=LOGGED_JOB,
         user_id=engineer.slack_user_id,
         period=review_post_key(decision.id),
-        text=f"Recorded {kind.lower()} #{decision.id}: {decision.verdict}",
+        text=f"Recorded your {kind.lower()} #{number} (ref #{decision.id}): {decision.verdict}",
         blocks=to_dicts(blocks),
     )
 

@@ -21,7 +21,8 @@ from bot.domain.people import PersonView
 from bot.domain.reviews import ReviewPostData, pending_queue, record_review, review_gate, review_post_data
 from bot.domain.vocab import QUEUE_ALL_ROLES, REVIEWERS
 from bot.domain.weeks import week_label
-from bot.flows.review_outbox import enqueue_verdict
+from bot.flows.links import message_url
+from bot.flows.review_outbox import enqueue_verdict, find_review_post
 from bot.slack.blocks.mentor_home import (
     PRACTICE_SHOWN,
     QUEUE_SHOWN,
@@ -70,6 +71,14 @@ def submit_review(
     return queued
 
 
+def _post_url(deps: Deps, session: Session, decision_id: int) -> str | None:
+    """The review post's permalink, once it is in the channel (None while it waits to be sent)."""
+    post = find_review_post(session=session, decision_id=decision_id)
+    if post is None or post.status != "sent" or not post.channel or not post.ts:
+        return None
+    return message_url(deps, post.channel, post.ts)
+
+
 def review_home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
     """App Home: the reviewer's queue and their mentees' week."""
     if not person.has_any(REVIEWERS):
@@ -79,8 +88,14 @@ def review_home_section(deps: Deps, session: Session, person: PersonView, now: d
         session=session, reviewer_id=person.id, everyone=everyone, now=now, limit=QUEUE_SHOWN
     )
     sla = deps.program.thresholds.review_sla_hours
+    links = {item.decision_id: _post_url(deps, session, item.decision_id) for item in items}
     blocks = review_queue_blocks(
-        items=items, total=total, channel=deps.program.channels.review, everyone=everyone, sla_hours=sla
+        items=items,
+        total=total,
+        channel=deps.program.channels.review,
+        everyone=everyone,
+        sla_hours=sla,
+        links=links,
     )
     practice, practice_total = pending_queue(
         session=session,
@@ -90,6 +105,7 @@ def review_home_section(deps: Deps, session: Session, person: PersonView, now: d
         limit=PRACTICE_SHOWN,
         practice=True,
     )
-    blocks += practice_queue_blocks(items=practice, total=practice_total, everyone=everyone)
+    links.update({item.decision_id: _post_url(deps, session, item.decision_id) for item in practice})
+    blocks += practice_queue_blocks(items=practice, total=practice_total, everyone=everyone, links=links)
     mentees = mentee_summaries(session=session, mentor_id=person.id, now=now, tz=deps.program.tz)
     return blocks + mentee_blocks(mentees=mentees, week=week_label(now, deps.program.tz))

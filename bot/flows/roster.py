@@ -13,11 +13,11 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction, transaction
 from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain.attrition import check_reason, mark_left
-from bot.domain.errors import DomainError, NotFound
+from bot.domain.errors import Conflict, DomainError, NotFound
 from bot.domain.people import find_by_slack_id, set_mentor, set_roles, upsert_person
 from bot.domain.vocab import REVIEWERS, Role
 
@@ -49,11 +49,39 @@ def _slack_profile(client: WebClient, user_id: str) -> dict[str, Any]:
     return {"slack_user_id": user_id, "name": str(name or user_id), "timezone": user.get("tz")}
 
 
-def change_roles(*, deps: Deps, actor: str, target: str, roles: list[str]) -> RolesChanged:
-    """Replace ``target``'s roles (adding them from their Slack profile if they are new)."""
+@dataclass(frozen=True)
+class RolesPreview:
+    """What ``/casebook role`` would change, shown before anything is (``name`` None: not on the roster)."""
+
+    slack_user_id: str
+    name: str | None
+    before: list[str]
+    after: list[str]
+
+    @property
+    def dropped(self) -> list[str]:
+        return [r for r in self.before if r not in self.after]
+
+
+def _check_own_admin(actor: str, target: str, roles: list[str]) -> None:
     if target == actor and Role.ADMIN not in roles:
         # Someone must be left who can fix the roster.
         raise DomainError("You can't remove your own admin role; ask another admin.")
+
+
+def preview_roles(*, deps: Deps, actor: str, target: str, roles: list[str]) -> RolesPreview:
+    """Who ``target`` is and which roles they have now, to say what replacing them means."""
+    _check_own_admin(actor, target, roles)
+    with read_transaction(deps.sessions) as session:
+        person = find_by_slack_id(session=session, slack_user_id=target)
+        if person is None:
+            return RolesPreview(target, None, [], roles)
+        return RolesPreview(target, person.name, sorted(person.role_names), roles)
+
+
+def change_roles(*, deps: Deps, actor: str, target: str, roles: list[str]) -> RolesChanged:
+    """Replace ``target``'s roles (adding them from their Slack profile if they are new)."""
+    _check_own_admin(actor, target, roles)
     with transaction(deps.sessions) as session:
         exists = find_by_slack_id(session=session, slack_user_id=target) is not None
     # Slack is asked outside any transaction: a slow users.info must not hold a connection.
@@ -94,6 +122,18 @@ class LeaverRecorded:
 
     name: str
     reason: str
+
+
+def preview_leaver(*, deps: Deps, slack_user_id: str, reason: str) -> LeaverRecorded:
+    """Check that ``slack_user_id`` can be recorded as a leaver with ``reason``; nothing is written."""
+    reason = check_reason(reason)
+    with read_transaction(deps.sessions) as session:
+        person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
+        if person is None:
+            raise NotFound(f"{slack_user_id} is not on the roster, so there is nothing to record.")
+        if person.status == "left" and person.left_at is not None:
+            raise Conflict(f"{person.name} is already recorded as having left on {person.left_at:%Y-%m-%d}.")
+        return LeaverRecorded(person.name, reason)
 
 
 def record_leaver(*, deps: Deps, actor: str, slack_user_id: str, reason: str) -> LeaverRecorded:

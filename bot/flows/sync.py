@@ -21,12 +21,14 @@ from bot.domain.errors import DomainError
 from bot.domain.people import find_by_slack_id
 from bot.domain.sync import check_answerable, get_sync, is_sync_dm, record_sync
 from bot.domain.timezones import local_today
+from bot.domain.vocab import ENGINEERS
 from bot.flows.sync_notify import dm_payload, enqueue_dm_update, enqueue_summary_update
 from bot.slack.blocks.sync import blockers_modal
 from bot.slack.metadata import SyncValue
 
 STALE_BUTTON = "That button is no longer valid; use `/casebook sync` for today's sync."
 NOT_ON_ROSTER = "You're not on the roster, so there is no sync to answer."
+NOT_AN_ENGINEER = "The daily sync is for engineers and pilots; there is none for you to answer."
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ def _answerable(deps: Deps, session: Session, slack_user_id: str, raw_day: str) 
     person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
     if person is None or person.status != "active":
         raise DomainError(NOT_ON_ROSTER)
+    if not person.role_names & ENGINEERS:  # the sync is only sent to engineers and pilots
+        raise DomainError(NOT_AN_ENGINEER)
     day = _day(raw_day)
     check_answerable(day=day, today=local_today(person, deps.program.timezone, deps.clock.now()))
     return person, day

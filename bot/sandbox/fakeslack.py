@@ -67,6 +67,7 @@ class FakeSlack(ClientSide, WebApi):
         self.users: dict[str, FakeUser] = {}
         self.channels: set[str] = set()
         self.bot_channels: set[str] = set()
+        self.archived: set[str] = set()  # posting there answers is_archived
         self.invalid: list[str] = []
         self.faults: list[Fault] = []
         self.latency = 0.0
@@ -136,6 +137,16 @@ class FakeSlack(ClientSide, WebApi):
         """Make the next ``count`` calls of ``method`` fail as Slack would."""
         with self.lock:
             self.faults.append(Fault(method, status, error, retry_after, count, delay))
+
+    def accept_late(self, method: str | None, *, delay: float, count: int = 1) -> None:
+        """Answer the next ``count`` calls of ``method`` only after ``delay`` seconds, but do them:
+        a client that times out first has still posted (an ambiguous send)."""
+        self.fail(method, delay=delay, count=count)
+
+    def archive(self, channel_id: str, archived: bool = True) -> None:
+        """Archive (or unarchive) a channel: posts to it answer ``is_archived``."""
+        with self.lock:
+            (self.archived.add if archived else self.archived.discard)(channel_id)
 
     def fail_fraction(
         self,
@@ -210,6 +221,7 @@ class FakeSlack(ClientSide, WebApi):
                 store.clear()
             self.channels.clear()
             self.bot_channels.clear()
+            self.archived.clear()
             self.visible_ephemerals.clear()
             self.faults.clear()
             self.down = False

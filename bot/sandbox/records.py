@@ -24,6 +24,7 @@ class Message:
     thread_ts: str | None = None
     files: list[dict[str, Any]] = field(default_factory=list)
     edited: int = 0
+    metadata: dict[str, Any] | None = None  # chat.postMessage `metadata` (event_type, event_payload)
 
 
 @dataclass

@@ -69,6 +69,15 @@ METHOD_ARGS: dict[str, set[str]] = {
     "views.push": {"interactivity_pointer", "trigger_id", "view"},
     "views.publish": {"hash", "user_id", "view"},
     "conversations.open": {"channel", "return_im", "users"},
+    "conversations.history": {
+        "channel",
+        "cursor",
+        "include_all_metadata",
+        "inclusive",
+        "latest",
+        "limit",
+        "oldest",
+    },
     "conversations.replies": {
         "channel",
         "cursor",
@@ -94,6 +103,7 @@ REQUIRED_ARGS: dict[str, set[str]] = {
     "views.update": {"view"},
     "views.publish": {"user_id", "view"},
     "users.info": {"user"},
+    "conversations.history": {"channel"},
     "files.getUploadURLExternal": {"filename", "length"},
     "files.completeUploadExternal": {"files"},
 }

@@ -33,6 +33,21 @@ def _parse_json_arg(args: dict[str, Any], name: str) -> Any:
     return value
 
 
+def _truthy(value: Any) -> bool:
+    """A boolean argument as slack_sdk sends it (True, "1", "true")."""
+    return str(value).lower() in ("1", "true")
+
+
+def _message_json(msg: Message, with_metadata: bool) -> dict[str, Any]:
+    """A message as the Web API returns it; ``metadata`` only when asked for, as Slack does."""
+    out: dict[str, Any] = {"type": "message", "text": msg.text, "ts": msg.ts, "blocks": msg.blocks}
+    if msg.thread_ts:
+        out["thread_ts"] = msg.thread_ts
+    if with_metadata and msg.metadata is not None:
+        out["metadata"] = msg.metadata
+    return out
+
+
 class WebApi:
     """Mixin for FakeSlack (which provides the attributes declared here)."""
 
@@ -48,6 +63,7 @@ class WebApi:
     users: dict[str, FakeUser]
     channels: set[str]
     bot_channels: set[str]
+    archived: set[str]
     invalid: list[str]
     _ids: itertools.count[int]
 
@@ -81,6 +97,7 @@ class WebApi:
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
             "conversations.replies": self._conversations_replies,
+            "conversations.history": self._conversations_history,
             "files.getUploadURLExternal": self._files_upload_url,
             "files.completeUploadExternal": self._files_complete,
         }
@@ -112,6 +129,8 @@ class WebApi:
             return channel, None
         if channel not in self.channels:
             return None, "channel_not_found"
+        if channel in self.archived:
+            return None, "is_archived"
         if channel not in self.bot_channels:
             return None, "not_in_channel"
         return channel, None
@@ -170,13 +189,10 @@ class WebApi:
             return {"ok": False, "error": "thread_not_found"}
         text, blocks = str(args.get("text", "")), list(args.get("blocks") or [])
         msg = Message(channel, self._next_ts(), self.bot_user_id, text, blocks, thread_ts)
+        metadata = _parse_json_arg(args, "metadata")
+        msg.metadata = metadata if isinstance(metadata, dict) else None
         self.messages.append(msg)
-        return {
-            "ok": True,
-            "channel": channel,
-            "ts": msg.ts,
-            "message": {"type": "message", "text": msg.text, "ts": msg.ts, "blocks": msg.blocks},
-        }
+        return {"ok": True, "channel": channel, "ts": msg.ts, "message": _message_json(msg, True)}
 
     def _update_message(self, channel: str, args: dict[str, Any]) -> Answer:
         target = next((m for m in self.messages if m.channel == channel and m.ts == args["ts"]), None)
@@ -270,10 +286,27 @@ class WebApi:
         replies = [
             m for m in self.messages if m.channel == args.get("channel") and (m.ts == ts or m.thread_ts == ts)
         ]
-        return {
-            "ok": True,
-            "messages": [{"ts": m.ts, "text": m.text, "thread_ts": m.thread_ts} for m in replies],
-        }
+        meta = _truthy(args.get("include_all_metadata"))
+        return {"ok": True, "messages": [_message_json(m, meta) for m in replies]}
+
+    def _conversations_history(self, _method: str, args: dict[str, Any]) -> Answer:
+        """A conversation's top-level messages, newest first (metadata only when asked for)."""
+        channel = str(args["channel"])
+        if channel.startswith(("U", "W")):
+            return {"ok": False, "error": "channel_not_found"}  # as Slack: open the DM first
+        if channel.startswith("C") and channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.startswith("C") and channel not in self.bot_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        limit = int(args.get("limit") or 100)
+        oldest = float(args.get("oldest") or 0)
+        found = [
+            m
+            for m in self.messages
+            if m.channel == channel and m.thread_ts in (None, m.ts) and float(m.ts) >= oldest
+        ]
+        meta = _truthy(args.get("include_all_metadata"))
+        return {"ok": True, "messages": [_message_json(m, meta) for m in reversed(found)][:limit]}
 
     def _files_upload_url(self, _method: str, args: dict[str, Any]) -> Answer:
         file_id = f"F{next(self._ids):08d}"

@@ -10,11 +10,13 @@ in ledger order (a review post before its thread replies).
 
 Failures: a 429 waits for its Retry-After (in the worker when short, through the
 ledger's ``next_attempt_at`` when long) and pauses that channel in the pacer;
-5xx, timeouts and network errors retry a couple of times in the worker and then
-with exponential backoff through the ledger, up to ``MAX_ATTEMPTS`` claims;
-permanent errors (``user_not_found`` …) are recorded with their reason and not
-retried. Ledger times use the injected clock; pacing and Retry-After waits use
-real time, because that is what Slack measures.
+5xx and connection errors retry a couple of times in the worker and then with
+capped exponential backoff through the ledger for the whole retry window (24 h by
+default); permanent errors (``is_archived`` …) stop at once and alert the admins
+(:mod:`bot.flows.delivery_faults`). A timeout, or a claim whose worker died, may
+have reached Slack: such a row is re-checked against the channel's history before
+it is sent again (:mod:`bot.slack.dispatcher_recovery`). Ledger times use the
+injected clock; pacing and Retry-After waits use real time, as Slack does.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import functools
 import logging
 import threading
 import time
-import urllib.error
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 
@@ -36,6 +37,8 @@ from bot.clock import Clock
 from bot.db.engine import transaction
 from bot.db.models import Delivery
 from bot.domain import deliveries as ledger
+from bot.slack import dispatcher_recovery as recovery
+from bot.slack.dispatcher_ledger import LEASE, NETWORK_ERRORS, LedgerRecorder
 from bot.slack.pacing import Pacer
 from bot.slack.sending import (
     FINISHED,
@@ -47,16 +50,16 @@ from bot.slack.sending import (
     Send,
     classify,
     done,
+    link_parent,
     post,
 )
 
 __all__ = ["LEASE", "Dispatcher", "Outcome"]
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
 
 
-class Dispatcher:
+class Dispatcher(LedgerRecorder):
     """Works through due deliveries; one loop thread and a small send pool per process."""
 
     def __init__(
@@ -70,8 +73,10 @@ class Dispatcher:
         pacer: Pacer | None = None,
         threads: int = 4,
         horizon: float = 2.0,
+        retry_window: timedelta = ledger.RETRY_WINDOW,
     ) -> None:
         self._sessions = sessions
+        self._window = retry_window
         self._client = client
         self._clock = clock
         self._poll = poll_seconds
@@ -235,7 +240,7 @@ class Dispatcher:
             for row, slot in picked:
                 if not ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
                     continue
-                prepared = self._prepare(session, row.id)
+                prepared = self._prepare(session, row.id, lapsed=row.lapsed)
                 if isinstance(prepared, str):
                     futures.append(done(prepared))
                 else:
@@ -265,8 +270,11 @@ class Dispatcher:
         return self._run(dataclasses.replace(prepared, slot=slot, token=now + LEASE))
 
     # -- one delivery ------------------------------------------------------------------
-    def _prepare(self, session: Session, delivery_id: int) -> Send | str:
-        """Load a just-claimed row: the payload to send, or why it must not be sent (now, or ever)."""
+    def _prepare(self, session: Session, delivery_id: int, *, lapsed: bool = False) -> Send | str:
+        """Load a just-claimed row: the payload to send, or why it must not be sent (now, or ever).
+
+        ``lapsed``: the row's previous claim ran out unfinished, so its send may have happened.
+        """
         now = self._clock.now()
         delivery = self._load(session, delivery_id)
         if delivery.grace_until is not None and now > delivery.grace_until:
@@ -285,10 +293,21 @@ class Dispatcher:
                 delivery.claimed_until = None
                 delivery.next_attempt_at = now + timedelta(seconds=1)
                 return Outcome.WAITING
-            payload[str(parent_field or "thread_ts")] = parent.ts
+            if parent_field == "link":  # posted elsewhere, linking to the parent (bot.flows.alert_notes)
+                payload = link_parent(payload, channel=parent.channel, ts=parent.ts)
+            else:
+                payload[str(parent_field or "thread_ts")] = parent.ts
             if parent_field == "ts":
                 payload["channel"] = parent.channel
-        return Send(delivery.id, delivery.method, delivery.job, delivery.recipient, payload)
+        suspect = lapsed or (delivery.last_error or "").startswith(recovery.AMBIGUOUS)
+        return Send(
+            delivery.id,
+            delivery.method,
+            delivery.job,
+            delivery.recipient,
+            payload,
+            suspect=suspect and delivery.method == "chat.postMessage",
+        )
 
     def _run(self, send: Send) -> str:
         with self._lock:
@@ -299,17 +318,8 @@ class Dispatcher:
             log.exception("delivery crashed", extra={"delivery_id": send.delivery_id})
             return self._retry(send.delivery_id, "internal error while sending", None)
 
-    def _renew(self, delivery_id: int, token: datetime) -> datetime | None:
-        """Fence: confirm the claim is still ours and extend it; None if it is not."""
-        until = self._clock.now() + LEASE
-        with transaction(self._sessions) as session:
-            if ledger.renew_claim(session=session, delivery_id=delivery_id, token=token, until=until):
-                return until
-        log.warning("delivery claim lapsed; not sending", extra={"delivery_id": delivery_id})
-        return None
-
     def _send(self, send: Send) -> str:
-        slot, token, error = send.slot, send.token, ""
+        slot, token, error, suspect = send.slot, send.token, "", send.suspect
         for attempt in range(INLINE_TRIES):
             if not self._pacer.wait(slot, self._stop) or not self._pacer.admit(self._stop):
                 return self._give_back(send.delivery_id)
@@ -317,9 +327,13 @@ class Dispatcher:
                 token = self._renew(send.delivery_id, token)  # we slept: is the row still ours?
                 if token is None:
                     return Outcome.LOST
+            if suspect:
+                settled = self._already_sent(send)
+                if settled is not None:
+                    return settled
             started = time.monotonic()
             try:
-                channel, ts = post(self._client, send.method, send.payload)
+                channel, ts = post(self._client, send.method, send.payload, delivery_id=send.delivery_id)
             except SlackApiError as exc:
                 error, wait = classify(exc)
                 if error in ledger.PERMANENT_ERRORS or wait is None:
@@ -327,59 +341,28 @@ class Dispatcher:
                 if error == "ratelimited":
                     self._pacer.pause(send.key, wait)
                     if wait > INLINE_MAX_WAIT:
-                        return self._retry(send.delivery_id, error, timedelta(seconds=wait))
+                        return self._retry(send.delivery_id, _marked(error, suspect), timedelta(seconds=wait))
                 else:
                     wait = INLINE_BACKOFF[min(attempt, len(INLINE_BACKOFF) - 1)]
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            except NETWORK_ERRORS as exc:
                 error = f"network: {exc}"
                 wait = INLINE_BACKOFF[min(attempt, len(INLINE_BACKOFF) - 1)]
+                if send.method == "chat.postMessage" and recovery.is_ambiguous(exc):
+                    # It may still arrive: give Slack as long again, then look before re-posting.
+                    suspect, error = True, f"{recovery.AMBIGUOUS}: {exc}"
+                    wait = max(wait, float(self._client.timeout))
             else:
-                if send.paced:
-                    self._pacer.sent(send.key, started)
-                with transaction(self._sessions) as session:
-                    ledger.mark_sent_id(
-                        session=session,
-                        now=self._clock.now(),
-                        delivery_id=send.delivery_id,
-                        channel=channel,
-                        ts=ts,
-                    )
-                log.info("delivery sent", extra={"job": send.job, "delivery_id": send.delivery_id})
-                return Outcome.SENT
+                return self._sent(send, started, channel, ts)
             if attempt + 1 < INLINE_TRIES:
                 log.info("delivery retrying", extra={"delivery_id": send.delivery_id, "error": error[:100]})
                 if self._stop.wait(wait):
                     return self._give_back(send.delivery_id)
                 slot = self._pacer.reserve(send.key, paced=send.paced) or 0.0
-        return self._retry(send.delivery_id, error, None)
+        return self._retry(send.delivery_id, _marked(error, suspect), None)
 
-    def _give_back(self, delivery_id: int) -> str:
-        with transaction(self._sessions) as session:
-            ledger.release(session=session, delivery_ids=[delivery_id])
-        return Outcome.LOST
 
-    def _fail(self, send: Send, error: str) -> str:
-        with transaction(self._sessions) as session:
-            ledger.mark_failed(session=session, delivery=self._load(session, send.delivery_id), reason=error)
-        log.warning("delivery failed", extra={"job": send.job, "error": error})
-        return Outcome.FAILED
-
-    def _retry(self, delivery_id: int, reason: str, wait: timedelta | None) -> str:
-        with transaction(self._sessions) as session:
-            delivery = self._load(session, delivery_id)
-            ledger.mark_retry(
-                session=session,
-                now=self._clock.now(),
-                delivery=delivery,
-                reason=reason,
-                wait=wait or ledger.backoff(delivery.attempts + 1),
-            )
-            status = delivery.status
-        return Outcome.FAILED if status == "failed" else Outcome.RETRY
-
-    @staticmethod
-    def _load(session: Session, delivery_id: int) -> Delivery:
-        delivery = session.get(Delivery, delivery_id)
-        if delivery is None:
-            raise LookupError(f"delivery {delivery_id} vanished")
-        return delivery
+def _marked(error: str, suspect: bool) -> str:
+    """Keep a row suspect until it is sent: an earlier post may still land after a later 5xx."""
+    if suspect and not error.startswith(recovery.AMBIGUOUS):
+        return f"{recovery.AMBIGUOUS}: {error}"
+    return error

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# C0 controls but tab and newline, DEL and C1: PostgreSQL refuses U+0000 in text (the whole
+# decision would be lost), and none of them means anything in a justification or a title.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` without control characters (a carriage return becomes a newline)."""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def read_values(view: dict[str, Any]) -> dict[str, Any]:
-    """{block_id: value} from view.state.values (text, selects, radios, checkboxes, users)."""
+    """{block_id: value} from view.state.values (text, selects, radios, checkboxes, users).
+
+    Typed text is cleaned of control characters here, for every form at once.
+    """
     out: dict[str, Any] = {}
     for block_id, actions in (view.get("state", {}).get("values") or {}).items():
         for entry in actions.values():
@@ -21,7 +34,8 @@ def read_values(view: dict[str, Any]) -> dict[str, Any]:
             elif kind == "datepicker":
                 out[block_id] = entry.get("selected_date")
             else:
-                out[block_id] = entry.get("value")
+                value = entry.get("value")
+                out[block_id] = clean_text(value) if isinstance(value, str) else value
     return out
 
 

@@ -28,6 +28,11 @@ class Action(StrEnum):
     SYNC_ALL_GOOD = "sync_all_good"
     SYNC_BLOCKERS = "sync_blockers"
     SURVEY_OPEN = "survey_open"
+    # confirm steps for commands that change a lot or cannot be undone (issue 16)
+    ROLE_CONFIRM = "role_confirm"
+    LEFT_CONFIRM = "left_confirm"
+    ASSESS_CONFIRM = "assess_confirm"
+    CONFIRM_CANCEL = "confirm_cancel"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
 

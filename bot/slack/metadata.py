@@ -56,6 +56,7 @@ class LogMeta(Meta):
     channel: str | None = None
     message_ts: str | None = None
     opened_at: float | None = None  # epoch seconds the form opened (time to decide); source may be "home"
+    team_domain: Annotated[str, Field(max_length=64)] | None = None  # for links to the review post
 
 
 class DecisionValue(Meta):
@@ -94,3 +95,17 @@ class NextValue(Meta):
 
     after: Annotated[int, Field(ge=0, le=2**31 - 1)]
     category: str | None = None
+
+
+class RolesValue(Meta):
+    """On *Confirm* of `/casebook role`: whose roles, and the roles they will have."""
+
+    slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,31}$")]
+    roles: Annotated[list[str], Field(min_length=1, max_length=6)]
+
+
+class LeaverValue(Meta):
+    """On *Confirm* of `/casebook left`: who left and why (the reason is checked again on click)."""
+
+    slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,31}$")]
+    reason: Annotated[str, Field(max_length=1000)]

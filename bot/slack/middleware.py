@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
+from slack_sdk.errors import SlackApiError
 
 from bot.db.engine import transaction
 from bot.deps import Deps
@@ -123,6 +124,8 @@ def _answering_errors(
                 return listener(*args, **kwargs)
             except (DomainError, BadMetadata) as exc:
                 message = str(exc)
+            except SlackApiError as exc:
+                message = _slack_refusal(what, exc) or failed
             except Exception:
                 log.exception("%s failed", what)
                 message = failed
@@ -132,6 +135,24 @@ def _answering_errors(
         return wrapper
 
     return decorate
+
+
+# Slack errors that are nobody's bug: said plainly, logged without a traceback.
+SLACK_REFUSALS = {
+    "expired_trigger_id": "Slack took too long to open the form — click again.",
+    "trigger_expired": "Slack took too long to open the form — click again.",
+}
+
+
+def _slack_refusal(what: str, exc: SlackApiError) -> str | None:
+    """The plain message for an expected Slack refusal (a warning), else None (an error, logged)."""
+    error = str(exc.response.get("error") or "") if exc.response is not None else ""
+    message = SLACK_REFUSALS.get(error)
+    if message is None:
+        log.exception("%s failed", what)
+    else:
+        log.warning("%s: Slack refused the call (%s)", what, error)
+    return message
 
 
 def _tell_caller(kwargs: dict[str, Any], message: str) -> None:

@@ -43,9 +43,14 @@ class Subcommand:
     summary: str
     handler: Handler
     roles: frozenset[str] | None = None  # None: anyone on the roster
+    # The usage this caller sees in help, when it depends on their roles (`stats` vs `stats @user`).
+    usage_for: Callable[[PersonView], str] | None = None
 
     def allowed(self, person: PersonView) -> bool:
         return self.roles is None or person.has_any(self.roles)
+
+    def usage_of(self, person: PersonView) -> str:
+        return self.usage_for(person) if self.usage_for is not None else self.usage
 
 
 class CommandRouter:

@@ -7,6 +7,7 @@ records; this module only talks to Slack and classifies what it answered.
 from __future__ import annotations
 
 import base64
+import json
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.deliveries import PERMANENT_ERRORS
+from bot.slack.dispatcher_recovery import with_metadata
 
 RETRYABLE_ERRORS = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -24,6 +26,15 @@ INLINE_TRIES = 3  # HTTP attempts per claim before falling back to the ledger's 
 INLINE_MAX_WAIT = 5.0  # longest Retry-After honoured by sleeping in the worker (seconds)
 INLINE_BACKOFF = (0.25, 1.0)  # worker sleeps between inline retries of 5xx / network errors
 PACED_METHODS = frozenset({"chat.postMessage", "files.upload_v2"})
+LINK_TOKEN = "{parent_link}"  # in a ``_parent: link`` payload: replaced by the parent message's link
+
+
+def link_parent(payload: dict[str, Any], *, channel: str | None, ts: str | None) -> dict[str, Any]:
+    """A message elsewhere that links to its (sent) parent: fill in the parent's archive link."""
+    base = str(payload.pop("_link_base", None) or "https://slack.com/archives")
+    url = f"{base}/{channel}/p{str(ts).replace('.', '')}"
+    out: dict[str, Any] = json.loads(json.dumps(payload).replace(LINK_TOKEN, url))
+    return out
 
 
 class Outcome:
@@ -40,10 +51,15 @@ class Outcome:
 FINISHED = frozenset({Outcome.SENT, Outcome.FAILED, Outcome.MISSED})
 
 
-def post(client: WebClient, method: str, payload: dict[str, Any]) -> tuple[str | None, str | None]:
-    """Make the delivery's Web API call; returns (channel, ts or file id) for the ledger."""
+def post(
+    client: WebClient, method: str, payload: dict[str, Any], *, delivery_id: int | None = None
+) -> tuple[str | None, str | None]:
+    """Make the delivery's Web API call; returns (channel, ts or file id) for the ledger.
+
+    A post carries ``delivery_id`` in its metadata, so an ambiguous send can be found later.
+    """
     if method == "chat.postMessage":
-        resp = client.chat_postMessage(**payload)
+        resp = client.chat_postMessage(**(with_metadata(payload, delivery_id) if delivery_id else payload))
         return resp.get("channel"), resp.get("ts")
     if method == "chat.update":
         resp = client.chat_update(**payload)
@@ -73,6 +89,7 @@ class Send:
     payload: dict[str, Any]
     slot: float = 0.0  # monotonic time the pacer reserved for it
     token: datetime | None = None  # our claim's claimed_until, checked before every retry
+    suspect: bool = False  # an earlier send may have reached Slack: check history first
 
     @property
     def paced(self) -> bool:

@@ -46,3 +46,8 @@ def reply_error(respond: Respond, message: str) -> None:
     """An ephemeral warning; ``message`` is plain text and gets escaped (the fallback text too:
     Slack parses it for mentions and links like any message text)."""
     reply(respond, error_blocks(esc(message)), esc(message))
+
+
+def replace(respond: Respond, blocks: Sequence[Block], text: str) -> None:
+    """Replace the ephemeral message a button was clicked in (a confirm step's outcome)."""
+    respond(text=text, blocks=to_dicts(blocks), response_type="ephemeral", replace_original=True)

@@ -11,7 +11,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot import __version__
 from bot.app import Casebook
-from bot.db.engine import ping
+from bot.db.engine import ping, transaction
+from bot.domain import delivery_faults
 from bot.logs import new_request_id, request_id
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,16 @@ def _drain(environ: dict[str, Any], length: int) -> None:
         remaining -= len(chunk)
 
 
+def _deliveries(casebook: Casebook) -> dict[str, Any]:
+    """The delivery ledger's health: pending rows and recent failure causes with their fix."""
+    try:
+        with transaction(casebook.deps.sessions) as session:
+            return delivery_faults.health(session=session, now=casebook.deps.clock.now())
+    except Exception:
+        log.exception("could not read the delivery ledger for /healthz")
+        return {"status": "unknown"}
+
+
 def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """Route health checks ourselves and everything under /slack/events to Bolt."""
     bolt_handler = SlackRequestHandler(casebook.bolt, path="/slack/events")
@@ -47,15 +58,15 @@ def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], I
         if path == "/healthz" and method in ("GET", "HEAD"):
             healthy = ping(casebook.deps.engine)
             status = "200 OK" if healthy else "503 Service Unavailable"
-            return _json(
-                start_response,
-                status,
-                {
-                    "status": "ok" if healthy else "degraded",
-                    "version": __version__,
-                    "database": "ok" if healthy else "unreachable",
-                },
-            )
+            data: dict[str, Any] = {
+                "status": "ok" if healthy else "degraded",
+                "version": __version__,
+                "database": "ok" if healthy else "unreachable",
+            }
+            if healthy:
+                # Undeliverable messages need an admin, not a restart: detail only, still 200.
+                data["deliveries"] = _deliveries(casebook)
+            return _json(start_response, status, data)
         if path != "/slack/events":
             return _json(start_response, "404 Not Found", {"error": "not_found"})
         if method != "POST":
@@ -70,7 +81,7 @@ def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], I
         token = request_id.set(environ.get("HTTP_X_REQUEST_ID") or new_request_id())
         try:
             return bolt_handler(environ, start_response)
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, LookupError, TypeError, AttributeError):
             # Bolt parses the body before checking the signature (broken JSON lands here), and
             # its error handling itself trips over payloads missing required keys.
             return _json(start_response, "400 Bad Request", {"error": "malformed_body"})

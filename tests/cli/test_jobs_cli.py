@@ -95,3 +95,17 @@ def test_casebook_scheduler_runs_until_sigterm(env: None) -> None:
         assert proc.wait(15) == 0
     finally:
         proc.kill()
+
+
+def test_no_next_run_says_why(program) -> None:
+    """Issue 16: "next run: —" with no reason once the program's phases are over."""
+    from datetime import timedelta
+
+    from bot.cli.jobs import _why_not
+
+    last = max(w.end for w in program.phases)
+    after = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=3)
+    assert _why_not(program, after, configured=True) == (
+        f"the program's phases ended on {last:%Y-%m-%d}; add or extend phases in the program file"
+    )
+    assert _why_not(program, after, configured=False) == "no trigger is configured"

@@ -93,3 +93,18 @@ def test_pivot_summary_and_exactly_at_target() -> None:
     assert verdict.recommendation is PIVOT
     assert verdict.summary == "3 of 5 pass and the other 2 are close."
     assert "exactly at the target, which it must exceed" in verdict.reasons[1]
+
+
+def test_an_empty_roster_says_no_one_has_left_without_needs_at_least_one() -> None:
+    """Issue 16: "no one has left the program; needs at least 1" read as if a leaver were needed."""
+    from dataclasses import replace
+
+    base = metric("retention", N, None, op=Op.AT_MOST, target=0, unit="count")
+    empty = replace(
+        base, detail="no one has left the program; no engineers on the roster yet", sample=0, min_sample=1
+    )
+    missing = recommend([empty]).reasons[-1]
+    assert (
+        missing
+        == "Insufficient data: retention (no one has left the program; no engineers on the roster yet)"
+    )

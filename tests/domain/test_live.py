@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.domain.alert_text import TITLE_PREFILL
 from bot.domain.live import (
     SOURCE_TEXT_MAX,
     TITLE_MAX,
@@ -96,7 +97,9 @@ def test_prefill_uses_first_line_as_title_and_keeps_the_text() -> None:
 
 def test_prefill_clips_long_messages_to_the_form_limits() -> None:
     prefill = prefill_from_message(text="a" * 5000, permalink=None)
-    assert prefill.title is not None and len(prefill.title) == TITLE_MAX
+    # issue 16: the title prefill is short (80 characters, the form still takes TITLE_MAX), no "…"
+    assert prefill.title is not None and len(prefill.title) == TITLE_PREFILL < TITLE_MAX
+    assert "…" not in prefill.title
     assert prefill.source_text is not None and len(prefill.source_text) == SOURCE_TEXT_MAX
     assert prefill.note is not None and "couldn't get a link" in prefill.note
     assert "5,000 characters long; *What was raised* keeps the first 3,000" in prefill.note
@@ -119,3 +122,20 @@ def test_time_to_decide_prefers_when_the_exception_was_raised() -> None:
     # A message timestamp from the future (clock skew) falls back to the form's own time.
     assert seconds_to_decide(decided_at=1000.0, raised_at=2000.0, opened_at=990.0) == 10.0
     assert seconds_to_decide(decided_at=1000.0, raised_at=None, opened_at=None) is None
+
+
+def test_prefill_title_is_short_and_clean_and_the_category_is_guessed() -> None:
+    from bot.domain.categories import load_categories
+    from tests.domain.scenario_fixtures import SHIPPED
+
+    categories = load_categories(SHIPPED / "categories.yaml")
+    text = (
+        ":rotating_light: 🚨 [FIRING:1] ALERT: Rollback of search-indexer v2.3 failed because the previous "
+        "release cannot read the new schema. Paging the owner"
+    )
+    prefill = prefill_from_message(text=text, permalink="https://s/p1", categories=categories)
+    assert prefill.title == "Rollback of search-indexer v2.3 failed because the previous release cannot read"
+    assert prefill.category == "rollback"
+    long_line = "word " * 40
+    assert prefill_from_message(text=long_line, permalink=None).title == ("word " * 16).strip()
+    assert prefill_from_message(text="hello there", permalink=None, categories=categories).category is None

@@ -24,7 +24,7 @@ from tests.e2e.cards import (
     open_card,
     sound_values,
 )
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, load_roster, texts
 
 ENG = "U0ENG1"
 MENTOR = "U0MENTOR"
@@ -52,7 +52,7 @@ def _take(
     ``generic`` says nothing about the case. ``first``: the count of this attempt's first card.
     """
     assert slack.command(ENG, "assess").status == 200
-    started = texts(eventually(lambda: fake.responses)[-1]["blocks"])
+    started = texts(confirm_step(slack, fake, ENG)["blocks"])  # issue 16: it asks before starting
     assert "20 scenarios" in started and "80%" in started
     for position in range(1, 21):
         card = open_card(fake, ENG, count=first + position - 1)
@@ -184,6 +184,7 @@ def test_assess_twice_resumes_and_deals_no_second_card(
 ) -> None:
     load_roster(casebook.deps.sessions, clock.now())
     slack.command(ENG, "assess")
+    confirm_step(slack, fake, ENG)
     open_card(fake, ENG)
     eventually(lambda: fake.responses)  # the first reply, before it is cleared
     fake.responses.clear()

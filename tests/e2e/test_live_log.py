@@ -56,7 +56,7 @@ def test_log_by_command_records_posts_for_review_and_confirms(
     assert decision.review_status == "pending"
     assert decision.source_url == GOOD["source_url"]
     assert decision.seconds_to_decide == 250.0
-    assert decision.idempotency_key == f"live:{view_id}"
+    assert decision.idempotency_key == f"live:U0ENG1:{view_id}"  # issue 15: tied to the person
     post = review_post_for(fake, decision.id)
     body = texts(post.blocks)
     assert "<@U0ENG1>" in body and "policy violation" in body and "4 min 10 s" in body

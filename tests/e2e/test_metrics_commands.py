@@ -11,7 +11,7 @@ from bot.db.engine import transaction
 from bot.db.models import Incident
 from bot.sandbox.fakeslack import FakeSlack, validate_blocks
 from bot.sandbox.simulator import Simulator
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, load_roster, texts
 from tests.metrics_data import decide, person
 
 
@@ -84,7 +84,9 @@ def test_an_admin_records_a_leaver(casebook: Casebook, slack: Simulator, fake: F
     assert "/casebook left is for admin only." in refused
     missing = texts(reply_to(slack, fake, "U0ADMIN", "left <@U0ENG2|bo>")["blocks"])
     assert "reason: say why they left" in missing
-    body = texts(reply_to(slack, fake, "U0ADMIN", "left <@U0ENG2|bo> moved to the <SRE> team")["blocks"])
+    asked = texts(reply_to(slack, fake, "U0ADMIN", "left <@U0ENG2|bo> moved to the <SRE> team")["blocks"])
+    assert "Record that *Bo Engineer*" in asked  # issue 16: a confirm step before an irreversible change
+    body = texts(confirm_step(slack, fake, "U0ADMIN")["blocks"])
     assert (
         "Recorded that Bo Engineer (<@U0ENG2>) left the program today: moved to the &lt;SRE&gt; team." in body
     )

@@ -18,7 +18,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from tests.domain.test_library import VALID
 from tests.e2e.cards import decide, expected_of, open_card
-from tests.helpers import load_roster
+from tests.helpers import confirm_step, load_roster
 
 ENG = "U0ENG1"
 
@@ -80,6 +80,7 @@ def test_practising_the_whole_pool_leaves_the_assessment_unseen(
     assert set(practised) == library.slugs(Pool.PRACTICE)
 
     assert slack.command(ENG, "assess").status == 200
+    confirm_step(slack, fake, ENG)  # issue 16: it asks before starting
     assessed: list[str] = []
     for position in range(1, 13):
         card = open_card(fake, ENG, count=12 + position)

@@ -23,7 +23,7 @@ from tests.e2e.cards import (
     sound_values,
 )
 from tests.e2e.test_assessment import ENG, MENTOR, _take
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, load_roster, texts
 from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
 
 
@@ -78,6 +78,7 @@ def test_after_practising_the_whole_practice_pool_the_assessment_is_all_unseen(
     assert practised == practice_pool, "practice dealt the whole practice pool and nothing held out"
 
     assert slack.command(ENG, "assess").status == 200
+    confirm_step(slack, fake, ENG)  # issue 16: it asks before starting
     first = open_card(fake, ENG, count=len(practice_pool) + 1)
     assert texts(first.blocks).startswith("Assessment 1/20: ")
     [plan] = _plan_slugs(casebook)

@@ -10,7 +10,7 @@ from bot.domain.assessment import complete
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from tests.domain.test_assessment import _answer_all as answer_all
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, load_roster, texts
 from tests.live_support import make_decision
 
 
@@ -56,6 +56,8 @@ def test_stats_with_an_assessment_in_progress_and_then_completed(
     load_roster(casebook.deps.sessions, clock.now())
     assert slack.command("U0ENG1", "assess").status == 200
     assert "20 scenarios" in _last_response(fake, 1)
+    confirm_step(slack, fake, "U0ENG1")  # issue 16: it asks before starting; the reply is response 2
+    fake.responses.pop()
 
     slack.command("U0ENG1", "stats")
     own = _last_response(fake, 2)

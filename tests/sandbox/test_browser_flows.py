@@ -145,6 +145,9 @@ def test_pm_runs_the_friday_digest_and_sees_the_chart(page: Any) -> None:
     expect(digest).to_contain_text("Recommendation:")
     expect(digest).to_contain_text("The chart of the five metrics is in the thread.")
     expect(digest.locator(".msg-time")).to_have_text("5:00 PM")
+    # The details and the chart are two replies sent one after the other: open the thread once
+    # both are in, or the page redraws the thread (and the chart) under the test.
+    expect(digest.locator('[data-testid="thread-link"]')).to_contain_text("2 replies")
     digest.locator('[data-testid="thread-link"]').click()
     chart = page.locator('#thread-list [data-testid="file"] img.file-image')
     expect(chart).to_have_attribute("alt", "Pilot metrics, 2026-W47")

@@ -37,7 +37,7 @@ from bot.sandbox.simulator import Reply, Simulator
 from bot.slack.ids import Action, Callback, Shortcut, survey_block
 from bot.slack.metadata import DecisionValue
 from tests.e2e.cards import click_decision, good_values, justify_modal, open_card
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, load_roster, texts
 from tests.jobs.conftest import NY, local, runner
 from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
 from tests.security.shown import Shown, collect
@@ -333,7 +333,7 @@ def test_command_arguments_echoed_in_errors(
 
 def test_left_reason(casebook: Casebook, roster, slack: Simulator, fake: FakeSlack) -> None:
     assert slack.command("U0ADMIN", f"left <@U0ENG2> {INJECTION}").status == 200
-    [left] = eventually(lambda: list(fake.responses))
+    left = confirm_step(slack, fake, "U0ADMIN")  # issue 16: it asks first; the reason is echoed in both
 
     shown = collect(fake)
     assert_clean(shown)
@@ -462,7 +462,8 @@ def test_an_oversized_message_is_clipped_in_the_form_with_a_notice(
     }
 
     assert len(initial["source_text"]) == 3000 and initial["source_text"].endswith("…")
-    assert len(initial["title"]) == 150 and initial["title"].endswith("…")
+    # issue 16: the title prefill is the first sentence (at most 80 characters), never cut with "…"
+    assert initial["title"] == "A long justification"
     notes = texts([b for b in view["blocks"] if b["type"] == "context"])
     assert "10,000 characters long; *What was raised* keeps the first 3,000" in notes
     reply = slack.submit(

@@ -397,6 +397,22 @@ def _command(text: str) -> Attempt:
     return Attempt(lambda env, user: env.slack.command(user, text))
 
 
+def _confirmed(env: Env, user: str, text: str) -> Reply:
+    """A command with a confirm step (issue 16): when it asks, click *Confirm* like the person would."""
+    reply = env.slack.command(user, text)
+    [first] = eventually(lambda: list(env.fake.responses))
+    if any(b.get("block_id") == "confirm_step" for b in first.get("blocks") or []):
+        button = next(b for b in first["blocks"] if b.get("block_id") == "confirm_step")["elements"][0]
+        return env.slack.click(
+            user, action_id=button["action_id"], value=button["value"], channel="C0CBGENERAL", ephemeral=True
+        )
+    return reply
+
+
+def _confirmed_command(text: str) -> Attempt:
+    return Attempt(lambda env, user: _confirmed(env, user, text))
+
+
 ATTEMPTS: dict[str, Attempt] = {
     "Uphold click (Ada's decision)": Attempt(
         lambda env, user: _review_click(env, user, Action.REVIEW_UPHOLD, env.targets.decision), "decision"
@@ -421,9 +437,9 @@ ATTEMPTS: dict[str, Attempt] = {
     ),
     "Sign off (Ada's assessment)": Attempt(_sign_off, "assessment"),
     "/casebook metrics": _command("metrics"),
-    "/casebook role": _command("role <@U0ENG2> admin"),
+    "/casebook role": _confirmed_command("role <@U0ENG2> admin"),
     "/casebook mentor": _command("mentor <@U0ENG2> <@U0LEAD>"),
-    "/casebook left": _command("left <@U0ENG2> moved to the SRE team"),
+    "/casebook left": _confirmed_command("left <@U0ENG2> moved to the SRE team"),
     "/casebook incident": _command("incident P1 12 INC-4711"),
     "Handle as exception shortcut": Attempt(_shortcut),
     "live decision form (never opened)": Attempt(_log_form, form=True),

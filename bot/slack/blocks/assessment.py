@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTex
 from bot.domain.assessment import Answer, AssessmentResult
 from bot.domain.reasoning import REASONING_PASS
 from bot.slack.blocks.common import clip, context, esc, fields, header, section
+from bot.slack.blocks.confirm import confirm_blocks
 from bot.slack.ids import Action
 from bot.slack.metadata import AssessmentValue
 
@@ -37,6 +38,19 @@ def started_blocks(
             f"on at least {_pct(reasoning)} of them."
         )
     ]
+
+
+def assess_confirm_blocks(*, size: int, threshold: float) -> list[Block]:
+    """`/casebook assess` asks first: 20 scenarios is a commitment, and every start is an attempt."""
+    text = (
+        f":mortar_board: *The readiness assessment: {size} scenarios* across every category, one at a "
+        "time in your DMs with Casebook. There is no feedback until the end; "
+        f"you pass with {_pct(threshold)} correct or acceptable, and your mentor signs off.\n"
+        "Starting counts as an attempt. Start now?"
+    )
+    return confirm_blocks(
+        text=text, action_id=Action.ASSESS_CONFIRM, value="start", label="Start the assessment"
+    )
 
 
 @dataclass(frozen=True)

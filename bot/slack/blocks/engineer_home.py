@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
+from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, ConfirmObject, PlainTextObject
 
 from bot.domain.assessment import Readiness
 from bot.domain.progress import EngineerProgress, MenteeReadiness
 from bot.slack.blocks.common import clip, context, divider, esc, fields, header, section
 from bot.slack.ids import Action
 from bot.slack.metadata import AssessmentValue, NextValue
+
+# Slack's own confirm dialog on *Take the assessment*: it is long, and every start is an attempt.
+ASSESS_DIALOG = ConfirmObject(
+    title=PlainTextObject(text="Start the assessment?"),
+    text=PlainTextObject(
+        text="Every category, one scenario at a time in your DMs, no feedback until the end. "
+        "Starting counts as an attempt."
+    ),
+    confirm=PlainTextObject(text="Start"),
+    deny=PlainTextObject(text="Not now"),
+)
 
 OUTCOME_EMOJI = {"correct": ":white_check_mark:", "acceptable": ":ballot_box_with_check:", "differs": ":x:"}
 REVIEW_LABEL = {
@@ -83,7 +94,11 @@ def engineer_home_blocks(progress: EngineerProgress) -> list[Block]:
     ]
     if progress.readiness.state != "in_progress" and progress.readiness.state != "ready":
         buttons.append(
-            ButtonElement(action_id=Action.HOME_ASSESS, text=PlainTextObject(text="Take the assessment"))
+            ButtonElement(
+                action_id=Action.HOME_ASSESS,
+                text=PlainTextObject(text="Take the assessment"),
+                confirm=ASSESS_DIALOG,
+            )
         )
     blocks.append(ActionsBlock(elements=buttons))
     return blocks

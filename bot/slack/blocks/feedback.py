@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
 
 from bot.domain.library import CategorySpec
+from bot.domain.vocab import Verdict
 from bot.slack.blocks.common import context, divider, esc, header, section
-from bot.slack.blocks.guide import guide_sections
+from bot.slack.blocks.guide import VERDICT_HEADINGS
 from bot.slack.blocks.review import duration
 from bot.slack.ids import Action
-from bot.slack.metadata import NextValue
+from bot.slack.metadata import CategoryValue, NextValue
 
 OUTCOME_LABEL = {
     "correct": ":white_check_mark: Correct",
@@ -70,9 +71,34 @@ def _soundness(fb: FeedbackView) -> str:
 
 
 def _guide(category: CategorySpec | None) -> list[Block]:
+    """The guide's first line per call; the whole guide is one click away (*Decision guide*).
+
+    The engineer usually has just read it on the card, so the feedback does not repeat it.
+    """
     if category is None:
         return []
-    return [section(f"*Decision guide: {esc(category.name)}*"), *guide_sections(category)]
+    lines = [f"{VERDICT_HEADINGS[v]}: {esc(getattr(category.guide, v)[0])}" for v in Verdict]
+    return [section(f"*Decision guide: {esc(category.name)}*, in short\n" + "\n".join(lines))]
+
+
+def _buttons(fb: FeedbackView) -> ActionsBlock:
+    buttons = [
+        ButtonElement(
+            action_id=Action.NEXT_SCENARIO,
+            text=PlainTextObject(text="Next scenario"),
+            style="primary",
+            value=NextValue(after=fb.assignment_id, category=fb.next_category).dump(),
+        )
+    ]
+    if fb.category is not None:
+        buttons.append(
+            ButtonElement(
+                action_id=Action.SHOW_GUIDE,
+                text=PlainTextObject(text="Whole decision guide"),
+                value=CategoryValue(category=fb.category.id).dump(),
+            )
+        )
+    return ActionsBlock(elements=buttons)
 
 
 def feedback_blocks(fb: FeedbackView) -> list[Block]:
@@ -84,16 +110,7 @@ def feedback_blocks(fb: FeedbackView) -> list[Block]:
         section(_key_points(fb)),
         divider(),
         *_guide(fb.category),
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    action_id=Action.NEXT_SCENARIO,
-                    text=PlainTextObject(text="Next scenario"),
-                    style="primary",
-                    value=NextValue(after=fb.assignment_id, category=fb.next_category).dump(),
-                )
-            ]
-        ),
+        _buttons(fb),
     ]
     notes = []
     if fb.seconds is not None:

@@ -16,14 +16,20 @@ ROLE_LABELS = {
 }
 
 
-def help_blocks(*, name: str, roles: frozenset[str], commands: list[tuple[str, str]]) -> list[Block]:
-    """What the caller's roles allow, one line per subcommand."""
+def help_blocks(
+    *, name: str, roles: frozenset[str], commands: list[tuple[str, str]], shortcut: bool = True
+) -> list[Block]:
+    """What the caller's roles allow, one line per subcommand (the shortcut only if it works for them)."""
     role_text = ", ".join(ROLE_LABELS[r] for r in sorted(roles)) or "no role yet"
     lines = "\n".join(f"• `/casebook {usage}` — {summary}" for usage, summary in commands)
     return [
         header("Casebook commands"),
         section(f"Hi {esc(name)} ({role_text}). Here is what you can do:\n{lines}"),
-        context("Also: the message shortcut *Handle as exception* on any alert, and the *Home* tab."),
+        context(
+            "Also: the message shortcut *Handle as exception* on any alert, and the *Home* tab."
+            if shortcut
+            else "Also: the *Home* tab."
+        ),
     ]
 
 

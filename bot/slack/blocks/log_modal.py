@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
@@ -105,6 +106,7 @@ def _verdict_input() -> InputBlock:
     return InputBlock(
         block_id=B.VERDICT,
         label=PlainTextObject(text="Your decision"),
+        dispatch_action=True,  # picking one marks the field it requires (see with_verdict)
         element=RadioButtonsElement(
             action_id=B.VERDICT,
             options=[
@@ -115,9 +117,69 @@ def _verdict_input() -> InputBlock:
     )
 
 
-def log_modal(*, categories: Sequence[Category], prefill: Prefill, meta: LogMeta) -> View:
-    """The form; ``prefill`` carries what a message shortcut could read from the message."""
+REQUIRED_BY: dict[str, str] = {Verdict.APPROVE: B.CONDITIONS, Verdict.ESCALATE: B.ESCALATION}
+_VIEW_KEYS = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+
+
+def with_verdict(view: dict[str, Any], verdict: str) -> dict[str, Any]:
+    """The open form once a verdict is picked: the field that verdict requires loses "(optional)".
+
+    Slack labels every optional input "(optional)", so before a verdict is chosen the hint says
+    which verdict needs it; after, the form says it plainly. Typed values survive the update
+    (same block and action ids).
+    """
+    required = REQUIRED_BY.get(verdict)
+    blocks: list[dict[str, Any]] = []
+    for raw in view.get("blocks") or []:
+        block = dict(raw)
+        block_id = str(block.get("block_id", ""))
+        if block_id in OPTIONAL_UNTIL_VERDICT:
+            block["optional"] = block_id != required
+            suffix = (
+                " Required for this decision." if block_id == required else OPTIONAL_UNTIL_VERDICT[block_id]
+            )
+            block["hint"] = {"type": "plain_text", "text": HINTS[block_id] + suffix}
+        blocks.append(block)
+    return {**{k: view[k] for k in _VIEW_KEYS if k in view}, "blocks": blocks}
+
+
+def _category_input(categories: Sequence[Category], guessed: str | None) -> InputBlock:
+    """The category select, preselected with the guess from the alert's words when there is one."""
+    options = [Option(value=c.id, label=c.name[:75]) for c in categories[:100]]
+    initial = next((o for o in options if o.value == guessed), None)
+    return InputBlock(
+        block_id=B.CATEGORY,
+        label=PlainTextObject(text="Category"),
+        hint=PlainTextObject(text="Guessed from the alert's words; change it if it's wrong.")
+        if initial
+        else None,
+        element=StaticSelectElement(
+            action_id=B.CATEGORY,
+            placeholder=PlainTextObject(text="Which kind of exception?"),
+            options=options,
+            initial_option=initial,
+        ),
+    )
+
+
+def handling_warning(*, name: str, decision_id: int, post_url: str | None) -> str:
+    """Someone already logged a decision from this alert: say who, and link their review post."""
+    decision = f"decision #{decision_id}"
+    where = f"<{post_url}|{decision}>" if post_url else decision
+    return (
+        f":warning: *{esc(name)} is already handling this alert as an exception* ({where}). "
+        "Log yours only if it is a separate decision; otherwise add to their thread."
+    )
+
+
+def log_modal(
+    *, categories: Sequence[Category], prefill: Prefill, meta: LogMeta, warning: str | None = None
+) -> View:
+    """The form; ``prefill`` carries what a message shortcut could read from the message, ``warning``
+    (mrkdwn, see :func:`handling_warning`) that someone already logged a decision from the same alert."""
     blocks: list[Block] = []
+    if warning is not None:
+        blocks.append(section(warning))
     if meta.source == "shortcut" and meta.channel:
         blocks.append(context(f"Handling a message from <#{meta.channel}> as an exception."))
     if prefill.note:
@@ -130,15 +192,7 @@ def log_modal(*, categories: Sequence[Category], prefill: Prefill, meta: LogMeta
             max_length=TITLE_MAX,
             initial=prefill.title,
         ),
-        InputBlock(
-            block_id=B.CATEGORY,
-            label=PlainTextObject(text="Category"),
-            element=StaticSelectElement(
-                action_id=B.CATEGORY,
-                placeholder=PlainTextObject(text="Which kind of exception?"),
-                options=[Option(value=c.id, label=c.name[:75]) for c in categories[:100]],
-            ),
-        ),
+        _category_input(categories, prefill.category),
         *_source_inputs(prefill),
         _verdict_input(),
         *live_justification_inputs(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
@@ -12,6 +12,7 @@ from bot.domain.reviews import PendingItem
 from bot.slack.blocks.common import clip, context, divider, esc, header, section
 from bot.slack.blocks.review import KIND_LABEL, duration
 from bot.slack.ids import Action
+from bot.slack.metadata import DecisionValue
 
 QUEUE_SHOWN = 10
 REMINDER_SHOWN = 20
@@ -30,10 +31,34 @@ def _item_line(item: PendingItem) -> str:
     )
 
 
+def _queue_actions(item: PendingItem, url: str | None) -> ActionsBlock:
+    """*Open* (the review post, once posted) and *Uphold* / *Overturn*, which open the verdict form."""
+    value = DecisionValue(decision_id=item.decision_id).dump()
+    buttons: list[ButtonElement] = []
+    if url:
+        buttons.append(ButtonElement(action_id=Action.OPEN_LINK, text=PlainTextObject(text="Open"), url=url))
+    buttons += [
+        ButtonElement(action_id=Action.REVIEW_UPHOLD, text=PlainTextObject(text="Uphold"), value=value),
+        ButtonElement(action_id=Action.REVIEW_OVERTURN, text=PlainTextObject(text="Overturn"), value=value),
+    ]
+    return ActionsBlock(block_id=f"queue_{item.decision_id}", elements=buttons)
+
+
 def review_queue_blocks(
-    *, items: Sequence[PendingItem], total: int, channel: str, everyone: bool, sla_hours: float
+    *,
+    items: Sequence[PendingItem],
+    total: int,
+    channel: str,
+    everyone: bool,
+    sla_hours: float,
+    links: Mapping[int, str | None] | None = None,
 ) -> list[Block]:
-    """Pending reviews, oldest first, with how long each has waited."""
+    """Pending reviews, oldest first, how long each has waited, and buttons to open and review it.
+
+    Every item in the queue is one this reviewer may review (their mentees', or everyone's
+    for leads and admins; never their own), so each gets *Uphold* / *Overturn*; ``links``
+    maps a decision to its review post's permalink.
+    """
     scope = "every engineer" if everyone else "your mentees"
     blocks: list[Block] = [divider(), header(f"Waiting for your review ({total})")]  # live decisions
     if not items:
@@ -42,24 +67,34 @@ def review_queue_blocks(
     for item in items[:QUEUE_SHOWN]:
         late = " :hourglass:" if item.age > timedelta(hours=sla_hours) else ""
         blocks.append(section(_item_line(item) + late))
+        blocks.append(_queue_actions(item, (links or {}).get(item.decision_id)))
     more = total - min(len(items), QUEUE_SHOWN)
     tail = f"…and {more} more. " if more > 0 else ""
     blocks.append(
         context(
-            f"{tail}Oldest first, from {scope}. Review them in <#{channel}>; "
+            f"{tail}Oldest first, from {scope}. Review them here or in <#{channel}>; "
             f":hourglass: marks those past the {sla_hours:g} h review SLA."
         )
     )
     return blocks
 
 
-def practice_queue_blocks(*, items: Sequence[PendingItem], total: int, everyone: bool) -> list[Block]:
-    """The optional practice queue, shown after the live one (empty: nothing at all)."""
+def practice_queue_blocks(
+    *,
+    items: Sequence[PendingItem],
+    total: int,
+    everyone: bool,
+    links: Mapping[int, str | None] | None = None,
+) -> list[Block]:
+    """The optional practice queue, shown after the live one (empty: nothing at all); each item has
+    *Open*, *Uphold* and *Overturn* like the live queue's."""
     if not total:
         return []
     scope = "every engineer" if everyone else "your mentees"
     blocks: list[Block] = [header(f"Practice reviews, optional ({total})")]
-    blocks.extend(section(_item_line(item)) for item in items[:PRACTICE_SHOWN])
+    for item in items[:PRACTICE_SHOWN]:
+        blocks.append(section(_item_line(item)))
+        blocks.append(_queue_actions(item, (links or {}).get(item.decision_id)))
     more = total - min(len(items), PRACTICE_SHOWN)
     tail = f"…and {more} more. " if more > 0 else ""
     blocks.append(

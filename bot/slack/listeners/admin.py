@@ -1,28 +1,40 @@
 """Roster commands in Slack: `/casebook role @user <role>[,role…]` and `/casebook mentor @mentee @mentor`.
 
-`role` (admins) replaces someone's roles; a person Slack knows but the roster
-doesn't is added with their Slack name and timezone, so an admin can onboard
-someone without a CSV. An admin cannot remove their own admin role (someone must
-be left who can fix the roster). `mentor` (admins and leads) pairs a mentee with a
-mentor, who must be a mentor or lead; `none` instead of a mentor unpairs them.
+`role` (admins) replaces someone's roles. Adding roles happens at once; when a role would be
+dropped the admin sees what changes and what it means (dropping `engineer` takes someone out
+of the engineer metrics) and confirms first. A person Slack knows but the roster doesn't is
+added with their Slack name and timezone, so an admin can onboard someone without a CSV. An
+admin cannot remove their own admin role (someone must be left who can fix the roster).
+`mentor` (admins and leads) pairs a mentee with a mentor, who must be a mentor or lead;
+`none` instead of a mentor unpairs them.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.vocab import ADMINS, ROLES, Role
-from bot.flows.roster import ROLE_USAGE, change_roles, pair_mentor
+from bot.flows.roster import ROLE_USAGE, RolesChanged, change_roles, pair_mentor, preview_roles
 from bot.slack.blocks.common import section
+from bot.slack.blocks.confirm import cancelled_blocks
+from bot.slack.blocks.roster import role_change_blocks
+from bot.slack.ids import Action
+from bot.slack.metadata import RolesValue
+from bot.slack.middleware import caller_of, deps_of, replies_on_error
 from bot.slack.router import CommandContext, Subcommand
-from bot.slack.util import parse_user, reply
+from bot.slack.util import parse_user, replace, reply
 
 MENTOR_USAGE = "mentor @mentee @mentor"
 UNPAIR = ("none", "-")
+ROLE_HELP = (
+    f"Usage: `/casebook {ROLE_USAGE}`, e.g. `/casebook role @ada engineer,pilot`. "
+    f"It replaces their roles ({', '.join(ROLES)}); you confirm first when one is dropped."
+)
 
 
 def _user_arg(token: str, usage: str) -> str:
@@ -42,16 +54,51 @@ def parse_roles(text: str) -> list[str]:
     return sorted(set(roles))
 
 
+def _done_text(changed: RolesChanged) -> str:
+    was = ", ".join(changed.before) or "not on the roster"
+    return f"Done: <@{changed.slack_user_id}> now has the role(s) {', '.join(changed.roles)} (was: {was})."
+
+
 def role_command(ctx: CommandContext) -> None:
-    """`/casebook role @user <role>[,role…]`: replace someone's roles."""
+    """`/casebook role @user <role>[,role…]`: replace someone's roles (confirm first if one is dropped)."""
+    if not ctx.args.strip():
+        raise DomainError(ROLE_HELP)
     target_token, _, rest = ctx.args.partition(" ")
     target = _user_arg(target_token, ROLE_USAGE)
-    changed = change_roles(
-        deps=ctx.deps, actor=ctx.person.slack_user_id, target=target, roles=parse_roles(rest)
-    )
-    was = ", ".join(changed.before) or "not on the roster"
-    text = f"Done: <@{target}> now has the role(s) {', '.join(changed.roles)} (was: {was})."
+    roles = parse_roles(rest)
+    actor = ctx.person.slack_user_id
+    preview = preview_roles(deps=ctx.deps, actor=actor, target=target, roles=roles)
+    if preview.name is not None and preview.before == roles:
+        text = f"Nothing to change: <@{target}> already has the role(s) {', '.join(roles)}."
+        reply(ctx.respond, [section(text)], text)
+        return
+    if preview.dropped:
+        value = RolesValue(slack_user_id=target, roles=roles).dump()
+        reply(ctx.respond, role_change_blocks(preview=preview, value=value), "Confirm the role change")
+        return
+    text = _done_text(change_roles(deps=ctx.deps, actor=actor, target=target, roles=roles))
     reply(ctx.respond, [section(text)], text)
+
+
+@replies_on_error("confirming a role change")
+def on_role_confirm(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """*Change roles* on the confirm step: the admin is checked again (a button can be replayed)."""
+    ack()
+    admin = caller_of(context).with_roles(ADMINS)
+    if admin is None:
+        raise DomainError("/casebook role is for admin only.")
+    value = RolesValue.load((body.get("actions") or [{}])[0].get("value"))
+    changed = change_roles(
+        deps=deps_of(context), actor=admin.slack_user_id, target=value.slack_user_id, roles=value.roles
+    )
+    text = _done_text(changed)
+    replace(respond, [section(text)], text)
+
+
+def on_cancel(ack: Ack, respond: Respond) -> None:
+    """*Cancel* on any confirm step: nothing was changed, so just say so."""
+    ack()
+    replace(respond, cancelled_blocks(), "Cancelled; nothing changed.")
 
 
 def mentor_command(ctx: CommandContext) -> None:
@@ -75,7 +122,7 @@ def register(app: App, deps: Deps) -> None:
         Subcommand(
             "role",
             ROLE_USAGE,
-            f"set someone's roles ({', '.join(ROLES)})",
+            f"set someone's roles ({', '.join(ROLES)}); replaces them, and asks first if one is dropped",
             handler=role_command,
             roles=ADMINS,
         )
@@ -89,3 +136,5 @@ def register(app: App, deps: Deps) -> None:
             roles=frozenset({Role.ADMIN, Role.LEAD}),
         )
     )
+    app.action(Action.ROLE_CONFIRM)(on_role_confirm)
+    app.action(Action.CONFIRM_CANCEL)(on_cancel)

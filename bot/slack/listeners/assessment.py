@@ -7,25 +7,43 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.deps import Deps
+from bot.domain.errors import DomainError
 from bot.domain.vocab import ENGINEERS
 from bot.flows import assessment as assessment_flow
-from bot.slack.blocks.assessment import started_blocks
+from bot.slack.blocks.assessment import assess_confirm_blocks, started_blocks
 from bot.slack.ids import Action
 from bot.slack.listeners.home import publish_home
 from bot.slack.metadata import AssessmentValue
 from bot.slack.middleware import caller_of, deps_of, replies_on_error, tell
 from bot.slack.router import CommandContext, Subcommand
-from bot.slack.util import reply, user_id_of
+from bot.slack.util import replace, reply, user_id_of
 
 ENGINEERS_ONLY = "The readiness assessment is for engineers and pilots."
 
 
 def start_assessment(ctx: CommandContext) -> None:
-    """`/casebook assess`: start (or report) the assessment; its first card comes by DM."""
-    outcome = assessment_flow.start(deps=ctx.deps, person=ctx.person)
+    """`/casebook assess`: report the one in progress, or say what it is and ask before starting."""
     threshold = ctx.deps.program.thresholds.assessment_pass
-    blocks = started_blocks(size=outcome.size, threshold=threshold, resumed=outcome.resumed_at)
+    outcome = assessment_flow.current(deps=ctx.deps, person=ctx.person)
+    if outcome is not None:
+        blocks = started_blocks(size=outcome.size, threshold=threshold, resumed=outcome.resumed_at)
+    else:
+        blocks = assess_confirm_blocks(size=ctx.deps.program.practice.assessment_size, threshold=threshold)
     reply(ctx.respond, blocks, "Readiness assessment")
+
+
+@replies_on_error("starting an assessment")
+def on_assess_confirm(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """*Start the assessment* on the confirm step: start it; its first card comes by DM."""
+    ack()
+    deps = deps_of(context)
+    person = caller_of(context).with_roles(ENGINEERS)
+    if person is None:
+        raise DomainError(ENGINEERS_ONLY)
+    outcome = assessment_flow.start(deps=deps, person=person)
+    threshold = deps.program.thresholds.assessment_pass
+    blocks = started_blocks(size=outcome.size, threshold=threshold, resumed=outcome.resumed_at)
+    replace(respond, blocks, "Readiness assessment")
 
 
 @replies_on_error("starting an assessment")
@@ -62,7 +80,7 @@ def register(app: App, deps: Deps) -> None:
         Subcommand(
             "assess",
             "assess",
-            f"the readiness assessment ({size} scenarios)",
+            f"the readiness assessment ({size} scenarios; asks before starting)",
             start_assessment,
             roles=ENGINEERS,
         )
@@ -70,3 +88,4 @@ def register(app: App, deps: Deps) -> None:
     deps.add_home_section(40, assessment_flow.sign_off_home_section)
     app.action(Action.HOME_ASSESS)(on_home_assess)
     app.action(Action.SIGN_OFF)(on_sign_off)
+    app.action(Action.ASSESS_CONFIRM)(on_assess_confirm)

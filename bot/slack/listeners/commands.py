@@ -9,8 +9,10 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
+from bot.flows.live_log import LOGGERS
 from bot.slack.blocks.common import esc
 from bot.slack.blocks.help import help_blocks, unknown_command_blocks, unknown_user_blocks
+from bot.slack.forms import clean_text
 from bot.slack.ids import COMMAND
 from bot.slack.middleware import caller_of, deps_of, replies_on_error
 from bot.slack.router import CommandContext, Subcommand, router_of
@@ -30,7 +32,7 @@ def on_casebook(
     """Route `/casebook <sub> <args>` to the subcommand, if the caller may use it."""
     ack()
     deps = deps_of(context)
-    sub, _, args = str(body.get("text") or "").strip().partition(" ")
+    sub, _, args = clean_text(str(body.get("text") or "")).strip().partition(" ")
     sub = sub.lower() or "help"
     person = caller_of(context).active
     if person is None:
@@ -54,6 +56,11 @@ def on_casebook(
 
 def show_help(ctx: CommandContext) -> None:
     """`/casebook help`: only the subcommands this caller may use."""
-    commands = [(s.usage, s.summary) for s in router_of(ctx.deps).allowed_for(ctx.person)]
-    blocks = help_blocks(name=ctx.person.name, roles=ctx.person.roles, commands=commands)
+    commands = [(s.usage_of(ctx.person), s.summary) for s in router_of(ctx.deps).allowed_for(ctx.person)]
+    blocks = help_blocks(
+        name=ctx.person.name,
+        roles=ctx.person.roles,
+        commands=commands,
+        shortcut=ctx.person.has_any(LOGGERS),
+    )
     reply(ctx.respond, blocks, "Casebook commands")

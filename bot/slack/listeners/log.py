@@ -20,13 +20,14 @@ from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.live import Prefill, prefill_from_message, validate_live
 from bot.flows import live_log
-from bot.slack.blocks.log_modal import log_modal
+from bot.flows.alert_notes import Handling, who_is_handling
+from bot.slack.blocks.log_modal import handling_warning, log_modal, with_verdict
 from bot.slack.client import make_client
 from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback, Shortcut
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, LogMeta
-from bot.slack.middleware import deps_of, form_errors, replies_on_error
+from bot.slack.middleware import deps_of, form_errors, replies_on_error, tell
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import reply_error, user_id_of
 
@@ -60,15 +61,26 @@ def on_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
     message = body.get("message") or {}
     message_ts = str(body.get("message_ts") or message.get("ts") or "")
     permalink = _permalink(deps.extras[FAST_CLIENT], channel, message_ts)
-    prefill = prefill_from_message(text=message_text(message), permalink=permalink)
-    meta = LogMeta(source="shortcut", channel=channel or None, message_ts=message_ts or None)
-    _open(deps, str(body.get("trigger_id", "")), meta, prefill, respond)
+    prefill = prefill_from_message(
+        text=message_text(message), permalink=permalink, categories=live_log.categories(deps=deps)
+    )
+    domain = str((body.get("team") or {}).get("domain") or "") or None
+    meta = LogMeta(
+        source="shortcut", channel=channel or None, message_ts=message_ts or None, team_domain=domain
+    )
+    handling = who_is_handling(deps=deps, channel=channel, message_ts=message_ts, team_domain=domain)
+    _open(deps, str(body.get("trigger_id", "")), meta, prefill, respond, handling=handling)
 
 
-def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-    """*Log a live decision* on App Home."""
+def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """*Log a live decision* on App Home (a forged click from another role opens nothing)."""
     ack()
-    _open(deps_of(context), str(body.get("trigger_id", "")), LogMeta(source="home"), Prefill(), None)
+    deps = deps_of(context)
+    refusal = live_log.refusal(deps=deps, slack_user_id=user_id_of(body))
+    if refusal:
+        tell(deps, body, respond, refusal)
+        return
+    _open(deps, str(body.get("trigger_id", "")), LogMeta(source="home"), Prefill(), None)
 
 
 @form_errors("saving a live decision", block_id=B.TITLE, failed=SAVE_FAILED)
@@ -102,11 +114,38 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
     ack()
 
 
-def _open(deps: Deps, trigger_id: str, meta: LogMeta, prefill: Prefill, respond: Respond | None) -> None:
+def on_verdict_picked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """A verdict picked in the open form: mark the field it requires (submit checks it either way)."""
+    ack()
+    view = body.get("view") or {}
+    chosen = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
+    try:
+        deps_of(context).client.views_update(
+            view_id=str(view.get("id", "")), hash=view.get("hash"), view=with_verdict(view, str(chosen))
+        )
+    except SlackApiError as exc:  # a stale hash or a closed form: nothing to mark
+        log.info("log form not updated after the verdict was picked: %s", exc)
+
+
+def _open(
+    deps: Deps,
+    trigger_id: str,
+    meta: LogMeta,
+    prefill: Prefill,
+    respond: Respond | None,
+    *,
+    handling: Handling | None = None,
+) -> None:
     """Open the form; if Slack refuses, say so where we can (the caller can simply try again)."""
     meta = meta.model_copy(update={"opened_at": deps.clock.now().timestamp()})
     try:
-        view = log_modal(categories=live_log.categories(deps=deps), prefill=prefill, meta=meta)
+        categories = live_log.categories(deps=deps)
+        warning = (
+            handling_warning(name=handling.name, decision_id=handling.decision_id, post_url=handling.post_url)
+            if handling
+            else None
+        )
+        view = log_modal(categories=categories, prefill=prefill, meta=meta, warning=warning)
         deps.client.views_open(trigger_id=trigger_id, view=view.to_dict())
     except (SlackApiError, DomainError) as exc:
         log.warning("live decision form did not open: %s", exc)
@@ -148,3 +187,4 @@ def register(app: App, deps: Deps) -> None:
     app.shortcut(Shortcut.HANDLE_AS_EXCEPTION)(on_shortcut)
     app.action(Action.HOME_LOG)(on_home_button)
     app.view(Callback.LOG_DECISION)(on_submit)
+    app.action(B.VERDICT)(on_verdict_picked)

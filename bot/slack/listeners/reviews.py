@@ -25,6 +25,7 @@ from bot.slack.blocks.review_modal import review_modal
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
+from bot.slack.listeners.home import publish_home
 from bot.slack.metadata import BadMetadata, DecisionValue, ReviewMeta
 from bot.slack.middleware import deps_of, form_errors, replies_on_error
 from bot.slack.util import reply, reply_error, user_id_of
@@ -92,6 +93,8 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
         ack(response_action="update", view=notice_view(title="Can't review this", text=esc(str(exc))))
         return
     ack()
+    if meta.channel is None:  # reviewed from App Home: show the queue without this decision
+        publish_home(deps_of(context), user_id_of(body))
 
 
 def already_text(exc: AlreadyReviewed) -> str:
@@ -110,3 +113,9 @@ def register(app: App, deps: Deps) -> None:
     app.action(Action.REVIEW_UPHOLD)(on_click)
     app.action(Action.REVIEW_OVERTURN)(on_click)
     app.view(Callback.REVIEW)(on_submit)
+    app.action(Action.OPEN_LINK)(ack_link)
+
+
+def ack_link(ack: Ack) -> None:
+    """A URL button (*Open* on the Home queue) still sends an action: Slack only wants the ack."""
+    ack()

@@ -1,0 +1,240 @@
+"""Every interactive entry point, driven as every role, a leaver and a stranger (issue 15 item 3).
+
+Extends the permission matrix of ``test_permissions.py`` (same roster, actors and database
+snapshot): ``ENTRY_POINTS`` has one row per action id, view callback id, shortcut and
+``/casebook`` subcommand, saying who may use it. Each refused actor sends the request with
+forged values and metadata built by the test; it must write nothing (one note to the person
+who tried is the only ledger row allowed), send nothing to anyone else, and tell them why.
+``test_every_entry_point_has_a_row`` fails when a new id or subcommand is added without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.engine import transaction
+from bot.db.models import Delivery
+from bot.flows.cards import NOTE_JOB
+from bot.sandbox.simulator import Reply
+from bot.slack.blocks.survey import survey_modal
+from bot.slack.blocks.sync import blockers_modal
+from bot.slack.ids import Action, Callback, Shortcut, survey_block
+from bot.slack.metadata import CardValue, CategoryValue, NextValue, SurveyValue, SyncValue
+from tests.helpers import eventually, load_roster, texts
+from tests.security.test_permissions import (
+    ACTORS,
+    ATTEMPTS,
+    EXTRA_ROSTER,
+    Env,
+    Targets,
+    changed_tables,
+    snapshot,
+)
+
+TODAY = "2026-11-17"  # the test clock's day in New York
+WEEK = "2026-W47"
+ROSTERED = set(ACTORS) - {"former admin", "stranger"}
+ENGINEERS = {"author", "engineer", "pilot"}
+PRACTITIONERS = ENGINEERS | {"mentor", "other mentor", "lead"}
+REVIEWERS = {"mentor", "other mentor", "lead", "admin"}
+ANSWERS = {"clarity": "4", "support": "5", "tools": "3", "workload": "2", "confidence": "5"}
+
+
+@pytest.fixture
+def env(casebook, slack, fake, clock) -> Env:
+    """The roster and targets of test_permissions."""
+    fake.add_user("U0MENTOR2", "Mia Mentor", "America/New_York")
+    fake.add_user("U0GONE", "Gus Gone", "America/New_York")
+    load_roster(casebook.deps.sessions, clock.now())
+    load_roster(casebook.deps.sessions, clock.now(), EXTRA_ROSTER)
+    return Env(casebook, slack, fake, Targets(casebook, clock.now()))
+
+
+def _dm(user: str) -> str:
+    return "D" + user[1:]
+
+
+def _click(action: str, value: str | None, *, home: bool = False) -> Callable[[Env, str], Reply]:
+    def run(env: Env, user: str) -> Reply:
+        if home:
+            return env.slack.click_home(user, action_id=action, value=value)
+        return env.slack.click(
+            user, action_id=action, value=value, channel=_dm(user), message_ts="1763388000.000900"
+        )
+
+    return run
+
+
+def _card(action: str) -> Callable[[Env, str], Reply]:
+    def run(env: Env, user: str) -> Reply:
+        return env.slack.click(
+            user,
+            action_id=action,
+            value=CardValue(assignment_id=env.targets.card).dump(),
+            block_id="card_actions",
+            channel=_dm(user),
+            message_ts="1763388000.000300",
+        )
+
+    return run
+
+
+def _survey_form(env: Env, user: str) -> Reply:
+    program = env.casebook.deps.program
+    view = survey_modal(
+        week=WEEK, questions=program.survey.questions, minimum=program.thresholds.survey_anonymity_min
+    ).to_dict()
+    values: dict[str, str | None] = {survey_block(k): v for k, v in ANSWERS.items()}
+    values["survey_comment"] = "forged"
+    return env.slack.submit_view(user, view, values)
+
+
+def _blockers_form(env: Env, user: str) -> Reply:
+    view = blockers_modal(SyncValue(day=TODAY, channel=_dm(user), message_ts="1763388000.000500")).to_dict()
+    return env.slack.submit_view(user, view, {"blockers": "forged blocker", "mood": "1"})
+
+
+def _existing(name: str) -> Callable[[Env, str], Reply]:
+    """An attempt of test_permissions (its forged values and targets)."""
+    attempt = ATTEMPTS[name]
+
+    def run(env: Env, user: str) -> Reply:
+        if attempt.target:
+            getattr(env.targets, attempt.target)
+        return attempt.run(env, user)
+
+    return run
+
+
+@dataclass(frozen=True)
+class Row:
+    run: Callable[[Env, str], Reply]
+    allowed: set[str]  # who may use it (everyone else is refused)
+    target: str | None = None  # a Targets property to build before the snapshot
+
+
+SYNC = SyncValue(day=TODAY).dump()
+ENTRY_POINTS: dict[str, Row] = {
+    # actions
+    Action.DECIDE_APPROVE: Row(_card(Action.DECIDE_APPROVE), {"author"}, "card"),
+    Action.DECIDE_DENY: Row(_card(Action.DECIDE_DENY), {"author"}, "card"),
+    Action.DECIDE_ESCALATE: Row(_card(Action.DECIDE_ESCALATE), {"author"}, "card"),
+    Action.NEXT_SCENARIO: Row(_click(Action.NEXT_SCENARIO, NextValue(after=0).dump()), PRACTITIONERS),
+    Action.SHOW_GUIDE: Row(_click(Action.SHOW_GUIDE, CategoryValue(category="x").dump()), ROSTERED),
+    Action.HOME_PRACTICE: Row(
+        _click(Action.HOME_PRACTICE, NextValue(after=0).dump(), home=True), PRACTITIONERS
+    ),
+    Action.HOME_ASSESS: Row(_click(Action.HOME_ASSESS, None, home=True), ENGINEERS),
+    Action.HOME_LOG: Row(_click(Action.HOME_LOG, None, home=True), PRACTITIONERS),
+    Action.HOME_SURVEY: Row(_click(Action.HOME_SURVEY, SurveyValue(week=WEEK).dump(), home=True), ENGINEERS),
+    Action.SIGN_OFF: Row(_existing("Sign off (Ada's assessment)"), {"mentor", "lead", "admin"}, "assessment"),
+    Action.REVIEW_UPHOLD: Row(_existing("Uphold click (Ada's decision)"), REVIEWERS, "decision"),
+    Action.REVIEW_OVERTURN: Row(_existing("Overturn click (Ada's decision)"), REVIEWERS, "decision"),
+    Action.SYNC_ALL_GOOD: Row(_click(Action.SYNC_ALL_GOOD, SYNC), ENGINEERS),
+    Action.SYNC_BLOCKERS: Row(_click(Action.SYNC_BLOCKERS, SYNC), ENGINEERS),
+    Action.SURVEY_OPEN: Row(_click(Action.SURVEY_OPEN, SurveyValue(week=WEEK).dump()), ENGINEERS),
+    Action.OPEN_LINK: Row(_click(Action.OPEN_LINK, None), set(ACTORS)),  # acknowledged, nothing else
+    # view submissions (forged: never opened, metadata built by the test)
+    Callback.JUSTIFY: Row(_existing("justification form (Ada's card)"), {"author"}, "card"),
+    Callback.LOG_DECISION: Row(_existing("live decision form (never opened)"), PRACTITIONERS),
+    Callback.REVIEW: Row(_existing("Uphold form (Ada's decision)"), REVIEWERS, "decision"),
+    Callback.SYNC_BLOCKERS: Row(_blockers_form, ENGINEERS),
+    Callback.SURVEY: Row(_survey_form, ENGINEERS),
+    # shortcuts
+    Shortcut.HANDLE_AS_EXCEPTION: Row(_existing("Handle as exception shortcut"), PRACTITIONERS),
+}
+COMMAND_ROLES: dict[str, set[str]] = {
+    "help": ROSTERED,
+    "guide": ROSTERED,
+    "practice": PRACTITIONERS,
+    "assess": ENGINEERS,
+    "log": PRACTITIONERS,
+    "sync": ENGINEERS,
+    "survey": ENGINEERS,
+    "metrics": {"pm", "mentor", "other mentor", "lead", "admin"},
+    "incident": {"pm", "mentor", "other mentor", "lead", "admin"},
+    "role": {"admin"},
+    "mentor": {"admin", "lead"},
+    "left": {"admin"},
+    "stats": ROSTERED,
+    "ooo": ROSTERED,
+}
+
+
+def _command(name: str) -> Callable[[Env, str], Reply]:
+    return lambda env, user: env.slack.command(user, name)
+
+
+def _rows(env: Env) -> dict[str, Row]:
+    """Every entry point: the fixed rows and one per registered subcommand."""
+    names = env.casebook.deps.router.names()
+    commands = {f"/casebook {n}": Row(_command(n), COMMAND_ROLES.get(n, set())) for n in names}
+    return {str(k): v for k, v in ENTRY_POINTS.items()} | commands
+
+
+def test_every_entry_point_has_a_row(env: Env) -> None:
+    """A new action, callback, shortcut or subcommand must be added to the matrix."""
+    ids = {str(i) for i in [*Action, *Callback, *Shortcut]}
+    assert ids - set(map(str, ENTRY_POINTS)) == set(), "entry points without a permission row"
+    missing = [n for n in env.casebook.deps.router.names() if n not in COMMAND_ROLES]
+    assert missing == [], f"subcommands without a permission row: {missing}"
+
+
+def _told(env: Env, reply: Reply, responses: int, user: str) -> bool:
+    """Whether the person was told something: in the form, by response_url, or by a note."""
+    if reply.body and reply.body.strip() not in (b"", b"{}"):
+        body = reply.json
+        if body.get("response_action") in ("errors", "update"):
+            return True
+    if len(env.fake.responses) > responses:
+        return True
+    return bool(env.fake.dms_to(user)) or any(e.user == user for e in env.fake.visible_ephemerals)
+
+
+def _notes_only(env: Env, before: dict, user: str) -> None:
+    after = snapshot(env.casebook)
+    changed = set(changed_tables(before, after))
+    assert changed <= {"deliveries"}, f"written: {sorted(changed)}"
+    if changed:
+        with transaction(env.casebook.deps.sessions) as session:
+            rows = session.execute(select(Delivery.id, Delivery.job, Delivery.recipient)).all()
+        known = {r[0] for r in before["deliveries"]}
+        new = {(job, to) for id_, job, to in rows if id_ not in known}
+        assert new <= {(NOTE_JOB, user)}, new
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [str(k) for k in ENTRY_POINTS] + [f"/casebook {n}" for n in COMMAND_ROLES],
+)
+def test_refused_entry_points_write_and_send_nothing(env: Env, entry: str) -> None:
+    rows = _rows(env)
+    if entry not in rows:
+        pytest.skip(f"{entry} is not registered in this build")
+    row = rows[entry]
+    if row.target:
+        getattr(env.targets, row.target)
+    for who in sorted(set(ACTORS) - row.allowed):
+        _refused(env, row, who)
+
+
+def _refused(env: Env, row: Row, who: str) -> None:
+    """One refused attempt: the person is told, nothing is written, nothing reaches anyone else."""
+    user = ACTORS[who]
+    before, calls, responses = snapshot(env.casebook), len(env.fake.calls), len(env.fake.responses)
+    reply = row.run(env, user)
+    assert reply.status == 200 and b"Traceback" not in reply.body, (who, reply.body[:300])
+    eventually(lambda: _told(env, reply, responses, user), timeout=10)
+    _notes_only(env, before, user)
+    made = env.fake.calls[calls:]
+    sent = [c.method for c in made if c.method not in ("chat.postMessage", "chat.postEphemeral")]
+    assert sent == [], (who, sent)
+    posted = [c for c in made if c.method.startswith("chat.")]
+    assert all(c.args.get("channel") in (user, _dm(user)) for c in posted), (who, posted)
+    answers = env.fake.responses[responses:]
+    told = " ".join(texts(r.get("blocks") or []) for r in answers)
+    assert "Something went wrong" not in told, (who, told)
