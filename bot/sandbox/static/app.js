@@ -131,7 +131,7 @@ function showHighlight() {
   S.highlight = null;
   node.scrollIntoView({ block: "center" });
   node.classList.add("highlight");
-  setTimeout(() => node.classList.remove("highlight"), 2500);
+  setTimeout(() => node.classList.remove("highlight"), 4000);
 }
 
 function openHome() {
