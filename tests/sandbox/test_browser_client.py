@@ -39,7 +39,10 @@ def test_typing_at_name_in_a_command_mentions_the_person(page: Any) -> None:
     answer = page.locator(EPHEMERAL, has_text="engineer, mentor")
     expect(answer).to_contain_text("@Ben Okafor")  # the escaped mention, rendered by name
     # Typed in full without the menu, as the example: it works as typed too.
-    say(page, "/casebook role @Ben engineer")
+    say(page, "/casebook role @Ben engineer")  # drops a role: Casebook asks first
+    step = page.locator(EPHEMERAL).filter(has=page.locator('[data-block-id="confirm_step"]'))
+    expect(step).to_contain_text("@Ben Okafor")
+    step.locator('[data-block-id="confirm_step"] button').first.click()
     expect(page.locator(EPHEMERAL, has_text="(was: engineer, mentor)")).to_be_visible()
     expect(page.locator(EPHEMERAL, has_text="is not a person")).to_have_count(0)
 
@@ -179,3 +182,18 @@ def test_confirm_dialogs_ask_first_and_cancel_does_nothing(page: Any) -> None:
     expect(dialog.locator('[data-testid="confirm-yes"]')).to_have_text("Wipe")
     dialog.locator('[data-testid="confirm-yes"]').click()
     expect(page.locator(EPHEMERAL, has_text="Wiped (other).")).to_be_visible()
+
+
+def test_an_irreversible_command_asks_twice_and_cancel_changes_nothing(page: Any) -> None:
+    switch_person(page, ARI)
+    say(page, "/casebook left @Ben transferred to the SRE team")
+    step = page.locator(EPHEMERAL).filter(has=page.locator('[data-block-id="confirm_step"]'))
+    expect(step).to_contain_text("@Ben Okafor")
+    step.locator('[data-block-id="confirm_step"] button').first.click()
+    dialog = page.locator('[data-testid="confirm"]')  # Block Kit's confirm dialog on top
+    expect(dialog).to_be_visible()
+    screenshot(page, "client-confirm-left")
+    dialog.locator('[data-testid="confirm-deny"]').click()
+    expect(dialog).to_have_count(0)
+    step.get_by_role("button", name="Cancel").click()
+    expect(page.locator(EPHEMERAL, has_text="Cancelled; nothing changed.")).to_be_visible()
