@@ -6,8 +6,6 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from slack_sdk.errors import SlackApiError
-
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
 
 if TYPE_CHECKING:
@@ -67,6 +65,7 @@ def cmd_socket(args: argparse.Namespace) -> int:
     settings.load_program()
     check_library(settings)
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     from bot.app import create_app
 
