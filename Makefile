@@ -9,9 +9,11 @@ STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint typecheck unit bench migrate sandbox browser screenshots clean
 
+# --no-compile: byte-compiling every installed file (matplotlib, numpy, ...) roughly doubles the
+# install; Python compiles what the bot actually imports on first use instead.
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e .
 	touch $(RUNTIME)
 
 $(STAMP): $(RUNTIME)
@@ -23,8 +25,9 @@ migrate: $(RUNTIME)
 
 # Starts the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET,
 # else the local sandbox at http://127.0.0.1:3000 (no Slack workspace needed).
+# The sandbox migrates its own database (var/sandbox.db): DATABASE_URL is migrated only for Slack.
 run: $(RUNTIME)
-	$(PY) -m bot migrate
+	@if [ -n "$$SLACK_APP_TOKEN$$SLACK_SIGNING_SECRET" ]; then $(PY) -m bot migrate; fi
 	$(PY) -m bot run
 
 sandbox: $(RUNTIME)
