@@ -7,11 +7,13 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.installed-runtime
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench migrate sandbox browser screenshots clean
+.PHONY: run test lint typecheck unit bench migrate sandbox browser loadgen screenshots clean
 
+# --no-compile: byte-compiling every installed file (matplotlib, numpy, ...) roughly doubles the
+# install; Python compiles what the bot actually imports on first use instead.
 $(RUNTIME): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -e .
 	touch $(RUNTIME)
 
 $(STAMP): $(RUNTIME)
@@ -23,8 +25,9 @@ migrate: $(RUNTIME)
 
 # Starts the bot: Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET,
 # else the local sandbox at http://127.0.0.1:3000 (no Slack workspace needed).
+# The sandbox migrates its own database (var/sandbox.db): DATABASE_URL is migrated only for Slack.
 run: $(RUNTIME)
-	$(PY) -m bot migrate
+	@if [ -n "$$SLACK_APP_TOKEN$$SLACK_SIGNING_SECRET" ]; then $(PY) -m bot migrate; fi
 	$(PY) -m bot run
 
 sandbox: $(RUNTIME)
@@ -53,18 +56,26 @@ browser:
 	  echo "browser: no chromium and not root; the browser tests will skip (sudo apt-get install chromium)"; \
 	fi
 
+# wrk drives the open-loop benchmark (and its test); Debian's package, installed when missing and root.
+loadgen:
+	@if command -v wrk >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)) \
+	    || echo "loadgen: could not install wrk; its test will skip"; \
+	fi
+
 # Regenerates docs/screenshots/*.png from a fresh sandbox in headless Chromium.
 screenshots: $(STAMP) browser
 	$(PY) scripts/screenshots.py
 
 # The whole suite: lint, strict typing, and every test (SQLite, plus PostgreSQL when
 # CASEBOOK_TEST_POSTGRES_URL is set — .ci/run sets it when a local server is present).
-test: $(STAMP) browser
+test: $(STAMP) browser loadgen
 	$(VENV)/bin/ruff check bot tests benchmarks
 	$(VENV)/bin/mypy --strict bot
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) loadgen
 	$(PY) -m benchmarks.run_all
 
 clean:

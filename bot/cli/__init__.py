@@ -10,7 +10,6 @@ from bot.cli import audit, db, deliveries, jobs, sandbox, scenarios, serve
 from bot.cli import incidents as incidents_cli
 from bot.cli import metrics as metrics_cli
 from bot.cli.common import CliError
-from bot.program import ConfigError
 
 # Each module adds its subcommands with add_parsers(subparsers); order is help order.
 MODULES = [serve, db, audit, scenarios, sandbox]
@@ -33,11 +32,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (ConfigError, CliError) as exc:
+    except CliError as exc:
         print(f"casebook: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if _is_config_error(exc):
+            print(f"casebook: {exc}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _is_config_error(exc: Exception) -> bool:
+    # bot.program is not imported up front (start-up time): if no command loaded it, no
+    # ConfigError can have been raised.
+    program = sys.modules.get("bot.program")
+    return program is not None and isinstance(exc, program.ConfigError)
 
 
 if __name__ == "__main__":

@@ -13,18 +13,16 @@ import getpass
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
 from bot.cli.output import FORMATS, printable, write_rows
-from bot.db.audit import VerifyResult, anchor_problem, export_rows, head_of, verify_database
-from bot.db.audit_export import verify_export, write_export
-from bot.db.engine import transaction
-from bot.domain import audit_queries as q
-from bot.domain.errors import DomainError
-from bot.program import Program
+
+if TYPE_CHECKING:  # the rest is imported by the commands that use it (start-up time)
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from bot.db.audit import VerifyResult
+    from bot.program import Program
 
 HISTORY_COLUMNS = ("record", "at", "actor", "action", "detail", "hash")
 
@@ -45,6 +43,10 @@ def _report(result: VerifyResult) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from bot.db.audit import VerifyResult, anchor_problem, verify_database
+    from bot.db.audit_export import verify_export
+    from bot.db.engine import transaction
+
     settings = settings_from_env()
     if args.file:
         path = Path(args.file)
@@ -67,6 +69,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_head(args: argparse.Namespace) -> int:
+    from bot.db.audit import head_of
+    from bot.db.engine import transaction
+
     settings = settings_from_env()
     _, sessions = open_db(settings)
     with transaction(sessions) as session:
@@ -109,6 +114,10 @@ def _moment(value: str) -> datetime:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from bot.db.audit import export_rows, head_of
+    from bot.db.audit_export import write_export
+    from bot.db.engine import transaction
+
     settings = settings_from_env()
     _, sessions = open_db(settings)
     with contextlib.ExitStack() as stack:
@@ -144,6 +153,10 @@ def _print(rows: list[dict[str, Any]], columns: tuple[str, ...], fmt: str, empty
 
 
 def cmd_decisions(args: argparse.Namespace) -> int:
+    from bot.db.engine import transaction
+    from bot.domain import audit_queries as q
+    from bot.domain.errors import DomainError
+
     program, sessions = _open()
     try:
         with transaction(sessions) as session:
@@ -161,6 +174,10 @@ def cmd_decisions(args: argparse.Namespace) -> int:
 
 
 def cmd_escalations(args: argparse.Namespace) -> int:
+    from bot.db.engine import transaction
+    from bot.domain import audit_queries as q
+    from bot.domain.errors import DomainError
+
     program, sessions = _open()
     kind = None if args.kind == "all" else args.kind
     try:
@@ -172,6 +189,9 @@ def cmd_escalations(args: argparse.Namespace) -> int:
 
 
 def cmd_overturns(args: argparse.Namespace) -> int:
+    from bot.db.engine import transaction
+    from bot.domain import audit_queries as q
+
     _, sessions = _open()
     with transaction(sessions) as session:
         rows = q.overturns(session=session, since=args.since)
@@ -179,6 +199,9 @@ def cmd_overturns(args: argparse.Namespace) -> int:
 
 
 def cmd_pending(args: argparse.Namespace) -> int:
+    from bot.db.engine import transaction
+    from bot.domain import audit_queries as q
+
     program, sessions = _open()
     sla = args.sla_hours if args.sla_hours is not None else program.thresholds.review_sla_hours
     now = args.at or clock().now()
@@ -190,6 +213,10 @@ def cmd_pending(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from bot.db.engine import transaction
+    from bot.domain import audit_queries as q
+    from bot.domain.errors import DomainError
+
     _, sessions = _open()
     try:
         with transaction(sessions) as session:

@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
-from bot.db.engine import transaction
-from bot.domain.people import RosterError, import_roster, parse_roster
 from bot.textfile import InputFileError, read_text_file
 
 
@@ -22,6 +20,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
+    from bot.db.engine import transaction
+    from bot.domain.people import RosterError, import_roster, parse_roster
+
     settings = settings_from_env()
     path = Path(args.file)
     try:

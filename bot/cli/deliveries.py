@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, Subparsers, add, open_db, settings_from_env
-from bot.clock import SystemClock
-from bot.db.engine import transaction
-from bot.domain import delivery_faults as faults
-from bot.program import Program
+
+if TYPE_CHECKING:  # the rest is imported by the commands (start-up time)
+    from bot.program import Program
 
 
 def parse_since(value: str, program: Program) -> datetime:
@@ -24,6 +24,10 @@ def parse_since(value: str, program: Program) -> datetime:
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.db.engine import transaction
+    from bot.domain import delivery_faults as faults
+
     settings = settings_from_env()
     program = settings.load_program()
     since = parse_since(args.since, program) if args.since else None
@@ -40,6 +44,10 @@ def cmd_retry(args: argparse.Namespace) -> int:
 
 
 def cmd_causes(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.db.engine import transaction
+    from bot.domain import delivery_faults as faults
+
     settings = settings_from_env()
     _, sessions = open_db(settings)
     with transaction(sessions) as session:

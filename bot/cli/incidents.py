@@ -6,12 +6,13 @@ import argparse
 from pathlib import Path
 
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
-from bot.db.engine import transaction
-from bot.domain.incidents import IncidentCsvError, import_incidents, parse_csv
 from bot.textfile import InputFileError, read_text_file
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from bot.db.engine import transaction
+    from bot.domain.incidents import IncidentCsvError, import_incidents, parse_csv
+
     settings = settings_from_env()
     program = settings.load_program()
     path = Path(args.file)

@@ -7,17 +7,14 @@ import signal
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, Subparsers, add, open_db, settings_from_env
-from bot.clock import Clock, FixedClock, SystemClock
-from bot.config import Settings
-from bot.db.engine import transaction
-from bot.domain import deliveries as ledger
-from bot.domain import inbox, scheduling
-from bot.domain.jobruns import recent_runs
-from bot.jobs import registry
-from bot.program import Program
+
+if TYPE_CHECKING:  # the rest is imported by the commands that use it (start-up time)
+    from bot.clock import Clock
+    from bot.config import Settings
+    from bot.program import Program
 
 STATUS_ORDER = ("sent", "pending", "failed", "missed", "skipped")
 DISPATCH_DEADLINE = 600.0
@@ -42,6 +39,11 @@ def _fmt(moment: datetime | None, program: Program) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.db.engine import transaction
+    from bot.domain import scheduling
+    from bot.jobs import registry
+
     settings = settings_from_env()
     program = settings.load_program()
     _, sessions = open_db(settings)
@@ -82,6 +84,9 @@ def _build(settings: Settings, clock: Clock) -> Any:
 
 def _dispatch(casebook: Any, since_id: int) -> None:
     """Send what is due now, pacing included; stop when nothing this run created is still due."""
+    from bot.db.engine import transaction
+    from bot.domain import deliveries as ledger
+
     deadline = time.monotonic() + DISPATCH_DEADLINE
     dispatcher = casebook.deps.dispatcher
     while time.monotonic() < deadline:
@@ -95,11 +100,18 @@ def _dispatch(casebook: Any, since_id: int) -> None:
 
 
 def _summary(casebook: Any, since_id: int) -> Counter[tuple[str, str]]:
+    from bot.db.engine import transaction
+    from bot.domain import scheduling
+
     with transaction(casebook.deps.sessions) as session:
         return scheduling.counts_since(session=session, since_id=since_id)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bot.clock import FixedClock, SystemClock
+    from bot.db.engine import transaction
+    from bot.domain import scheduling
+
     settings = settings_from_env()
     program = settings.load_program()
     at = parse_at(args.at, program) if args.at else SystemClock().now()
@@ -125,6 +137,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from bot.clock import SystemClock
+    from bot.db.engine import transaction
+    from bot.domain import inbox, scheduling
+    from bot.domain.jobruns import recent_runs
+
     settings = settings_from_env()
     program = settings.load_program()
     _, sessions = open_db(settings)
@@ -167,6 +184,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
     """Run the scheduler and the dispatcher (no HTTP), until SIGTERM or Ctrl-C."""
+    from bot.clock import SystemClock
+
     settings = settings_from_env()
     settings.load_program()
     casebook = _build(settings, SystemClock())
@@ -185,12 +204,22 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     return 0
 
 
+def _job_name(value: str) -> str:
+    # Checked when `jobs run` is parsed, not when the parser is built: the catalogue imports
+    # every job and SQLAlchemy, which `casebook --help` should not wait for.
+    from bot.jobs import registry
+
+    if value not in registry.names():
+        raise argparse.ArgumentTypeError(f"unknown job {value!r} (choose from {', '.join(registry.names())})")
+    return value
+
+
 def add_parsers(subparsers: Subparsers) -> None:
     jobs = subparsers.add_parser("jobs", help="list, run and inspect scheduled jobs")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     add(jobs_sub, "list", "each job, its trigger and its next run", cmd_list)
     run = add(jobs_sub, "run", "run one job as of a time (same ledger rules), then send what is due", cmd_run)
-    run.add_argument("name", choices=registry.names(), metavar="NAME", help=", ".join(registry.names()))
+    run.add_argument("name", type=_job_name, metavar="NAME", help="a job, as `casebook jobs list` names it")
     run.add_argument("--at", help="ISO-8601 time to run as of (default now; no offset = program timezone)")
     status = add(
         jobs_sub, "status", "sent, pending, failed, missed and skipped deliveries with reasons", cmd_status

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, Subparsers, add, clock, open_db, settings_from_env
-from bot.db.engine import transaction
-from bot.domain.errors import DomainError
-from bot.domain.gonogo import ACTION, recommend
-from bot.domain.metricfmt import STATUS_LABEL, delta_text, pct, target_text, value_text
-from bot.domain.metrics import Scorecard, cohort_text, compute_scorecard
-from bot.domain.report import scorecard_report
-from bot.domain.supporting import Ratio, Supporting, supporting
-from bot.domain.weeks import parse_week, previous, week_of
+
+if TYPE_CHECKING:  # the rest is imported by the command (start-up time)
+    from datetime import datetime
+
+    from bot.domain.metrics import Scorecard
+    from bot.domain.supporting import Ratio, Supporting
 
 
 def _ratio(ratio: Ratio) -> str:
+    from bot.domain.metricfmt import pct
+
     if ratio.value is None:
         return "—"
     return f"{pct(ratio.value)} ({ratio.numerator} of {ratio.denominator})"
 
 
 def render_text(card: Scorecard, prev: Scorecard, support: Supporting, tz: str, now: datetime) -> str:
+    """The scorecard as aligned plain text."""
+    from bot.domain.gonogo import ACTION, recommend
+    from bot.domain.metricfmt import STATUS_LABEL, delta_text, pct, target_text, value_text
+    from bot.domain.metrics import cohort_text
+
     verdict = recommend(card.core, week=card.week, at=now)
     rec = verdict.recommendation
     lines = [
@@ -61,6 +65,14 @@ def render_text(card: Scorecard, prev: Scorecard, support: Supporting, tz: str, 
 
 
 def cmd_metrics(args: argparse.Namespace) -> int:
+    from bot.db.engine import transaction
+    from bot.domain.errors import DomainError
+    from bot.domain.gonogo import recommend
+    from bot.domain.metrics import compute_scorecard
+    from bot.domain.report import scorecard_report
+    from bot.domain.supporting import supporting
+    from bot.domain.weeks import parse_week, previous, week_of
+
     settings = settings_from_env()
     program = settings.load_program()
     tz = program.tz

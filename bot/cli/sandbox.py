@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import signal
 import sys
 import threading
@@ -11,20 +12,33 @@ from pathlib import Path
 from types import FrameType
 
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
-from bot.config import EXAMPLE_PROGRAM
+
+
+def sandbox_env(args: argparse.Namespace) -> dict[str, str]:
+    """The variables that point every other `casebook` command at the sandbox's data."""
+    from bot.sandbox import DEFAULT_DB, DEFAULT_PROGRAM
+
+    db = Path(getattr(args, "db", None) or DEFAULT_DB).resolve()
+    program = Path(getattr(args, "program", None) or DEFAULT_PROGRAM).resolve()
+    return {"DATABASE_URL": f"sqlite:///{db}", "CASEBOOK_PROGRAM": str(program)}
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     """Start FakeSlack, the bot over HTTP and the sandbox page on 127.0.0.1; block until ^C."""
+    if getattr(args, "print_env", False):
+        for name, value in sandbox_env(args).items():
+            print(f"export {name}={shlex.quote(value)}")
+        return 0
     settings = settings_from_env()
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    from bot.sandbox.runtime import DEFAULT_DB, Sandbox
+    from bot.sandbox import DEFAULT_DB, DEFAULT_PROGRAM
+    from bot.sandbox.runtime import Sandbox
     from bot.sandbox.server import SandboxServer
 
     port = getattr(args, "port", None) or settings.port
     sandbox = Sandbox(
         db_path=Path(getattr(args, "db", None) or DEFAULT_DB),
-        program_path=Path(getattr(args, "program", None) or EXAMPLE_PROGRAM),
+        program_path=Path(getattr(args, "program", None) or DEFAULT_PROGRAM),
         keep_data=bool(getattr(args, "keep_data", False)),
     )
     try:
@@ -70,4 +84,10 @@ def add_parsers(subparsers: Subparsers) -> None:
         "--keep-data",
         action="store_true",
         help="keep the database from the last run instead of starting over",
+    )
+    parser.add_argument(
+        "--print-env",
+        action="store_true",
+        help="print the DATABASE_URL and CASEBOOK_PROGRAM that point other commands at the sandbox "
+        '(eval "$(casebook sandbox --print-env)"), then exit',
     )

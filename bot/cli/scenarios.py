@@ -7,19 +7,19 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import Subparsers, add, settings_from_env
-from bot.cli.scenario_report import library_json, library_text
-from bot.domain.cue_audit import audit_library
-from bot.domain.library import Library, LibraryError, load_library, resolve_dir
-from bot.domain.library_rules import check_rules
-from bot.domain.scenario_spec import Pool
-from bot.domain.vocab import VERDICTS
+
+if TYPE_CHECKING:  # the library is imported by the commands (pydantic, YAML: start-up time)
+    from bot.domain.library import Library
 
 PROBLEMS_EXIT = 2
 
 
 def _directory(args: argparse.Namespace) -> Path:
+    from bot.domain.library import resolve_dir
+
     return resolve_dir(args.dir or settings_from_env().casebook_scenarios)
 
 
@@ -32,6 +32,8 @@ def _problems(directory: Path, problems: list[str]) -> int:
 
 
 def _load(directory: Path) -> Library | list[str]:
+    from bot.domain.library import LibraryError, load_library
+
     try:
         return load_library(directory)
     except LibraryError as exc:
@@ -44,6 +46,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     The files must load first (schema, ids, categories); then the authoring rules
     apply: the policy grammar, identical quoting and the balance of each pool.
     """
+    from bot.domain.library import Library
+    from bot.domain.library_rules import check_rules
+    from bot.domain.scenario_spec import Pool
+    from bot.domain.vocab import VERDICTS
+
     directory = _directory(args)
     library = _load(directory)
     if not isinstance(library, Library):
@@ -63,6 +70,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Print the cue audit per pool (a report: exit 0 whatever the figures, 2 if it cannot load)."""
+    from bot.cli.scenario_report import library_json, library_text
+    from bot.domain.cue_audit import audit_library
+    from bot.domain.library import Library
+
     directory = _directory(args)
     library = _load(directory)
     if not isinstance(library, Library):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-from slack_sdk.errors import SlackApiError
+from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, Subparsers, add, settings_from_env
-from bot.config import Settings
-from bot.domain.library import resolve_dir, validate_dir
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 WHERE = "https://api.slack.com/apps → your app"
 HELP_TEXT = {
@@ -34,6 +34,8 @@ def require(settings: Settings, *names: str) -> None:
 
 def check_library(settings: Settings) -> None:
     """Refuse to start on an invalid scenario library, listing every problem."""
+    from bot.domain.library import resolve_dir, validate_dir
+
     problems = validate_dir(resolve_dir(settings.casebook_scenarios))
     if problems:
         raise CliError("invalid scenario library:\n" + "\n".join(problems))
@@ -64,6 +66,7 @@ def cmd_socket(args: argparse.Namespace) -> int:
     settings.load_program()
     check_library(settings)
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
     from bot.app import create_app
 

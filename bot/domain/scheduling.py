@@ -63,3 +63,21 @@ def report_rows(
     if job:
         query = query.where(Delivery.job == job)
     return list(session.execute(query.order_by(Delivery.due_at, Delivery.job, Delivery.recipient)).scalars())
+
+
+def rows_since(*, session: Session, since_id: int) -> list[dict[str, Any]]:
+    """What one run created (ledger rows after ``since_id``), in due order, as plain data."""
+    rows = session.execute(
+        select(Delivery).where(Delivery.id > since_id).order_by(Delivery.due_at, Delivery.id)
+    ).scalars()
+    return [
+        {
+            "job": d.job,
+            "recipient": d.recipient,
+            "status": d.status,
+            "due_at": d.due_at,
+            "grace_until": d.grace_until,
+            "reason": d.last_error,
+        }
+        for d in rows
+    ]

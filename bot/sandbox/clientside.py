@@ -9,6 +9,7 @@ so the test suite's use of FakeSlack is unchanged.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -23,9 +24,18 @@ __all__ = ["MAX_VIEW_STACK", "ClientSide", "Ephemeral", "mrkdwn_escape"]
 MAX_VIEW_STACK = 3
 
 
+# A mention the page's composer wrote (<@U123> or <@U123|handle>): Slack's client inserts
+# these after escaping what was typed, so they survive as mentions.
+_MENTION = re.compile(r"(<@[UW][A-Z0-9]+(?:\|[a-z0-9._-]*)?>)")
+
+
 def mrkdwn_escape(text: str) -> str:
     """What Slack's client does to typed text before it becomes a message's ``text``."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    parts = _MENTION.split(text)
+    return "".join(
+        part if i % 2 else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for i, part in enumerate(parts)
+    )
 
 
 class ClientSide:
@@ -50,6 +60,14 @@ class ClientSide:
         self.apply_responses = False  # response_url may replace/delete/post real messages
         self.triggers: dict[str, str] = {}  # trigger_id -> user id
         self.view_stacks: dict[str, list[str]] = {}  # user id -> open modal ids, top last
+        self.last_read: dict[tuple[str, str], int] = {}  # (user, conversation) -> seq read up to
+
+    def client_restarted(self) -> None:
+        """The page was (re)loaded: like a Slack client's, its modals and ephemerals are gone."""
+        with self.lock:
+            self.view_stacks.clear()
+            self.visible_ephemerals.clear()
+        self.notify("client.restarted", {})
 
     def _stack_full(self, trigger: str, method: str) -> bool:
         owner = self.triggers.get(trigger)

@@ -216,6 +216,7 @@ class FakeSlack(ClientSide, WebApi):
                 self.response_origins,
                 self.triggers,
                 self.view_stacks,
+                self.last_read,
             ):
                 store.clear()
             self.channels.clear()

@@ -18,23 +18,36 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import Engine
 
 from bot.app import Casebook, create_app
 from bot.clock import SystemClock
 from bot.config import EXAMPLE_PROGRAM, Settings
-from bot.db.engine import make_engine
+from bot.db.engine import make_engine, transaction
 from bot.db.migrate import upgrade
+from bot.domain import scheduling
 from bot.jobs import registry, runner
 from bot.program import Program, load_program
-from bot.sandbox import demo
+from bot.sandbox import DEFAULT_DB, demo, jobreport
 from bot.sandbox.fakeslack import FakeSlack
+from bot.sandbox.jobreport import JobReport
 from bot.sandbox.simulator import Simulator
 from bot.web.devserver import BackgroundServer
 from bot.web.wsgi import make_wsgi
 
 log = logging.getLogger(__name__)
-DEFAULT_DB = Path("var/sandbox.db")
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yaml"
+
+
+def dm_read_only(manifest: Path = MANIFEST) -> bool:
+    """The manifest's ``messages_tab_read_only_enabled``: may people type in the app's DM?"""
+    try:
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return False  # an installed package ships no manifest: Slack's default (writable)
+    app_home = (data.get("features") or {}).get("app_home") or {}
+    return bool(app_home.get("messages_tab_read_only_enabled", False))
 
 
 class SandboxClock:
@@ -82,6 +95,7 @@ class Sandbox:
         self.fake.apply_responses = True
         self.fake.clock = lambda: self.clock.now().timestamp()
         self.secret = secrets.token_hex(20)
+        self.dm_read_only = dm_read_only()
         self.lock = threading.RLock()
         self.casebook: Casebook | None = None
         self._engine: Engine | None = None
@@ -180,20 +194,34 @@ class Sandbox:
     # -- time and jobs ----------------------------------------------------------------
     def set_now(self, when: datetime) -> None:
         self.clock.set(when)
+        if self.casebook is not None:  # what became due at the new time goes out now
+            self.casebook.deps.dispatcher.kick()
         self.fake.notify("sandbox.clock", {"now": when.isoformat()})
 
     def jobs(self) -> JobsInfo:
         """Every catalogued job, by name."""
         return JobsInfo(True, registry.names())
 
-    def run_job(self, name: str, at: datetime) -> str:
-        """Run one scheduled job as of ``at`` through ``bot.jobs.runner.run_job``."""
+    def run_job(self, name: str, at: datetime) -> JobReport:
+        """Run one scheduled job as of ``at`` through ``bot.jobs.runner.run_job``; what it queued."""
         with self.lock:
             casebook = self.casebook
         if casebook is None:
             raise RuntimeError("sandbox is not running")
+        sessions = casebook.deps.sessions
+        with transaction(sessions) as session:
+            since_id = scheduling.last_delivery_id(session=session)
         result = runner.run_job(deps=casebook.deps, name=name, at=at)
         casebook.deps.dispatcher.kick()
+        with transaction(sessions) as session:
+            rows = scheduling.rows_since(session=session, since_id=since_id)
         self.fake.notify("sandbox.job", {"name": name})
         done = f"ran {name} as of {at.astimezone(self.program.tz):%a %d %b %Y %H:%M %Z}"
-        return f"{done}: {result}"
+        queued = jobreport.describe(
+            rows,
+            fake=self.fake,
+            people={p["id"]: p for p in self.people()},
+            program_tz=self.program.timezone,
+            now=self.clock.now(),
+        )
+        return JobReport(f"{done}: {result}", queued)

@@ -20,6 +20,7 @@ from bot.sandbox import interact, state
 from bot.sandbox.interact import ClientError
 from bot.sandbox.runtime import Sandbox
 from bot.sandbox.validation import METHOD_ARGS
+from bot.sandbox.webapi import PERMALINK_BASE
 from bot.sandbox.webui import Changes, PostHandler, handler_for
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def _job(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
         raise ClientError(f"unknown job {name!r}")
     at = _parse_time(sb, d["at"]) if d.get("at") else sb.clock.now()
     try:
-        return {"ok": True, "result": sb.run_job(name, at)}
+        return {"ok": True, **sb.run_job(name, at).as_json()}
     except Exception as exc:
         log.exception("sandbox job failed", extra={"job": name})
         return {"ok": False, "error": f"{name} failed: {exc}"}
@@ -192,6 +193,18 @@ def _pending(sb: Sandbox) -> int:
         return sum(f.count for f in sb.fake.faults)
 
 
+def _permalink(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
+    found = state.resolve_permalink(sb.fake, _str(d, "url"))
+    if found is None:
+        return {"ok": False, "error": "That message is not in this workspace (any more)."}
+    return {"ok": True, **found}
+
+
+def _client_start(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
+    sb.fake.client_restarted()
+    return {"ok": True}
+
+
 def _reset(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
     sb.reset()
     return {"ok": True}
@@ -209,6 +222,8 @@ POSTS: dict[str, Handler] = {
     "/api/clock": _clock,
     "/api/job": _job,
     "/api/reset": _reset,
+    "/api/client-start": _client_start,
+    "/api/permalink": _permalink,
     "/api/fault": _fault,
     "/api/outage": _outage,
 }
@@ -263,6 +278,13 @@ class SandboxServer:
             user_id=user,
             channel=channel,
             thread_ts=query.get("thread") or None,
+            reading=query.get("read") != "0",
         )
-        data.update(_time_info(self.sandbox), people=people, version=self.changes.version)
+        data.update(
+            _time_info(self.sandbox),
+            people=people,
+            version=self.changes.version,
+            dm_read_only=self.sandbox.dm_read_only,
+            permalink_base=PERMALINK_BASE,
+        )
         return data

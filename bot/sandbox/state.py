@@ -7,10 +7,12 @@ Block Kit the bot sent, so new flows need no sandbox changes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.records import Ephemeral
+from bot.sandbox.webapi import PERMALINK_BASE
 from bot.slack.ids import Shortcut
 
 IMAGE_TYPES = {
@@ -21,6 +23,7 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
 }
 SLACKBOT = "USLACKBOT"
+PERMALINK = re.compile(re.escape(PERMALINK_BASE) + r"/([A-Z0-9]+)/p(\d+)(?:[?#].*)?$")
 
 
 def seq(ts: str) -> int:
@@ -109,20 +112,39 @@ def _sorted(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(items, key=lambda item: seq(item["ts"]))
 
 
-def conversations(fake: FakeSlack, user_id: str) -> list[dict[str, Any]]:
-    """The person's DM with Casebook, then every channel; ``count`` feeds unread badges."""
+def _seqs(fake: FakeSlack, user_id: str, conv_id: str) -> list[int]:
+    """Creation order of what the person sees in a conversation, except their own messages."""
+    out = [
+        seq(m.ts) for m in fake.messages if m.channel == conv_id and m.thread_ts is None and m.user != user_id
+    ]
+    out += [
+        seq(e.id)
+        for e in fake.visible_ephemerals
+        if e.channel == conv_id and e.user == user_id and e.thread_ts is None
+    ]
+    return out
+
+
+def conversations(fake: FakeSlack, user_id: str, *, reading: str | None) -> list[dict[str, Any]]:
+    """The person's DM with Casebook, then every channel, with unread counts.
+
+    Read marks live here, like Slack's, so a badge clears when the conversation is opened
+    and stays cleared across reloads and person switches. A person's first look marks
+    everything read (the sandbox starts with nothing "new"); ``reading`` is the
+    conversation on screen.
+    """
     dm = fake.dm_channel(user_id)
     convs: list[tuple[str, str, str]] = [(dm, "Casebook", "app")]
     convs += sorted(((c, fake.channel_names.get(c, c), "channel") for c in fake.channels), key=lambda c: c[1])
+    first_look = not any(user == user_id for user, _ in fake.last_read)
     out = []
     for conv_id, name, kind in convs:
-        count = sum(1 for m in fake.messages if m.channel == conv_id and m.thread_ts is None)
-        count += sum(
-            1
-            for e in fake.visible_ephemerals
-            if e.channel == conv_id and e.user == user_id and e.thread_ts is None
-        )
-        out.append({"id": conv_id, "name": name, "kind": kind, "count": count})
+        seqs = _seqs(fake, user_id, conv_id)
+        key = (user_id, conv_id)
+        if first_look or conv_id == reading:
+            fake.last_read[key] = max(seqs, default=0)
+        unread = sum(1 for s in seqs if s > fake.last_read.get(key, 0))
+        out.append({"id": conv_id, "name": name, "kind": kind, "count": len(seqs), "unread": unread})
     return out
 
 
@@ -159,6 +181,21 @@ def thread(fake: FakeSlack, user_id: str, channel: str, ts: str) -> dict[str, An
     return {"parent": message_item(parent, fake, replies), "replies": _sorted(items)}
 
 
+def resolve_permalink(fake: FakeSlack, url: str) -> dict[str, Any] | None:
+    """Where a permalink (``chat.getPermalink``'s) points: its conversation, message and thread."""
+    found = PERMALINK.match(url)
+    if found is None:
+        return None
+    channel, digits = found.group(1), found.group(2)
+    with fake.lock:
+        msg = next(
+            (m for m in fake.messages if m.channel == channel and m.ts.replace(".", "") == digits), None
+        )
+        if msg is None:
+            return None
+        return {"channel": msg.channel, "ts": msg.ts, "thread_ts": msg.thread_ts}
+
+
 def users(fake: FakeSlack, people: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Everyone a message can mention: the roster, other workspace members and the bot."""
     known = {p["id"]: dict(p) for p in people}
@@ -178,9 +215,15 @@ def users(fake: FakeSlack, people: list[dict[str, Any]]) -> list[dict[str, Any]]
 
 
 def snapshot(
-    fake: FakeSlack, *, people: list[dict[str, Any]], user_id: str, channel: str | None, thread_ts: str | None
+    fake: FakeSlack,
+    *,
+    people: list[dict[str, Any]],
+    user_id: str,
+    channel: str | None,
+    thread_ts: str | None,
+    reading: bool = True,
 ) -> dict[str, Any]:
-    """Everything the page needs for one person looking at one conversation."""
+    """Everything the page needs for one person looking at one conversation (``reading`` it)."""
     with fake.lock:
         channel = channel or fake.dm_channel(user_id)
         stack = fake.view_stacks.get(user_id) or []
@@ -188,7 +231,7 @@ def snapshot(
         return {
             "me": user_id,
             "users": users(fake, people),
-            "conversations": conversations(fake, user_id),
+            "conversations": conversations(fake, user_id, reading=channel if reading else None),
             "channel": channel,
             "timeline": timeline(fake, user_id, channel),
             "thread": thread(fake, user_id, channel, thread_ts) if thread_ts else None,

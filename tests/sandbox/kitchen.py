@@ -226,6 +226,42 @@ def _values(view: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+CONFIRM = {
+    "title": plain("Wipe everything?"),
+    "text": {"type": "mrkdwn", "text": "This *cannot* be undone."},
+    "confirm": plain("Wipe"),
+    "deny": plain("Keep it"),
+    "style": "danger",
+}
+
+
+def confirm_blocks() -> list[dict[str, Any]]:
+    """A button, an overflow menu and a select, each asking first (Block Kit ``confirm``)."""
+    options = [{"text": plain(v), "value": v} for v in ("menu", "other")]
+    return [
+        {
+            "type": "actions",
+            "block_id": "kitchen_confirm",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "kitchen_wipe",
+                    "text": plain("Wipe"),
+                    "style": "danger",
+                    "value": "button",
+                    "confirm": CONFIRM,
+                },
+                {
+                    "type": "overflow",
+                    "action_id": "kitchen_wipe_menu",
+                    "options": options,
+                    "confirm": CONFIRM,
+                },
+            ],
+        }
+    ]
+
+
 def register(casebook: Casebook) -> None:
     app: App = casebook.bolt
     deps = casebook.deps
@@ -251,7 +287,22 @@ def register(casebook: Casebook) -> None:
     def form(ctx: CommandContext) -> None:
         ctx.client.views_open(trigger_id=ctx.trigger_id, view=form_view())
 
+    def confirm(ctx: CommandContext) -> None:
+        ctx.client.chat_postEphemeral(
+            channel=ctx.channel_id, user=ctx.person.slack_user_id, text="Wipe it?", blocks=confirm_blocks()
+        )
+
     deps.router.add(Subcommand("kitchen", "kitchen", "test: every block", handler=kitchen))
+    deps.router.add(Subcommand("confirm", "confirm", "test: confirm dialogs", handler=confirm))
+
+    def wiped(ack: Ack, respond: Respond, body: dict[str, Any]) -> None:
+        ack()
+        action = body["actions"][0]
+        chosen = action.get("selected_option", {}).get("value") or action.get("value")
+        respond(text=f"Wiped ({chosen}).", replace_original=True)
+
+    app.action("kitchen_wipe")(wiped)
+    app.action("kitchen_wipe_menu")(wiped)
     deps.router.add(Subcommand("form", "form", "test: every input", handler=form))
 
     @app.action("kitchen_reply")

@@ -182,7 +182,8 @@ def test_message_shortcut_from_the_more_actions_menu(page: Any) -> None:
     expect(page.locator(f"{MODAL} .modal-title")).to_have_text("Log a live decision")
     expect(page.locator(MODAL)).to_contain_text("Handling a message from #alerts as an exception.")
     expect(field(page, "title").locator("input")).to_have_value(
-        re.compile(r"^:rotating_light: ggen could not decide deploy-config payments-eu/rate-limits\.yaml: ")
+        # A short title: the emoji and the noise stripped (issue 16), the alert's words kept.
+        re.compile(r"^ggen could not decide deploy-config payments-eu/rate-limits\.yaml: ")
     )
     ts = alert.get_attribute("data-ts") or ""
     permalink = f"https://casebook-sandbox.slack.com/archives/C0ALERTS/p{ts.replace('.', '')}"

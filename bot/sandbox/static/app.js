@@ -1,15 +1,17 @@
 // The sandbox page: a Slack-like client for one person at a time, fed by /api/state and
 // kept live by Server-Sent Events. Everything a person does is POSTed to the sandbox
 // server, which turns it into the signed request Slack would send to Casebook.
-import { closeMenus, el, renderBlocks, showMenu, zoomable } from "./blocks.js";
+import { closeMenus, el, renderBlocks, setLinkHandler, showMenu, zoomable } from "./blocks.js";
 import { renderMrkdwn } from "./mrkdwn.js";
+import { renderQueued } from "./jobs.js";
+import { attachMentions, encodeMentions } from "./mentions.js";
 import { gatherValues, renderModal, restoreValues, setBanner, showErrors } from "./modal.js";
 
 const $ = (id) => document.getElementById(id);
 const S = {
   me: localStorage.getItem("casebook.sandbox.me"),
   channel: null, tab: "messages", thread: null, data: null, fetchedAt: 0,
-  seen: {}, modalKey: null, drafts: {}, homeOpenedFor: null,
+  modalKey: null, drafts: {}, homeOpenedFor: null,
   busy: false, again: false,
 };
 
@@ -39,7 +41,8 @@ async function refresh() {
   S.busy = true;
   const asked = { me: S.me, channel: S.channel, thread: S.thread };
   try {
-    const q = new URLSearchParams({ user: S.me || "", channel: S.channel || "" });
+    // read=0 on the Home tab: the badge of the app's Messages stays until they are looked at.
+    const q = new URLSearchParams({ user: S.me || "", channel: S.channel || "", read: S.tab === "home" ? "0" : "1" });
     if (S.thread) q.set("thread", S.thread);
     const res = await fetch(`/api/state?${q}`);
     const data = await res.json();
@@ -97,9 +100,38 @@ async function onAction(source, blockIndex, elementIndex, value) {
 async function send(text, threadTs) {
   const trimmed = text.trim();
   if (!trimmed) return false;
-  const body = { user: S.me, channel: S.channel, text: trimmed, thread_ts: threadTs || null };
-  const res = await post(trimmed.startsWith("/") ? "/api/command" : "/api/message", body);
-  return res.ok || trimmed.startsWith("/");
+  const command = trimmed.startsWith("/");
+  const encoded = encodeMentions(trimmed, mentionable(), { command });
+  const body = { user: S.me, channel: S.channel, text: encoded, thread_ts: threadTs || null };
+  const res = await post(command ? "/api/command" : "/api/message", body);
+  return res.ok || command;
+}
+
+function mentionable() {
+  return S.data ? S.data.users.filter((u) => !u.is_bot) : [];
+}
+
+// --- permalinks: a link to a message of this workspace opens it here, as in Slack's client -----------
+const isPermalink = (url) => Boolean(S.data && url.startsWith(`${S.data.permalink_base}/`));
+
+async function openPermalink(url) {
+  const res = await post("/api/permalink", { url });
+  if (!res.ok) return;
+  S.channel = res.channel;
+  S.thread = res.thread_ts || null;
+  S.tab = "messages";
+  S.highlight = res.ts;
+  refresh();
+}
+
+function showHighlight() {
+  if (!S.highlight) return;
+  const node = document.querySelector(`#timeline [data-ts="${S.highlight}"], #thread-list [data-ts="${S.highlight}"]`);
+  if (!node) return;
+  S.highlight = null;
+  node.scrollIntoView({ block: "center" });
+  node.classList.add("highlight");
+  setTimeout(() => node.classList.remove("highlight"), 4000);
 }
 
 function openHome() {
@@ -274,9 +306,7 @@ function renderSidebar() {
   const apps = [];
   const channels = [];
   for (const conv of S.data.conversations) {
-    const key = `${S.me}:${conv.id}`;
-    if (S.seen[key] === undefined || conv.id === S.channel) S.seen[key] = conv.count;
-    const unread = conv.count - S.seen[key];
+    const unread = conv.unread; // read marks are kept by the server, as Slack keeps them
     const item = el("li", `conv${conv.id === S.channel ? " active" : ""}${unread > 0 ? " unread" : ""}`);
     item.dataset.testid = "conversation";
     item.dataset.convId = conv.id;
@@ -305,7 +335,10 @@ function renderHeader() {
   const home = S.tab === "home";
   $("timeline").hidden = home;
   $("home").hidden = !home;
-  $("composer").hidden = home;
+  // The manifests' messages_tab_read_only_enabled: Slack replaces the DM's composer with a note.
+  const readOnly = isApp && S.data.dm_read_only;
+  $("composer").hidden = home || readOnly;
+  $("composer-readonly").hidden = home || !readOnly;
   $("composer-input").placeholder = isApp ? "Message Casebook — try /casebook help" : `Message #${conv?.name ?? ""}`;
 }
 
@@ -391,6 +424,7 @@ function render() {
   renderModalLayer();
   renderClock();
   renderTimePanel();
+  showHighlight();
   if (S.tab === "home" && S.homeOpenedFor !== S.me) openHome();
 }
 
@@ -427,10 +461,22 @@ function composer(form, input, threadTs) {
     if (await send(text, threadTs())) { input.value = ""; input.style.height = ""; }
   };
   form.addEventListener("submit", (ev) => { ev.preventDefault(); submit(); });
+  attachMentions(input, mentionable); // before Enter-to-send: Enter first picks a suggestion
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); submit(); }
   });
   input.addEventListener("input", () => { input.style.height = ""; input.style.height = `${Math.min(input.scrollHeight, 160)}px`; });
+}
+
+async function moveClock(when, button) {
+  const res = await post("/api/clock", { now: when });
+  if (!res.ok) return;
+  button.disabled = true;
+  button.textContent = "Clock moved ✓";
+  $("now-input").value = res.now_local;
+  $("job-at").value = res.now_local;
+  toast(`Sandbox time set to ${when.replace("T", " ")}.`, "info");
+  refresh();
 }
 
 function wire() {
@@ -451,8 +497,10 @@ function wire() {
   });
   $("job-run").addEventListener("click", async () => {
     $("job-result").textContent = "Running…";
+    $("job-queued").replaceChildren();
     const res = await post("/api/job", { name: $("job-name").value, at: $("job-at").value || null });
     $("job-result").textContent = res.ok ? res.result : (res.error || "failed");
+    if (res.ok) renderQueued($("job-queued"), res.queued, moveClock);
   });
   $("fault-add").addEventListener("click", async () => {
     const method = $("fault-method").value;
@@ -470,9 +518,14 @@ function wire() {
     $("reset").disabled = true;
     const res = await post("/api/reset", {});
     $("reset").disabled = false;
-    if (res.ok) { S.seen = {}; S.thread = null; S.channel = null; S.tab = "messages"; S.homeOpenedFor = null; toast("The sandbox starts over.", "info"); refresh(); }
+    if (res.ok) { S.thread = null; S.channel = null; S.tab = "messages"; S.homeOpenedFor = null; toast("The sandbox starts over.", "info"); refresh(); }
   });
   document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") closeMenus(); });
+  setLinkHandler((url) => { if (!isPermalink(url)) return false; openPermalink(url); return true; });
+  document.addEventListener("click", (ev) => {
+    const link = ev.target.closest && ev.target.closest("a[href]");
+    if (link && isPermalink(link.href)) { ev.preventDefault(); openPermalink(link.href); }
+  }, true);
   const events = new EventSource("/api/events");
   events.addEventListener("change", soon);
   setInterval(renderClock, 1000);
@@ -480,4 +533,5 @@ function wire() {
 }
 
 wire();
-refresh();
+// A (re)loaded page is a new Slack client: open modals and ephemeral messages are gone.
+post("/api/client-start", {}).then(refresh);

@@ -78,7 +78,7 @@ export function showMenu(anchor, items) {
   setTimeout(() => document.addEventListener("click", closeMenus, { once: true }), 0);
 }
 
-export function confirmDialog(confirm, ctx, onYes) {
+export function confirmDialog(confirm, ctx, onYes, onNo = () => {}) {
   const overlay = el("div", "overlay confirm-overlay");
   const box = el("div", "confirm");
   box.dataset.testid = "confirm";
@@ -90,8 +90,13 @@ export function confirmDialog(confirm, ctx, onYes) {
   const yes = el("button", "sk-btn " + (confirm.style === "danger" ? "danger" : "primary"),
     confirm.confirm?.text || "Yes");
   no.type = yes.type = "button";
-  no.addEventListener("click", () => overlay.remove());
-  yes.addEventListener("click", () => { overlay.remove(); onYes(); });
+  no.dataset.testid = "confirm-deny";
+  yes.dataset.testid = "confirm-yes";
+  const close = () => { overlay.remove(); document.removeEventListener("keydown", onKey, true); };
+  const onKey = (ev) => { if (ev.key === "Escape") { ev.stopPropagation(); close(); onNo(); } };
+  document.addEventListener("keydown", onKey, true); // Esc is Cancel, as in Slack
+  no.addEventListener("click", () => { close(); onNo(); });
+  yes.addEventListener("click", () => { close(); onYes(); });
   buttons.append(no, yes);
   box.append(body, buttons);
   overlay.append(box);
@@ -171,6 +176,16 @@ export function checkedValues(root) {
   return [...root.querySelectorAll("input:checked")].map((i) => i.value);
 }
 
+// Links to the workspace's own messages (permalinks) open inside the page, as in Slack's
+// client; app.js sets the handler. Anything else opens in a new tab.
+let linkHandler = () => false;
+export function setLinkHandler(handler) { linkHandler = handler; }
+
+export function openLink(url) {
+  const safe = url && safeUrl(url);
+  if (safe && !linkHandler(safe)) window.open(safe, "_blank", "noopener,noreferrer");
+}
+
 export function renderElement(element, bi, ei, ctx) {
   const act = (value) => ctx.onAction(ctx.source, bi, ei, value);
   switch (element.type) {
@@ -181,8 +196,7 @@ export function renderElement(element, bi, ei, ctx) {
       btn.dataset.actionId = element.action_id || "";
       btn.addEventListener("click", () => {
         const go = () => {
-          const url = element.url && safeUrl(element.url);
-          if (url) window.open(url, "_blank", "noopener,noreferrer");
+          openLink(element.url);
           act(element.value);
         };
         if (element.confirm) confirmDialog(element.confirm, ctx, go); else go();
@@ -193,7 +207,11 @@ export function renderElement(element, bi, ei, ctx) {
       const select = el("select", "sk-select");
       select.dataset.actionId = element.action_id || "";
       fillSelect(select, element, ctx, { users: element.type === "users_select" });
-      select.addEventListener("change", () => act(select.value));
+      let previous = select.value;
+      select.addEventListener("change", () => {
+        const go = () => { previous = select.value; act(select.value); };
+        if (element.confirm) confirmDialog(element.confirm, ctx, go, () => { select.value = previous; }); else go();
+      });
       return select;
     }
     case "overflow": {
@@ -205,7 +223,10 @@ export function renderElement(element, bi, ei, ctx) {
         ev.stopPropagation();
         showMenu(btn, (element.options || []).map((o) => ({
           label: emojify(o.text?.text || o.value),
-          onClick: () => { const url = o.url && safeUrl(o.url); if (url) window.open(url, "_blank", "noopener"); act(o.value); },
+          onClick: () => {
+            const go = () => { openLink(o.url); act(o.value); };
+            if (element.confirm) confirmDialog(element.confirm, ctx, go); else go();
+          },
         })));
       });
       return btn;
