@@ -1,4 +1,11 @@
-"""create_app(): build the Bolt app, its dependencies and background workers — nothing at import."""
+"""create_app(): build the Bolt apps, their dependencies and background workers — nothing at import.
+
+Two Bolt apps share the listeners. The *front* app answers Slack: it checks the signature,
+runs each listener's pure ack function and stores the listener's lazy work in the inbox
+before the ack leaves (bot.web.inbox). The *worker* app runs that stored work, off the
+request path: in `casebook worker` processes (spawned by `casebook serve`), or in a thread
+of this process for `casebook socket`, the sandbox and the tests.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +19,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db.engine import make_engine, make_session_factory, transaction
+from bot.db.engine import _configure_sqlite, make_engine, make_session_factory, transaction
 from bot.deps import Deps
 from bot.domain.library import Library, load_library, resolve_dir
 from bot.domain.scenario_sync import sync_library
@@ -38,6 +46,8 @@ from bot.slack.listeners import log as live_log
 from bot.slack.listeners import metrics as metrics_listeners
 from bot.slack.pacing import Pacer
 from bot.slack.router import CommandRouter
+from bot.slack.util import SERVER_ERROR, reply_error
+from bot.web.inbox import DurableLazyRunner, InboxWorker, make_durable
 
 log = logging.getLogger(__name__)
 
@@ -57,22 +67,27 @@ class ContextExecutor(ThreadPoolExecutor):
 
 @dataclass
 class Casebook:
-    """The assembled service: the Bolt app, its dependencies and its background workers."""
+    """The assembled service: the front and worker Bolt apps, their dependencies and background work."""
 
     bolt: App
     deps: Deps
     executor: ThreadPoolExecutor
+    worker_bolt: App
+    inbox: InboxWorker
 
-    def start_background(self, *, scheduler: bool = False) -> None:
-        """Start the outbox dispatcher, and the scheduler when this process should run one."""
+    def start_background(self, *, scheduler: bool = False, inbox: bool = True) -> None:
+        """Start the outbox dispatcher and the inbox worker, and the scheduler when asked."""
         self.deps.dispatcher.start()
+        if inbox:
+            self.inbox.start()
         if scheduler:
             for service in self.deps.services:
                 service.start()
 
     def shutdown(self, timeout: float = 20.0) -> None:
-        """Let in-flight listeners finish, then stop background work."""
+        """Let in-flight work finish, then stop background work."""
         self.executor.shutdown(wait=True)
+        self.inbox.stop(timeout)
         for service in self.deps.services:
             service.stop()
         self.deps.dispatcher.stop(timeout)
@@ -136,8 +151,11 @@ def _library(settings: Settings, *, sessions: sessionmaker[Session], clock: Cloc
     return library
 
 
-def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor) -> App:
-    """The Bolt app: signed requests only, listeners on ``executor``, request ids and error answers."""
+def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor, front: bool) -> App:
+    """A Bolt app: acks answered after the ack function (and the inbox row), request ids, error answers.
+
+    The front app takes signed requests only; the worker app's come from the inbox, verified
+    when they arrived (their signatures may have expired by the time a retry runs)."""
     bot_token = settings.slack_bot_token or ""
 
     def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
@@ -150,10 +168,10 @@ def _bolt(settings: Settings, *, client: WebClient, executor: ThreadPoolExecutor
         signing_secret=settings.slack_signing_secret or "",
         client=client,
         authorize=authorize,
-        process_before_response=False,
+        process_before_response=True,
         listener_executor=executor,
         raise_error_for_unhandled_request=False,
-        request_verification_enabled=True,
+        request_verification_enabled=front,
     )
     bolt.middleware(_tag_request)
     bolt.middleware(_reject_malformed)
@@ -251,8 +269,62 @@ def create_app(
     )
     deps.services.append(Scheduler(deps=deps))
     executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
-    bolt = _bolt(settings, client=client, executor=executor)
-    middleware.install(bolt, deps)  # before the listeners: they read deps and the caller from context
+    bolt = _bolt(settings, client=client, executor=executor, front=True)
+    worker_bolt = _bolt(settings, client=client, executor=executor, front=False)
+    worker = InboxWorker(bolt=worker_bolt, sessions=sessions, clock=clock)
+    receipts = _receipt_sessions(engine, sessions, settings)
+    make_durable(
+        bolt,
+        DurableLazyRunner(sessions=receipts, clock=clock, on_stored=worker.kick, on_not_stored=_not_stored),
+    )
+    make_durable(worker_bolt, DurableLazyRunner(sessions=sessions, clock=clock, on_stored=worker.kick))
+    for app in (bolt, worker_bolt):
+        middleware.install(app, deps)  # before the listeners: they read deps and the caller from context
     for module in LISTENER_MODULES:
         module.register(bolt, deps)
-    return Casebook(bolt=bolt, deps=deps, executor=executor)
+    # The same listeners (matchers, ack and lazy functions) answer in the front and work in the worker.
+    worker_bolt._listeners = list(bolt._listeners)  # Bolt has no listener-copying API
+    return Casebook(bolt=bolt, deps=deps, executor=executor, worker_bolt=worker_bolt, inbox=worker)
+
+
+RECEIPT_WAIT_MS = 2000  # Slack gives up on an ack after 3 s: a locked database is refused before that
+
+
+def _receipt_sessions(
+    engine: Engine, sessions: sessionmaker[Session], settings: Settings
+) -> sessionmaker[Session]:
+    """Sessions for the front's inbox inserts: on SQLite, an engine that waits at most
+    RECEIPT_WAIT_MS for the write lock (the default waits 15 s), so a database locked by
+    another process gets an inline refusal instead of Slack's error page. It keeps no
+    connections: each insert opens the file afresh, so a database that went away is noticed."""
+    if engine.dialect.name != "sqlite":
+        return sessions
+    receipt_engine = create_engine(
+        engine.url,
+        poolclass=NullPool,
+        connect_args={"timeout": RECEIPT_WAIT_MS / 1000, "check_same_thread": False},
+    )
+    _configure_sqlite(receipt_engine)  # WAL, BEGIN IMMEDIATE: the same file settings as the app's
+
+    @event.listens_for(receipt_engine, "connect")
+    def _short_wait(dbapi_conn: Any, _record: Any) -> None:  # after make_engine's own settings
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={RECEIPT_WAIT_MS}")
+        cursor.close()
+
+    return make_session_factory(receipt_engine, audit_keyring=settings.audit_keyring())
+
+
+def _not_stored(request: BoltRequest) -> None:
+    """The inbox could not take the work (the database is away): say so by response_url, if any."""
+    respond = request.context.respond
+    if respond is None:
+        return  # an event or an App Home click: Slack shows nothing, and the person may click again
+
+    def send() -> None:
+        try:
+            reply_error(respond, SERVER_ERROR)
+        except Exception:  # Slack away too: nothing more to do
+            log.warning("could not tell the caller their request was not stored")
+
+    threading.Thread(target=send, name="not-stored", daemon=True).start()

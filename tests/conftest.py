@@ -24,7 +24,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.web.devserver import BackgroundServer
 from bot.web.wsgi import make_wsgi
-from tests.helpers import USERS
+from tests.helpers import USERS, settling
 
 PG_URL = os.environ.get("CASEBOOK_TEST_POSTGRES_URL")
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -137,7 +137,9 @@ def casebook(
 
 @pytest.fixture
 def server(casebook: Casebook) -> Iterator[BackgroundServer]:
-    srv = BackgroundServer(make_wsgi(casebook)).start()
+    # The inbox worker runs in a thread here (as in `casebook run`); each Slack request's answer
+    # reaches the test once its stored work has run (or after a bounded wait), as effects did before.
+    srv = BackgroundServer(settling(make_wsgi(casebook), casebook)).start()
     yield srv
     srv.stop()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -48,6 +50,37 @@ def eventually(check: Callable[[], T], *, timeout: float = 8.0, interval: float 
         time.sleep(interval)
         last = check()
     return last
+
+
+SETTLE = 1.0  # seconds a test's request waits for its stored work: below any ack deadline asserted
+
+
+def settle(casebook: Any, timeout: float = 10.0) -> bool:
+    """Run the inbox until nothing is due or in flight (stored work has had its effect)."""
+    return bool(casebook.inbox.wait_idle(timeout))
+
+
+def _settle_quietly(casebook: Any) -> None:
+    with contextlib.suppress(Exception):  # the database is down in this test: the worker retries later
+        settle(casebook)
+
+
+def settling(app: Callable[..., Iterable[bytes]], casebook: Any) -> Callable[..., Iterable[bytes]]:
+    """The WSGI app, answering Slack requests once their stored work ran (at most SETTLE s later).
+
+    Tests read effects right after a request returns; in production the worker runs them a
+    few milliseconds after the ack. Slow-Slack tests still see the ack within their deadline.
+    """
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = b"".join(app(environ, start_response))
+        if environ.get("PATH_INFO") == "/slack/events":
+            waiter = threading.Thread(target=_settle_quietly, args=(casebook,), daemon=True)
+            waiter.start()
+            waiter.join(SETTLE)
+        return [body]
+
+    return wrapped
 
 
 def load_roster(sessions: sessionmaker[Session], now: datetime, csv_text: str = ROSTER_CSV) -> None:

@@ -139,7 +139,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from bot.clock import SystemClock
     from bot.db.engine import transaction
-    from bot.domain import scheduling
+    from bot.domain import inbox, scheduling
     from bot.domain.jobruns import recent_runs
 
     settings = settings_from_env()
@@ -150,6 +150,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with transaction(sessions) as session:
         rows = scheduling.report_rows(session=session, since=since, period=args.period, job=args.job)
         runs = recent_runs(session=session, since=since, period=args.period)
+        backlog = inbox.backlog(session=session, now=now)
     scope = f"period {args.period}" if args.period else f"due in the last {args.days} day(s)"
     print(f"deliveries {scope}: {len(rows)}")
     counts = Counter((d.job, d.status) for d in rows)
@@ -174,6 +175,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         for run in runs:
             note = run.last_error or (f"{run.result} enqueued" if run.result is not None else "")
             print(f"  {run.job:<16} {run.period:<12} {run.status:<8} {_fmt(run.due_at, program)}  {note}")
+    print()  # the work behind acknowledged Slack requests, waiting for `casebook worker`
+    print(
+        f"inbox: {backlog.pending} pending (oldest {backlog.oldest_seconds:.1f} s), {backlog.failed} failed"
+    )
     return 0
 
 

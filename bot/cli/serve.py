@@ -55,6 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         threads=args.threads or settings.casebook_threads,
         with_scheduler=not args.no_scheduler and settings.casebook_scheduler,
+        work_processes=args.work_processes,
     ).run()
     return 0
 
@@ -113,12 +114,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=None, help="threads per worker")
     parser.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs here")
+    parser.add_argument(
+        "--work-processes", type=int, default=1, help="`casebook worker` processes to spawn (HTTP only)"
+    )
 
 
 def add_parsers(subparsers: Subparsers) -> None:
     _common(
         add(subparsers, "serve", "serve the Bolt app over HTTP (POST /slack/events, GET /healthz)", cmd_serve)
     )
+    from bot.cli import worker  # `casebook worker` is serve's other half: listed with it
+
+    worker.add_parsers(subparsers)
     _common(add(subparsers, "socket", "run the bot in Socket Mode", cmd_socket))
     _common(
         add(

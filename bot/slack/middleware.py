@@ -8,11 +8,16 @@ no listener closes over anything and each can be imported and tested alone.
 The caller's roster row is read **lazily**, on first use after the listener has acked:
 resolving it eagerly in the middleware would put a database round trip before every ack.
 
+Each listener is registered as ``ack=`` (pure: parse, validate, answer; :func:`ack_now` when
+there is nothing to check) plus ``lazy=[work]``, the work that bot.web.inbox stores before the
+ack and runs from the inbox afterwards. A form's ack uses :func:`ack_stored` to say what the
+form shows if its work cannot even be stored, and :func:`refuse` when it turned the form down.
+
 :func:`replies_on_error` is the one place that turns a :class:`DomainError` or
 :class:`BadMetadata` into the message the person sees (as written) and any other exception
-into the logged, generic server error, whatever the entry point. :func:`form_errors` does the
-same for view submissions that have not acked yet: the error is shown inside the form, which
-stays open so the person can submit again.
+into the logged, generic server error, whatever the entry point. A database error in work run
+from the inbox is raised instead, so the inbox retries it; only on the last attempt is the
+person told. :func:`form_errors` shows errors inside a form that has not acked yet.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError
 
 from bot.db.engine import transaction
 from bot.deps import Deps
@@ -69,17 +75,53 @@ class Caller:
         return person if person is not None and person.has_any(roles) else None
 
 
+FINAL_ATTEMPT = "inbox_final_attempt"  # context key: this run of stored work is its last chance
+FINAL_HEADER = "x-casebook-inbox-final"  # bot.web.inbox.FINAL, set by the inbox worker only
+NOT_STORED = "inbox_not_stored"  # bot.web.inbox.NOT_STORED: a form's answer when the row can't be stored
+SKIP = "inbox_skip"  # bot.web.inbox.SKIP: the ack refused, so no work is stored
+
+
 def install(app: App, deps: Deps) -> None:
     """Register the middleware that fills ``context["deps"]`` and ``context["caller"]``."""
 
     def put_deps_and_caller(
-        body: dict[str, Any], context: BoltContext, next: Callable[[], BoltResponse]
+        body: dict[str, Any], request: BoltRequest, context: BoltContext, next: Callable[[], BoltResponse]
     ) -> BoltResponse:
         context["deps"] = deps
         context["caller"] = Caller(deps, user_id_of(body))
+        # Work run from the inbox may be retried unless the worker says this is its last attempt
+        # (lazy-only requests reach only the worker app: the front end strips Bolt's lazy headers).
+        context[FINAL_ATTEMPT] = not request.lazy_only or bool(request.headers.get(FINAL_HEADER))
         return next()
 
     app.middleware(put_deps_and_caller)
+
+
+def ack_now(ack: Ack) -> None:
+    """The ack of a command, click or event whose work is all deferred: nothing to check first."""
+    ack()
+
+
+def refuse(context: BoltContext) -> None:
+    """The ack turned this request down itself: store no work for it."""
+    context[SKIP] = True
+
+
+def ack_stored(
+    ack: Ack,
+    context: BoltContext,
+    *,
+    block_id: str,
+    failed: str = SERVER_ERROR,
+    update: dict[str, Any] | None = None,
+) -> None:
+    """Accept a valid form (closing it, or showing ``update``); should its work fail to reach the
+    inbox, the form stays open instead, saying ``failed`` on ``block_id``."""
+    context[NOT_STORED] = {"response_action": "errors", "errors": {block_id: failed}}
+    if update is None:
+        ack()
+    else:
+        ack(response_action="update", view=update)
 
 
 def deps_of(context: BoltContext) -> Deps:
@@ -124,6 +166,11 @@ def _answering_errors(
                 return listener(*args, **kwargs)
             except (DomainError, BadMetadata) as exc:
                 message = str(exc)
+            except DBAPIError:
+                if not _final(kwargs):
+                    raise  # the inbox runs it again later: nothing acked is lost to an outage
+                log.exception("%s failed on its last attempt", what)
+                message = failed
             except SlackApiError as exc:
                 message = _slack_refusal(what, exc) or failed
             except Exception:
@@ -135,6 +182,12 @@ def _answering_errors(
         return wrapper
 
     return decorate
+
+
+def _final(kwargs: dict[str, Any]) -> bool:
+    """Whether this run may not be retried: the inbox's last attempt, or work not from the inbox."""
+    context = kwargs.get("context")
+    return not isinstance(context, BoltContext) or bool(context.get(FINAL_ATTEMPT, True))
 
 
 # Slack errors that are nobody's bug: said plainly, logged without a traceback.

@@ -1,13 +1,22 @@
-"""`casebook serve`: gunicorn with threaded workers around the WSGI app.
+"""`casebook serve`: gunicorn with threaded workers around the WSGI app, plus `casebook worker`.
 
 Why gunicorn: a mature pre-fork server with graceful SIGTERM handling (in-flight
-requests finish), worker health management, and a ``gthread`` worker whose thread
-pool suits Bolt's ack-then-work model; it needs no extra web framework.
+requests finish) and worker health management. Its workers are
+:class:`bot.web.aioworker.BufferingWorker`: an event loop reads whole requests (slow
+clients cost a coroutine, not a thread) and a pool of ``threads`` runs the WSGI app.
+
+The gunicorn workers only answer: check, ack, store in the inbox. The work behind the
+acks (the inbox, the outbox, the scheduler) runs in separate `casebook worker` processes
+that the gunicorn master spawns when it is ready and stops when it exits, so work never
+shares a process, or its GIL, with the acks.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -21,14 +30,23 @@ class CasebookServer(BaseApplication):  # type: ignore[misc]
     """Builds the app inside each worker (post-fork), so nothing is shared across forks."""
 
     def __init__(
-        self, settings: Settings, *, port: int, workers: int, threads: int, with_scheduler: bool
+        self,
+        settings: Settings,
+        *,
+        port: int,
+        workers: int,
+        threads: int,
+        with_scheduler: bool,
+        work_processes: int = 1,
     ) -> None:
         self.settings = settings
         self.port = port
         self.workers = workers
         self.threads = threads
         self.with_scheduler = with_scheduler
+        self.work_processes = work_processes
         self.casebook: Any = None
+        self.children: list[subprocess.Popen[bytes]] = []
         super().__init__()
 
     def load_config(self) -> None:
@@ -36,22 +54,38 @@ class CasebookServer(BaseApplication):  # type: ignore[misc]
         options = {
             "bind": f"0.0.0.0:{self.port}",
             "workers": self.workers,
-            "worker_class": "gthread",
+            "worker_class": "bot.web.aioworker.BufferingWorker",
             "threads": self.threads,
             "graceful_timeout": 25,
             "timeout": 60,
             "keepalive": 5,
             "accesslog": None,
             "loglevel": self.settings.log_level.lower(),
-            "post_worker_init": lambda worker: server._start(worker),
+            "when_ready": lambda arbiter: server.spawn_work(),
+            "on_exit": lambda arbiter: server.stop_work(),
             "worker_exit": lambda _arbiter, worker: server._stop(worker),
         }
         for key, value in options.items():
             self.cfg.set(key, value)
 
-    def _start(self, worker: Any) -> None:
-        if self.casebook is not None:
-            self.casebook.start_background(scheduler=self.with_scheduler)
+    def spawn_work(self) -> None:
+        """Start the `casebook worker` processes (the first one runs the scheduler, if any)."""
+        for n in range(self.work_processes):
+            command = [sys.executable, "-m", "bot", "worker", "--parent-pid", str(os.getpid())]
+            if n or not self.with_scheduler:
+                command.append("--no-scheduler")
+            self.children.append(subprocess.Popen(command))
+
+    def stop_work(self, timeout: float = 30.0) -> None:
+        """After the front has stopped taking requests: let the workers finish and drain, then go."""
+        for child in self.children:
+            child.terminate()
+        for child in self.children:
+            try:
+                child.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log.warning("worker did not stop in time; killed (its claims come back after the lease)")
+                child.kill()
 
     def _stop(self, worker: Any) -> None:
         if self.casebook is not None:

@@ -17,16 +17,19 @@ when they arrived; the front end strips Bolt's lazy headers from what clients se
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.kwargs_injection import build_required_kwargs
 from slack_bolt.lazy_listener import LazyListenerRunner
+from slack_bolt.listener.thread_runner import ThreadListenerRunner
 from slack_bolt.request import BoltRequest
 from slack_bolt.util.utils import get_arg_names_of_callable, get_name_for_callable
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -36,6 +39,11 @@ from bot.domain import inbox
 log = logging.getLogger(__name__)
 LAZY_ONLY = "x-slack-bolt-lazy-only"
 LAZY_NAME = "x-slack-bolt-lazy-function-name"
+ATTEMPT = "x-casebook-inbox-attempt"  # set by the worker: which attempt at this row this run is
+FINAL = "x-casebook-inbox-final"  # set by the worker on the last attempt: errors must be told now
+NOT_STORED = "inbox_not_stored"  # context key: the ack to answer instead when the row cannot be stored
+SKIP = "inbox_skip"  # context key: the ack refused the request, so there is no work to store
+Refusal = Callable[[BoltRequest], None]
 
 
 def work_key(function: str, body: str) -> str:
@@ -47,29 +55,54 @@ class DurableLazyRunner(LazyListenerRunner):
     """Stores lazy work in the inbox (start), and runs it without swallowing errors (run)."""
 
     def __init__(
-        self, *, sessions: sessionmaker[Session], clock: Clock, on_stored: Callable[[], None]
+        self,
+        *,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        on_stored: Callable[[], None],
+        on_not_stored: Refusal | None = None,
     ) -> None:
         self.logger = log
         self.sessions = sessions
         self.clock = clock
         self.on_stored = on_stored
+        self.on_not_stored = on_not_stored
 
     def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        ack = request.context.ack
+        if request.context.get(SKIP) or _refused(ack.response if ack is not None else None):
+            return  # the ack answered with errors (or failed): nothing was accepted, so nothing to do
         name = request.lazy_function_name or get_name_for_callable(function)
         content_type = (request.headers.get("content-type") or ["application/x-www-form-urlencoded"])[0]
-        with transaction(self.sessions) as session:
-            stored = inbox.receive(
-                session=session,
-                now=self.clock.now(),
-                key=work_key(name, request.raw_body),
-                function=name,
-                body=request.raw_body,
-                content_type=content_type,
-            )
+        try:
+            with transaction(self.sessions) as session:
+                stored = inbox.receive(
+                    session=session,
+                    now=self.clock.now(),
+                    key=work_key(name, request.raw_body),
+                    function=name,
+                    body=request.raw_body,
+                    content_type=content_type,
+                )
+        except DBAPIError:
+            # Not on disk, so not accepted: the person must hear so now, in the answer itself
+            # when it can carry it (a form's inline error), else by response_url.
+            log.warning("inbox unavailable; request refused", extra={"function": name})
+            self._not_stored(request)
+            return
         if stored:
             self.on_stored()
         else:
             log.info("replayed request ignored", extra={"function": name})
+
+    def _not_stored(self, request: BoltRequest) -> None:
+        ack = request.context.ack
+        answer = request.context.get(NOT_STORED)
+        if ack is not None and ack.response is not None and isinstance(answer, dict):
+            ack.response.body = json.dumps(answer)
+            ack.response.headers["content-type"] = ["application/json;charset=utf-8"]
+        elif self.on_not_stored is not None:
+            self.on_not_stored(request)
 
     def run(self, function: Callable[..., None], request: BoltRequest) -> None:
         # Bolt's default logs and swallows errors; here they reach App.dispatch, whose error
@@ -82,6 +115,48 @@ class DurableLazyRunner(LazyListenerRunner):
             this_func=function,
         )
         function(**kwargs)
+
+
+def _refused(response: BoltResponse | None) -> bool:
+    """True when the ack turned the request down (an error status, or a form's inline errors)."""
+    if response is None:
+        return False
+    if response.status >= 300:
+        return True
+    body = response.body if isinstance(response.body, str) else ""
+    if not body.startswith("{"):
+        return False
+    try:
+        return bool(json.loads(body).get("response_action") == "errors")
+    except ValueError:
+        return False
+
+
+class DurableListenerRunner(ThreadListenerRunner):
+    """Bolt's listener runner, handing lazy work to the inbox with the live request.
+
+    Bolt deep-copies the request for each lazy function (it would run in another thread);
+    the inbox stores only the raw body, and needs the live ``ack`` to answer when the row
+    cannot be stored, so the copy is skipped.
+    """
+
+    def _start_lazy_function(self, lazy_func: Callable[..., None], request: BoltRequest) -> None:
+        self.lazy_listener_runner.start(function=lazy_func, request=request)
+
+
+def make_durable(app: App, runner: DurableLazyRunner) -> None:
+    """Give ``app`` the durable runners (Bolt builds its own in App(); they are swapped here)."""
+    old = app.listener_runner
+    durable = DurableListenerRunner(
+        logger=old.logger,
+        process_before_response=True,
+        listener_error_handler=old.listener_error_handler,
+        listener_start_handler=old.listener_start_handler,
+        listener_completion_handler=old.listener_completion_handler,
+        listener_executor=old.listener_executor,
+        lazy_listener_runner=runner,
+    )
+    app._listener_runner = durable  # Bolt offers no setter for its runner
 
 
 def strip_lazy_headers(headers: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -111,6 +186,8 @@ class InboxWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._idle = threading.Condition()
+        self._in_flight = 0  # claims under way or rows claimed and not yet finished, in this process
 
     def kick(self) -> None:
         """Look for work now instead of at the next poll."""
@@ -118,17 +195,40 @@ class InboxWorker:
 
     def run_once(self) -> int:
         """Claim and run one batch; the number of rows run."""
-        with transaction(self.sessions) as session:
-            claimed = inbox.claim(session=session, now=self.clock.now(), lease=self.lease, limit=self.batch)
-        for work in claimed:
-            self._run(work)
-        return len(claimed)
+        self._busy(+1)  # counted from before the claim, so wait_idle never sees a claimed row as idle
+        try:
+            with transaction(self.sessions) as session:
+                claimed = inbox.claim(
+                    session=session, now=self.clock.now(), lease=self.lease, limit=self.batch
+                )
+            for work in claimed:
+                self._run(work)
+            return len(claimed)
+        finally:
+            self._busy(-1)
+
+    def _busy(self, change: int) -> None:
+        with self._idle:
+            self._in_flight += change
+            if not self._in_flight:
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Run what is due here, then wait for this process's other runs to finish (tests, shutdown)."""
+        self.drain()
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._in_flight, timeout)
 
     def _run(self, work: inbox.Work) -> None:
-        request = BoltRequest(
-            body=work.body,
-            headers={"content-type": [work.content_type], LAZY_ONLY: ["1"], LAZY_NAME: [work.function]},
-        )
+        headers: dict[str, str | Sequence[str]] = {
+            "content-type": [work.content_type],
+            LAZY_ONLY: ["1"],
+            LAZY_NAME: [work.function],
+        }
+        headers[ATTEMPT] = [str(work.attempts)]
+        if work.attempts >= inbox.MAX_ATTEMPTS:
+            headers[FINAL] = ["1"]
+        request = BoltRequest(body=work.body, headers=headers)
         try:
             response = self.bolt.dispatch(request)
             error = None if response.status < 500 else f"status {response.status}: {response.body[:200]}"

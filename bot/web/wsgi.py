@@ -11,9 +11,10 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot import __version__
 from bot.app import Casebook
-from bot.db.engine import ping, transaction
-from bot.domain import delivery_faults
+from bot.db.engine import ping, read_transaction, transaction
+from bot.domain import delivery_faults, inbox
 from bot.logs import new_request_id, request_id
+from bot.web.inbox import LAZY_NAME, LAZY_ONLY
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024  # Slack's own payloads are far smaller; larger bodies are refused early
@@ -38,6 +39,40 @@ def _drain(environ: dict[str, Any], length: int) -> None:
         remaining -= len(chunk)
 
 
+# Bolt reads these from the client's headers; a client must never make the front app run stored work.
+LAZY_ENVIRON = tuple("HTTP_" + name.upper().replace("-", "_") for name in (LAZY_ONLY, LAZY_NAME))
+
+
+def strip_lazy_environ(environ: dict[str, Any]) -> None:
+    """Drop Bolt's lazy-work headers from a client's request (the WSGI form of strip_lazy_headers)."""
+    for key in LAZY_ENVIRON:
+        environ.pop(key, None)
+
+
+def health(casebook: Casebook) -> tuple[bool, dict[str, Any]]:
+    """Whether the database answers, and the inbox backlog (pending, oldest age, failed) when it does."""
+    healthy = ping(casebook.deps.engine)
+    data: dict[str, Any] = {
+        "status": "ok" if healthy else "degraded",
+        "version": __version__,
+        "database": "ok" if healthy else "unreachable",
+    }
+    if healthy:
+        try:
+            with read_transaction(casebook.deps.sessions) as session:
+                backlog = inbox.backlog(session=session, now=casebook.deps.clock.now())
+            data["inbox"] = {
+                "pending": backlog.pending,
+                "oldest_seconds": round(backlog.oldest_seconds, 3),
+                "failed": backlog.failed,
+            }
+        except Exception:  # the backlog is information; health is the ping
+            log.warning("inbox backlog unavailable")
+        # Undeliverable messages need an admin, not a restart: detail only, still 200.
+        data["deliveries"] = _deliveries(casebook)
+    return healthy, data
+
+
 def _deliveries(casebook: Casebook) -> dict[str, Any]:
     """The delivery ledger's health: pending rows and recent failure causes with their fix."""
     try:
@@ -56,17 +91,8 @@ def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], I
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
-            healthy = ping(casebook.deps.engine)
-            status = "200 OK" if healthy else "503 Service Unavailable"
-            data: dict[str, Any] = {
-                "status": "ok" if healthy else "degraded",
-                "version": __version__,
-                "database": "ok" if healthy else "unreachable",
-            }
-            if healthy:
-                # Undeliverable messages need an admin, not a restart: detail only, still 200.
-                data["deliveries"] = _deliveries(casebook)
-            return _json(start_response, status, data)
+            healthy, data = health(casebook)
+            return _json(start_response, "200 OK" if healthy else "503 Service Unavailable", data)
         if path != "/slack/events":
             return _json(start_response, "404 Not Found", {"error": "not_found"})
         if method != "POST":
@@ -78,6 +104,7 @@ def make_wsgi(casebook: Casebook) -> Callable[[dict[str, Any], StartResponse], I
         if length < 0 or length > MAX_BODY:
             _drain(environ, length)
             return _json(start_response, "413 Payload Too Large", {"error": "body_too_large"})
+        strip_lazy_environ(environ)
         token = request_id.set(environ.get("HTTP_X_REQUEST_ID") or new_request_id())
         try:
             return bolt_handler(environ, start_response)

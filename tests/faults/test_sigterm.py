@@ -25,14 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 SUBMITS = 24
 
 
-def _start(env: dict[str, str], port: int) -> subprocess.Popen[str]:
+def _start(env: dict[str, str], port: int, *, new_session: bool = False) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL if new_session else subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=new_session,  # its own process group, to be killed as one
     )
     import urllib.request
 

@@ -70,7 +70,7 @@ from bot.slack.metadata import (
     SyncValue,
 )
 from tests.e2e.cards import good_values
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import eventually, load_roster, settle, texts
 from tests.jobs.conftest import NY, local, runner
 from tests.live_support import GOOD, justification, make_decision
 
@@ -185,7 +185,11 @@ MATRIX = [Case(action, who, says) for action, refused in REFUSALS.items() for wh
 
 # -- the database, all of it -------------------------------------------------------------
 def snapshot(casebook: Casebook) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table, in primary-key order (after the outbox has settled)."""
+    """Every row of every table, in primary-key order (after the inbox and the outbox have settled).
+
+    The inbox is left out: it is the receipt of every request, refused or not (a request log),
+    and the refusal is decided when its work runs."""
+    assert settle(casebook)
     assert casebook.deps.dispatcher.wait_idle(10)
     with casebook.deps.engine.connect() as conn:
         return {
@@ -193,6 +197,7 @@ def snapshot(casebook: Casebook) -> dict[str, list[tuple[Any, ...]]]:
                 tuple(row) for row in conn.execute(select(table).order_by(*table.primary_key.columns))
             ]
             for table in Base.metadata.sorted_tables
+            if table.name != "inbox"
         }
 
 
@@ -448,16 +453,18 @@ ATTEMPTS: dict[str, Attempt] = {
 }
 
 
-def refusal_text(attempt: Attempt, reply: Reply, fake: FakeSlack) -> str:
-    """What the person was told: in the form, or in the one ephemeral reply to them."""
+def refusal_text(attempt: Attempt, reply: Reply, fake: FakeSlack, user: str) -> str:
+    """What the person was told: in the form, in the one DM to them, or in the one ephemeral reply.
+
+    A form's pure checks answer in the form; whose card or decision it is, and whether the
+    person is still active, is the database's to say, after the ack (issue 14): by DM."""
     if attempt.form:
-        body = reply.json
+        body = reply.json if reply.body else {}
         if body.get("response_action") == "errors":
             return "\n".join(body["errors"].values())
-        assert body.get("response_action") == "update", body
-        view = body["view"]
-        assert view["type"] == "modal" and "submit" not in view, "the form is replaced by a notice"
-        return texts(view["blocks"])
+        assert "response_action" not in body, body
+        [dm] = eventually(lambda: fake.dms_to(user))
+        return dm.text
     [response] = eventually(lambda: list(fake.responses))
     assert response["response_type"] == "ephemeral" and response.get("replace_original") is False
     return texts(response.get("blocks") or []) + "\n" + str(response.get("text"))
@@ -486,10 +493,13 @@ def test_refused_with_a_clear_message_and_nothing_changes(env: Env, case: Case) 
     reply = attempt.run(env, ACTORS[case.who])
 
     assert reply.status == 200 and b"Traceback" not in reply.body
-    told = refusal_text(attempt, reply, env.fake)
+    told = refusal_text(attempt, reply, env.fake, ACTORS[case.who])
     assert case.says in told, told
-    assert changed_tables(before, snapshot(env.casebook)) == []
-    assert [c.method for c in env.fake.calls[calls_before:]] == [], "nothing was sent to Slack"
+    told_by_dm = attempt.form and not (reply.body and reply.json.get("response_action"))
+    # the DM of a refused form is the one thing sent, through the delivery ledger
+    assert changed_tables(before, snapshot(env.casebook)) == (["deliveries"] if told_by_dm else [])
+    sent = [c.method for c in env.fake.calls[calls_before:]]
+    assert sent == (["chat.postMessage"] if told_by_dm else []), "nothing else was sent to Slack"
     assert len(env.fake.responses) <= 1, "one answer, to the person who tried"
 
 
@@ -586,19 +596,21 @@ def test_a_forged_sync_form_cannot_edit_someone_elses_message(
     assert victim.edited == 0
 
 
-def test_when_the_owner_check_fails_the_form_stays_open_and_nothing_is_kept(
+def test_when_the_form_cannot_be_stored_it_stays_open_and_nothing_is_kept(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The card's owner is checked before the ack; if the database fails there, the person keeps
-    their typed justification and is told to try again."""
-    from bot.slack.listeners import practice
+    """The form is stored in the inbox before the ack (its owner is checked from there); if the
+    database fails at that insert, the person keeps their typed justification and is told to try again."""
+    from sqlalchemy.exc import OperationalError
 
-    def down(*args: Any, **kwargs: Any) -> str | None:
-        raise RuntimeError("server closed the connection unexpectedly")
+    from bot.domain import inbox
+
+    def down(*args: Any, **kwargs: Any) -> bool:
+        raise OperationalError("INSERT INTO inbox", {}, Exception("server closed the connection"))
 
     attempt = ATTEMPTS["justification form (Ada's card)"]
     before, _ = _prepare(env, attempt)
-    monkeypatch.setattr(practice, "card_refusal", down)
+    monkeypatch.setattr(inbox, "receive", down)
 
     reply = attempt.run(env, ACTORS["author"])
 

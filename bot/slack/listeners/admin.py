@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
@@ -25,7 +25,7 @@ from bot.slack.blocks.confirm import cancelled_blocks
 from bot.slack.blocks.roster import role_change_blocks
 from bot.slack.ids import Action
 from bot.slack.metadata import RolesValue
-from bot.slack.middleware import caller_of, deps_of, replies_on_error
+from bot.slack.middleware import ack_now, caller_of, deps_of, replies_on_error
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import parse_user, replace, reply
 
@@ -81,9 +81,8 @@ def role_command(ctx: CommandContext) -> None:
 
 
 @replies_on_error("confirming a role change")
-def on_role_confirm(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def on_role_confirm(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """*Change roles* on the confirm step: the admin is checked again (a button can be replayed)."""
-    ack()
     admin = caller_of(context).with_roles(ADMINS)
     if admin is None:
         raise DomainError("/casebook role is for admin only.")
@@ -95,9 +94,8 @@ def on_role_confirm(ack: Ack, body: dict[str, Any], context: BoltContext, respon
     replace(respond, [section(text)], text)
 
 
-def on_cancel(ack: Ack, respond: Respond) -> None:
+def on_cancel(respond: Respond) -> None:
     """*Cancel* on any confirm step: nothing was changed, so just say so."""
-    ack()
     replace(respond, cancelled_blocks(), "Cancelled; nothing changed.")
 
 
@@ -136,5 +134,5 @@ def register(app: App, deps: Deps) -> None:
             roles=frozenset({Role.ADMIN, Role.LEAD}),
         )
     )
-    app.action(Action.ROLE_CONFIRM)(on_role_confirm)
-    app.action(Action.CONFIRM_CANCEL)(on_cancel)
+    app.action(Action.ROLE_CONFIRM)(ack=ack_now, lazy=[on_role_confirm])
+    app.action(Action.CONFIRM_CANCEL)(ack=ack_now, lazy=[on_cancel])

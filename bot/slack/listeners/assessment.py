@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
@@ -14,7 +14,7 @@ from bot.slack.blocks.assessment import assess_confirm_blocks, started_blocks
 from bot.slack.ids import Action
 from bot.slack.listeners.home import publish_home
 from bot.slack.metadata import AssessmentValue
-from bot.slack.middleware import caller_of, deps_of, replies_on_error, tell
+from bot.slack.middleware import ack_now, caller_of, deps_of, replies_on_error, tell
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import replace, reply, user_id_of
 
@@ -33,9 +33,8 @@ def start_assessment(ctx: CommandContext) -> None:
 
 
 @replies_on_error("starting an assessment")
-def on_assess_confirm(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """*Start the assessment* on the confirm step: start it; its first card comes by DM."""
-    ack()
+def on_assess_confirm(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """*Start the assessment* on the confirm step (after the ack, from the inbox); its card comes by DM."""
     deps = deps_of(context)
     person = caller_of(context).with_roles(ENGINEERS)
     if person is None:
@@ -47,9 +46,8 @@ def on_assess_confirm(ack: Ack, body: dict[str, Any], context: BoltContext, resp
 
 
 @replies_on_error("starting an assessment")
-def on_home_assess(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """*Take the assessment* on App Home."""
-    ack()
+def on_home_assess(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """*Take the assessment* on App Home (after the ack, from the inbox)."""
     deps = deps_of(context)
     person = caller_of(context).with_roles(ENGINEERS)
     if person is None:
@@ -60,9 +58,8 @@ def on_home_assess(ack: Ack, body: dict[str, Any], context: BoltContext, respond
 
 
 @replies_on_error("sign-off")
-def on_sign_off(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """*Sign off* on a mentor's result DM or on App Home."""
-    ack()
+def on_sign_off(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """*Sign off* on a mentor's result DM or on App Home (after the ack, from the inbox)."""
     deps = deps_of(context)
     value = AssessmentValue.load(body["actions"][0].get("value"))
     _, signer = assessment_flow.sign_off(
@@ -86,6 +83,6 @@ def register(app: App, deps: Deps) -> None:
         )
     )
     deps.add_home_section(40, assessment_flow.sign_off_home_section)
-    app.action(Action.HOME_ASSESS)(on_home_assess)
-    app.action(Action.SIGN_OFF)(on_sign_off)
-    app.action(Action.ASSESS_CONFIRM)(on_assess_confirm)
+    app.action(Action.HOME_ASSESS)(ack=ack_now, lazy=[on_home_assess])
+    app.action(Action.SIGN_OFF)(ack=ack_now, lazy=[on_sign_off])
+    app.action(Action.ASSESS_CONFIRM)(ack=ack_now, lazy=[on_assess_confirm])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
@@ -14,7 +14,7 @@ from bot.slack.blocks.common import esc
 from bot.slack.blocks.help import help_blocks, unknown_command_blocks, unknown_user_blocks
 from bot.slack.forms import clean_text
 from bot.slack.ids import COMMAND
-from bot.slack.middleware import caller_of, deps_of, replies_on_error
+from bot.slack.middleware import ack_now, caller_of, deps_of, replies_on_error
 from bot.slack.router import CommandContext, Subcommand, router_of
 from bot.slack.util import reply, reply_error
 
@@ -22,15 +22,12 @@ from bot.slack.util import reply, reply_error
 def register(app: App, deps: Deps) -> None:
     """The `/casebook` command itself and its `help` subcommand."""
     deps.router.add(Subcommand("help", "help", "what you can do here", handler=show_help))
-    app.command(COMMAND)(on_casebook)
+    app.command(COMMAND)(ack=ack_now, lazy=[on_casebook])
 
 
 @replies_on_error("slash command")
-def on_casebook(
-    ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
-) -> None:
-    """Route `/casebook <sub> <args>` to the subcommand, if the caller may use it."""
-    ack()
+def on_casebook(body: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient) -> None:
+    """After the ack, from the inbox: route `/casebook <sub> <args>` to the subcommand, if the caller may."""
     deps = deps_of(context)
     sub, _, args = clean_text(str(body.get("text") or "")).strip().partition(" ")
     sub = sub.lower() or "help"

@@ -10,7 +10,7 @@ from slack_bolt import App, BoltContext
 from bot.deps import Deps
 from bot.flows.home import home_blocks
 from bot.slack.blocks.home import home_view
-from bot.slack.middleware import deps_of
+from bot.slack.middleware import ack_now, deps_of
 
 log = logging.getLogger(__name__)
 
@@ -32,4 +32,4 @@ def on_home_opened(event: dict[str, Any], context: BoltContext) -> None:
 
 def register(app: App, deps: Deps) -> None:
     """The App Home event (sections are registered by each feature)."""
-    app.event("app_home_opened")(on_home_opened)
+    app.event("app_home_opened")(ack=ack_now, lazy=[on_home_opened])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, BoltContext, Respond
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
@@ -19,7 +19,7 @@ from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.roster import leaver_confirm_blocks
 from bot.slack.ids import Action
 from bot.slack.metadata import LeaverValue
-from bot.slack.middleware import caller_of, deps_of, replies_on_error
+from bot.slack.middleware import ack_now, caller_of, deps_of, replies_on_error
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import parse_user, replace, reply
 
@@ -39,9 +39,8 @@ def left_command(ctx: CommandContext) -> None:
 
 
 @replies_on_error("recording a leaver")
-def on_left_confirm(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def on_left_confirm(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """*Record leaver*: record it and say what that means for the metrics."""
-    ack()
     admin = caller_of(context).with_roles(ADMINS)
     if admin is None:
         raise DomainError("/casebook left is for admin only.")
@@ -67,4 +66,4 @@ def register(app: App, deps: Deps) -> None:
             roles=ADMINS,
         )
     )
-    app.action(Action.LEFT_CONFIRM)(on_left_confirm)
+    app.action(Action.LEFT_CONFIRM)(ack=ack_now, lazy=[on_left_confirm])

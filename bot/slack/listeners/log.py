@@ -1,9 +1,10 @@
 """Logging a live decision: `/casebook log`, the *Handle as exception* shortcut, App Home, the modal.
 
-The form opens straight after the ack (views.open needs the trigger within 3 s). On submit
-everything is checked first and bad fields come back inline; then bot.flows.live_log saves
-it in one transaction. If that fails nothing is kept and the form stays open saying so, so
-the engineer can press Record again.
+The form opens straight after the ack, from the inbox (views.open needs the trigger within
+3 s; the worker picks the row up at once). On submit the fields are checked in the ack and
+bad ones come back inline; the accepted form is stored in the inbox before the ack and
+bot.flows.live_log saves it from there (keyed by the view, so a re-run records it once). If
+it cannot even be stored, the form stays open saying nothing was recorded.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.live import Prefill, prefill_from_message, validate_live
+from bot.domain.live import LiveInput, Prefill, prefill_from_message, validate_live
 from bot.flows import live_log
 from bot.flows.alert_notes import Handling, who_is_handling
 from bot.slack.blocks.log_modal import handling_warning, log_modal, with_verdict
@@ -27,7 +28,7 @@ from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback, Shortcut
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, LogMeta
-from bot.slack.middleware import deps_of, form_errors, replies_on_error, tell
+from bot.slack.middleware import ack_now, ack_stored, deps_of, refuse, replies_on_error, tell
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import reply_error, user_id_of
 
@@ -49,9 +50,8 @@ def log_command(ctx: CommandContext) -> None:
 
 
 @replies_on_error("handle-as-exception shortcut")
-def on_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def on_shortcut(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """*Handle as exception* on an alert: the form, prefilled from the message and its link."""
-    ack()
     deps = deps_of(context)
     refusal = live_log.refusal(deps=deps, slack_user_id=user_id_of(body))
     if refusal:
@@ -72,9 +72,9 @@ def on_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
     _open(deps, str(body.get("trigger_id", "")), meta, prefill, respond, handling=handling)
 
 
-def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+@replies_on_error("opening the live decision form")
+def on_home_button(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """*Log a live decision* on App Home (a forged click from another role opens nothing)."""
-    ack()
     deps = deps_of(context)
     refusal = live_log.refusal(deps=deps, slack_user_id=user_id_of(body))
     if refusal:
@@ -83,18 +83,11 @@ def on_home_button(ack: Ack, body: dict[str, Any], context: BoltContext, respond
     _open(deps, str(body.get("trigger_id", "")), LogMeta(source="home"), Prefill(), None)
 
 
-@form_errors("saving a live decision", block_id=B.TITLE, failed=SAVE_FAILED)
-def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """The form: bad fields inline; else the decision, its review post and receipt in one go."""
-    deps = deps_of(context)
+def _checked(view: dict[str, Any], deps: Deps) -> tuple[LogMeta, LiveInput | None, dict[str, str]]:
+    """The form's metadata and input, or its problems by field (pure; raises on bad metadata)."""
     values = read_values(view)
-    try:
-        meta = LogMeta.load(view.get("private_metadata"))
-        categories = live_log.categories(deps=deps)
-    except (BadMetadata, DomainError) as exc:
-        log.warning("log modal cannot be processed: %s", exc)
-        ack(response_action="errors", errors={B.TITLE: SAVE_FAILED})
-        return
+    meta = LogMeta.load(view.get("private_metadata"))
+    categories = live_log.categories(deps=deps)  # the library's taxonomy file, not the database
     live, errors = validate_live(
         title=values.get(B.TITLE),
         category=values.get(B.CATEGORY),
@@ -104,19 +97,39 @@ def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
         verdict=values.get(B.VERDICT),
         **justification_values(values),
     )
+    return meta, live, errors
+
+
+def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    """The form's ack: bad fields inline; an accepted form goes to the inbox (see :func:`save`)."""
+    try:
+        _, live, errors = _checked(view, deps_of(context))
+    except (BadMetadata, DomainError) as exc:
+        log.warning("log modal cannot be processed: %s", exc)
+        refuse(context)
+        ack(response_action="errors", errors={B.TITLE: SAVE_FAILED})
+        return
     if live is None:
         ack(response_action="errors", errors=errors)
         return
+    ack_stored(ack, context, block_id=B.TITLE, failed=SAVE_FAILED)
+
+
+@replies_on_error("saving a live decision")
+def save(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """After the ack, from the inbox: the decision, its review post and receipt in one go."""
+    deps = deps_of(context)
+    meta, live, _ = _checked(view, deps)
+    if live is None:
+        return  # refused by the ack, so never stored
     view_id = str(view.get("id", ""))
     live_log.save_live_decision(
         deps=deps, slack_user_id=user_id_of(body), view_id=view_id, meta=meta, live=live
     )
-    ack()
 
 
-def on_verdict_picked(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def on_verdict_picked(body: dict[str, Any], context: BoltContext) -> None:
     """A verdict picked in the open form: mark the field it requires (submit checks it either way)."""
-    ack()
     view = body.get("view") or {}
     chosen = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
     try:
@@ -184,7 +197,7 @@ def register(app: App, deps: Deps) -> None:
         )
     )
     deps.add_home_section(50, partial(live_log.live_home_section, deps))
-    app.shortcut(Shortcut.HANDLE_AS_EXCEPTION)(on_shortcut)
-    app.action(Action.HOME_LOG)(on_home_button)
-    app.view(Callback.LOG_DECISION)(on_submit)
-    app.action(B.VERDICT)(on_verdict_picked)
+    app.shortcut(Shortcut.HANDLE_AS_EXCEPTION)(ack=ack_now, lazy=[on_shortcut])
+    app.action(Action.HOME_LOG)(ack=ack_now, lazy=[on_home_button])
+    app.view(Callback.LOG_DECISION)(ack=on_submit, lazy=[save])
+    app.action(B.VERDICT)(ack=ack_now, lazy=[on_verdict_picked])

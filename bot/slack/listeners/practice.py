@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.deps import Deps
-from bot.domain.justification import Justification, validate_justification
+from bot.domain.justification import validate_justification
 from bot.domain.vocab import PRACTITIONERS
 from bot.flows.practice import (
     card_refusal,
@@ -19,13 +19,12 @@ from bot.flows.practice import (
     submit_decision,
 )
 from bot.slack.blocks.card import ACTION_VERDICTS
-from bot.slack.blocks.common import esc, section
+from bot.slack.blocks.common import section
 from bot.slack.blocks.guide import category_list_blocks, guide_blocks
-from bot.slack.blocks.log_modal import notice_view
 from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.metadata import BadMetadata, CardValue, CategoryValue, JustifyMeta, NextValue
-from bot.slack.middleware import caller_of, deps_of, form_errors, replies_on_error, tell
+from bot.slack.middleware import ack_now, ack_stored, caller_of, deps_of, refuse, replies_on_error, tell
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import reply, reply_error, user_id_of
 
@@ -56,9 +55,8 @@ def guide(ctx: CommandContext) -> None:
 
 
 @replies_on_error("card click")
-def on_decide(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def on_decide(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """Approve / Deny / Escalate on a card: open the justification form (or say why not)."""
-    ack()
     deps = deps_of(context)
     action = body["actions"][0]
     container = body.get("container") or {}
@@ -76,17 +74,13 @@ def on_decide(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Res
     deps.client.views_open(trigger_id=body["trigger_id"], view=result.to_dict())
 
 
-@form_errors("checking a card's owner", block_id="policy")  # the form stays open for a retry
-def on_justify(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """The justification form: checked inline, acked, then recorded."""
+def on_justify(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    """The justification form's ack: checked inline (pure), then stored for :func:`record`."""
     try:
         meta = JustifyMeta.load(view.get("private_metadata"))
     except BadMetadata:
+        refuse(context)
         ack(response_action="errors", errors={"policy": OUT_OF_DATE})
-        return
-    refusal = card_refusal(deps=deps_of(context), user_id=user_id_of(body), assignment_id=meta.assignment_id)
-    if refusal:
-        ack(response_action="update", view=notice_view(title="Can't record this", text=esc(refusal)))
         return
     justification, errors = validate_justification(
         verdict=meta.verdict, **justification_values(read_values(view))
@@ -95,22 +89,27 @@ def on_justify(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bo
         present = {b.get("block_id") for b in view.get("blocks", [])}
         ack(response_action="errors", errors={k if k in present else "policy": v for k, v in errors.items()})
         return
-    ack()
-    record(body=body, context=context, meta=meta, justification=justification)
+    ack_stored(ack, context, block_id="policy")
 
 
 @replies_on_error("recording a decision")
-def record(
-    *, body: dict[str, Any], context: BoltContext, meta: JustifyMeta, justification: Justification
-) -> None:
-    """After the ack: record it (App Home is rebuilt whenever it is opened, so nothing is published)."""
-    submit_decision(deps=deps_of(context), user_id=user_id_of(body), meta=meta, justification=justification)
+def record(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """After the ack, from the inbox: whose card this is is checked here (the database's to say), and
+    the one decision it takes is recorded (App Home is rebuilt whenever it is opened)."""
+    deps = deps_of(context)
+    meta = JustifyMeta.load(view.get("private_metadata"))
+    refusal = card_refusal(deps=deps, user_id=user_id_of(body), assignment_id=meta.assignment_id)
+    if refusal:
+        tell(deps, body, None, refusal)
+        return
+    justification, _ = validate_justification(verdict=meta.verdict, **justification_values(read_values(view)))
+    if justification is not None:
+        submit_decision(deps=deps, user_id=user_id_of(body), meta=meta, justification=justification)
 
 
 @replies_on_error("dealing a practice card")
-def on_next(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def on_next(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """*Next scenario* on a feedback DM, or *Practise a scenario* on App Home."""
-    ack()
     deps = deps_of(context)
     person = caller_of(context).with_roles(PRACTITIONERS)
     if person is None:
@@ -124,9 +123,8 @@ def on_next(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respo
 
 
 @replies_on_error("showing a guide")
-def on_guide(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def on_guide(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """*Decision guide* on a feedback DM."""
-    ack()
     value = CategoryValue.load(body["actions"][0].get("value"))
     category = library_of(deps_of(context)).category(value.category or "")
     if category is None:
@@ -149,8 +147,8 @@ def register(app: App, deps: Deps) -> None:
     deps.router.add(Subcommand("guide", "guide [category]", "the decision guide for a category", guide))
     deps.add_home_section(20, partial(practice_home_section, deps))
     for action_id in (Action.DECIDE_APPROVE, Action.DECIDE_DENY, Action.DECIDE_ESCALATE):
-        app.action(action_id)(on_decide)
-    app.view(Callback.JUSTIFY)(on_justify)
-    app.action(Action.NEXT_SCENARIO)(on_next)
-    app.action(Action.HOME_PRACTICE)(on_next)
-    app.action(Action.SHOW_GUIDE)(on_guide)
+        app.action(action_id)(ack=ack_now, lazy=[on_decide])
+    app.view(Callback.JUSTIFY)(ack=on_justify, lazy=[record])
+    app.action(Action.NEXT_SCENARIO)(ack=ack_now, lazy=[on_next])
+    app.action(Action.HOME_PRACTICE)(ack=ack_now, lazy=[on_next])
+    app.action(Action.SHOW_GUIDE)(ack=ack_now, lazy=[on_guide])

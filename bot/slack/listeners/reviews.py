@@ -1,8 +1,9 @@
 """Uphold / Overturn on review posts, the verdict modal, and the reviewer's App Home queue.
 
 Permission is checked on the click (so nobody gets a form they cannot submit) and again,
-authoritatively, when the verdict is recorded (bot.flows.reviews). When saving fails the
-modal stays open saying nothing was saved.
+authoritatively, when the verdict is recorded (bot.flows.reviews) from the inbox, after the
+form's pure checks have answered. A refusal then (someone else's verdict stood first) comes
+by DM. When the verdict cannot even be stored, the modal stays open saying nothing was saved.
 """
 
 from __future__ import annotations
@@ -16,18 +17,18 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.reviews import AlreadyReviewed, ReviewInputError
+from bot.domain.reviews import AlreadyReviewed, check_review_input
 from bot.flows.reviews import open_review, review_home_section, submit_review
 from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.log_modal import notice_view
 from bot.slack.blocks.review import STATUS_EMOJI, slack_date
-from bot.slack.blocks.review_modal import review_modal
+from bot.slack.blocks.review_modal import WEAK_REASONING, review_modal
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.listeners.home import publish_home
 from bot.slack.metadata import BadMetadata, DecisionValue, ReviewMeta
-from bot.slack.middleware import deps_of, form_errors, replies_on_error
+from bot.slack.middleware import ack_now, ack_stored, deps_of, refuse, replies_on_error
 from bot.slack.util import reply, reply_error, user_id_of
 
 log = logging.getLogger(__name__)
@@ -36,11 +37,8 @@ VERDICT_OF = {Action.REVIEW_UPHOLD: "uphold", Action.REVIEW_OVERTURN: "overturn"
 
 
 @replies_on_error("review click")
-def on_click(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
-) -> None:
+def on_click(body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """Uphold / Overturn: open the verdict form for a reviewer who may still review."""
-    ack()
     try:
         value = DecisionValue.load(action.get("value"))
         data = open_review(
@@ -64,37 +62,53 @@ def on_click(
         reply_error(respond, "Slack didn't let me open the form in time; press the button again.")
 
 
-@form_errors("saving a review", block_id=B.COMMENT, failed=SAVE_FAILED)
-def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """The verdict form: record and announce it, or keep the form open with what to fix."""
+def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    """The verdict form's ack: what to fix inline (pure checks), else stored for :func:`record`."""
     values = read_values(view)
     try:
         meta = ReviewMeta.load(view.get("private_metadata"))
+    except BadMetadata as exc:
+        refuse(context)
+        ack(response_action="update", view=notice_view(title="Can't review this", text=esc(str(exc))))
+        return
+    errors = check_review_input(  # whether the decision is live is the database's: checked in record
+        verdict=meta.verdict,
+        comment=values.get(B.COMMENT),
+        suggested_verdict=values.get(B.SUGGESTED_VERDICT),
+        weak_reasoning=WEAK_REASONING in (values.get(B.WEAK_REASONING) or ()),
+    )
+    if errors:
+        fields = (B.COMMENT, B.SUGGESTED_VERDICT, B.WEAK_REASONING)
+        ack(response_action="errors", errors={k if k in fields else B.COMMENT: v for k, v in errors.items()})
+        return
+    ack_stored(ack, context, block_id=B.COMMENT, failed=SAVE_FAILED)
+
+
+@replies_on_error("saving a review")
+def record(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """After the ack, from the inbox: record and announce the verdict; a late one hears who was first."""
+    deps = deps_of(context)
+    values = read_values(view)
+    meta = ReviewMeta.load(view.get("private_metadata"))
+    reviewer = user_id_of(body)
+    try:
         submit_review(
-            deps=deps_of(context),
-            reviewer_slack_id=user_id_of(body),
+            deps=deps,
+            reviewer_slack_id=reviewer,
             decision_id=meta.decision_id,
             verdict=meta.verdict,
             comment=values.get(B.COMMENT),
             suggested_verdict=values.get(B.SUGGESTED_VERDICT),
             weak_reasoning=values.get(B.WEAK_REASONING),
         )
-    except ReviewInputError as exc:
-        fields = (B.COMMENT, B.SUGGESTED_VERDICT, B.WEAK_REASONING)
-        ack(
-            response_action="errors",
-            errors={k if k in fields else B.COMMENT: v for k, v in exc.errors.items()},
-        )
-        return
     except AlreadyReviewed as exc:
-        ack(response_action="update", view=notice_view(title="Already reviewed", text=already_text(exc)))
+        # Sent straight away rather than through the outbox: the mention must stay a mention,
+        # and a repeat after a crash only repeats this note.
+        text = already_text(exc)
+        deps.client.chat_postMessage(channel=reviewer, text=text, blocks=[section(text).to_dict()])
         return
-    except (DomainError, BadMetadata) as exc:
-        ack(response_action="update", view=notice_view(title="Can't review this", text=esc(str(exc))))
-        return
-    ack()
     if meta.channel is None:  # reviewed from App Home: show the queue without this decision
-        publish_home(deps_of(context), user_id_of(body))
+        publish_home(deps, reviewer)
 
 
 def already_text(exc: AlreadyReviewed) -> str:
@@ -110,10 +124,10 @@ def already_text(exc: AlreadyReviewed) -> str:
 def register(app: App, deps: Deps) -> None:
     """The reviewer's Home section, the two buttons and the verdict form."""
     deps.add_home_section(30, partial(review_home_section, deps))
-    app.action(Action.REVIEW_UPHOLD)(on_click)
-    app.action(Action.REVIEW_OVERTURN)(on_click)
-    app.view(Callback.REVIEW)(on_submit)
-    app.action(Action.OPEN_LINK)(ack_link)
+    app.action(Action.REVIEW_UPHOLD)(ack=ack_now, lazy=[on_click])
+    app.action(Action.REVIEW_OVERTURN)(ack=ack_now, lazy=[on_click])
+    app.view(Callback.REVIEW)(ack=on_submit, lazy=[record])
+    app.action(Action.OPEN_LINK)(ack_link)  # nothing to do but ack: no work is stored
 
 
 def ack_link(ack: Ack) -> None:

@@ -6,18 +6,18 @@ import functools
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
-from slack_sdk.models.views import View
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.surveys import COMMENT_FIELD, SurveyAnswers, validate_survey
 from bot.domain.vocab import ENGINEERS
 from bot.flows.survey import submit_answers, survey_form, survey_home_section
+from bot.slack.blocks.survey import survey_thanks_view
 from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback, survey_block
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, SurveyValue
-from bot.slack.middleware import deps_of, form_errors, replies_on_error
+from bot.slack.middleware import ack_now, ack_stored, deps_of, refuse, replies_on_error
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import user_id_of
 
@@ -31,9 +31,8 @@ def _open(deps: Deps, body: dict[str, Any], week: str | None) -> None:
 
 
 @replies_on_error("opening the survey")
-def survey_open(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def survey_open(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """The DM's button: the survey for the week it was sent for."""
-    ack()
     try:
         week = SurveyValue.load((body.get("actions") or [{}])[0].get("value")).week
     except BadMetadata:
@@ -42,38 +41,51 @@ def survey_open(ack: Ack, body: dict[str, Any], context: BoltContext, respond: R
 
 
 @replies_on_error("opening the survey")
-def home_survey(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def home_survey(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """App Home's button: this week's survey where the person is."""
-    ack()
     _open(deps_of(context), body, None)
 
 
-def submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """The survey form: validated, then stored before the ack; the modal turns into a thank-you."""
+def _parsed(view: dict[str, Any], context: BoltContext) -> tuple[SurveyAnswers | None, dict[str, str]]:
+    """The form's answers, or the problems keyed by block (pure: the questions are the program's)."""
     questions = deps_of(context).program.survey.questions
     values = read_values(view)
     answers = {q.id: values.get(survey_block(q.id)) for q in questions}
     parsed, errors = validate_survey(
         questions=questions, values=answers, comment=values.get(B.SURVEY_COMMENT)
     )
+    fields = {k: B.SURVEY_COMMENT if k == COMMENT_FIELD else survey_block(k) for k in errors}
+    return parsed, {fields[k]: v for k, v in errors.items()}
+
+
+def submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    """The survey form's ack: validated inline; the modal turns into a thank-you and the inbox stores it."""
+    parsed, errors = _parsed(view, context)
     if parsed is None:
-        fields = {k: B.SURVEY_COMMENT if k == COMMENT_FIELD else survey_block(k) for k in errors}
-        ack(response_action="errors", errors={fields[k]: v for k, v in errors.items()})
+        ack(response_action="errors", errors=errors)
         return
-    # A failure to save is shown on the first question: the form's only block that is always there
+    try:
+        week = SurveyValue.load(view.get("private_metadata")).week
+    except BadMetadata:
+        refuse(context)
+        ack(response_action="errors", errors={B.SURVEY_COMMENT: STALE_BUTTON})
+        return
+    # A failure to store is shown on the first question: the form's only block that is always there
     # besides the comment (the questions come from the program file).
-    save = form_errors("survey submission", block_id=survey_block(questions[0].id))(_save)
-    thanks = save(ack=ack, body=body, view=view, context=context, answers=parsed)
-    if thanks is not None:
-        ack(response_action="update", view=thanks.to_dict())
+    first = survey_block(deps_of(context).program.survey.questions[0].id)
+    # Answers can't be replaced (issue 13), so an accepted form is always "saved".
+    thanks = survey_thanks_view(week=week, replaced=False).to_dict()
+    ack_stored(ack, context, block_id=first, update=thanks)
 
 
-def _save(
-    *, ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, answers: SurveyAnswers
-) -> View:
-    """Store the answers (never logged: they are personal); returns the thank-you view."""
+@replies_on_error("survey submission")
+def save(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """After the ack, from the inbox: store the answers (never logged: they are personal)."""
+    parsed, _ = _parsed(view, context)
+    if parsed is None:
+        return  # refused by the ack, so never stored
     week = SurveyValue.load(view.get("private_metadata")).week
-    return submit_answers(deps=deps_of(context), slack_user_id=user_id_of(body), week=week, answers=answers)
+    submit_answers(deps=deps_of(context), slack_user_id=user_id_of(body), week=week, answers=parsed)
 
 
 def survey_command(ctx: CommandContext) -> None:
@@ -94,6 +106,6 @@ def register(app: App, deps: Deps) -> None:
         )
     )
     deps.add_home_section(HOME_ORDER, functools.partial(survey_home_section, deps))
-    app.action(Action.SURVEY_OPEN)(survey_open)
-    app.action(Action.HOME_SURVEY)(home_survey)
-    app.view(Callback.SURVEY)(submit)
+    app.action(Action.SURVEY_OPEN)(ack=ack_now, lazy=[survey_open])
+    app.action(Action.HOME_SURVEY)(ack=ack_now, lazy=[home_survey])
+    app.view(Callback.SURVEY)(ack=submit, lazy=[save])

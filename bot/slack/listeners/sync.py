@@ -15,7 +15,7 @@ from bot.slack.forms import read_values
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, SyncValue
-from bot.slack.middleware import deps_of, form_errors, replies_on_error
+from bot.slack.middleware import ack_now, ack_stored, deps_of, refuse, replies_on_error
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import user_id_of
 
@@ -40,36 +40,46 @@ def _dm_location(body: dict[str, Any], value: SyncValue) -> SyncValue:
 
 
 @replies_on_error("sync answer")
-def all_good(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def all_good(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """All good: record it and show the answer in the message the button was on."""
-    ack()
     deps = deps_of(context)
     answered = answer_sync(deps=deps, slack_user_id=user_id_of(body), meta=_value(body), status="all_good")
     respond(text=answered.dm["text"], blocks=answered.dm["blocks"], replace_original=True)
 
 
 @replies_on_error("opening the blockers modal")
-def open_blockers(ack: Ack, body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+def open_blockers(body: dict[str, Any], context: BoltContext, respond: Respond) -> None:
     """I have blockers: open the form, remembering the DM it came from so the answer can update it."""
-    ack()
     deps = deps_of(context)
     meta = _dm_location(body, _value(body))
     view = blockers_form(deps=deps, slack_user_id=user_id_of(body), meta=meta)
     deps.client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view.to_dict())
 
 
-@form_errors("sync blockers", block_id=B.BLOCKERS)
-def submit_blockers(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """The blockers form: validated and saved before the ack, so a failure shows in the modal."""
+def check_blockers(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
+    """The blockers form's ack: bad fields inline (pure checks); the answer is saved from the inbox."""
     values = read_values(view)
     parsed, errors = validate_blockers(blockers=values.get(B.BLOCKERS), mood=values.get(B.MOOD))
     if parsed is None:
         ack(response_action="errors", errors={B(k): v for k, v in errors.items()})
         return
     try:
-        meta = SyncValue.load(view.get("private_metadata"))
+        SyncValue.load(view.get("private_metadata"))
     except BadMetadata:
-        raise DomainError(STALE_BUTTON) from None
+        refuse(context)
+        ack(response_action="errors", errors={B.BLOCKERS: STALE_BUTTON})
+        return
+    ack_stored(ack, context, block_id=B.BLOCKERS)
+
+
+@replies_on_error("sync blockers")
+def save_blockers(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """After the ack, from the inbox: record the blockers the form's ack accepted."""
+    values = read_values(view)
+    parsed, _ = validate_blockers(blockers=values.get(B.BLOCKERS), mood=values.get(B.MOOD))
+    if parsed is None:
+        return  # the ack refused it, so nothing was stored; unreachable from the inbox
+    meta = SyncValue.load(view.get("private_metadata"))
     answer_sync(
         deps=deps_of(context),
         slack_user_id=user_id_of(body),
@@ -78,7 +88,6 @@ def submit_blockers(ack: Ack, body: dict[str, Any], view: dict[str, Any], contex
         blockers=parsed[0],
         mood=parsed[1],
     )
-    ack()
 
 
 def sync_command(ctx: CommandContext) -> None:
@@ -97,6 +106,6 @@ def register(app: App, deps: Deps) -> None:
             roles=ENGINEERS,
         )
     )
-    app.action(Action.SYNC_ALL_GOOD)(all_good)
-    app.action(Action.SYNC_BLOCKERS)(open_blockers)
-    app.view(Callback.SYNC_BLOCKERS)(submit_blockers)
+    app.action(Action.SYNC_ALL_GOOD)(ack=ack_now, lazy=[all_good])
+    app.action(Action.SYNC_BLOCKERS)(ack=ack_now, lazy=[open_blockers])
+    app.view(Callback.SYNC_BLOCKERS)(ack=check_blockers, lazy=[save_blockers])
