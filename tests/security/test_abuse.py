@@ -15,7 +15,7 @@ from bot.domain.people import find_by_slack_id
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from tests.e2e.cards import card_actions, good_values, justify_modal, open_card
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, load_roster, texts
 from tests.live_support import GOOD, open_log_modal
 from tests.security.test_permissions import changed_tables, snapshot
 
@@ -86,7 +86,10 @@ def test_the_last_admin_cannot_leave_or_drop_the_role(
 ) -> None:
     before = snapshot(casebook)
     slack.command("U0ADMIN", text)
-    [told] = eventually(lambda: list(fake.responses))
+    if text.startswith("left"):  # `left` asks first (issue 16); the refusal comes on Confirm
+        told = confirm_step(slack, fake, "U0ADMIN")
+    else:
+        [told] = eventually(lambda: list(fake.responses))
     said = texts(told.get("blocks") or [])
     assert "last admin" in said or "can't remove your own admin role" in said, said
     assert changed_tables(before, snapshot(casebook)) == []
@@ -98,7 +101,7 @@ def test_another_admin_can_leave_when_one_remains(
     slack.command("U0ADMIN", "role <@U0LEAD> lead admin")
     eventually(lambda: len(fake.responses) == 1)
     slack.command("U0LEAD", "left <@U0ADMIN> handing over")
-    eventually(lambda: len(fake.responses) == 2)
+    confirm_step(slack, fake, "U0LEAD")  # `left` asks first (issue 16)
     with transaction(casebook.deps.sessions) as session:
         admin = find_by_slack_id(session=session, slack_user_id="U0ADMIN")
         assert admin is not None and admin.status == "left"
