@@ -136,11 +136,11 @@ def _practice_follow_up(
     session: Session,
     now: datetime,
     ctx: CardContext,
-    decision: Decision,
-    justification: Justification,
+    answer: tuple[Decision, Justification],
     posted: bool,
 ) -> None:
     """Feedback by DM (with Next scenario) and, when configured, the review-channel post."""
+    decision, justification = answer
     spec = ctx.spec
     keys = reasoning(
         key_points=[(k.point, k.keywords) for k in spec.key_points],
@@ -256,14 +256,9 @@ def submit_decision(
             reasoning=justification.policy,
         )
         if kind == "practice":
+            answer = (first, justification)
             _practice_follow_up(
-                deps=deps,
-                session=session,
-                now=now,
-                ctx=ctx,
-                decision=first,
-                justification=justification,
-                posted=post_to_review,
+                deps=deps, session=session, now=now, ctx=ctx, answer=answer, posted=post_to_review
             )
         else:
             assessment_flow.after_answer(deps=deps, session=session, now=now, ctx=ctx)
