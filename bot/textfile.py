@@ -13,7 +13,8 @@ from pathlib import Path
 
 MAX_INPUT_BYTES = 5 * 1024 * 1024  # a 10,000-person roster is well under 1 MB
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_SAVE_AS = "save it as UTF-8 text (in Excel: File > Save As > CSV UTF-8)"
+_SAVE_AS = "save it as UTF-8 text"
+_EXCEL = " (in Excel: File > Save As > CSV UTF-8)"
 
 
 class InputFileError(ValueError):
@@ -21,18 +22,19 @@ class InputFileError(ValueError):
 
 
 def _decode(path: Path, data: bytes, what: str) -> str:
+    save_as = _SAVE_AS + (_EXCEL if path.suffix.lower() == ".csv" else "")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputFileError(f"{path}: the {what} is UTF-16 text; {_SAVE_AS}")
+        raise InputFileError(f"{path}: the {what} is UTF-16 text; {save_as}")
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise InputFileError(f"{path}: the {what} is not text (a NUL byte at offset {nul}); {_SAVE_AS}")
+        raise InputFileError(f"{path}: the {what} is not text (a NUL byte at offset {nul}); {save_as}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         bad = data[exc.start]
         raise InputFileError(
             f"{path}: the {what} is not UTF-8 (byte 0x{bad:02x} at offset {exc.start}; "
-            f"Latin-1 or Windows-1252?); {_SAVE_AS}"
+            f"Latin-1 or Windows-1252?); {save_as}"
         ) from None
 
 

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from yaml.nodes import Node
 
@@ -28,6 +29,7 @@ from bot.domain.yaml_lines import (
     parse_yaml,
     validate_model,
 )
+from bot.textfile import InputFileError, read_text_file
 
 __all__ = [
     "CATEGORIES_FILE",
@@ -47,6 +49,8 @@ __all__ = [
     "validate_dir",
 ]
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+MAX_FILE_BYTES = 256 * 1024  # a scenario is a few KB; anything near this is the wrong file
 
 
 @dataclass(frozen=True)
@@ -99,13 +103,23 @@ def resolve_dir(path: str | Path) -> Path:
     return fallback if fallback.exists() else candidate
 
 
+def _parse_file(path: Path, source: str, problems: Problems) -> Any:
+    """A library file's YAML, or None with a problem for an unreadable file (encoding, binary, size)."""
+    try:
+        text = read_text_file(path, what="scenario file", max_bytes=MAX_FILE_BYTES)
+    except InputFileError as exc:
+        problems.add(source, 1, "(file)", str(exc).removeprefix(f"{path}: "))
+        return None
+    return parse_yaml(text, source, problems)
+
+
 def _load_categories(directory: Path, problems: Problems) -> list[CategorySpec] | None:
     path = directory / CATEGORIES_FILE
     source = str(path)
     if not path.is_file():
         problems.add(source, 1, "categories", f"file is missing (the taxonomy lives in {CATEGORIES_FILE})")
         return None
-    parsed = parse_yaml(path.read_text(encoding="utf-8"), source, problems)
+    parsed = _parse_file(path, source, problems)
     if parsed is None:
         return None
     ok = True
@@ -193,7 +207,7 @@ def _collect(directory: Path) -> _Collected:
         if path.suffix == ".yml":
             problems.add(source, 1, "(file)", "use the .yaml extension")
             continue
-        parsed = parse_yaml(path.read_text(encoding="utf-8"), source, problems)
+        parsed = _parse_file(path, source, problems)
         if parsed is None:
             continue
         spec = validate_model(ScenarioSpec, parsed, source, problems)

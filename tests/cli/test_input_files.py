@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -84,3 +85,17 @@ def test_a_bad_incidents_file_is_refused_in_one_line(case: str, tmp_path: Path, 
     err = capsys.readouterr().err.strip()
     assert expected.replace("roster", "incidents file") in err and len(err.splitlines()) == 1, err
     assert _count(sessions, Incident) == 0
+
+
+def test_an_unreadable_scenario_file_is_one_line_per_file(tmp_path: Path, capsys) -> None:
+    library = tmp_path / "scenarios"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "scenarios", library)
+    first, second = sorted((library / "rollback").glob("*.yaml"))[:2]
+    first.write_bytes(first.read_text().encode("utf-16"))
+    second.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert main(["scenarios", "validate", str(library)]) == 2
+    out = capsys.readouterr()
+    lines = (out.out + out.err).strip().splitlines()
+    assert any(f"{first}:1: (file): the scenario file is UTF-16 text" in line for line in lines), lines
+    assert any(f"{second}:1: (file): the scenario file is not text" in line for line in lines), lines
+    assert "Traceback" not in out.err
