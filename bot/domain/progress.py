@@ -14,6 +14,7 @@ from bot.domain.assessment import Readiness, readiness
 from bot.domain.people import mentees_of
 from bot.domain.practice import history
 from bot.domain.reasoning import ReasoningScore, practice_reasoning
+from bot.domain.vocab import ENGINEERS, QUEUE_ALL_ROLES
 
 RECENT = 5
 
@@ -99,7 +100,7 @@ def sign_off_queue(*, session: Session, signer: Person) -> list[MenteeReadiness]
     """People whose readiness this signer looks after: their mentees; for leads and admins,
     also anyone whose passed assessment still waits for a sign-off."""
     people = {p.id: p for p in mentees_of(session=session, mentor_id=signer.id)}
-    if signer.role_names & {"lead", "admin"}:
+    if signer.role_names & QUEUE_ALL_ROLES:
         waiting = session.execute(
             select(Person)
             .join(Assessment, Assessment.person_id == Person.id)
@@ -110,7 +111,7 @@ def sign_off_queue(*, session: Session, signer: Person) -> list[MenteeReadiness]
     engineers = set(
         session.execute(
             select(PersonRole.person_id).where(
-                PersonRole.person_id.in_(people), PersonRole.role.in_(("engineer", "pilot"))
+                PersonRole.person_id.in_(people), PersonRole.role.in_(sorted(ENGINEERS))
             )
         ).scalars()
     )
