@@ -199,11 +199,14 @@ def _bolt_logger() -> logging.Logger:
     return logger
 
 
-def _tag_request(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:
-    """Give every request an id that its log lines carry."""
+def _tag_request(
+    body: dict[str, Any], request: BoltRequest, next: Callable[[], BoltResponse]
+) -> BoltResponse:
+    """Give every request an id that its log lines carry; stored work replayed by a worker keeps its own."""
     if request_id.get() == "-":
         request_id.set(new_request_id())
-    log.debug("slack request", extra={"type": body.get("type") or "command"})
+    if not request.lazy_only:  # a replay from the inbox is not a second Slack request
+        log.debug("slack request", extra={"type": body.get("type") or "command"})
     return next()
 
 

@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.db.engine import transaction
 from bot.domain import inbox
+from bot.logs import request_id
 
 log = logging.getLogger(__name__)
 LAZY_ONLY = "x-slack-bolt-lazy-only"
@@ -229,12 +230,15 @@ class InboxWorker:
         if work.attempts >= inbox.MAX_ATTEMPTS:
             headers[FINAL] = ["1"]
         request = BoltRequest(body=work.body, headers=headers)
+        token = request_id.set(f"inbox-{work.id}")  # the stored work's log lines say which row they ran
         try:
             response = self.bolt.dispatch(request)
             error = None if response.status < 500 else f"status {response.status}: {response.body[:200]}"
         except Exception as exc:  # the worker outlives any one piece of work
             log.exception("inbox work raised", extra={"function": work.function})
             error = f"{type(exc).__name__}: {exc}"
+        finally:
+            request_id.reset(token)
         with transaction(self.sessions) as session:
             now = self.clock.now()
             if error is None:
