@@ -23,7 +23,15 @@ from bot.sandbox.simulator import Reply
 from bot.slack.blocks.survey import survey_modal
 from bot.slack.blocks.sync import blockers_modal
 from bot.slack.ids import Action, Callback, Shortcut, survey_block
-from bot.slack.metadata import CardValue, CategoryValue, NextValue, SurveyValue, SyncValue
+from bot.slack.metadata import (
+    CardValue,
+    CategoryValue,
+    LeaverValue,
+    NextValue,
+    RolesValue,
+    SurveyValue,
+    SyncValue,
+)
 from tests.helpers import eventually, load_roster, texts
 from tests.security.test_permissions import (
     ACTORS,
@@ -138,6 +146,15 @@ ENTRY_POINTS: dict[str, Row] = {
     Action.SYNC_BLOCKERS: Row(_click(Action.SYNC_BLOCKERS, SYNC), ENGINEERS),
     Action.SURVEY_OPEN: Row(_click(Action.SURVEY_OPEN, SurveyValue(week=WEEK).dump()), ENGINEERS),
     Action.OPEN_LINK: Row(_click(Action.OPEN_LINK, None), set(ACTORS)),  # acknowledged, nothing else
+    # confirm steps (issue 16): the click is checked again, whatever the step showed
+    Action.ROLE_CONFIRM: Row(
+        _click(Action.ROLE_CONFIRM, RolesValue(slack_user_id="U0ENG2", roles=["lead"]).dump()), {"admin"}
+    ),
+    Action.LEFT_CONFIRM: Row(
+        _click(Action.LEFT_CONFIRM, LeaverValue(slack_user_id="U0ENG2", reason="forged").dump()), {"admin"}
+    ),
+    Action.ASSESS_CONFIRM: Row(_click(Action.ASSESS_CONFIRM, None), ENGINEERS),
+    Action.CONFIRM_CANCEL: Row(_click(Action.CONFIRM_CANCEL, None), set(ACTORS)),  # changes nothing
     # view submissions (forged: never opened, metadata built by the test)
     Callback.JUSTIFY: Row(_existing("justification form (Ada's card)"), {"author"}, "card"),
     Callback.LOG_DECISION: Row(_existing("live decision form (never opened)"), PRACTITIONERS),
