@@ -33,6 +33,12 @@ class Action(StrEnum):
     LEFT_CONFIRM = "left_confirm"
     ASSESS_CONFIRM = "assess_confirm"
     CONFIRM_CANCEL = "confirm_cancel"
+    # training weeks: check-in DM, labs and Week-10 sign-offs on App Home, the correction form
+    TRAINING_HERE = "training_here"
+    TRAINING_AWAY = "training_away"
+    TRAINING_LAB_DONE = "training_lab_done"
+    TRAINING_SIGN_OFF = "training_sign_off"
+    TRAINING_CORRECT = "training_correct"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
 
@@ -43,6 +49,7 @@ class Callback(StrEnum):
     REVIEW = "review_modal"
     SYNC_BLOCKERS = "sync_blockers_modal"
     SURVEY = "survey_modal"
+    TRAINING_CORRECT = "training_correct_modal"
 
 
 class Shortcut(StrEnum):
@@ -71,6 +78,9 @@ class Block(StrEnum):
     SURVEY_COMMENT = "survey_comment"
     CARD_ACTIONS = "card_actions"
     REVIEW_ACTIONS = "review_actions"
+    TRAINING_SESSION = "training_session"
+    TRAINING_MENTEE = "training_mentee"
+    TRAINING_STATUS = "training_status"
 
 
 def survey_block(question_id: str) -> str:

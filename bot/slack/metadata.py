@@ -109,3 +109,25 @@ class LeaverValue(Meta):
 
     slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,31}$")]
     reason: Annotated[str, Field(max_length=1000)]
+
+
+_TRAINING_ID = r"^[a-z0-9][a-z0-9-]{0,31}$"
+
+
+class CheckinValue(Meta):
+    """On *I'm here* / *Can't make it*: which training session."""
+
+    session: Annotated[str, Field(pattern=_TRAINING_ID)]
+
+
+class LabValue(Meta):
+    """On a lab's *Mark done*: which lab."""
+
+    lab: Annotated[str, Field(pattern=_TRAINING_ID)]
+
+
+class MilestoneValue(Meta):
+    """On a Week-10 *Sign off*: whose milestone, and which."""
+
+    slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,31}$")]
+    milestone: Annotated[str, Field(pattern=r"^(real_exceptions|testing_environment)$")]

@@ -1,0 +1,294 @@
+"""Training weeks: the check-in DM, the App Home sections and the correction form (pure builders)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    InputBlock,
+    Option,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.training import MILESTONE_LABELS, REAL_EXCEPTIONS, TESTING_ENVIRONMENT, PlannedSession
+from bot.domain.training_report import CohortTraining, PersonTraining, TrainingProgress, not_enough_text
+from bot.slack.blocks.common import clip, context, divider, esc, header, section
+from bot.slack.ids import Action, Callback
+from bot.slack.ids import Block as B
+from bot.slack.metadata import CheckinValue, LabValue, MilestoneValue
+
+LABS_SHOWN = 5
+PEOPLE_SHOWN = 8
+STATUS_TEXT = {"present": "I'm here :white_check_mark:", "absent": "Can't make it :no_entry_sign:"}
+
+
+def _pct(value: float) -> str:
+    return f"{round(value * 100)}%"
+
+
+def session_when(planned: PlannedSession, tz: ZoneInfo) -> str:
+    """``Mon Nov 2, 09:00–11:00``, program-local."""
+    start, end = planned.start.astimezone(tz), planned.end.astimezone(tz)
+    return f"{start:%a %b} {start.day}, {start:%H:%M}–{end:%H:%M}"
+
+
+def checkin_blocks(
+    *,
+    planned: PlannedSession,
+    module: str | None,
+    tz: ZoneInfo,
+    status: str | None,
+    target: float,
+    corrected: bool = False,
+) -> list[Block]:
+    """The check-in DM: the session, *I'm here* / *Can't make it*, and the answer once given."""
+    where = f" · {esc(module)}" if module else ""
+    blocks: list[Block] = [
+        section(f":wave: *Training check-in* — *{esc(planned.title)}*\n{session_when(planned, tz)}{where}")
+    ]
+    if status is not None:
+        who = "Your mentor recorded" if corrected else "You answered"
+        blocks.append(section(f"{who}: *{STATUS_TEXT[status]}*"))
+    value = CheckinValue(session=planned.id).dump()
+    blocks.append(
+        ActionsBlock(
+            block_id=f"checkin_{planned.id}",
+            elements=[
+                ButtonElement(
+                    action_id=Action.TRAINING_HERE,
+                    text=PlainTextObject(text="I'm here"),
+                    style="primary" if status is None else None,
+                    value=value,
+                ),
+                ButtonElement(
+                    action_id=Action.TRAINING_AWAY, text=PlainTextObject(text="Can't make it"), value=value
+                ),
+            ],
+        )
+    )
+    end = planned.end.astimezone(tz)
+    blocks.append(
+        context(
+            f"Check-in closes when the session ends ({end:%H:%M}). Attendance target: above {_pct(target)}."
+        )
+    )
+    return blocks
+
+
+def attendance_line(person: PersonTraining, target: float) -> str:
+    if person.rate is None:
+        return "*Attendance:* no session has ended yet."
+    mark = ":white_check_mark:" if person.rate > target else ":warning:"
+    return (
+        f"*Attendance:* {person.present} of {person.held} sessions ({_pct(person.rate)}) {mark} "
+        f"target above {_pct(target)}"
+    )
+
+
+def milestone_line(person: PersonTraining, mock_needed: int) -> str:
+    parts = []
+    for key, label in MILESTONE_LABELS.items():
+        signer = person.signed_off.get(key)
+        if signer:
+            parts.append(f":white_check_mark: {label} (signed off by {esc(signer)})")
+        elif key == TESTING_ENVIRONMENT:
+            done = min(person.mock_exceptions, mock_needed)
+            parts.append(f":white_circle: {label} — {done} of {mock_needed} mock exceptions")
+        else:
+            parts.append(f":white_circle: {label} — not yet")
+    return "*Week-10 sign-offs:*\n" + "\n".join(parts)
+
+
+def _lab_row(lab_id: str, title: str) -> SectionBlock:
+    return section(
+        f":test_tube: {esc(title)} `{esc(lab_id)}`",
+        block_id=f"lab_{lab_id}",
+        accessory=ButtonElement(
+            action_id=Action.TRAINING_LAB_DONE,
+            text=PlainTextObject(text="Mark done"),
+            value=LabValue(lab=lab_id).dump(),
+        ),
+    )
+
+
+def engineer_blocks(
+    *,
+    person: PersonTraining,
+    target: float,
+    labs: Mapping[str, str],
+    modules: Mapping[str, str],
+    mock_needed: int,
+) -> list[Block]:
+    """An engineer's own training: attendance, labs to mark done, modules, sign-offs."""
+    blocks: list[Block] = [divider(), header("Training weeks")]
+    total = len(person.labs_done) + len(person.labs_open)
+    done_modules = ", ".join(esc(modules.get(m, m)) for m in person.modules_done) or "none yet"
+    blocks.append(
+        section(
+            f"{attendance_line(person, target)}\n*Labs:* {len(person.labs_done)} of {total} handed out done\n"
+            f"*Modules complete:* {done_modules}"
+        )
+    )
+    for lab_id in person.labs_open[:LABS_SHOWN]:
+        blocks.append(_lab_row(lab_id, labs.get(lab_id, lab_id)))
+    more = len(person.labs_open) - LABS_SHOWN
+    if more > 0:
+        blocks.append(context(f"…and {more} more: `/casebook lab done <id>` marks any of them."))
+    blocks.append(section(milestone_line(person, mock_needed)))
+    return blocks
+
+
+def _sign_off_buttons(person: PersonTraining) -> list[ButtonElement]:
+    buttons = []
+    for key, text in (
+        (REAL_EXCEPTIONS, "Sign off: 5 real exceptions"),
+        (TESTING_ENVIRONMENT, "Sign off: testing env"),
+    ):
+        if key not in person.signed_off:
+            value = MilestoneValue(slack_user_id=person.slack_user_id, milestone=key).dump()
+            buttons.append(
+                ButtonElement(
+                    action_id=Action.TRAINING_SIGN_OFF, text=PlainTextObject(text=text), value=value
+                )
+            )
+    return buttons
+
+
+def _mentee_text(person: PersonTraining, target: float, mock_needed: int) -> str:
+    if person.rate is None:
+        att = "no session ended yet"
+    else:
+        flag = "" if person.rate > target else " :warning:"
+        att = f"{person.present}/{person.held} sessions ({_pct(person.rate)}){flag}"
+    total = len(person.labs_done) + len(person.labs_open)
+    signed = [MILESTONE_LABELS[k] for k in MILESTONE_LABELS if k in person.signed_off]
+    missed = f"\nMissed: {', '.join(f'`{esc(m)}`' for m in person.missed[:6])}" if person.missed else ""
+    return (
+        f"*{esc(person.name)}* (<@{person.slack_user_id}>) — attendance {att}"
+        f" · labs {len(person.labs_done)}/{total}"
+        f" · mock exceptions {person.mock_exceptions}/{mock_needed}"
+        f" · signed off: {', '.join(signed) or 'nothing yet'}{missed}"
+    )
+
+
+def mentor_blocks(
+    *, people: Sequence[PersonTraining], everyone: bool, target: float, mock_needed: int
+) -> list[Block]:
+    """A mentor's mentees (everyone, for leads and admins): progress, sign-off buttons, corrections."""
+    scope = "every engineer" if everyone else "your mentees"
+    blocks: list[Block] = [divider(), header(f"Training: {scope}")]
+    if not people:
+        blocks.append(section(f"No engineers to show for {scope}."))
+        return blocks
+    for person in people[:PEOPLE_SHOWN]:
+        blocks.append(section(_mentee_text(person, target, mock_needed)))
+        buttons = _sign_off_buttons(person)
+        if buttons:
+            blocks.append(ActionsBlock(block_id=f"signoff_{person.slack_user_id}", elements=buttons))
+    more = len(people) - PEOPLE_SHOWN
+    tail = (
+        f"…and {more} more (`/casebook attendance` and `/casebook signoff` work for anyone). "
+        if more > 0
+        else ""
+    )
+    blocks.append(
+        ActionsBlock(
+            block_id="training_correct",
+            elements=[
+                ButtonElement(
+                    action_id=Action.TRAINING_CORRECT, text=PlainTextObject(text="Correct attendance")
+                )
+            ],
+        )
+    )
+    blocks.append(
+        context(
+            f"{tail}A session counts once it has ended; no check-in counts as absent. "
+            f"The testing-environment sign-off opens after {mock_needed} mock exceptions "
+            "(practice or assessment)."
+        )
+    )
+    return blocks
+
+
+def cohort_lines(cohort: CohortTraining) -> list[str]:
+    """The cohort against the target, labs, modules and sign-offs (one line each)."""
+    if cohort.rate is None:
+        att = f"*Attendance:* {not_enough_text(cohort)}."
+    else:
+        mark = ":white_check_mark: above" if cohort.meets else ":warning: not above"
+        att = (
+            f"*Attendance:* {_pct(cohort.rate)} of {cohort.expected} engineer-sessions "
+            f"({cohort.engineers} engineers, {cohort.held} sessions) — "
+            f"{mark} the {_pct(cohort.target)} target"
+        )
+        if cohort.below_target:
+            att += f"\n*At or under target:* {esc(', '.join(cohort.below_target[:10]))}"
+    labs = f"*Labs:* {cohort.labs_done} of {cohort.labs_handed_out} handed out done"
+    if cohort.enough and cohort.labs_handed_out:
+        labs += f" ({_pct(cohort.labs_done / cohort.labs_handed_out)})"
+    modules = " · ".join(
+        f"{esc(m.title.split(':')[0])} {m.completed}/{cohort.engineers}" for m in cohort.modules
+    )
+    signed = " · ".join(
+        f"{label} {cohort.signed_off[k]}/{cohort.engineers}" for k, label in MILESTONE_LABELS.items()
+    )
+    return [
+        att,
+        labs,
+        f"*Modules complete:* {modules or 'none configured'}",
+        f"*Week-10 sign-offs:* {signed}",
+    ]
+
+
+def cohort_blocks(*, progress: TrainingProgress) -> list[Block]:
+    """The PM's cohort summary (shown during the training weeks and afterwards)."""
+    blocks: list[Block] = [divider(), header("Training: the cohort")]
+    blocks.append(section("\n".join(cohort_lines(progress.cohort))))
+    blocks.append(
+        context(
+            f"{progress.sessions_held} of {progress.sessions_total} sessions held. "
+            "A session counts once it has ended; no check-in counts as absent. Cohort figures need "
+            f"{progress.cohort.min_cohort} engineers."
+        )
+    )
+    return blocks
+
+
+def digest_training_text(progress: TrainingProgress) -> str:
+    """The digest's training line (plain mrkdwn; names escaped)."""
+    return ":mortar_board: *Training weeks*\n" + "\n".join(cohort_lines(progress.cohort))
+
+
+def correction_modal(*, sessions: Sequence[tuple[str, str]], people: Sequence[tuple[str, str]]) -> View:
+    """The mentor's *Correct attendance* form: session, mentee, present or absent."""
+
+    def options(pairs: Sequence[tuple[str, str]]) -> list[Option]:
+        return [Option(value=v, text=PlainTextObject(text=clip(t, 75))) for v, t in pairs[:100]]
+
+    def select(block: B, label: str, pairs: Sequence[tuple[str, str]]) -> InputBlock:
+        return InputBlock(
+            block_id=block,
+            label=PlainTextObject(text=label),
+            element=StaticSelectElement(action_id=block, options=options(pairs)),
+        )
+
+    return View(
+        type="modal",
+        callback_id=Callback.TRAINING_CORRECT,
+        title=PlainTextObject(text="Correct attendance"),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[
+            select(B.TRAINING_SESSION, "Session", sessions),
+            select(B.TRAINING_MENTEE, "Engineer", people),
+            select(B.TRAINING_STATUS, "They were", [("present", "present"), ("absent", "absent")]),
+        ],
+    )
