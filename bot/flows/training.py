@@ -101,7 +101,7 @@ def correct_attendance(
         actor = _person(session, actor_slack_id)
         mentee = find_by_slack_id(session=session, slack_user_id=slack_user_id)
         if mentee is None:
-            raise DomainError(f"<@{slack_user_id}> is not on the roster.")
+            raise DomainError(f"{slack_user_id} is not on the roster.")
         changed = domain.correct_attendance(
             session=session,
             now=deps.clock.now(),
@@ -137,7 +137,7 @@ def sign_off_milestone(*, deps: Deps, actor_slack_id: str, slack_user_id: str, m
         actor = _person(session, actor_slack_id)
         mentee = find_by_slack_id(session=session, slack_user_id=slack_user_id)
         if mentee is None:
-            raise DomainError(f"<@{slack_user_id}> is not on the roster.")
+            raise DomainError(f"{slack_user_id} is not on the roster.")
         created = domain.sign_off(
             session=session,
             now=now,

@@ -25,14 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.jobs import announcements, daily_sync, digest, review_reminder, survey
+from bot.domain.training import planned_sessions
+from bot.jobs import announcements, daily_sync, digest, review_reminder, survey, training_checkin
 from bot.jobs.plan import Schedule, scheduled
-from bot.program import Program
+from bot.program import WEEKDAYS, Program
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -130,6 +131,19 @@ def _announcements(program: Program) -> list[Trigger]:
     ]
 
 
+def _training_checkin(program: Program) -> list[Trigger]:
+    # Sessions are dated; one trigger per start time (with its weekdays) is what `jobs list` shows.
+    days: dict[time, set[str]] = {}
+    for planned in planned_sessions(program):
+        days.setdefault(planned.start.astimezone(program.tz).time(), set()).add(
+            WEEKDAYS[planned.day.weekday()]
+        )
+    return [
+        Trigger("sessions", Schedule(at, tuple(d for d in WEEKDAYS if d in days[at]), None), False, None)
+        for at in sorted(days)
+    ]
+
+
 CATALOGUE: tuple[JobSpec, ...] = (
     JobSpec("announcements", announcements.run, _announcements, "program announcements to their channels"),
     JobSpec("daily-sync", daily_sync.run, _daily_sync, "evening sync DMs and mentor overviews"),
@@ -138,6 +152,9 @@ CATALOGUE: tuple[JobSpec, ...] = (
         "survey-reminder", survey.run_reminder, _survey_reminder, "one reminder to survey non-responders"
     ),
     JobSpec("digest", digest.run, _digest, "the PM digest in the PM channel", Start.ONCE),
+    JobSpec(
+        "training-checkin", training_checkin.run, _training_checkin, "check-in DMs at each training session"
+    ),
     JobSpec(
         "review-reminder",
         review_reminder.run,

@@ -273,7 +273,7 @@ def correction_modal(*, sessions: Sequence[tuple[str, str]], people: Sequence[tu
     def options(pairs: Sequence[tuple[str, str]]) -> list[Option]:
         return [Option(value=v, text=PlainTextObject(text=clip(t, 75))) for v, t in pairs[:100]]
 
-    def select(block: B, label: str, pairs: Sequence[tuple[str, str]]) -> InputBlock:
+    def picker(block: B, label: str, pairs: Sequence[tuple[str, str]]) -> InputBlock:
         return InputBlock(
             block_id=block,
             label=PlainTextObject(text=label),
@@ -287,8 +287,8 @@ def correction_modal(*, sessions: Sequence[tuple[str, str]], people: Sequence[tu
         submit=PlainTextObject(text="Save"),
         close=PlainTextObject(text="Cancel"),
         blocks=[
-            select(B.TRAINING_SESSION, "Session", sessions),
-            select(B.TRAINING_MENTEE, "Engineer", people),
-            select(B.TRAINING_STATUS, "They were", [("present", "present"), ("absent", "absent")]),
+            picker(B.TRAINING_SESSION, "Session", sessions),
+            picker(B.TRAINING_MENTEE, "Engineer", people),
+            picker(B.TRAINING_STATUS, "They were", [("present", "present"), ("absent", "absent")]),
         ],
     )
