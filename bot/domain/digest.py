@@ -31,6 +31,8 @@ from bot.domain.metricfmt import duration, pct
 from bot.domain.metrics import MetricKey, Scorecard, compute_scorecard
 from bot.domain.supporting import Supporting, supporting
 from bot.domain.surveys import aggregate
+from bot.domain.training import planned_sessions
+from bot.domain.training_report import TrainingProgress, training_progress
 from bot.domain.vocab import Cohort
 from bot.domain.weeks import Week, previous, week_of_date, weeks_between
 from bot.program import WEEKDAYS, Program
@@ -100,6 +102,7 @@ class DigestData:
     red_flags: tuple[RedFlag, ...]
     history: tuple[Scorecard, ...]  # program weeks so far, oldest first, ending with this week
     survey_comments: tuple[str, ...] = ()  # only with published results, unattributed
+    training: TrainingProgress | None = None  # in a week with training sessions (docs/training.md)
 
     @property
     def empty(self) -> bool:
@@ -307,7 +310,15 @@ def build_digest(
             ).comments,
             rng,
         ),
+        training=_training(session=session, program=program, week=week, at=at),
     )
+
+
+def _training(*, session: Session, program: Program, week: Week, at: datetime) -> TrainingProgress | None:
+    """Training progress as of ``at``, for a week that holds training sessions."""
+    if not any(week.monday <= s.day <= week.sunday for s in planned_sessions(program)):
+        return None
+    return training_progress(session=session, program=program, now=at)
 
 
 def find_digest(*, session: Session, channel: str, period: str) -> Delivery | None:

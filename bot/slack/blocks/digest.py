@@ -29,6 +29,7 @@ from bot.slack.blocks.scorecard import (
     status_counts,
     week_title,
 )
+from bot.slack.blocks.training import digest_training_text
 
 MAX_POST_LINES = 15
 CHART_NOTE = "The chart of the five metrics is in the thread."
@@ -115,6 +116,8 @@ def digest_blocks(data: DigestData, *, chart: bool) -> list[Block]:
             f"{REC_EMOJI[rec]} *Recommendation: {rec.heading}* — {ACTION[rec]}\n{esc(why_line(data.verdict))}"
         )
     )
+    if data.training is not None:
+        blocks.append(section(digest_training_text(data.training)))
     if data.empty:
         blocks.append(context(no_data_text(data.week)))
         if chart:
@@ -193,7 +196,8 @@ def _notes(data: DigestData) -> list[str]:
 def digest_text(data: DigestData) -> str:
     """Fallback text (notifications, screen readers): the recommendation and every metric."""
     if data.empty:
-        return f"Pilot digest {data.week.label}: no data yet."
+        training = " Training attendance is in the post." if data.training is not None else ""
+        return f"Pilot digest {data.week.label}: no data yet.{training}"
     metrics = "; ".join(
         f"{r.metric.label} {value_text(r.metric)} ({STATUS_LABEL[r.metric.status]})" for r in data.rows
     )
