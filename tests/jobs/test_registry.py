@@ -17,7 +17,15 @@ from bot.jobs.registry import JobSpec, Start, Trigger
 from bot.jobs.runner import run_job, tick
 from tests.jobs.conftest import NY, local
 
-DESIGN_NAMES = ["announcements", "daily-sync", "survey", "survey-reminder", "digest", "review-reminder"]
+DESIGN_NAMES = [
+    "announcements",
+    "daily-sync",
+    "survey",
+    "survey-reminder",
+    "digest",
+    "training-checkin",
+    "review-reminder",
+]
 
 
 def test_every_row_names_its_function_directly() -> None:
@@ -54,7 +62,17 @@ def test_a_new_job_is_one_row(casebook: Casebook, clock: Any, monkeypatch: pytes
     )
 
 
-MINE = ("registry", "runner", "gate", "scheduler", "plan", "digest", "announcements", "review_reminder")
+MINE = (
+    "registry",
+    "runner",
+    "gate",
+    "scheduler",
+    "plan",
+    "digest",
+    "announcements",
+    "review_reminder",
+    "training_checkin",
+)
 
 
 @pytest.mark.parametrize("module", MINE)
@@ -68,3 +86,11 @@ def test_jobs_reach_slack_only_through_flows_and_load_nothing_by_string(module: 
             imported.add(node.module or "")
     assert not {name for name in imported if name == "bot.slack" or name.startswith("bot.slack.")}
     assert "importlib" not in imported
+
+
+def test_training_check_ins_list_one_trigger_per_start_time(program: Any) -> None:
+    shown = [t.describe(program) for t in registry.triggers(program, "training-checkin")]
+    assert shown == [
+        "sessions: 09:00 America/New_York, mon,tue,wed,thu,fri, during any phase (until end of day)",
+        "sessions: 13:00 America/New_York, mon,tue,wed,thu,fri, during any phase (until end of day)",
+    ]
