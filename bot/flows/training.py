@@ -178,6 +178,8 @@ def correction_form(*, deps: Deps, slack_user_id: str) -> View:
         raise DomainError("No training session has started yet, so there is no attendance to correct.")
     with transaction(deps.sessions) as session:
         actor = _person(session, slack_user_id)
+        if not actor.role_names & REVIEWERS:
+            raise DomainError("Only mentors, leads and admins can correct training attendance.")
         people = [(p.slack_user_id, p.name) for p in _overseen(session, actor)]
     if not people:
         raise DomainError("You have no mentees in the roster, so there is no attendance for you to correct.")

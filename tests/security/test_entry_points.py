@@ -22,11 +22,15 @@ from bot.flows.cards import NOTE_JOB
 from bot.sandbox.simulator import Reply
 from bot.slack.blocks.survey import survey_modal
 from bot.slack.blocks.sync import blockers_modal
+from bot.slack.blocks.training import correction_modal
 from bot.slack.ids import Action, Callback, Shortcut, survey_block
 from bot.slack.metadata import (
     CardValue,
     CategoryValue,
+    CheckinValue,
+    LabValue,
     LeaverValue,
+    MilestoneValue,
     NextValue,
     RolesValue,
     SurveyValue,
@@ -106,6 +110,12 @@ def _blockers_form(env: Env, user: str) -> Reply:
     return env.slack.submit_view(user, view, {"blockers": "forged blocker", "mood": "1"})
 
 
+def _correction_form(env: Env, user: str) -> Reply:
+    view = correction_modal(sessions=[("w9-mon-am", "Mon")], people=[("U0ENG1", "Ada")]).to_dict()
+    values = {"training_session": "w9-mon-am", "training_mentee": "U0ENG1", "training_status": "absent"}
+    return env.slack.submit_view(user, view, values)
+
+
 def _existing(name: str) -> Callable[[Env, str], Reply]:
     """An attempt of test_permissions (its forged values and targets)."""
     attempt = ATTEMPTS[name]
@@ -145,6 +155,21 @@ ENTRY_POINTS: dict[str, Row] = {
     Action.SYNC_ALL_GOOD: Row(_click(Action.SYNC_ALL_GOOD, SYNC), ENGINEERS),
     Action.SYNC_BLOCKERS: Row(_click(Action.SYNC_BLOCKERS, SYNC), ENGINEERS),
     Action.SURVEY_OPEN: Row(_click(Action.SURVEY_OPEN, SurveyValue(week=WEEK).dump()), ENGINEERS),
+    # The test's week is past the training weeks: every check-in is closed, so refused for everyone.
+    Action.TRAINING_HERE: Row(_click(Action.TRAINING_HERE, CheckinValue(session="w10-fri").dump()), set()),
+    Action.TRAINING_AWAY: Row(_click(Action.TRAINING_AWAY, CheckinValue(session="w10-fri").dump()), set()),
+    Action.TRAINING_LAB_DONE: Row(
+        _click(Action.TRAINING_LAB_DONE, LabValue(lab="m1-lab1").dump(), home=True), ENGINEERS
+    ),
+    Action.TRAINING_SIGN_OFF: Row(
+        _click(
+            Action.TRAINING_SIGN_OFF,
+            MilestoneValue(slack_user_id="U0ENG1", milestone="real_exceptions").dump(),
+            home=True,
+        ),
+        {"mentor", "lead", "admin"},
+    ),
+    Action.TRAINING_CORRECT: Row(_click(Action.TRAINING_CORRECT, None, home=True), REVIEWERS),
     Action.OPEN_LINK: Row(_click(Action.OPEN_LINK, None), set(ACTORS)),  # acknowledged, nothing else
     # confirm steps (issue 16): the click is checked again, whatever the step showed
     Action.ROLE_CONFIRM: Row(
@@ -161,6 +186,7 @@ ENTRY_POINTS: dict[str, Row] = {
     Callback.REVIEW: Row(_existing("Uphold form (Ada's decision)"), REVIEWERS, "decision"),
     Callback.SYNC_BLOCKERS: Row(_blockers_form, ENGINEERS),
     Callback.SURVEY: Row(_survey_form, ENGINEERS),
+    Callback.TRAINING_CORRECT: Row(_correction_form, {"mentor", "lead", "admin"}),
     # shortcuts
     Shortcut.HANDLE_AS_EXCEPTION: Row(_existing("Handle as exception shortcut"), PRACTITIONERS),
 }
@@ -179,6 +205,9 @@ COMMAND_ROLES: dict[str, set[str]] = {
     "left": {"admin"},
     "stats": ROSTERED,
     "ooo": ROSTERED,
+    "attendance": REVIEWERS,
+    "lab": ENGINEERS,
+    "signoff": REVIEWERS,
 }
 
 
