@@ -171,3 +171,28 @@ def test_labs_and_sign_offs_show_and_testing_sign_off_waits_for_twenty_mock_exce
     assert "Week-10 sign-offs:* 5 real exceptions observed 1/3 · testing environment sign-off 1/3" in _home(
         slack, fake, "U0PM"
     )
+
+
+def test_the_mentor_corrects_from_app_home_through_the_form(
+    casebook: Casebook, slack: Simulator, fake: FakeSlack, clock: FixedClock
+) -> None:
+    load_roster(casebook.deps.sessions, datetime(2026, 10, 30, tzinfo=UTC))
+    clock.set(local(MONDAY, "11:30", NY))
+    _home(slack, fake, "U0MENTOR")
+    slack.click_home("U0MENTOR", action_id="training_correct")
+    view_id = eventually(lambda: list(fake.views))[-1]
+    form = fake.views[view_id]
+    assert form["callback_id"] == "training_correct_modal"
+    options = texts(form["blocks"])
+    assert "Automation fundamentals" in options and "Ada Engineer" in options
+    assert "Automation 101 labs" not in options  # the afternoon session has not started yet
+    bad = slack.submit("U0MENTOR", view_id, {"training_session": "w9-mon-am"})
+    assert bad.json["response_action"] == "errors"
+    assert set(bad.json["errors"]) == {"training_mentee", "training_status"}
+    values = {"training_session": "w9-mon-am", "training_mentee": "U0ENG2", "training_status": "present"}
+    assert slack.submit("U0MENTOR", view_id, values).status == 200
+    eventually(lambda: _attendance(casebook))
+    assert list(_attendance(casebook).values()) == [("present", "correction")]
+    note = eventually(lambda: fake.dms_to("U0MENTOR") and fake.dms_to("U0MENTOR")[-1])
+    assert "Corrected: Bo Engineer was present" in note.text
+    assert len(_events(casebook, "training.attendance_corrected")) == 1
