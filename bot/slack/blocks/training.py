@@ -108,7 +108,7 @@ def milestone_line(person: PersonTraining, mock_needed: int) -> str:
 
 def _lab_row(lab_id: str, title: str) -> SectionBlock:
     return section(
-        f":test_tube: {esc(title)} `{esc(lab_id)}`",
+        f"*Lab to do:* {esc(title)} `{esc(lab_id)}`",
         block_id=f"lab_{lab_id}",
         accessory=ButtonElement(
             action_id=Action.TRAINING_LAB_DONE,
@@ -235,10 +235,10 @@ def cohort_lines(cohort: CohortTraining) -> list[str]:
     if cohort.enough and cohort.labs_handed_out:
         labs += f" ({_pct(cohort.labs_done / cohort.labs_handed_out)})"
     modules = " · ".join(
-        f"{esc(m.title.split(':')[0])} {m.completed}/{cohort.engineers}" for m in cohort.modules
+        f"{esc(m.title.split(':')[0])}: {m.completed} of {cohort.engineers}" for m in cohort.modules
     )
     signed = " · ".join(
-        f"{label} {cohort.signed_off[k]}/{cohort.engineers}" for k, label in MILESTONE_LABELS.items()
+        f"{label}: {cohort.signed_off[k]} of {cohort.engineers}" for k, label in MILESTONE_LABELS.items()
     )
     return [
         att,
