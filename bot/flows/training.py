@@ -26,7 +26,7 @@ from bot.domain.training_report import TrainingProgress, training_progress
 from bot.domain.vocab import ENGINEERS, QUEUE_ALL_ROLES, REVIEWERS, SCORECARD_VIEWERS
 from bot.flows.notify import enqueue_dm
 from bot.program import Program
-from bot.slack.blocks.common import to_dicts
+from bot.slack.blocks.common import esc, to_dicts
 from bot.slack.blocks.training import (
     checkin_blocks,
     cohort_blocks,
@@ -57,7 +57,7 @@ def checkin_payload(*, program: Program, channel: str, planned: PlannedSession) 
     when = session_when(planned, program.tz)
     return {
         "channel": channel,
-        "text": f"Training check-in: {planned.title} ({when})",
+        "text": f"Training check-in: {esc(planned.title)} ({when})",
         "blocks": to_dicts(blocks),
     }
 
@@ -89,7 +89,7 @@ def answer_checkin(*, deps: Deps, slack_user_id: str, session_id: str, present: 
         corrected=done.corrected,
         target=program.training.attendance_target,
     )
-    return {"text": f"Training check-in: {planned.title}", "blocks": to_dicts(blocks)}
+    return {"text": f"Training check-in: {esc(planned.title)}", "blocks": to_dicts(blocks)}
 
 
 def correct_attendance(
@@ -154,7 +154,7 @@ def sign_off_milestone(*, deps: Deps, actor_slack_id: str, slack_user_id: str, m
                 job=SIGNED_OFF_JOB,
                 user_id=mentee.slack_user_id,
                 period=milestone,
-                text=f"{actor.name} signed off your Week-10 milestone: {label}. :tada:",
+                text=f"{esc(actor.name)} signed off your Week-10 milestone: {label}. :tada:",
             )
     if not created:
         return f"{name}'s “{label}” was already signed off."

@@ -132,14 +132,18 @@ def _announcements(program: Program) -> list[Trigger]:
 
 
 def _training_checkin(program: Program) -> list[Trigger]:
-    # Sessions are dated; one trigger per start time (with its weekdays) is what `jobs list` shows.
+    # Sessions are dated; `jobs list` shows one trigger per start time with its weekdays, limited
+    # to the phases the sessions fall in (when all do) so "next run" ends with the training.
+    sessions = planned_sessions(program)
     days: dict[time, set[str]] = {}
-    for planned in planned_sessions(program):
+    for planned in sessions:
         days.setdefault(planned.start.astimezone(program.tz).time(), set()).add(
             WEEKDAYS[planned.day.weekday()]
         )
+    phases = [program.phase_on(s.day) for s in sessions]
+    within = None if None in phases else tuple(sorted({p.value for p in phases if p is not None}))
     return [
-        Trigger("sessions", Schedule(at, tuple(d for d in WEEKDAYS if d in days[at]), None), False, None)
+        Trigger("sessions", Schedule(at, tuple(d for d in WEEKDAYS if d in days[at]), within), False, None)
         for at in sorted(days)
     ]
 

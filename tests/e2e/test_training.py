@@ -127,6 +127,8 @@ def test_check_ins_a_no_show_a_late_click_and_a_correction_give_the_right_attend
     pm = _home(slack, fake, "U0PM")
     assert "83% of 6 engineer-sessions" in pm and "not above the 85% target" in pm
     assert "At or under target:* Bo Engineer" in pm
+    lead = _home(slack, fake, "U0LEAD")  # leads see every engineer and the cohort
+    assert "Training: every engineer" in lead and "Training: the cohort" in lead
 
     run_at("digest", local(MONDAY, "15:31", NY))
     (post,) = fake.messages_in("C0CBPMDIGST")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 import inspect
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -91,6 +92,13 @@ def test_jobs_reach_slack_only_through_flows_and_load_nothing_by_string(module: 
 def test_training_check_ins_list_one_trigger_per_start_time(program: Any) -> None:
     shown = [t.describe(program) for t in registry.triggers(program, "training-checkin")]
     assert shown == [
-        "sessions: 09:00 America/New_York, mon,tue,wed,thu,fri, during any phase (until end of day)",
-        "sessions: 13:00 America/New_York, mon,tue,wed,thu,fri, during any phase (until end of day)",
+        "sessions: 09:00 America/New_York, mon,tue,wed,thu,fri, during training (until end of day)",
+        "sessions: 13:00 America/New_York, mon,tue,wed,thu,fri, during training (until end of day)",
     ]
+    after = datetime(2026, 11, 6, 20, 0, tzinfo=UTC)  # Friday of week 9, after the last session
+    zones = {ZoneInfo("America/New_York")}
+    assert registry.next_run(program, "training-checkin", after=after, zones=zones) == datetime(
+        2026, 11, 9, 14, 0, tzinfo=UTC
+    )
+    end = datetime(2026, 11, 13, 20, 0, tzinfo=UTC)
+    assert registry.next_run(program, "training-checkin", after=end, zones=zones) is None
