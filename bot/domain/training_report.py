@@ -1,9 +1,10 @@
 """Training progress as plain data: attendance per person and cohort, labs, modules, sign-offs.
 
-A session counts once it has **ended**: an engineer was present if they checked in with
-"I'm here" (or a mentor corrected them to present), absent otherwise — a no-show is
-absent. The cohort figure is every engineer's sessions together, and is withheld ("not
-enough data yet") until ``training.min_cohort`` engineers have had at least one session.
+A session counts once it has **ended**, for those on the roster when it began: an
+engineer was present if they checked in with "I'm here" (or a mentor corrected them to
+present), absent otherwise — a no-show is absent. The cohort figure is every engineer's
+sessions together, and is withheld ("not enough data yet") until ``training.min_cohort``
+engineers are in the cohort and at least one session counts.
 A module is complete for someone who attended each of its sessions and did each of its labs.
 App Home, the digest and :func:`training_report` (the evidence report) read this one model.
 """
@@ -147,7 +148,8 @@ def _person(
     modules: list[str],
 ) -> PersonTraining:
     attendance, labs_by_person = records
-    ended = [s for s in sessions if s.end <= now]
+    # Sessions that began before someone joined the roster were never asked of them.
+    ended = [s for s in sessions if s.end <= now and s.start >= person.created_at]
     attended = {s.id for s in sessions if attendance.get((person.id, s.id)) == PRESENT}
     labs = labs_by_person.get(person.id, set())
     handed_out = [lab.id for s in sessions if s.start <= now for lab in s.labs]
@@ -173,7 +175,7 @@ def _cohort(
     held = sum(1 for s in sessions if s.end <= now)
     present = sum(p.present for p in people)
     expected = sum(p.held for p in people)
-    enough = len(people) >= cfg.min_cohort and held > 0
+    enough = len(people) >= cfg.min_cohort and expected > 0
     handed = sum(len(s.labs) for s in sessions if s.start <= now)
     titles = {m.id: m.title for m in cfg.modules}
     return CohortTraining(
@@ -255,6 +257,8 @@ def not_enough_text(cohort: CohortTraining) -> str:
     """Why the cohort figure is withheld, in plain words."""
     if cohort.held == 0:
         return "not enough data yet: no training session has ended"
+    if cohort.expected == 0:
+        return "not enough data yet: no engineer was on the roster for a session that has ended"
     return (
         f"not enough data yet: {cohort.engineers} engineer(s) in the cohort, "
         f"a cohort figure needs at least {cohort.min_cohort}"

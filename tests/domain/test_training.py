@@ -132,3 +132,17 @@ def test_cohort_figure_needs_min_cohort_engineers_and_modules_need_sessions_and_
     assert "a cohort figure needs at least 4" in report["cohort"]["why_no_figure"]
     assert [p["present"] for p in report["people"]] == [2, 0, 0]  # Ada, Bo, Cy by name
     assert len(report["sessions"]) == 18
+
+
+def test_sessions_before_someone_joined_do_not_count_against_them(
+    sessions: sessionmaker[Session], program: Program
+) -> None:
+    am, pm = _day_one(program)
+    load_roster(sessions, am.start + timedelta(minutes=30))  # the roster arrived mid-morning
+    with transaction(sessions) as session:
+        early = training_progress(session=session, program=program, now=am.end)
+        later = training_progress(session=session, program=program, now=pm.end)
+        why = training_report(session=session, program=program, now=am.end)["cohort"]["why_no_figure"]
+    assert early.sessions_held == 1 and early.cohort.expected == 0 and early.cohort.rate is None
+    assert "no engineer was on the roster" in why
+    assert [p.held for p in later.people] == [1, 1, 1] and later.cohort.expected == 3
