@@ -102,6 +102,9 @@ def test_check_ins_a_no_show_a_late_click_and_a_correction_give_the_right_attend
     dm = fake.dms_to("U0ENG1")[0]
     assert "Training check-in" in texts(dm.blocks) and "09:00–11:00" in texts(dm.blocks)
     assert len(_events(casebook, "training.checked_in")) == 5  # the double click wrote nothing new
+    answered = [texts(r["blocks"]) for r in fake.responses if r.get("replace_original") and r.get("blocks")]
+    assert any("You answered: *I'm here" in t for t in answered)  # the DM shows the answer
+    assert any("You answered: *Can't make it" in t for t in answered)
     assert {r.period for r in ledger(casebook, "training-checkin")} == {"w9-mon-am", "w9-mon-pm"}
 
     # Bo clicks the morning's check-in after the session ended: refused, saying why.
