@@ -25,14 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.jobs import announcements, daily_sync, digest, review_reminder, survey
+from bot.jobs import announcements, daily_sync, digest, post_survey, reflections, review_reminder, survey
 from bot.jobs.plan import Schedule, scheduled
-from bot.program import Program
+from bot.program import WEEKDAYS, Program
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -130,6 +130,25 @@ def _announcements(program: Program) -> list[Trigger]:
     ]
 
 
+def _on_days(days: list[date], at: time) -> list[Trigger]:
+    """A job that runs on given dates: its weekdays at ``at``, labelled with the dates themselves."""
+    if not days:
+        return []
+    weekdays = tuple(sorted({WEEKDAYS[d.weekday()] for d in days}, key=WEEKDAYS.index))
+    label = "on " + ", ".join(d.isoformat() for d in days)
+    return [Trigger(label, Schedule(at, weekdays, None), True, None)]
+
+
+def _reflections(program: Program) -> list[Trigger]:
+    cfg = program.voices.reflections
+    return _on_days(cfg.dates(program.start_date), cfg.time)
+
+
+def _post_survey(program: Program) -> list[Trigger]:
+    cfg = program.voices.post_survey
+    return _on_days([cfg.date(program.start_date)], cfg.time)
+
+
 CATALOGUE: tuple[JobSpec, ...] = (
     JobSpec("announcements", announcements.run, _announcements, "program announcements to their channels"),
     JobSpec("daily-sync", daily_sync.run, _daily_sync, "evening sync DMs and mentor overviews"),
@@ -145,6 +164,8 @@ CATALOGUE: tuple[JobSpec, ...] = (
         "mentors' overdue review reminders",
         Start.ONCE,
     ),
+    JobSpec("reflections", reflections.run, _reflections, "the reflection-day DM to engineers"),
+    JobSpec("post-survey", post_survey.run, _post_survey, "the post-switchover survey DM (week 12)"),
 )
 
 # By name, in catalogue order (tests swap a row in with monkeypatch.setitem).

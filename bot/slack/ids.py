@@ -35,6 +35,11 @@ class Action(StrEnum):
     CONFIRM_CANCEL = "confirm_cancel"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
+    # reflections, wrap-up lessons and the post-switchover survey (issue 17)
+    REFLECTION_OPEN = "reflection_open"
+    LESSON_WENT_WELL = "lesson_went_well"
+    LESSON_WAS_HARD = "lesson_was_hard"
+    POST_SURVEY_OPEN = "post_survey_open"
 
 
 class Callback(StrEnum):
@@ -43,6 +48,9 @@ class Callback(StrEnum):
     REVIEW = "review_modal"
     SYNC_BLOCKERS = "sync_blockers_modal"
     SURVEY = "survey_modal"
+    REFLECTION = "reflection_modal"
+    LESSON = "lesson_modal"
+    POST_SURVEY = "post_survey_modal"
 
 
 class Shortcut(StrEnum):
@@ -71,8 +79,16 @@ class Block(StrEnum):
     SURVEY_COMMENT = "survey_comment"
     CARD_ACTIONS = "card_actions"
     REVIEW_ACTIONS = "review_actions"
+    REFLECTION_SHARE = "reflection_share"
+    LESSON_TEXT = "lesson_text"
+    LESSON_ATTRIBUTION = "lesson_attribution"
 
 
 def survey_block(question_id: str) -> str:
     """Block id of one survey question's input."""
     return f"survey_q_{question_id}"
+
+
+def reflection_block(question_id: str) -> str:
+    """Block id of one reflection question's input."""
+    return f"reflection_q_{question_id}"
