@@ -18,6 +18,7 @@ from bot.jobs.runner import run_job, tick
 from tests.jobs.conftest import NY, local
 
 DESIGN_NAMES = ["announcements", "daily-sync", "survey", "survey-reminder", "digest", "review-reminder"]
+DESIGN_NAMES += ["reflections", "post-survey"]  # issue 17
 
 
 def test_every_row_names_its_function_directly() -> None:
@@ -55,6 +56,7 @@ def test_a_new_job_is_one_row(casebook: Casebook, clock: Any, monkeypatch: pytes
 
 
 MINE = ("registry", "runner", "gate", "scheduler", "plan", "digest", "announcements", "review_reminder")
+MINE += ("reflections", "post_survey")
 
 
 @pytest.mark.parametrize("module", MINE)
