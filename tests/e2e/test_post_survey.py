@@ -1,4 +1,4 @@
-"""End to end: the post-switchover survey reaches engineers, mentors and leads and feeds week-12 confidence."""
+"""End to end: the post-switchover survey reaches engineers, mentors and leads; it feeds confidence."""
 
 from __future__ import annotations
 

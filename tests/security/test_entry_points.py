@@ -19,9 +19,9 @@ from sqlalchemy import select
 
 from bot.db.engine import transaction
 from bot.db.models import Delivery
+from bot.domain.post_survey import questions as post_questions
 from bot.flows.cards import NOTE_JOB
 from bot.sandbox.simulator import Reply
-from bot.domain.post_survey import questions as post_questions
 from bot.slack.blocks.lessons import lesson_modal
 from bot.slack.blocks.reflections import reflection_modal
 from bot.slack.blocks.survey import survey_modal
