@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Person, SurveyAnswer, SurveyResponse
+from bot.domain.surveys import SurveyAggregate, aggregate
 from bot.domain.vocab import ENGINEERS, Role
 from bot.program import Program, SurveyQuestion
 
@@ -120,3 +121,17 @@ def survey_by_group(*, session: Session, program: Program, week: str) -> SurveyB
             confidence_mean=round(conf_sum / conf_n, 2) if safe and conf_n else None,
         )
     return SurveyByGroup(week=week, minimum=minimum, groups=groups)
+
+
+def post_survey_aggregate(*, session: Session, program: Program, week: str) -> SurveyAggregate:
+    """Every group's published answers together: means per question, comments (sorted, unnamed).
+
+    Below the first published group, only the count (as the weekly survey's ``aggregate``).
+    """
+    return aggregate(
+        session=session,
+        week=week,
+        minimum=program.thresholds.survey_anonymity_min,
+        survey=SURVEY,
+        answers_under=ANSWER_SURVEYS,
+    )

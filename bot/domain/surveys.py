@@ -219,14 +219,22 @@ class SurveyAggregate:
         return self.responses < self.minimum
 
 
-def aggregate(*, session: Session, week: str, minimum: int, survey: str = WEEKLY) -> SurveyAggregate:
+def aggregate(
+    *,
+    session: Session,
+    week: str,
+    minimum: int,
+    survey: str = WEEKLY,
+    answers_under: tuple[str, ...] | None = None,
+) -> SurveyAggregate:
     """Aggregates over the published groups of answers; before the first group, only the count.
 
     Answers are published only in groups of at least ``minimum`` (see ``submit_survey``),
     so two views never differ by one person's answers. Comments come without names,
     sorted by their text so that their order says nothing about who wrote them or when.
+    ``answers_under``: the survey names the answers are filed under (default: ``survey``).
     """
-    of_week = (SurveyAnswer.survey == survey, SurveyAnswer.week == week)
+    of_week = (SurveyAnswer.survey.in_(answers_under or (survey,)), SurveyAnswer.week == week)
     rows = session.execute(
         select(
             SurveyAnswer.answers,

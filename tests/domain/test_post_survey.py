@@ -70,3 +70,7 @@ def test_means_only_when_every_group_has_the_minimum(
     assert groups.shown
     assert groups.groups["leads"].confidence_mean == 2.0 and groups.groups["leads"].satisfaction_mean == 2.0
     assert groups.groups["engineers"].confidence_mean == 5.0  # published groups only: the 4th waits
+
+    with transaction(sessions) as session:
+        overall = ps.post_survey_aggregate(session=session, program=program, week=WEEK)
+    assert overall.responses == 6 and overall.question_means["confidence"] == 3.5  # (5+5+5+2+2+2)/6
