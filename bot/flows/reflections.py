@@ -7,7 +7,7 @@ the mentor gets each revision once (the ledger key holds the revision number).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from slack_sdk.models.blocks import Block
@@ -18,13 +18,14 @@ from bot.db.engine import transaction
 from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.people import PersonView, find_by_slack_id, mentor_of
+from bot.domain.people import PersonView, find_by_slack_id, mentees_of, mentor_of
 from bot.domain.reflections import (
     Saved,
     check_open,
     get_reflection,
     last_open_day,
     open_day,
+    reflection_days,
     reflections_report,
     save_reflection,
 )
@@ -36,6 +37,7 @@ from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.reflections import (
     engineer_home_blocks,
     mentor_copy_blocks,
+    mentor_home_blocks,
     pm_home_blocks,
     reflection_dm_blocks,
     reflection_modal,
@@ -125,11 +127,26 @@ def reflection_home_section(deps: Deps, session: Session, person: PersonView, no
         if day is not None:
             written = get_reflection(session=session, person_id=record.id, day=day) is not None
             blocks.extend(engineer_home_blocks(day=day, written=written))
+    if person.has_any({Role.MENTOR, Role.LEAD}):
+        blocks.extend(_mentor_blocks(session, program, record, today))
     if person.has_any({Role.PM}):
         blocks.extend(
             pm_home_blocks(reports=reflections_report(session=session, program=program), today=today)
         )
     return blocks
+
+
+def _mentor_blocks(session: Session, program: Program, mentor: Person, today: date) -> list[Block]:
+    """The newest reflection day so far (until a week after it), for the mentor's active mentees."""
+    days = [d for d in reflection_days(program) if d <= today <= d + timedelta(days=7)]
+    if not days:
+        return []
+    mentees = [m for m in mentees_of(session=session, mentor_id=mentor.id) if m.status == "active"]
+    rows = []
+    for mentee in mentees:
+        row = get_reflection(session=session, person_id=mentee.id, day=days[-1])
+        rows.append((mentee.name, dict(row.answers) if row else None))
+    return mentor_home_blocks(day=days[-1], mentees=rows)
 
 
 def reflection_dm(*, program: Program, channel: str, day: date) -> dict[str, Any]:

@@ -67,6 +67,11 @@ def test_a_reflection_reaches_the_mentor_and_not_the_pm(
     (copy,) = eventually(lambda: fake.dms_to("U0MENTOR"))
     assert "Ada Engineer's reflection for Fri 6 Nov" in texts(copy.blocks)
     assert LEARNED in texts(copy.blocks) and UNSURE in texts(copy.blocks)
+    # The mentor's Home too: who has written, and the start of it.
+    slack.open_home("U0MENTOR")
+    mentor_home = texts(eventually(lambda: fake.home.get("U0MENTOR"))["blocks"])
+    assert "Your mentees' reflections Fri 6 Nov" in mentor_home and "Escalating early" in mentor_home
+    assert "Bo Engineer: not written yet" in mentor_home
     # The PM: who wrote it, never what.
     home = _pm_home(slack, fake)
     assert "Reflections Fri 6 Nov*: 1 of 3 written — Ada Engineer" in home

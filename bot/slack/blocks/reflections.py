@@ -161,3 +161,17 @@ def pm_home_blocks(*, reports: Sequence[ReflectionDayReport], today: date) -> li
             blocks.append(section(f"_{esc(shared.name)} shared theirs with you:_ {clip(text, 2500)}"))
     blocks.append(context("You see what an engineer wrote only when they chose to share it with you."))
     return blocks
+
+
+def mentor_home_blocks(*, day: date, mentees: Sequence[tuple[str, dict[str, str] | None]]) -> list[Block]:
+    """Mentor's Home: each mentee's reflection for ``day``: written (the start of it) or not yet."""
+    if not mentees:
+        return []
+    lines = []
+    for name, answers in mentees[:20]:
+        if answers is None:
+            lines.append(f"• {esc(name)}: not written yet")
+        else:
+            start = clip(" / ".join(answers.values()), 200)
+            lines.append(f"• {esc(name)}: :white_check_mark: _{esc(start)}_")
+    return [section(f"*Your mentees' reflections {_day(day)}* (in full in your DMs)\n" + "\n".join(lines))]
