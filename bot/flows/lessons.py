@@ -27,7 +27,6 @@ from bot.domain.weeks import iso_week
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.lessons import (
     lesson_modal,
-    lesson_thanks_view,
     lessons_home_blocks,
     wrapup_thread_blocks,
 )
@@ -62,8 +61,8 @@ def lesson_form(*, deps: Deps, slack_user_id: str, week: str, kind: str) -> View
 
 def submit_lesson_answer(
     *, deps: Deps, slack_user_id: str, week: str, kind: str, text: str, attributed: bool
-) -> View:
-    """Store one lesson (anonymous ones with no link to the person); returns the thank-you."""
+) -> None:
+    """Store one lesson (anonymous ones with no link to the person)."""
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
         person = _author(session, slack_user_id)
@@ -71,7 +70,6 @@ def submit_lesson_answer(
         submit_lesson(
             session=session, now=now, person=person, week=week, kind=kind, text=text, attributed=attributed
         )
-    return lesson_thanks_view(week=week, kind=kind, attributed=attributed)
 
 
 def enqueue_wrapup_threads(*, deps: Deps, periods: list[tuple[str, str]], now: datetime) -> int:

@@ -24,7 +24,7 @@ from bot.domain.weeks import iso_week
 from bot.program import Program
 from bot.slack.blocks.common import to_dicts
 from bot.slack.blocks.post_survey import TITLE, post_survey_dm_blocks
-from bot.slack.blocks.survey import survey_modal, survey_thanks_view
+from bot.slack.blocks.survey import survey_modal
 from bot.slack.ids import Callback
 
 NOT_FOR_YOU = "The post-switchover survey is for the program's engineers, mentors and leads."
@@ -61,7 +61,7 @@ def post_survey_form(*, deps: Deps, slack_user_id: str, week: str) -> View:
     )
 
 
-def submit_post_answers(*, deps: Deps, slack_user_id: str, week: str, answers: SurveyAnswers) -> View:
+def submit_post_answers(*, deps: Deps, slack_user_id: str, week: str, answers: SurveyAnswers) -> None:
     """Store that this person answered and, apart, their answers under their role group."""
     now = deps.clock.now()
     program = deps.program
@@ -79,7 +79,6 @@ def submit_post_answers(*, deps: Deps, slack_user_id: str, week: str, answers: S
             survey=ps.SURVEY,
             answers_as=ps.answers_under(ps.group_of(person.role_names)),
         )
-    return survey_thanks_view(week=week, replaced=False, title=TITLE)
 
 
 def post_survey_dm(*, program: Program, channel: str, week: str) -> dict[str, Any]:
