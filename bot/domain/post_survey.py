@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Person, SurveyAnswer, SurveyResponse
+from bot.db.models import PersonRole, SurveyAnswer, SurveyResponse
 from bot.domain.surveys import SurveyAggregate, aggregate
 from bot.domain.vocab import ENGINEERS, Role
 from bot.program import Program, SurveyQuestion
@@ -76,16 +76,14 @@ class SurveyByGroup:
 
 
 def _respondents(session: Session, week: str) -> dict[str, int]:
-    counts = dict.fromkeys(GROUPS, 0)
-    rows = session.execute(
-        select(SurveyResponse.person_id).where(SurveyResponse.survey == SURVEY, SurveyResponse.week == week)
-    ).scalars()
-    ids = list(rows)
-    if not ids:
-        return counts
-    for person in session.execute(select(Person).where(Person.id.in_(ids))).scalars():
-        counts[group_of(person.role_names)] += 1
-    return counts
+    """How many of each group answered (two counts in SQL; the roles are today's)."""
+    leading = select(PersonRole.person_id).where(PersonRole.role.in_(LEADING))
+    total, leads = session.execute(
+        select(func.count(), func.sum(case((SurveyResponse.person_id.in_(leading), 1), else_=0))).where(
+            SurveyResponse.survey == SURVEY, SurveyResponse.week == week
+        )
+    ).one()
+    return {ENGINEERS_GROUP: int(total or 0) - int(leads or 0), LEADS_GROUP: int(leads or 0)}
 
 
 def survey_by_group(*, session: Session, program: Program, week: str) -> SurveyByGroup:
