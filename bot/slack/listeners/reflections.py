@@ -64,8 +64,8 @@ def check(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 
 
 @replies_on_error("saving the reflection")
-def save(body: dict[str, Any], view: dict[str, Any], context: BoltContext, respond: Respond) -> None:
-    """After the ack, from the inbox: save it (its text is never logged) and tell the author."""
+def save(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    """After the ack, from the inbox: save it (its text is never logged; the mentor gets a copy)."""
     answers, share, _ = _parsed(view, context)
     if answers is None:
         return  # refused by the ack, so never stored
