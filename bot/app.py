@@ -39,7 +39,21 @@ from bot.program import Program
 from bot.slack import middleware
 from bot.slack.client import make_client
 from bot.slack.dispatcher import Dispatcher
-from bot.slack.listeners import admin, assessment, commands, home, ooo, practice, reviews, stats, survey, sync
+from bot.slack.listeners import (
+    admin,
+    assessment,
+    commands,
+    home,
+    lessons,
+    ooo,
+    post_survey,
+    practice,
+    reflections,
+    reviews,
+    stats,
+    survey,
+    sync,
+)
 from bot.slack.listeners import incidents as incident_listeners
 from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
@@ -57,6 +71,7 @@ LISTENER_MODULES: list[Any] = [commands, home, practice, assessment, live_log, s
 LISTENER_MODULES += [metrics_listeners, incident_listeners, leaver_listeners]
 LISTENER_MODULES += [sync, survey, ooo]
 LISTENER_MODULES += [training_listeners]
+LISTENER_MODULES += [reflections, lessons, post_survey]
 
 
 class ContextExecutor(ThreadPoolExecutor):

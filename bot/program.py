@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.domain.vocab import Cohort
 from bot.program_training import Training
+from bot.program_voices import Voices
 from bot.textfile import InputFileError, read_text_file
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -256,6 +257,7 @@ class Program(_Strict):
     practice: Practice = Practice()
     announcements: list[Announcement] = Field(default_factory=list)
     training: Training = Training()
+    voices: Voices = Voices()  # reflections and the post-switchover survey (bot/program_voices.py)
 
     @field_validator("timezone")
     @classmethod

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Person, PersonRole, Review, SurveyAnswer, SurveyResponse
+from bot.domain import post_survey
 from bot.domain.incidents import Baseline, Breach, baselines, week_breaches, week_medians
 from bot.domain.vocab import COHORT_ROLES, ENGINEERS, Cohort, Verdict
 from bot.domain.weeks import Week, local_midnight
@@ -101,6 +102,7 @@ class WeekFacts:
     incidents: IncidentFacts
     people: PeopleFacts
     cohort: Cohort = Cohort.ENGINEERS  # whose numbers these are; ``people.engineers`` is how many
+    post_survey: SurveyFacts | None = None  # the post-switchover survey (engineers, mentors, leads)
 
     @property
     def empty(self) -> bool:
@@ -110,6 +112,7 @@ class WeekFacts:
             or self.practice_decisions
             or self.reviews.reviewed
             or self.survey.responses
+            or (self.post_survey is not None and self.post_survey.answered)
             or self.incidents.count
         )
 
@@ -206,19 +209,26 @@ def review_facts(*, session: Session, week: Week, roles: frozenset[str] = ENGINE
 
 
 def survey_facts(
-    *, session: Session, week: Week, minimum: int, roles: frozenset[str] = ENGINEERS
+    *,
+    session: Session,
+    week: Week,
+    minimum: int,
+    roles: frozenset[str] = ENGINEERS,
+    survey: str = WEEKLY_SURVEY,
+    answers_under: tuple[str, ...] | None = None,
 ) -> SurveyFacts:
     """Who in the cohort answered (counts), and the sums of the published, anonymous answers.
 
     Answers are stored apart from who gave them, so they cover everyone who answered,
     whatever the cohort; only whole published groups of ``minimum`` are summed.
+    ``answers_under``: the survey names its answers are filed under (default: ``survey``).
     """
     engineers = select(Person.id).where(*engineer_filter(week, roles))
     asked = func.sum(case((SurveyResponse.person_id.in_(engineers), 1), else_=0))
     responses, engineer_responses = session.execute(
         select(func.count(), asked).where(
             SurveyResponse.week == week.label,
-            SurveyResponse.survey == WEEKLY_SURVEY,
+            SurveyResponse.survey == survey,
             SurveyResponse.person_id.in_(select(Person.id).where(holds_role(roles))),
         )
     ).one()
@@ -231,7 +241,7 @@ def survey_facts(
             func.sum(case((is_published, SurveyAnswer.answer_count), else_=0)),
             func.count(case((is_published, SurveyAnswer.confidence))),
             func.sum(case((is_published, SurveyAnswer.confidence), else_=0)),
-        ).where(SurveyAnswer.week == week.label, SurveyAnswer.survey == WEEKLY_SURVEY)
+        ).where(SurveyAnswer.week == week.label, SurveyAnswer.survey.in_(answers_under or (survey,)))
     ).one()
     answered, published, answer_sum, answer_count, confidence_n, confidence_sum = (_n(v) for v in row)
     return SurveyFacts(
@@ -315,4 +325,17 @@ def collect(
         incidents=reuse.incidents if reuse else incident_facts(session=session, week=week, program=program),
         people=people_facts(session=session, week=week, program=program, adopters=live.adopters, roles=roles),
         cohort=cohort,
+        post_survey=reuse.post_survey if reuse else _post_survey(session, week, program),
+    )
+
+
+def _post_survey(session: Session, week: Week, program: Program) -> SurveyFacts:
+    """The post-switchover survey's counts and published sums (everyone asked, every role group)."""
+    return survey_facts(
+        session=session,
+        week=week,
+        minimum=program.thresholds.survey_anonymity_min,
+        roles=post_survey.RESPONDENTS,
+        survey=post_survey.SURVEY,
+        answers_under=post_survey.ANSWER_SURVEYS,
     )

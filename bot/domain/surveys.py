@@ -113,12 +113,15 @@ def submit_survey(
     submitted: SurveyAnswers,
     minimum: int,
     survey: str = WEEKLY,
+    answers_as: str | None = None,
 ) -> Submitted:
     """Record that ``person`` answered and, apart from that, their answers with nothing leading back.
 
     One answer per person and week: nothing links the answers to the person, so they
     cannot be found again to change. When ``minimum`` answers are waiting they are
     published together as the next group (``survey.published``, shuffled, no person).
+    ``answers_as``: the survey name the answers are filed (and published) under, when it
+    differs from ``survey`` (the post-switchover survey files them per respondent group).
     """
     if get_response(session=session, person_id=person.id, week=week, survey=survey) is not None:
         raise DomainError(ALREADY.format(week=week))
@@ -130,10 +133,11 @@ def submit_survey(
     except IntegrityError:
         raise DomainError(ALREADY.format(week=week)) from None  # a double click: the first one counted
     answer_sum, answer_count, confidence = _columns(questions, submitted.answers)
+    filed = answers_as or survey
     session.add(
         SurveyAnswer(
             id=secrets.token_hex(16),
-            survey=survey,
+            survey=filed,
             week=week,
             answers=dict(submitted.answers),
             answer_sum=answer_sum,
@@ -145,7 +149,7 @@ def submit_survey(
     )
     session.flush()
     _audited(session, now, person, survey, week)
-    _publish_if_due(session, now, survey, week, minimum)
+    _publish_if_due(session, now, filed, week, minimum)
     return Submitted(response, False, True)
 
 
@@ -215,14 +219,22 @@ class SurveyAggregate:
         return self.responses < self.minimum
 
 
-def aggregate(*, session: Session, week: str, minimum: int, survey: str = WEEKLY) -> SurveyAggregate:
+def aggregate(
+    *,
+    session: Session,
+    week: str,
+    minimum: int,
+    survey: str = WEEKLY,
+    answers_under: tuple[str, ...] | None = None,
+) -> SurveyAggregate:
     """Aggregates over the published groups of answers; before the first group, only the count.
 
     Answers are published only in groups of at least ``minimum`` (see ``submit_survey``),
     so two views never differ by one person's answers. Comments come without names,
     sorted by their text so that their order says nothing about who wrote them or when.
+    ``answers_under``: the survey names the answers are filed under (default: ``survey``).
     """
-    of_week = (SurveyAnswer.survey == survey, SurveyAnswer.week == week)
+    of_week = (SurveyAnswer.survey.in_(answers_under or (survey,)), SurveyAnswer.week == week)
     rows = session.execute(
         select(
             SurveyAnswer.answers,

@@ -9,7 +9,9 @@
   from ``thresholds.p1_minutes``/``p2_minutes``); one breach fails the week and is
   named (ref, minutes), however few incidents there were. Week 11 keeps the median
   against the baseline (``measures.incident_slo``).
-* confidence = mean of the survey's confidence answer; > 3.5.
+* confidence = mean of the confidence answers ("I'm confident in this new model"); > 3.5.
+  The post-switchover survey's answers when anyone answered it that week, else the
+  weekly survey's confidence question; the detail line names which one it read.
 """
 
 from __future__ import annotations
@@ -105,12 +107,17 @@ def absolute_slo(facts: WeekFacts, program: Program) -> Reading:
 
 
 def confidence(facts: WeekFacts, program: Program) -> Reading:
-    survey = facts.survey
+    """The post-switchover survey's confidence item when it has answers that week, else the weekly one's."""
+    post = facts.post_survey
+    if post is not None and post.answered:
+        survey, source = post, "post-switchover survey"
+    else:
+        survey, source = facts.survey, "weekly survey"
     return Reading(
         value=survey.confidence_sum / survey.confidence_n
         if survey.published and survey.confidence_n
         else None,
         sample=survey.confidence_n if survey.published else survey.answered,
-        detail=survey_detail(survey, f"mean of {survey.confidence_n} confidence answers"),
-        parts={"answers": survey.confidence_n, "published": survey.published},
+        detail=f"{source}: " + survey_detail(survey, f"mean of {survey.confidence_n} confidence answers"),
+        parts={"answers": survey.confidence_n, "published": survey.published, "source": source},
     )

@@ -3,7 +3,8 @@
 Each entry of ``program.announcements`` posts its text to its channel at its
 local time in the **program** timezone (a channel has no timezone of its own) on
 its days, while any program phase runs. Each occurrence is one ledger row keyed
-``(announcements, channel, name:date)``, so it is posted once. An announcement
+``(announcements, channel, name:date)``, so it is posted once. The ``wrap-up``
+announcement also gets its lessons thread (``bot.flows.lessons``), once. An announcement
 that could not go out within ``GRACE`` of its time ("office hours start now")
 is stale and recorded as missed instead.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from bot.flows.announcements import announcement_payload
+from bot.flows.lessons import WRAP_UP, enqueue_wrapup_threads
 from bot.jobs.plan import LOOKBACK, Due, Schedule, apply, classify, scheduled
 
 if TYPE_CHECKING:
@@ -56,4 +58,12 @@ def run(*, deps: Deps, at: datetime) -> int:
             for due in dues
         ]
 
-    return apply(deps=deps, job=JOB, dues=plan(deps, at), build=build, now=deps.clock.now()).enqueued
+    dues = plan(deps, at)
+    enqueued = apply(deps=deps, job=JOB, dues=dues, build=build, now=deps.clock.now()).enqueued
+    # The wrap-up's lessons thread (issue 17): a reply under the post, sent once it is posted.
+    wrapups = [
+        (d.recipient, d.period) for d in dues if d.action == "send" and d.period.startswith(f"{WRAP_UP}:")
+    ]
+    if wrapups:
+        enqueue_wrapup_threads(deps=deps, periods=wrapups, now=deps.clock.now())
+    return enqueued

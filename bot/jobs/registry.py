@@ -25,13 +25,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.domain.training import planned_sessions
-from bot.jobs import announcements, daily_sync, digest, review_reminder, survey, training_checkin
+from bot.jobs import (
+    announcements,
+    daily_sync,
+    digest,
+    post_survey,
+    reflections,
+    review_reminder,
+    survey,
+    training_checkin,
+)
 from bot.jobs.plan import Schedule, scheduled
 from bot.program import WEEKDAYS, Program
 
@@ -146,6 +155,23 @@ def _training_checkin(program: Program) -> list[Trigger]:
         Trigger("sessions", Schedule(at, tuple(d for d in WEEKDAYS if d in days[at]), within), False, None)
         for at in sorted(days)
     ]
+def _on_days(days: list[date], at: time) -> list[Trigger]:
+    """A job that runs on given dates: its weekdays at ``at``, labelled with the dates themselves."""
+    if not days:
+        return []
+    weekdays = tuple(sorted({WEEKDAYS[d.weekday()] for d in days}, key=WEEKDAYS.index))
+    label = "on " + ", ".join(d.isoformat() for d in days)
+    return [Trigger(label, Schedule(at, weekdays, None), True, None)]
+
+
+def _reflections(program: Program) -> list[Trigger]:
+    cfg = program.voices.reflections
+    return _on_days(cfg.dates(program.start_date), cfg.time)
+
+
+def _post_survey(program: Program) -> list[Trigger]:
+    cfg = program.voices.post_survey
+    return _on_days([cfg.date(program.start_date)], cfg.time)
 
 
 CATALOGUE: tuple[JobSpec, ...] = (
@@ -166,6 +192,8 @@ CATALOGUE: tuple[JobSpec, ...] = (
         "mentors' overdue review reminders",
         Start.ONCE,
     ),
+    JobSpec("reflections", reflections.run, _reflections, "the reflection-day DM to engineers"),
+    JobSpec("post-survey", post_survey.run, _post_survey, "the post-switchover survey DM (week 12)"),
 )
 
 # By name, in catalogue order (tests swap a row in with monkeypatch.setitem).

@@ -41,6 +41,11 @@ class Action(StrEnum):
     TRAINING_CORRECT = "training_correct"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
+    # reflections, wrap-up lessons and the post-switchover survey (issue 17)
+    REFLECTION_OPEN = "reflection_open"
+    LESSON_WENT_WELL = "lesson_went_well"
+    LESSON_WAS_HARD = "lesson_was_hard"
+    POST_SURVEY_OPEN = "post_survey_open"
 
 
 class Callback(StrEnum):
@@ -50,6 +55,9 @@ class Callback(StrEnum):
     SYNC_BLOCKERS = "sync_blockers_modal"
     SURVEY = "survey_modal"
     TRAINING_CORRECT = "training_correct_modal"
+    REFLECTION = "reflection_modal"
+    LESSON = "lesson_modal"
+    POST_SURVEY = "post_survey_modal"
 
 
 class Shortcut(StrEnum):
@@ -81,8 +89,16 @@ class Block(StrEnum):
     TRAINING_SESSION = "training_session"
     TRAINING_MENTEE = "training_mentee"
     TRAINING_STATUS = "training_status"
+    REFLECTION_SHARE = "reflection_share"
+    LESSON_TEXT = "lesson_text"
+    LESSON_ATTRIBUTION = "lesson_attribution"
 
 
 def survey_block(question_id: str) -> str:
     """Block id of one survey question's input."""
     return f"survey_q_{question_id}"
+
+
+def reflection_block(question_id: str) -> str:
+    """Block id of one reflection question's input."""
+    return f"reflection_q_{question_id}"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from datetime import date
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -131,3 +132,14 @@ class MilestoneValue(Meta):
 
     slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,31}$")]
     milestone: Annotated[str, Field(pattern=r"^(real_exceptions|testing_environment)$")]
+class ReflectionValue(Meta):
+    """The reflection button and form: which reflection day."""
+
+    day: date
+
+
+class LessonValue(Meta):
+    """A wrap-up thread's button and the lesson form: which ISO week and which kind."""
+
+    week: Annotated[str, Field(pattern=r"^\d{4}-W\d{2}$")]
+    kind: Literal["went_well", "was_hard"]

@@ -19,7 +19,7 @@ def test_office_hours_and_wrap_up_post_once_each(roster: Casebook, run_at, fake:
     run_at("announcements", local(FRIDAY, "14:00", NY))
     run_at("announcements", local(FRIDAY, "17:00", NY))
     run_at("announcements", local(FRIDAY, "17:10", NY))
-    posts = fake.messages_in("C0CBANNOUNC")
+    posts = fake.messages_in("C0CBANNOUNC", top_level=True)
     assert [p.text[:25] for p in posts] == [
         ":raising_hand: Mentor off",
         ":raising_hand: Mentor off",
@@ -27,6 +27,10 @@ def test_office_hours_and_wrap_up_post_once_each(roster: Casebook, run_at, fake:
     ]
     periods = sorted(d.period for d in ledger(roster, "announcements") if d.status == "sent")
     assert periods == ["office-hours:2026-11-16", "office-hours:2026-11-20", "wrap-up:2026-11-20"]
+    # The wrap-up alone gets its lessons thread (issue 17), once.
+    (thread,) = fake.messages_in("C0CBANNOUNC", thread_ts=posts[2].ts)
+    assert [d.period for d in ledger(roster, "wrap-up-lessons")] == ["wrap-up:2026-11-20"]
+    assert "What went well" in str(thread.blocks)
 
 
 def test_a_stale_announcement_is_missed_not_posted(roster: Casebook, run_at, fake: FakeSlack) -> None:

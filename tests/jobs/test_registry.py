@@ -27,6 +27,7 @@ DESIGN_NAMES = [
     "training-checkin",
     "review-reminder",
 ]
+DESIGN_NAMES += ["reflections", "post-survey"]  # issue 17
 
 
 def test_every_row_names_its_function_directly() -> None:
@@ -74,6 +75,7 @@ MINE = (
     "review_reminder",
     "training_checkin",
 )
+MINE += ("reflections", "post_survey")
 
 
 @pytest.mark.parametrize("module", MINE)

@@ -12,26 +12,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from bot.db.engine import transaction
 from bot.db.models import Delivery
+from bot.domain.post_survey import questions as post_questions
 from bot.flows.cards import NOTE_JOB
 from bot.sandbox.simulator import Reply
+from bot.slack.blocks.lessons import lesson_modal
+from bot.slack.blocks.reflections import reflection_modal
 from bot.slack.blocks.survey import survey_modal
 from bot.slack.blocks.sync import blockers_modal
 from bot.slack.blocks.training import correction_modal
-from bot.slack.ids import Action, Callback, Shortcut, survey_block
+from bot.slack.ids import Action, Callback, Shortcut, reflection_block, survey_block
 from bot.slack.metadata import (
     CardValue,
     CategoryValue,
     CheckinValue,
     LabValue,
     LeaverValue,
+    LessonValue,
     MilestoneValue,
     NextValue,
+    ReflectionValue,
     RolesValue,
     SurveyValue,
     SyncValue,
@@ -103,6 +109,29 @@ def _survey_form(env: Env, user: str) -> Reply:
     values: dict[str, str | None] = {survey_block(k): v for k, v in ANSWERS.items()}
     values["survey_comment"] = "forged"
     return env.slack.submit_view(user, view, values)
+
+
+def _post_survey_form(env: Env, user: str) -> Reply:
+    program = env.casebook.deps.program
+    view = survey_modal(
+        week=WEEK, questions=post_questions(program), minimum=3, callback_id=Callback.POST_SURVEY
+    ).to_dict()
+    values: dict[str, str | None] = {survey_block(q.id): "4" for q in post_questions(program)}
+    return env.slack.submit_view(user, view, values | {"survey_comment": "forged"})
+
+
+def _reflection_form(env: Env, user: str) -> Reply:
+    questions = env.casebook.deps.program.voices.reflections.questions
+    view = reflection_modal(day=date(2026, 11, 6), questions=questions, initial=None, shared=True).to_dict()
+    values: dict[str, object] = {reflection_block(q.id): "A forged reflection text" for q in questions}
+    return env.slack.submit_view(user, view, values | {"reflection_share": ["share"]})
+
+
+def _lesson_form(env: Env, user: str) -> Reply:
+    view = lesson_modal(week=WEEK, kind="was_hard").to_dict()
+    return env.slack.submit_view(
+        user, view, {"lesson_text": "forged lesson", "lesson_attribution": "anonymous"}
+    )
 
 
 def _blockers_form(env: Env, user: str) -> Reply:
@@ -180,6 +209,19 @@ ENTRY_POINTS: dict[str, Row] = {
     ),
     Action.ASSESS_CONFIRM: Row(_click(Action.ASSESS_CONFIRM, None), ENGINEERS),
     Action.CONFIRM_CANCEL: Row(_click(Action.CONFIRM_CANCEL, None), set(ACTORS)),  # changes nothing
+    # issue 17: reflections, wrap-up lessons, the post-switchover survey
+    Action.REFLECTION_OPEN: Row(
+        _click(Action.REFLECTION_OPEN, ReflectionValue(day=date(2026, 11, 6)).dump()), ENGINEERS
+    ),
+    Action.LESSON_WENT_WELL: Row(
+        _click(Action.LESSON_WENT_WELL, LessonValue(week=WEEK, kind="went_well").dump()), PRACTITIONERS
+    ),
+    Action.LESSON_WAS_HARD: Row(
+        _click(Action.LESSON_WAS_HARD, LessonValue(week=WEEK, kind="was_hard").dump()), PRACTITIONERS
+    ),
+    Action.POST_SURVEY_OPEN: Row(
+        _click(Action.POST_SURVEY_OPEN, SurveyValue(week=WEEK).dump()), PRACTITIONERS
+    ),
     # view submissions (forged: never opened, metadata built by the test)
     Callback.JUSTIFY: Row(_existing("justification form (Ada's card)"), {"author"}, "card"),
     Callback.LOG_DECISION: Row(_existing("live decision form (never opened)"), PRACTITIONERS),
@@ -187,6 +229,9 @@ ENTRY_POINTS: dict[str, Row] = {
     Callback.SYNC_BLOCKERS: Row(_blockers_form, ENGINEERS),
     Callback.SURVEY: Row(_survey_form, ENGINEERS),
     Callback.TRAINING_CORRECT: Row(_correction_form, {"mentor", "lead", "admin"}),
+    Callback.REFLECTION: Row(_reflection_form, ENGINEERS),
+    Callback.LESSON: Row(_lesson_form, PRACTITIONERS),
+    Callback.POST_SURVEY: Row(_post_survey_form, PRACTITIONERS),
     # shortcuts
     Shortcut.HANDLE_AS_EXCEPTION: Row(_existing("Handle as exception shortcut"), PRACTITIONERS),
 }

@@ -93,8 +93,13 @@ def survey_modal(
     minimum: int,
     initial: dict[str, int] | None = None,
     comment: str | None = None,
+    callback_id: str = Callback.SURVEY,
+    title: str = "Weekly survey",
 ) -> View:
-    """One 1–5 select per question and an optional comment, pre-filled when changing an answer."""
+    """One 1–5 select per question and an optional comment, pre-filled when changing an answer.
+
+    ``callback_id`` and ``title``: the post-switchover survey uses the same form.
+    """
     initial = initial or {}
     options = [Option(value=str(k), label=v) for k, v in SCALE.items()]
     blocks: list[Block] = [context(PRIVACY.format(minimum=minimum))]
@@ -127,8 +132,8 @@ def survey_modal(
     )
     return View(
         type="modal",
-        callback_id=Callback.SURVEY,
-        title=PlainTextObject(text="Weekly survey"),
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
         submit=PlainTextObject(text="Submit"),
         close=PlainTextObject(text="Cancel"),
         private_metadata=SurveyValue(week=week).dump(),
@@ -136,11 +141,11 @@ def survey_modal(
     )
 
 
-def survey_thanks_view(*, week: str, replaced: bool) -> View:
+def survey_thanks_view(*, week: str, replaced: bool, title: str = "Weekly survey") -> View:
     what = "updated" if replaced else "saved"
     return View(
         type="modal",
-        title=PlainTextObject(text="Weekly survey"),
+        title=PlainTextObject(text=title),
         close=PlainTextObject(text="Done"),
         blocks=[
             section(f":raised_hands: Thanks! Your answers for {esc(week)} are {what}."),
