@@ -29,6 +29,7 @@ from bot.domain.gonogo import Verdict, recommend
 from bot.domain.grading import EPS, Metric, Status
 from bot.domain.metricfmt import duration, pct
 from bot.domain.metrics import MetricKey, Scorecard, compute_scorecard
+from bot.domain.red_flags import digest_red_flags
 from bot.domain.supporting import Supporting, supporting
 from bot.domain.surveys import aggregate
 from bot.domain.vocab import Cohort
@@ -299,7 +300,8 @@ def build_digest(
             reviews=reviews,
             survey=survey,
             support=support,
-        ),
+        )
+        + tuple(RedFlag(k, t) for k, t in digest_red_flags(session=session, program=program, at=at)),
         history=shown,
         survey_comments=shuffled(
             aggregate(

@@ -33,6 +33,11 @@ class Action(StrEnum):
     LEFT_CONFIRM = "left_confirm"
     ASSESS_CONFIRM = "assess_confirm"
     CONFIRM_CANCEL = "confirm_cancel"
+    # policy feedback (issue 17): flag a rule; the leads' queue
+    FLAG_POLICY = "flag_policy"
+    FEEDBACK_ACCEPT = "policy_feedback_accept"
+    FEEDBACK_REJECT = "policy_feedback_reject"
+    FEEDBACK_DONE = "policy_feedback_done"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
 
@@ -43,6 +48,8 @@ class Callback(StrEnum):
     REVIEW = "review_modal"
     SYNC_BLOCKERS = "sync_blockers_modal"
     SURVEY = "survey_modal"
+    FLAG_POLICY = "flag_policy_modal"
+    FEEDBACK_REJECT = "policy_feedback_reject_modal"
 
 
 class Shortcut(StrEnum):
@@ -71,6 +78,10 @@ class Block(StrEnum):
     SURVEY_COMMENT = "survey_comment"
     CARD_ACTIONS = "card_actions"
     REVIEW_ACTIONS = "review_actions"
+    FLAG_RULE = "flag_rule"
+    FLAG_PROBLEM = "flag_problem"
+    FLAG_PROPOSAL = "flag_proposal"
+    REJECT_REASON = "reject_reason"
 
 
 def survey_block(question_id: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -109,3 +109,23 @@ class LeaverValue(Meta):
 
     slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,31}$")]
     reason: Annotated[str, Field(max_length=1000)]
+
+
+class FlagValue(Meta):
+    """On *Flag the policy*: the card or decision whose rule is flagged."""
+
+    source: Literal["card", "decision"]
+    id: RowId
+
+
+class FlagMeta(Meta):
+    """The flag-the-policy modal: what raised it (nothing, for `/casebook flag-policy`)."""
+
+    source: Literal["card", "decision", "command"]
+    id: RowId | None = None
+
+
+class FeedbackValue(Meta):
+    """On Accept / Reject / Done in the leads' queue, and the reject modal: which item."""
+
+    feedback_id: RowId
