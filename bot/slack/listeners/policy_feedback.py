@@ -93,7 +93,9 @@ def save_flag(body: dict[str, Any], view: dict[str, Any], context: BoltContext) 
 
 
 @replies_on_error("policy feedback status")
-def on_status_click(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+def on_status_click(
+    body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
     """Accept or Done in the leads' queue; the Home is refreshed to show the new state."""
     deps, user = deps_of(context), user_id_of(body)
     value = FeedbackValue.load(action.get("value"))
@@ -107,7 +109,9 @@ def on_status_click(body: dict[str, Any], action: dict[str, Any], context: BoltC
 
 
 @replies_on_error("policy feedback reject")
-def on_reject_click(body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+def on_reject_click(
+    body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
     """Reject in the leads' queue: the form asking for the reason."""
     deps = deps_of(context)
     value = FeedbackValue.load(action.get("value"))
