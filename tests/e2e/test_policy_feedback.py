@@ -16,7 +16,7 @@ from bot.slack.ids import Action, Callback
 from bot.slack.metadata import FeedbackValue
 from tests.e2e.cards import open_card
 from tests.helpers import eventually, load_roster, texts
-from tests.live_support import latest_view, max_view, open_log_modal, review_post_for, GOOD
+from tests.live_support import GOOD, latest_view, max_view, open_log_modal, review_post_for
 
 ENG, LEAD = "U0ENG1", "U0LEAD"
 PROBLEM = "It says at most 72h but not from when the clock starts: creation or approval?"
