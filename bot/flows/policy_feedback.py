@@ -37,6 +37,7 @@ from bot.flows.notify import enqueue_dm
 from bot.flows.review_outbox import find_review_post
 from bot.slack.blocks.common import esc
 from bot.slack.blocks.policy_feedback import (
+    GROUPS_SHOWN,
     feedback_queue_blocks,
     flag_modal,
     red_flags_blocks,
@@ -161,7 +162,7 @@ def feedback_home_section(deps: Deps, session: Session, person: PersonView, now:
     if not person.has_any(QUEUE_ROLES):
         return []
     groups = group_by_rule(feedback_items(session=session, statuses=("open", "accepted")))
-    shown = groups[:8]
+    shown = groups[:GROUPS_SHOWN]
     ids = {i.decision_id for g in shown for i in g.items if i.decision_id is not None}
     links = _decision_links(deps, session, ids)
     return feedback_queue_blocks(groups=shown, links=links, total_groups=len(groups))

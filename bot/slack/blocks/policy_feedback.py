@@ -22,8 +22,10 @@ from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import FeedbackValue, FlagMeta, FlagValue
 
-GROUPS_SHOWN = 8  # App Home has 100 blocks for every section together
+GROUPS_SHOWN = 5  # App Home has 100 blocks for every section together: at most ~25 here
 ITEMS_SHOWN = 3
+ITEM_BUDGET = 6
+LINKS_SHOWN = 6
 FLAG_TEXT = "Flag the policy"
 STATUS_WORDS = {"accepted": "accepted", "rejected": "rejected", "done": "marked done"}
 STATE_EMOJI = {FIRED: ":red_circle:", NOT_ENOUGH: ":grey_question:"}
@@ -189,26 +191,27 @@ def feedback_queue_blocks(
             *blocks,
             context("No open policy feedback. Engineers flag rules from cards and review posts."),
         ]
+    budget = ITEM_BUDGET  # items with buttons, over every group: the Home is shared with others
     for group in groups[:GROUPS_SHOWN]:
         count = f"{group.count} flag{'s' if group.count != 1 else ''}"
         decisions = sorted({i.decision_id for i in group.items if i.decision_id is not None})
-        linked = ", ".join(
-            f"<{links[d]}|#{d}>" if d in links else f"#{d}" for d in decisions[: ITEMS_SHOWN * 2]
-        )
+        linked = ", ".join(f"<{links[d]}|#{d}>" if d in links else f"#{d}" for d in decisions[:LINKS_SHOWN])
         blocks.append(
             section(f":scroll: *{esc(group.label)}* — {count}" + (f" · decisions {linked}" if linked else ""))
         )
-        for item in group.items[:ITEMS_SHOWN]:
+        shown = group.items[: min(ITEMS_SHOWN, budget)]
+        budget -= len(shown)
+        for item in shown:
             blocks.extend(_item_blocks(item, links))
-        if group.count > ITEMS_SHOWN:
+        if group.count > len(shown):
             blocks.append(
-                context(
-                    f"…and {group.count - ITEMS_SHOWN} more on this rule (`casebook policy-feedback export`)."
-                )
+                context(f"{group.count - len(shown)} more on this rule: act on these first, or export.")
             )
     if total_groups > GROUPS_SHOWN:
         blocks.append(
-            context(f"{total_groups - GROUPS_SHOWN} more rules have feedback: export the full list.")
+            context(
+                f"{total_groups - GROUPS_SHOWN} more rules have feedback: `casebook policy-feedback export`."
+            )
         )
     return blocks
 
