@@ -102,19 +102,26 @@ def _from_version(version: ScenarioVersion | None) -> RulePrefill:
     return RulePrefill(policy=rule.policy, version=rule.version, rule=rule.rule, title=title)
 
 
-def prefill_for_card(*, session: Session, assignment_id: int) -> RulePrefill:
-    """The rule quoted on a scenario card."""
+NOT_YOURS = "You can flag the policy of your own cards and decisions, and of decisions you review."
+
+
+def prefill_for_card(*, session: Session, assignment_id: int, person_id: int) -> RulePrefill:
+    """The rule quoted on a scenario card, for the card's owner only (it may be a held-out
+    assessment card: nobody else learns what it quotes)."""
     assignment = session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFound("That card no longer exists.")
+    if assignment is None or assignment.person_id != person_id:
+        raise NotFound(NOT_YOURS)
     return _from_version(session.get(ScenarioVersion, assignment.scenario_version_id))
 
 
-def prefill_for_decision(*, session: Session, decision_id: int) -> RulePrefill:
-    """A decision's rule: its scenario's excerpt, else what the engineer wrote as the policy applied."""
+def prefill_for_decision(
+    *, session: Session, decision_id: int, person_id: int, reviewer: bool
+) -> RulePrefill:
+    """A decision's rule (its scenario's excerpt, else the policy the engineer says they applied),
+    for its author and reviewers only."""
     decision = session.get(Decision, decision_id)
-    if decision is None:
-        raise NotFound("That decision no longer exists.")
+    if decision is None or (decision.person_id != person_id and not reviewer):
+        raise NotFound(NOT_YOURS)
     if decision.scenario_version_id is not None:
         found = _from_version(session.get(ScenarioVersion, decision.scenario_version_id))
         if found.rule:

@@ -31,7 +31,7 @@ from bot.domain.policy_feedback import (
     set_status,
 )
 from bot.domain.red_flags import red_flags_report
-from bot.domain.vocab import Role
+from bot.domain.vocab import REVIEWERS, Role
 from bot.flows.links import message_url
 from bot.flows.notify import enqueue_dm
 from bot.flows.review_outbox import find_review_post
@@ -60,19 +60,21 @@ def _active(session: Session, slack_user_id: str) -> Person:
     return person
 
 
-def _prefill(session: Session, source: str, target_id: int | None) -> RulePrefill:
+def _prefill(session: Session, person: Person, source: str, target_id: int | None) -> RulePrefill:
     if target_id is None:
         return RulePrefill()
     if source == "card":
-        return prefill_for_card(session=session, assignment_id=target_id)
-    return prefill_for_decision(session=session, decision_id=target_id)
+        return prefill_for_card(session=session, assignment_id=target_id, person_id=person.id)
+    reviewer = bool(person.role_names & REVIEWERS)
+    return prefill_for_decision(
+        session=session, decision_id=target_id, person_id=person.id, reviewer=reviewer
+    )
 
 
 def flag_form(*, deps: Deps, slack_user_id: str, meta: FlagMeta) -> View:
     """The flag modal, its rule prefilled from the card or decision that raised it."""
     with read_transaction(deps.sessions) as session:
-        _active(session, slack_user_id)
-        prefill = _prefill(session, meta.source, meta.id)
+        prefill = _prefill(session, _active(session, slack_user_id), meta.source, meta.id)
     return flag_modal(meta=meta, prefill=prefill)
 
 
@@ -81,7 +83,7 @@ def submit_flag(*, deps: Deps, slack_user_id: str, view_id: str, meta: FlagMeta,
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
         author = _active(session, slack_user_id)
-        prefill = _prefill(session, meta.source, meta.id)
+        prefill = _prefill(session, author, meta.source, meta.id)
         item, _ = record_flag(
             session=session,
             now=now,
