@@ -7,7 +7,8 @@ reviewed all week), an engineer with no decisions all week (people out of office
 week are not flagged), someone leaving (turnover), a survey most engineers skipped
 (under half, when a survey went out that week), and overturns in a category ("mentor
 pilots on that category"). The channel post shows the three that weigh most on the
-go / no-go (:data:`FLAG_WEIGHT`); the thread lists them all.
+go / no-go (:data:`FLAG_WEIGHT`); the thread lists them all. The role design's measured red
+flags (turnover, process improvements, satisfaction gap) come from bot.domain.red_flags.
 
 Survey comments come from :func:`bot.domain.surveys.aggregate` only with the published
 averages, without names, and are shuffled here with a generator seeded by the
