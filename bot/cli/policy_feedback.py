@@ -24,7 +24,7 @@ COLUMNS = (
     "created_at",
     "assignment_id",
     "decision_id",
-    "decision_title",
+    "title",
     "status_by_name",
     "status_at",
     "accepted_at",

@@ -35,6 +35,7 @@ class PolicyFeedback(Base):
     source: Mapped[str] = mapped_column(String(16))  # card | decision | command
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"))
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    title: Mapped[str | None] = mapped_column(String(300))  # the scenario or decision that raised it
     policy: Mapped[str | None] = mapped_column(String(80))  # kebab-case name when the card said it
     version: Mapped[str | None] = mapped_column(String(32))
     rule: Mapped[str] = mapped_column(String(200))  # rule name, or the author's own words

@@ -162,6 +162,7 @@ def record_flag(
         source=source,
         assignment_id=assignment_id,
         decision_id=decision_id,
+        title=prefill.title[:300] if prefill.title else None,
         policy=policy,
         version=version,
         rule=rule,
@@ -263,7 +264,7 @@ class FeedbackItem:
     created_at: datetime
     assignment_id: int | None
     decision_id: int | None
-    decision_title: str | None
+    title: str | None  # the scenario or decision that raised it
     status_by_name: str | None
     status_at: datetime | None
     accepted_at: datetime | None
@@ -300,10 +301,9 @@ def feedback_items(
     """Items as plain data, oldest first; optionally only some statuses or one author's."""
     author, changer = aliased(Person), aliased(Person)
     query = (
-        select(PolicyFeedback, author.slack_user_id, author.name, changer.name, Decision.title)
+        select(PolicyFeedback, author.slack_user_id, author.name, changer.name)
         .join(author, author.id == PolicyFeedback.author_id)
         .outerjoin(changer, changer.id == PolicyFeedback.status_by_id)
-        .outerjoin(Decision, Decision.id == PolicyFeedback.decision_id)
         .order_by(PolicyFeedback.created_at, PolicyFeedback.id)
     )
     if statuses is not None:
@@ -326,12 +326,12 @@ def feedback_items(
             created_at=f.created_at,
             assignment_id=f.assignment_id,
             decision_id=f.decision_id,
-            decision_title=title,
+            title=f.title,
             status_by_name=changed_by,
             status_at=f.status_at,
             accepted_at=f.accepted_at,
         )
-        for f, slack_id, name, changed_by, title in session.execute(query).all()
+        for f, slack_id, name, changed_by in session.execute(query).all()
     ]
 
 

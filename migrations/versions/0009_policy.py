@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("assignment_id", sa.Integer(), nullable=True),
         sa.Column("decision_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=300), nullable=True),
         sa.Column("policy", sa.String(length=80), nullable=True),
         sa.Column("version", sa.String(length=32), nullable=True),
         sa.Column("rule", sa.String(length=200), nullable=False),

@@ -106,6 +106,7 @@ def test_card_flag_reaches_queue_is_accepted_then_done(
     accept = _queue_button(fake, slack, Action.FEEDBACK_ACCEPT, item.id)
     home = texts(fake.home[LEAD]["blocks"])
     assert "Policy feedback" in home and f"{item.policy} · {item.rule}" in home and "1 flag" in home
+    assert item.title and f"from the card *{item.title}*" in home  # the scenario that raised it
     assert slack.click_home(LEAD, action_id=Action.FEEDBACK_ACCEPT, value=accept["value"]).status == 200
     note = _dm_with(fake, ENG, "was accepted by Lee Lead")
     assert f"#{item.id}" in note.text

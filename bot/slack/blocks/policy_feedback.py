@@ -170,7 +170,9 @@ def _item_blocks(item: FeedbackItem, links: Mapping[int, str]) -> list[Block]:
         name = f"decision #{item.decision_id}"
         raised = f" · from <{link}|{name}>" if link else f" · from {name}"
     elif item.source == "card":
-        raised = " · from a scenario card"
+        raised = (
+            f" · from the card *{esc(clip(item.title, 100))}*" if item.title else " · from a scenario card"
+        )
     status = "" if item.status == "open" else f" · *{item.status}*"
     return [
         section(
