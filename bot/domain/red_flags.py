@@ -218,9 +218,10 @@ def improvements_check(
         ).scalars()
     )
     months = ended_months(program, at)
-    if not leads or not months:
+    last_end = local_midnight((months[-1] + timedelta(days=32)).replace(day=1), tz) if months else None
+    if last_end is None or not [p for p in leads if p.created_at < last_end]:
         return check(
-            NOT_ENOUGH, "Not enough data yet: no month of the program has ended, or there are no leads."
+            NOT_ENOUGH, "Not enough data yet: no month of the program has ended with a lead on the roster."
         )
     short: list[str] = []
     for month in months:
@@ -228,7 +229,9 @@ def improvements_check(
         end = local_midnight((month + timedelta(days=32)).replace(day=1), tz)
         counts = count_improvements(session=session, start=start, end=end, sources=sources)
         short += [
-            f"{p.name} ({month:%B %Y}: {counts.get(p.id, 0)})" for p in leads if counts.get(p.id, 0) < bar
+            f"{p.name} ({month:%B %Y}: {counts.get(p.id, 0)})"
+            for p in leads
+            if p.created_at < end and counts.get(p.id, 0) < bar  # a lead added later owes nothing for it
         ]
     if short:
         return check(FIRED, "No process improvements documented: " + ", ".join(short) + ".")

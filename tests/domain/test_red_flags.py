@@ -115,6 +115,13 @@ def test_no_improvements_fires_for_a_lead_with_none_in_an_ended_month(
     assert fired.state == FIRED and "Lee Lead (November 2026: 0)" in fired.text
 
 
+def test_a_lead_added_after_the_month_owes_nothing_for_it(
+    sessions: sessionmaker[Session], program: Program
+) -> None:
+    load_roster(sessions, DEC_14 - timedelta(days=3))
+    assert _check(sessions, program, DEC_14, "no_improvements").state == NOT_ENOUGH
+
+
 def test_no_improvements_quiet_with_accepted_or_done_feedback(
     sessions: sessionmaker[Session], program: Program
 ) -> None:
