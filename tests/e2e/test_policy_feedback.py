@@ -140,6 +140,17 @@ def test_review_post_flag_rejected_with_reason(casebook, roster, slack: Simulato
     [item] = eventually(lambda: _items(casebook))
     assert item.source == "decision" and item.decision_id is not None and item.policy is None
     assert review_post_for(fake, item.decision_id).ts == post.ts
+    # The decision's reviewers may flag it too; someone else's engineer may not (and learns nothing).
+    assert _open_flag(slack, fake, "U0MENTOR", post)[0] != flag_id
+    button = _flag_button(post.blocks)
+    slack.click(
+        "U0ENG2",
+        action_id=Action.FLAG_POLICY,
+        value=button["value"],
+        channel=post.channel,
+        message_ts=post.ts,
+    )
+    eventually(lambda: any("your own cards and decisions" in str(r.get("text")) for r in fake.responses))
 
     reject = _queue_button(fake, slack, Action.FEEDBACK_REJECT, item.id)
     assert f"#{item.decision_id}" in texts(fake.home[LEAD]["blocks"])  # the decision that raised it
