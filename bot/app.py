@@ -58,6 +58,7 @@ from bot.slack.listeners import incidents as incident_listeners
 from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
 from bot.slack.listeners import metrics as metrics_listeners
+from bot.slack.listeners import policy_feedback as policy_feedback_listeners
 from bot.slack.listeners import training as training_listeners
 from bot.slack.pacing import Pacer
 from bot.slack.router import CommandRouter
@@ -72,6 +73,7 @@ LISTENER_MODULES += [metrics_listeners, incident_listeners, leaver_listeners]
 LISTENER_MODULES += [sync, survey, ooo]
 LISTENER_MODULES += [training_listeners]
 LISTENER_MODULES += [reflections, lessons, post_survey]
+LISTENER_MODULES += [policy_feedback_listeners]
 
 
 class ContextExecutor(ThreadPoolExecutor):

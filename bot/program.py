@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.vocab import Cohort
+from bot.program_policy import RedFlagSettings
 from bot.program_training import Training
 from bot.program_voices import Voices
 from bot.textfile import InputFileError, read_text_file
@@ -258,6 +259,7 @@ class Program(_Strict):
     announcements: list[Announcement] = Field(default_factory=list)
     training: Training = Training()
     voices: Voices = Voices()  # reflections and the post-switchover survey (bot/program_voices.py)
+    red_flags: RedFlagSettings = RedFlagSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -7,7 +7,8 @@ reviewed all week), an engineer with no decisions all week (people out of office
 week are not flagged), someone leaving (turnover), a survey most engineers skipped
 (under half, when a survey went out that week), and overturns in a category ("mentor
 pilots on that category"). The channel post shows the three that weigh most on the
-go / no-go (:data:`FLAG_WEIGHT`); the thread lists them all.
+go / no-go (:data:`FLAG_WEIGHT`); the thread lists them all. The role design's measured red
+flags (turnover, process improvements, satisfaction gap) come from bot.domain.red_flags.
 
 Survey comments come from :func:`bot.domain.surveys.aggregate` only with the published
 averages, without names, and are shuffled here with a generator seeded by the
@@ -29,6 +30,7 @@ from bot.domain.gonogo import Verdict, recommend
 from bot.domain.grading import EPS, Metric, Status
 from bot.domain.metricfmt import duration, pct
 from bot.domain.metrics import MetricKey, Scorecard, compute_scorecard
+from bot.domain.red_flags import digest_red_flags
 from bot.domain.supporting import Supporting, supporting
 from bot.domain.surveys import aggregate
 from bot.domain.training import planned_sessions
@@ -302,7 +304,8 @@ def build_digest(
             reviews=reviews,
             survey=survey,
             support=support,
-        ),
+        )
+        + tuple(RedFlag(k, t) for k, t in digest_red_flags(session=session, program=program, at=at)),
         history=shown,
         survey_comments=shuffled(
             aggregate(

@@ -19,6 +19,7 @@ from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.people import PersonView, find_by_slack_id
+from bot.domain.survey_groups import record_group_answer
 from bot.domain.surveys import ALREADY, SurveyAnswers, check_week, get_response, submit_survey
 from bot.domain.timezones import local_today
 from bot.domain.vocab import ENGINEERS
@@ -71,6 +72,14 @@ def submit_answers(*, deps: Deps, slack_user_id: str, week: str, answers: Survey
             week=week,
             questions=deps.program.survey.questions,
             submitted=answers,
+            minimum=deps.program.thresholds.survey_anonymity_min,
+        )
+        record_group_answer(  # the satisfaction-gap red flag's grouped, anonymous copy
+            session=session,
+            roles=person.role_names,
+            week=week,
+            questions=deps.program.survey.questions,
+            answers=answers.answers,
             minimum=deps.program.thresholds.survey_anonymity_min,
         )
         replaced = done.replaced

@@ -39,6 +39,11 @@ class Action(StrEnum):
     TRAINING_LAB_DONE = "training_lab_done"
     TRAINING_SIGN_OFF = "training_sign_off"
     TRAINING_CORRECT = "training_correct"
+    # policy feedback (issue 17): flag a rule; the leads' queue
+    FLAG_POLICY = "flag_policy"
+    FEEDBACK_ACCEPT = "policy_feedback_accept"
+    FEEDBACK_REJECT = "policy_feedback_reject"
+    FEEDBACK_DONE = "policy_feedback_done"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
     # reflections, wrap-up lessons and the post-switchover survey (issue 17)
@@ -58,6 +63,8 @@ class Callback(StrEnum):
     REFLECTION = "reflection_modal"
     LESSON = "lesson_modal"
     POST_SURVEY = "post_survey_modal"
+    FLAG_POLICY = "flag_policy_modal"
+    FEEDBACK_REJECT = "policy_feedback_reject_modal"
 
 
 class Shortcut(StrEnum):
@@ -92,6 +99,10 @@ class Block(StrEnum):
     REFLECTION_SHARE = "reflection_share"
     LESSON_TEXT = "lesson_text"
     LESSON_ATTRIBUTION = "lesson_attribution"
+    FLAG_RULE = "flag_rule"
+    FLAG_PROBLEM = "flag_problem"
+    FLAG_PROPOSAL = "flag_proposal"
+    REJECT_REASON = "reject_reason"
 
 
 def survey_block(question_id: str) -> str:

@@ -132,6 +132,8 @@ class MilestoneValue(Meta):
 
     slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,31}$")]
     milestone: Annotated[str, Field(pattern=r"^(real_exceptions|testing_environment)$")]
+
+
 class ReflectionValue(Meta):
     """The reflection button and form: which reflection day."""
 
@@ -143,3 +145,23 @@ class LessonValue(Meta):
 
     week: Annotated[str, Field(pattern=r"^\d{4}-W\d{2}$")]
     kind: Literal["went_well", "was_hard"]
+
+
+class FlagValue(Meta):
+    """On *Flag the policy*: the card or decision whose rule is flagged."""
+
+    source: Literal["card", "decision"]
+    id: RowId
+
+
+class FlagMeta(Meta):
+    """The flag-the-policy modal: what raised it (nothing, for `/casebook flag-policy`)."""
+
+    source: Literal["card", "decision", "command"]
+    id: RowId | None = None
+
+
+class FeedbackValue(Meta):
+    """On Accept / Reject / Done in the leads' queue, and the reject modal: which item."""
+
+    feedback_id: RowId

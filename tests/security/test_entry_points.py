@@ -19,10 +19,12 @@ from sqlalchemy import select
 
 from bot.db.engine import transaction
 from bot.db.models import Delivery
+from bot.domain.policy_feedback import RulePrefill
 from bot.domain.post_survey import questions as post_questions
 from bot.flows.cards import NOTE_JOB
 from bot.sandbox.simulator import Reply
 from bot.slack.blocks.lessons import lesson_modal
+from bot.slack.blocks.policy_feedback import flag_modal
 from bot.slack.blocks.reflections import reflection_modal
 from bot.slack.blocks.survey import survey_modal
 from bot.slack.blocks.sync import blockers_modal
@@ -32,6 +34,9 @@ from bot.slack.metadata import (
     CardValue,
     CategoryValue,
     CheckinValue,
+    FeedbackValue,
+    FlagMeta,
+    FlagValue,
     LabValue,
     LeaverValue,
     LessonValue,
@@ -165,6 +170,45 @@ class Row:
 
 
 SYNC = SyncValue(day=TODAY).dump()
+FEEDBACK = FeedbackValue(feedback_id=999).dump()  # refused before it is looked up
+
+
+def _flag_click(env: Env, user: str) -> Reply:
+    value = FlagValue(source="card", id=env.targets.card).dump()
+    return env.slack.click(
+        user, action_id=Action.FLAG_POLICY, value=value, channel=_dm(user), message_ts="1763388000.000300"
+    )
+
+
+def _flag_form(env: Env, user: str) -> Reply:
+    """A forged flag form naming Ada's card (it may be a held-out assessment card)."""
+    view = flag_modal(meta=FlagMeta(source="card", id=env.targets.card), prefill=RulePrefill()).to_dict()
+    values = {
+        "flag_rule": "forged rule",
+        "flag_problem": "forged problem text",
+        "flag_proposal": "forged proposal",
+    }
+    return env.slack.submit_view(user, view, values)
+
+
+def _reject_form(env: Env, user: str) -> Reply:
+    view = {
+        "type": "modal",
+        "callback_id": Callback.FEEDBACK_REJECT,
+        "title": {"type": "plain_text", "text": "Reject feedback"},
+        "private_metadata": FEEDBACK,
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "reject_reason",
+                "label": {"type": "plain_text", "text": "Why"},
+                "element": {"type": "plain_text_input", "action_id": "reject_reason"},
+            }
+        ],
+    }
+    return env.slack.submit_view(user, view, {"reject_reason": "forged reason, long enough"})
+
+
 ENTRY_POINTS: dict[str, Row] = {
     # actions
     Action.DECIDE_APPROVE: Row(_card(Action.DECIDE_APPROVE), {"author"}, "card"),
@@ -222,6 +266,13 @@ ENTRY_POINTS: dict[str, Row] = {
     Action.POST_SURVEY_OPEN: Row(
         _click(Action.POST_SURVEY_OPEN, SurveyValue(week=WEEK).dump()), PRACTITIONERS
     ),
+    # policy feedback: flag a card's rule (its owner only); the leads' queue (leads and admins)
+    Action.FLAG_POLICY: Row(_flag_click, {"author"}, "card"),
+    Action.FEEDBACK_ACCEPT: Row(_click(Action.FEEDBACK_ACCEPT, FEEDBACK, home=True), {"lead", "admin"}),
+    Action.FEEDBACK_DONE: Row(_click(Action.FEEDBACK_DONE, FEEDBACK, home=True), {"lead", "admin"}),
+    Action.FEEDBACK_REJECT: Row(_click(Action.FEEDBACK_REJECT, FEEDBACK, home=True), {"lead", "admin"}),
+    Callback.FLAG_POLICY: Row(_flag_form, {"author"}, "card"),
+    Callback.FEEDBACK_REJECT: Row(_reject_form, {"lead", "admin"}),
     # view submissions (forged: never opened, metadata built by the test)
     Callback.JUSTIFY: Row(_existing("justification form (Ada's card)"), {"author"}, "card"),
     Callback.LOG_DECISION: Row(_existing("live decision form (never opened)"), PRACTITIONERS),
@@ -253,6 +304,7 @@ COMMAND_ROLES: dict[str, set[str]] = {
     "attendance": REVIEWERS,
     "lab": ENGINEERS,
     "signoff": REVIEWERS,
+    "flag-policy": ROSTERED,
 }
 
 

@@ -61,4 +61,3 @@ def test_the_comment_label_says_optional_once() -> None:
     labels = [b["label"]["text"] for b in view["blocks"] if b["type"] == "input"]
     assert "Anything else?" in labels and not any("(optional)" in label for label in labels)
     assert "Who sees what" in str(view["blocks"])
-

@@ -11,6 +11,7 @@ from bot.domain.library import ScenarioSpec
 from bot.domain.vocab import Verdict
 from bot.slack.blocks.common import VERDICT_EMOJI, clip, code_block, context, esc, header, section
 from bot.slack.blocks.justification import justification_inputs
+from bot.slack.blocks.policy_feedback import flag_button
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import CardValue, CategoryValue, JustifyMeta
@@ -52,7 +53,10 @@ def _body(card: CardView) -> list[Block]:
             f"requested by {esc(spec.requester)} · v{card.version}"
         ),
         section(esc(spec.context)),
-        section(f"*Policy that fired*\n{code_block(clip(spec.policy.rstrip(), 2900))}"),
+        section(
+            f"*Policy that fired*\n{code_block(clip(spec.policy.rstrip(), 2900))}",
+            accessory=flag_button(source="card", target_id=card.assignment_id),
+        ),
         section(f"*Facts*\n{facts}"),
     ]
     blocks.append(context(ggen_line(spec)))

@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTex
 from bot.domain.justification import LABELS
 from bot.domain.reviews import ReviewPostData
 from bot.slack.blocks.common import VERDICT_EMOJI, clip, context, divider, esc, fields, header, section
+from bot.slack.blocks.policy_feedback import flag_button
 from bot.slack.ids import Action
 from bot.slack.ids import Block as B
 from bot.slack.metadata import DecisionValue
@@ -80,10 +81,12 @@ def review_post_blocks(data: ReviewPostData) -> list[Block]:
             ]
         ),
     ]
+    flag = flag_button(source="decision", target_id=data.decision_id)  # beside the policy applied
     for name in ("policy", "evidence", "risk", "conditions", "escalation"):
         value = data.justification.get(name)
         if value:
-            blocks.append(section(f"*{LABELS[name]}*\n{esc(clip(str(value), 2800))}"))
+            extra = {"accessory": flag} if name == "policy" else {}
+            blocks.append(section(f"*{LABELS[name]}*\n{esc(clip(str(value), 2800))}", **extra))
     confidence = esc(data.justification.get("confidence", "?"))
     blocks.append(context(f"Confidence {confidence}/5 · decided {slack_date(data.decided_at)}"))
     blocks.extend(_source_blocks(data))
