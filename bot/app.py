@@ -40,6 +40,7 @@ from bot.slack import middleware
 from bot.slack.client import make_client
 from bot.slack.dispatcher import Dispatcher
 from bot.slack.listeners import admin, assessment, commands, home, ooo, practice, reviews, stats, survey, sync
+from bot.slack.listeners import calib as calib_listeners
 from bot.slack.listeners import incidents as incident_listeners
 from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 LISTENER_MODULES: list[Any] = [commands, home, practice, assessment, live_log, stats, reviews, admin]
 LISTENER_MODULES += [metrics_listeners, incident_listeners, leaver_listeners]
 LISTENER_MODULES += [sync, survey, ooo]
+LISTENER_MODULES += [calib_listeners]
 
 
 class ContextExecutor(ThreadPoolExecutor):

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.vocab import Cohort
+from bot.program_calib import Calibration
 from bot.textfile import InputFileError, read_text_file
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -253,6 +254,7 @@ class Program(_Strict):
     survey: Survey = Survey()
     incidents: IncidentBaseline = IncidentBaseline()
     practice: Practice = Practice()
+    calibration: Calibration = Calibration()
     announcements: list[Announcement] = Field(default_factory=list)
 
     @field_validator("timezone")

@@ -318,3 +318,6 @@ class Incident(Base):
         CheckConstraint("response_minutes >= 0", name="minutes"),
         Index("ix_incidents_priority_opened_at", "priority", "opened_at"),
     )
+
+
+from bot.db import models_calib as _models_calib  # noqa: E402,F401

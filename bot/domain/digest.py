@@ -17,6 +17,7 @@ operating system (never by who answered or when), so their order tells nothing.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -24,6 +25,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Delivery, Person, Review
+from bot.domain.calib_digest import cohort_calibration
 from bot.domain.facts import engineer_filter, in_week
 from bot.domain.gonogo import Verdict, recommend
 from bot.domain.grading import EPS, Metric, Status
@@ -47,6 +49,8 @@ FLAG_WEIGHT = (
     "satisfaction_falling",
     "escalation_rising",
     "overturns_in_category",
+    "overturn_pattern",
+    "overconfidence",
     "reviews_overdue",
     "no_reviews",
     "low_survey_response",
@@ -100,6 +104,7 @@ class DigestData:
     red_flags: tuple[RedFlag, ...]
     history: tuple[Scorecard, ...]  # program weeks so far, oldest first, ending with this week
     survey_comments: tuple[str, ...] = ()  # only with published results, unattributed
+    calibration: str | None = None  # the cohort's calibration line (bot.domain.calib_digest)
 
     @property
     def empty(self) -> bool:
@@ -203,9 +208,10 @@ def red_flags(
     reviews: OverdueReviews,
     survey: SurveyRate,
     support: Supporting,
+    extra: Sequence[RedFlag] = (),
 ) -> tuple[RedFlag, ...]:
-    """Every red flag of the week, most serious first (:data:`FLAG_WEIGHT`)."""
-    flags = _trend_flags(card, history)
+    """Every red flag of the week, most serious first (:data:`FLAG_WEIGHT`); ``extra`` joins them."""
+    flags = _trend_flags(card, history) + list(extra)
     if reviews.overdue:
         oldest = duration(reviews.oldest_hours or 0)
         flags.append(
@@ -281,6 +287,7 @@ def build_digest(
     )
     program_start = week_of_date(program.start_date, tz).monday
     shown = tuple(c for c in history if c.week.monday >= program_start) or (card,)
+    calib = cohort_calibration(session=session, settings=program.calibration, at=at)
     return DigestData(
         week=week,
         at=at,
@@ -299,6 +306,7 @@ def build_digest(
             reviews=reviews,
             survey=survey,
             support=support,
+            extra=[RedFlag(key, text) for key, text in calib.flags],
         ),
         history=shown,
         survey_comments=shuffled(
@@ -307,6 +315,7 @@ def build_digest(
             ).comments,
             rng,
         ),
+        calibration=calib.line,
     )
 
 

@@ -17,6 +17,7 @@ from bot.db.engine import transaction
 from bot.deps import Deps
 from bot.domain.deliveries import Enqueued
 from bot.domain.mentees import mentee_summaries
+from bot.domain.overturn_reasons import record_parts
 from bot.domain.people import PersonView
 from bot.domain.reviews import ReviewPostData, pending_queue, record_review, review_gate, review_post_data
 from bot.domain.vocab import QUEUE_ALL_ROLES, REVIEWERS
@@ -49,10 +50,12 @@ def submit_review(
     comment: str | None,
     suggested_verdict: str | None,
     weak_reasoning: Sequence[str] | None = None,
+    failed_parts: Sequence[str] | None = None,
 ) -> list[Enqueued]:
     """Record the verdict and queue its announcements in one transaction; returns what was queued.
 
-    ``weak_reasoning``: the form's "Right call, weak reasoning" box (checked when it holds ``weak``).
+    ``weak_reasoning``: the form's "Right call, weak reasoning" box (checked when it holds ``weak``);
+    ``failed_parts``: the parts of the justification the reviewer said failed (overturn or weak).
     """
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
@@ -66,6 +69,11 @@ def submit_review(
             suggested_verdict=suggested_verdict,
             weak_reasoning=WEAK_REASONING in (weak_reasoning or ()),
         )
+        review = recorded.review
+        if review.verdict == "overturn" or review.weak_reasoning:
+            record_parts(
+                session=session, now=now, actor=reviewer_slack_id, review=review, parts=failed_parts
+            )
         queued = enqueue_verdict(session=session, now=now, recorded=recorded)
     deps.dispatcher.kick()
     return queued
