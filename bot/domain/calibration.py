@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Decision, Person
 from bot.domain.facts import holds_role
 from bot.domain.vocab import ENGINEERS
+from bot.program import Program
 from bot.program_calib import Calibration as Settings
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -172,3 +173,29 @@ def summaries_by_person(
 def cohort_summary(*, session: Session, settings: Settings) -> Summary:
     """Every engineer's and pilot's calls together."""
     return summarise(calls(session=session), settings)
+
+
+def calibration_report(*, session: Session, program: Program) -> dict[str, Any]:
+    """Plain data for reports: the mapping, the cohort's summary and each engineer's (by name)."""
+    settings = program.calibration
+    found = calls(session=session)
+    ids = sorted({c.person_id for c in found})
+    people = {p.id: p for p in session.execute(select(Person).where(Person.id.in_(ids))).scalars()}
+    engineers = []
+    for pid in sorted(ids, key=lambda i: people[i].name):
+        summary = summarise([c for c in found if c.person_id == pid], settings)
+        engineers.append(
+            {
+                "slack_user_id": people[pid].slack_user_id,
+                "name": people[pid].name,
+                **summary.as_dict(),
+                "flag": flag_text(summary, whose=f"{people[pid].name}'s"),
+            }
+        )
+    cohort = summarise(found, settings)
+    return {
+        "probability": {str(level): probability(level) for level in LEVELS},
+        "min_sample": settings.min_sample,
+        "cohort": {**cohort.as_dict(), "flag": flag_text(cohort, whose="the cohort's")},
+        "engineers": engineers,
+    }

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Decision, ScenarioVersion
+from bot.db.models import Assessment, Decision, Person, ScenarioVersion
 from bot.program_calib import Calibration as Settings
 
 GOOD_OUTCOMES = frozenset({"correct", "acceptable"})
@@ -129,4 +129,19 @@ def overdue_refusal(
         f"{name} has {len(late)} overdue re-test{'s' if len(late) != 1 else ''} "
         f"(oldest: “{first.title}”, due {first.due_on:%b} {first.due_on.day}). The program requires "
         "no overdue re-tests before readiness is signed off: they practise, then sign off again."
+    )
+
+
+def sign_off_refusal(
+    *, session: Session, assessment_id: int, now: datetime, tz: ZoneInfo, settings: Settings
+) -> str | None:
+    """:func:`overdue_refusal` for the engineer whose assessment is about to be signed off."""
+    if not settings.readiness_requires_no_overdue_retests:
+        return None
+    assessment = session.get(Assessment, assessment_id)
+    person = session.get(Person, assessment.person_id) if assessment else None
+    if person is None:
+        return None  # the sign-off itself reports a missing assessment
+    return overdue_refusal(
+        session=session, person_id=person.id, name=person.name, now=now, tz=tz, settings=settings
     )

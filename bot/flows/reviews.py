@@ -17,13 +17,14 @@ from bot.db.engine import transaction
 from bot.deps import Deps
 from bot.domain.deliveries import Enqueued
 from bot.domain.mentees import mentee_summaries
-from bot.domain.overturn_reasons import record_parts
+from bot.domain.overturn_reasons import pattern_of, pattern_text, record_parts
 from bot.domain.people import PersonView
 from bot.domain.reviews import ReviewPostData, pending_queue, record_review, review_gate, review_post_data
 from bot.domain.vocab import QUEUE_ALL_ROLES, REVIEWERS
 from bot.domain.weeks import week_label
 from bot.flows.links import message_url
 from bot.flows.review_outbox import enqueue_verdict, find_review_post
+from bot.slack.blocks.calib import failed_parts_blocks
 from bot.slack.blocks.mentor_home import (
     PRACTICE_SHOWN,
     QUEUE_SHOWN,
@@ -70,11 +71,15 @@ def submit_review(
             weak_reasoning=WEAK_REASONING in (weak_reasoning or ()),
         )
         review = recorded.review
+        extra: list[Block] = []
         if review.verdict == "overturn" or review.weak_reasoning:
-            record_parts(
+            parts = record_parts(
                 session=session, now=now, actor=reviewer_slack_id, review=review, parts=failed_parts
             )
-        queued = enqueue_verdict(session=session, now=now, recorded=recorded)
+            settings = deps.program.calibration
+            pattern = pattern_of(session=session, person_id=recorded.engineer.id, settings=settings)
+            extra = failed_parts_blocks(parts=parts, pattern=pattern_text(pattern))
+        queued = enqueue_verdict(session=session, now=now, recorded=recorded, feedback_extra=extra)
     deps.dispatcher.kick()
     return queued
 

@@ -8,7 +8,8 @@ from slack_sdk.models.blocks import Block
 
 from bot.domain.calib_views import MenteeCalibration, OwnCalibration
 from bot.domain.calibration import flag_text, line_text
-from bot.domain.overturn_reasons import pattern_text
+from bot.domain.overturn_reasons import LABEL, pattern_text
+from bot.domain.vocab import JustificationPart
 from bot.slack.blocks.common import clip, context, esc, section
 
 MAX_MENTEES = 20
@@ -70,3 +71,14 @@ def mentee_blocks(rows: Sequence[MenteeCalibration]) -> list[Block]:
     if len(rows) > MAX_MENTEES:
         blocks.append(context(f"And {len(rows) - MAX_MENTEES} more."))
     return blocks
+
+
+def failed_parts_blocks(*, parts: Sequence[str], pattern: str | None) -> list[Block]:
+    """For the engineer's verdict DM: which parts the reviewer said failed, and their pattern so far."""
+    if not parts:
+        return []
+    names = ", ".join(LABEL[JustificationPart(p)] for p in parts)
+    lines = [f"*Which part failed:* {esc(names)}"]
+    if pattern:
+        lines.append(f":mag: *Pattern in your reviews:* {esc(pattern)} Practice will lean on it.")
+    return [section("\n".join(lines))]
