@@ -347,6 +347,7 @@ def _review_form(env: Env, user: str, verdict: str, decision_id: int) -> Reply:
     values = {"comment": "Reviewed against the freeze policy; the call stands as made."}
     if verdict == "overturn":
         values["suggested_verdict"] = "deny"
+        values["failed_parts"] = ["policy"]
     return env.slack.submit_view(user, view, values)
 
 
