@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image  # noqa: E402  (matplotlib already depends on Pillow)
 from playwright.sync_api import FloatRect, Locator, Page, ViewportSize, expect, sync_playwright  # noqa: E402
 
-from bot.domain.deliveries import due_ids  # noqa: E402
+from bot.domain.deliveries import due_rows  # noqa: E402
 from bot.sandbox.runtime import Sandbox  # noqa: E402
 from bot.sandbox.server import SandboxServer  # noqa: E402
 from tests.sandbox import pages  # noqa: E402
@@ -188,7 +188,7 @@ def drained(sandbox: Sandbox) -> bool:
     casebook = sandbox.casebook
     assert casebook is not None, "the sandbox is not running"
     with casebook.deps.sessions() as session:
-        return not due_ids(session=session, now=sandbox.clock.now(), limit=1)
+        return not due_rows(session=session, now=sandbox.clock.now(), limit=1)
 
 
 def _modal_titled(state: dict[str, Any], title: str) -> dict[str, Any] | None:
