@@ -12,13 +12,9 @@ import pytest
 BOT = Path(__file__).resolve().parents[2] / "bot"
 JOBS = ["jobs/daily_sync.py", "jobs/survey.py"]
 LISTENERS = [
-    f"slack/listeners/{n}.py"
-    for n in ("sync", "survey", "admin", "leavers", "incidents", "ooo", "metrics", "calib")
+    f"slack/listeners/{n}.py" for n in ("sync", "survey", "admin", "leavers", "incidents", "ooo", "metrics")
 ]
-FLOWS = [
-    f"flows/{n}.py"
-    for n in ("sync", "sync_notify", "survey", "roster", "incidents", "ooo", "metrics", "calib")
-]
+FLOWS = [f"flows/{n}.py" for n in ("sync", "sync_notify", "survey", "roster", "incidents", "ooo", "metrics")]
 SQL = re.compile(r"\bsession\.(execute|scalars?|query)\(|\bselect\(")
 
 
