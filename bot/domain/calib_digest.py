@@ -27,9 +27,9 @@ class CohortCalibration:
     flags: tuple[tuple[str, str], ...]  # (red-flag key, plain text)
 
 
-def _flagged_names(session: Session, settings: Settings) -> list[str]:
+def _flagged_names(session: Session, settings: Settings, at: datetime) -> list[str]:
     """Engineers whose own overconfidence flag is up, by name."""
-    found = calls(session=session)
+    found = calls(session=session, until=at)
     ids = sorted({c.person_id for c in found})
     flagged = [pid for pid in ids if summarise([c for c in found if c.person_id == pid], settings).flagged]
     if not flagged:
@@ -39,15 +39,15 @@ def _flagged_names(session: Session, settings: Settings) -> list[str]:
 
 def cohort_calibration(*, session: Session, settings: Settings, at: datetime) -> CohortCalibration:
     """The cohort's calibration line and its red flags (overconfidence, an overturn pattern)."""
-    summary = summarise(calls(session=session), settings)
+    summary = summarise(calls(session=session, until=at), settings)
     flags: list[tuple[str, str]] = []
     flag = flag_text(summary, whose="the cohort's")
     if flag:
-        names = _flagged_names(session, settings)
+        names = _flagged_names(session, settings, at)
         who = f" Flagged: {', '.join(names[:MAX_NAMES])}." if names else ""
         flags.append(("overconfidence", f"Overconfidence: {flag}{who}"))
     since = at - timedelta(days=settings.pattern_window_days)
-    cohort = cohort_pattern(session=session, settings=settings, since=since)
+    cohort = cohort_pattern(session=session, settings=settings, since=since, until=at)
     text = pattern_text(cohort.pattern, whose="the cohort's")
     if text:
         who = ", ".join(f"{name} {count}" for name, count in cohort.names[:MAX_NAMES])

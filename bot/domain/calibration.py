@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -63,8 +64,10 @@ def sound_of(*, kind: str, outcome: str | None, review_status: str) -> bool | No
     return None
 
 
-def calls(*, session: Session, person_ids: Iterable[int] | None = None) -> list[Call]:
-    """Every decision with an outcome, of these people (default: everyone who practises as an engineer)."""
+def calls(
+    *, session: Session, person_ids: Iterable[int] | None = None, until: datetime | None = None
+) -> list[Call]:
+    """Decisions with an outcome (made before ``until``), of these people (default: every engineer)."""
     query = select(
         Decision.person_id, Decision.confidence, Decision.kind, Decision.outcome, Decision.review_status
     )
@@ -73,6 +76,8 @@ def calls(*, session: Session, person_ids: Iterable[int] | None = None) -> list[
         query = query.where(Decision.person_id.in_(engineers))
     else:
         query = query.where(Decision.person_id.in_(sorted(set(person_ids))))
+    if until is not None:
+        query = query.where(Decision.decided_at < until)
     out: list[Call] = []
     for person_id, confidence, kind, outcome, status in session.execute(query.order_by(Decision.id)):
         sound = sound_of(kind=kind, outcome=outcome, review_status=status)

@@ -140,7 +140,11 @@ def _pattern(rows: Sequence[tuple[int, str, str]], settings: Settings) -> Patter
 
 
 def _rows(
-    session: Session, *, person_ids: Iterable[int] | None = None, since: datetime | None = None
+    session: Session,
+    *,
+    person_ids: Iterable[int] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[tuple[int, int, str, str]]:
     """(person id, review id, review verdict, part) for every named part."""
     query = (
@@ -153,6 +157,8 @@ def _rows(
         query = query.where(Decision.person_id.in_(sorted(set(person_ids))))
     if since is not None:
         query = query.where(Review.reviewed_at >= since)
+    if until is not None:
+        query = query.where(Review.reviewed_at < until)
     return [(int(a), int(b), str(c), str(d)) for a, b, c, d in session.execute(query.order_by(Review.id))]
 
 
@@ -181,9 +187,11 @@ class CohortPattern:
     names: tuple[tuple[str, int], ...]  # (engineer name, reviews naming the top part), most first
 
 
-def cohort_pattern(*, session: Session, settings: Settings, since: datetime | None = None) -> CohortPattern:
-    """Everyone's reviews with reasons since ``since``: the cohort's pattern and who it comes from."""
-    rows = _rows(session, since=since)
+def cohort_pattern(
+    *, session: Session, settings: Settings, since: datetime | None = None, until: datetime | None = None
+) -> CohortPattern:
+    """Everyone's reviews with reasons in [since, until): the cohort's pattern and who it comes from."""
+    rows = _rows(session, since=since, until=until)
     pattern = _pattern([(r, v, p) for _, r, v, p in rows], settings)
     if pattern.top is None:
         return CohortPattern(pattern, ())
