@@ -54,6 +54,7 @@ from bot.slack.listeners import (
     survey,
     sync,
 )
+from bot.slack.listeners import calib as calib_listeners
 from bot.slack.listeners import incidents as incident_listeners
 from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
@@ -74,6 +75,7 @@ LISTENER_MODULES += [sync, survey, ooo]
 LISTENER_MODULES += [training_listeners]
 LISTENER_MODULES += [reflections, lessons, post_survey]
 LISTENER_MODULES += [policy_feedback_listeners]
+LISTENER_MODULES += [calib_listeners]
 
 
 class ContextExecutor(ThreadPoolExecutor):

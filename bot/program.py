@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.vocab import Cohort
+from bot.program_calib import Calibration
 from bot.program_policy import RedFlagSettings
 from bot.program_training import Training
 from bot.program_voices import Voices
@@ -256,6 +257,7 @@ class Program(_Strict):
     survey: Survey = Survey()
     incidents: IncidentBaseline = IncidentBaseline()
     practice: Practice = Practice()
+    calibration: Calibration = Calibration()
     announcements: list[Announcement] = Field(default_factory=list)
     training: Training = Training()
     voices: Voices = Voices()  # reflections and the post-switchover survey (bot/program_voices.py)

@@ -318,6 +318,7 @@ class Incident(Base):
         CheckConstraint("response_minutes >= 0", name="minutes"),
         Index("ix_incidents_priority_opened_at", "priority", "opened_at"),
     )
+from bot.db import models_calib as _models_calib  # noqa: E402,F401
 from bot.db import models_policy as _models_policy  # noqa: E402,F401
 from bot.db import models_training as _models_training  # noqa: E402,F401
 from bot.db import models_voices as _models_voices  # noqa: E402,F401

@@ -18,6 +18,7 @@ operating system (never by who answered or when), so their order tells nothing.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -25,6 +26,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Delivery, Person, Review
+from bot.domain.calib_digest import cohort_calibration
 from bot.domain.facts import engineer_filter, in_week
 from bot.domain.gonogo import Verdict, recommend
 from bot.domain.grading import EPS, Metric, Status
@@ -51,6 +53,8 @@ FLAG_WEIGHT = (
     "satisfaction_falling",
     "escalation_rising",
     "overturns_in_category",
+    "overturn_pattern",
+    "overconfidence",
     "reviews_overdue",
     "no_reviews",
     "low_survey_response",
@@ -105,6 +109,7 @@ class DigestData:
     history: tuple[Scorecard, ...]  # program weeks so far, oldest first, ending with this week
     survey_comments: tuple[str, ...] = ()  # only with published results, unattributed
     training: TrainingProgress | None = None  # in a week with training sessions (docs/training.md)
+    calibration: str | None = None  # the cohort's calibration line (bot.domain.calib_digest)
 
     @property
     def empty(self) -> bool:
@@ -208,9 +213,10 @@ def red_flags(
     reviews: OverdueReviews,
     survey: SurveyRate,
     support: Supporting,
+    extra: Sequence[RedFlag] = (),
 ) -> tuple[RedFlag, ...]:
-    """Every red flag of the week, most serious first (:data:`FLAG_WEIGHT`)."""
-    flags = _trend_flags(card, history)
+    """Every red flag of the week, most serious first (:data:`FLAG_WEIGHT`); ``extra`` joins them."""
+    flags = _trend_flags(card, history) + list(extra)
     if reviews.overdue:
         oldest = duration(reviews.oldest_hours or 0)
         flags.append(
@@ -286,6 +292,7 @@ def build_digest(
     )
     program_start = week_of_date(program.start_date, tz).monday
     shown = tuple(c for c in history if c.week.monday >= program_start) or (card,)
+    calib = cohort_calibration(session=session, settings=program.calibration, at=at)
     return DigestData(
         week=week,
         at=at,
@@ -304,6 +311,7 @@ def build_digest(
             reviews=reviews,
             survey=survey,
             support=support,
+            extra=[RedFlag(key, text) for key, text in calib.flags],
         )
         + tuple(RedFlag(k, t) for k, t in digest_red_flags(session=session, program=program, at=at)),
         history=shown,
@@ -314,6 +322,7 @@ def build_digest(
             rng,
         ),
         training=_training(session=session, program=program, week=week, at=at),
+        calibration=calib.line,
     )
 
 

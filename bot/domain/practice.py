@@ -14,6 +14,9 @@ Adaptive selection (documented in docs/practice.md):
   measured in the category once it has 2 answers, before that overall once there are
   3, and low at the very start. The nearest available level wins, the lower on a tie.
 * When every candidate is answered, the least recently answered scenario returns.
+* Inside the chosen category, scenarios whose key points train the person's weakest
+  justification part (``prefer``: see bot.domain.overturn_reasons) come first.
+* A due spaced re-test (``retests``: see bot.domain.retests) is served before all of this.
 """
 
 from __future__ import annotations
@@ -177,10 +180,25 @@ def candidates(
     ]
 
 
-def choose_next(*, pool: Sequence[Candidate], past: History, categories: Sequence[str]) -> Candidate | None:
-    """Pick the next scenario from ``pool`` for someone with this history (pure)."""
+def choose_next(
+    *,
+    pool: Sequence[Candidate],
+    past: History,
+    categories: Sequence[str],
+    retests: Sequence[int] = (),
+    prefer: Collection[int] = (),
+) -> Candidate | None:
+    """Pick the next scenario from ``pool`` for someone with this history (pure).
+
+    ``retests``: scenario ids due for a re-test, most urgent first; ``prefer``: scenario
+    ids that train the person's weakest part of a justification.
+    """
     if not pool:
         return None
+    by_id = {c.scenario_id: c for c in pool if c.scenario_id not in past.held_back}
+    due = next((by_id[s] for s in retests if s in by_id), None)
+    if due is not None:
+        return due
     unanswered = [c for c in pool if c.scenario_id not in past.last_answered]
     fresh = [c for c in unanswered if c.scenario_id not in past.held_back] or unanswered
     if not fresh:
@@ -197,9 +215,9 @@ def choose_next(*, pool: Sequence[Candidate], past: History, categories: Sequenc
     stats = past.stats.get(category) or CategoryStats(category)
     target = COMPLEXITIES.index(target_complexity(stats, past.overall()))
 
-    def closeness(c: Candidate) -> tuple[int, int, str]:
+    def closeness(c: Candidate) -> tuple[bool, int, int, str]:
         level = COMPLEXITIES.index(c.complexity)
-        return (abs(level - target), level, c.slug)
+        return (c.scenario_id not in prefer, abs(level - target), level, c.slug)
 
     return min((c for c in fresh if c.category == category), key=closeness)
 
@@ -260,10 +278,13 @@ def deal_practice(
     category: str | None = None,
     after: int | None = None,
     slugs: Collection[str] | None = None,
+    retests: Sequence[int] = (),
+    prefer: Collection[int] = (),
 ) -> Dealt:
     """Choose and assign the next practice card; ``after`` makes a repeated click a no-op.
 
-    ``slugs`` limits the deal to one pool (the library's practice pool).
+    ``slugs`` limits the deal to one pool (the library's practice pool); ``retests`` and
+    ``prefer`` as in :func:`choose_next`.
     """
     lock_person(session=session, person_id=person_id)
     if after is not None:
@@ -286,7 +307,7 @@ def deal_practice(
         where = f" in {category.replace('_', ' ')}" if category else ""
         raise NotFound(f"There are no scenarios{where} to practise yet.")
     past = history(session=session, person_id=person_id, categories=categories)
-    choice = choose_next(pool=pool, past=past, categories=categories)
+    choice = choose_next(pool=pool, past=past, categories=categories, retests=retests, prefer=prefer)
     assert choice is not None
     assignment, _ = create_assignment(
         session=session, now=now, person_id=person_id, version_id=choice.version_id, kind="practice"

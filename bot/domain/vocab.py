@@ -55,3 +55,19 @@ ADMINS: frozenset[str] = frozenset({Role.ADMIN})
 QUEUE_ALL_ROLES: frozenset[str] = frozenset({Role.LEAD, Role.ADMIN})
 # Who sees the program's scorecard on App Home.
 SCORECARD_VIEWERS: frozenset[str] = frozenset({Role.PM, Role.ADMIN, Role.LEAD})
+
+
+class JustificationPart(StrEnum):
+    """Which part of a justification failed, named by a reviewer on an overturn or weak reasoning.
+
+    The values are the justification template's field names, so a part maps to its field.
+    """
+
+    POLICY = "policy"
+    EVIDENCE = "evidence"
+    RISK = "risk"
+    CONDITIONS = "conditions"
+    ESCALATION = "escalation"
+
+
+JUSTIFICATION_PARTS: tuple[str, ...] = tuple(part.value for part in JustificationPart)

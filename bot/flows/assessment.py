@@ -13,11 +13,12 @@ from bot.db.models import Assessment, Person
 from bot.deps import Deps
 from bot.domain import assessment as domain
 from bot.domain.deliveries import enqueue, find_delivery
-from bot.domain.errors import Forbidden, NotFound
+from bot.domain.errors import Conflict, Forbidden, NotFound
 from bot.domain.library import Pool
 from bot.domain.people import PersonView, find_by_slack_id, mentor_of
 from bot.domain.practice import CardContext, create_assignment, load_card
 from bot.domain.progress import sign_off_queue
+from bot.domain.retests import sign_off_refusal
 from bot.domain.vocab import REVIEWERS
 from bot.flows.cards import card_view, enqueue_card
 from bot.flows.notify import enqueue_dm
@@ -191,6 +192,13 @@ def sign_off(*, deps: Deps, user_id: str, assessment_id: int) -> tuple[str, str]
         if signer is None or signer.status != "active":
             raise Forbidden("Only a mentor or a lead on the roster can sign off readiness.")
         assessment = domain.sign_off(session=session, now=now, assessment_id=assessment_id, signer=signer)
+        # After the permission and state checks (so only a signer hears why); raising rolls it back.
+        tz, settings = deps.program.tz, deps.program.calibration
+        late = sign_off_refusal(
+            session=session, assessment_id=assessment.id, now=now, tz=tz, settings=settings
+        )
+        if late:
+            raise Conflict(late)
         thresholds = deps.program.thresholds
         result = domain.result_of(
             session=session,

@@ -23,6 +23,7 @@ from bot.domain.justification import Justification, is_sound, reasoning
 from bot.domain.library import Library, Pool
 from bot.domain.people import PersonView
 from bot.domain.practice import GOOD_OUTCOMES, CardContext, Dealt, deal_practice, grade, load_card
+from bot.domain.practice_hints import hints
 from bot.domain.progress import engineer_progress
 from bot.domain.vocab import ENGINEERS
 from bot.flows import assessment as assessment_flow
@@ -67,6 +68,8 @@ def deal_practice_card(
     library = library_of(deps)
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
+        tz, settings = deps.program.tz, deps.program.calibration
+        hint = hints(session=session, person_id=person.id, now=now, tz=tz, settings=settings)
         dealt = deal_practice(
             session=session,
             now=now,
@@ -75,6 +78,8 @@ def deal_practice_card(
             category=category,
             after=after,
             slugs=library.slugs(Pool.PRACTICE),  # the assessment pool stays unseen
+            retests=hint.retests,
+            prefer=hint.prefer,
         )
         if dealt.created:
             ctx = load_card(session=session, assignment_id=dealt.assignment.id)

@@ -9,8 +9,10 @@ assigned mentor reviewed — a DM to that mentor.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
+from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Delivery, Person
@@ -102,14 +104,20 @@ def _enqueue_post_children(
     return out
 
 
-def enqueue_verdict(*, session: Session, now: datetime, recorded: RecordedReview) -> list[Enqueued]:
-    """Thread reply, post update, engineer DM and (if needed) mentor DM for one verdict."""
+def enqueue_verdict(
+    *, session: Session, now: datetime, recorded: RecordedReview, feedback_extra: Sequence[Block] = ()
+) -> list[Enqueued]:
+    """Thread reply, post update, engineer DM and (if needed) mentor DM for one verdict.
+
+    ``feedback_extra`` ends the engineer's DM (the failed parts and their pattern, issue 18).
+    """
     decision_id = recorded.decision.id
     data = review_post_data(session=session, decision_id=decision_id)
     key = review_post_key(decision_id)
     post = find_review_post(session=session, decision_id=decision_id)
     out = [] if post is None else _enqueue_post_children(session=session, now=now, post=post, data=data)
-    dms = [(FEEDBACK_JOB, recorded.engineer.slack_user_id, feedback_text(data), feedback_blocks(data))]
+    own = [*feedback_blocks(data), *feedback_extra]
+    dms = [(FEEDBACK_JOB, recorded.engineer.slack_user_id, feedback_text(data), own)]
     mentor = recorded.assigned_mentor
     if mentor is not None and mentor.status == "active" and mentor.id != recorded.engineer.id:
         dms.append(

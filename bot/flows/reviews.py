@@ -17,12 +17,14 @@ from bot.db.engine import transaction
 from bot.deps import Deps
 from bot.domain.deliveries import Enqueued
 from bot.domain.mentees import mentee_summaries
+from bot.domain.overturn_reasons import pattern_of, pattern_text, record_parts
 from bot.domain.people import PersonView
 from bot.domain.reviews import ReviewPostData, pending_queue, record_review, review_gate, review_post_data
 from bot.domain.vocab import QUEUE_ALL_ROLES, REVIEWERS
 from bot.domain.weeks import week_label
 from bot.flows.links import message_url
 from bot.flows.review_outbox import enqueue_verdict, find_review_post
+from bot.slack.blocks.calib import failed_parts_blocks
 from bot.slack.blocks.mentor_home import (
     PRACTICE_SHOWN,
     QUEUE_SHOWN,
@@ -49,10 +51,12 @@ def submit_review(
     comment: str | None,
     suggested_verdict: str | None,
     weak_reasoning: Sequence[str] | None = None,
+    failed_parts: Sequence[str] | None = None,
 ) -> list[Enqueued]:
     """Record the verdict and queue its announcements in one transaction; returns what was queued.
 
-    ``weak_reasoning``: the form's "Right call, weak reasoning" box (checked when it holds ``weak``).
+    ``weak_reasoning``: the form's "Right call, weak reasoning" box (checked when it holds ``weak``);
+    ``failed_parts``: the parts of the justification the reviewer said failed (overturn or weak).
     """
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
@@ -66,7 +70,16 @@ def submit_review(
             suggested_verdict=suggested_verdict,
             weak_reasoning=WEAK_REASONING in (weak_reasoning or ()),
         )
-        queued = enqueue_verdict(session=session, now=now, recorded=recorded)
+        review = recorded.review
+        extra: list[Block] = []
+        if review.verdict == "overturn" or review.weak_reasoning:
+            parts = record_parts(
+                session=session, now=now, actor=reviewer_slack_id, review=review, parts=failed_parts
+            )
+            settings = deps.program.calibration
+            pattern = pattern_of(session=session, person_id=recorded.engineer.id, settings=settings)
+            extra = failed_parts_blocks(parts=parts, pattern=pattern_text(pattern))
+        queued = enqueue_verdict(session=session, now=now, recorded=recorded, feedback_extra=extra)
     deps.dispatcher.kick()
     return queued
 

@@ -27,7 +27,7 @@ def read_values(view: dict[str, Any]) -> dict[str, Any]:
             if kind in ("static_select", "radio_buttons", "external_select"):
                 option = entry.get("selected_option")
                 out[block_id] = option.get("value") if option else None
-            elif kind == "checkboxes":
+            elif kind in ("checkboxes", "multi_static_select"):
                 out[block_id] = [o.get("value") for o in entry.get("selected_options") or []]
             elif kind == "users_select":
                 out[block_id] = entry.get("selected_user")

@@ -88,6 +88,7 @@ class Block(StrEnum):
     COMMENT = "comment"
     SUGGESTED_VERDICT = "suggested_verdict"
     WEAK_REASONING = "weak_reasoning"
+    FAILED_PARTS = "failed_parts"
     BLOCKERS = "blockers"
     MOOD = "mood"
     SURVEY_COMMENT = "survey_comment"

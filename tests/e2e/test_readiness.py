@@ -187,7 +187,11 @@ def test_weak_reasoning_mark_and_the_two_queues(
     shown = texts(modal["blocks"])
     assert "*Expected:*" in shown and "*Rationale*" in shown and "*Mentor notes*" in shown
     assert "Right call, weak reasoning" in str(modal["blocks"])
-    reply = slack.submit(MENTOR, modal_id, {B.WEAK_REASONING: ["weak"], B.COMMENT: "Name the approver."})
+    reply = slack.submit(
+        MENTOR,
+        modal_id,
+        {B.WEAK_REASONING: ["weak"], B.FAILED_PARTS: ["escalation"], B.COMMENT: "Name the approver."},
+    )
     assert reply.status == 200
 
     def reviewed() -> Review | None:

@@ -19,6 +19,7 @@ from tests.helpers import eventually, load_roster, texts
 from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
 
 COMMENT = "The freeze policy reserves this for the VP; ops cannot approve it alone."
+PARTS = {"failed_parts": ["policy", "escalation"]}  # which part failed: required to overturn (issue 18)
 
 
 @pytest.fixture
@@ -113,14 +114,18 @@ def test_log_by_shortcut_then_overturn_needs_a_comment(
     options = next(b for b in fake.views[review_view]["blocks"] if b.get("block_id") == "suggested_verdict")
     assert [o["value"] for o in options["element"]["options"]] == ["deny", "escalate"]
 
-    refused = slack.submit("U0LEAD", review_view, {"suggested_verdict": "escalate", "comment": ""})
+    refused = slack.submit(
+        "U0LEAD", review_view, {"suggested_verdict": "escalate", "comment": "", "failed_parts": ["policy"]}
+    )
     assert refused.json["response_action"] == "errors"
     assert "needs a comment" in refused.json["errors"]["comment"]
-    no_verdict = slack.submit("U0LEAD", review_view, {"suggested_verdict": None, "comment": COMMENT})
+    no_verdict = slack.submit(
+        "U0LEAD", review_view, {"suggested_verdict": None, "comment": COMMENT, "failed_parts": ["policy"]}
+    )
     assert "should have been made" in no_verdict.json["errors"]["suggested_verdict"]
     assert _review(casebook, decision_id) == ("pending", [])
 
-    ok = slack.submit("U0LEAD", review_view, {"suggested_verdict": "escalate", "comment": COMMENT})
+    ok = slack.submit("U0LEAD", review_view, {"suggested_verdict": "escalate", "comment": COMMENT, **PARTS})
 
     assert ok.status == 200 and "response_action" not in ok.json
     status, [review] = _review(casebook, decision_id)
@@ -177,7 +182,7 @@ def test_second_verdict_is_refused_with_who_and_when(casebook, roster, slack: Si
 
     # A form opened before the verdict is told the same news when submitted (by DM: the
     # verdict is recorded from the inbox, after the form's ack).
-    late = slack.submit("U0ADMIN", late_view, {"suggested_verdict": "deny", "comment": COMMENT})
+    late = slack.submit("U0ADMIN", late_view, {"suggested_verdict": "deny", "comment": COMMENT, **PARTS})
     assert late.status == 200 and "response_action" not in (late.json if late.body else {})
     [news] = eventually(lambda: fake.dms_to("U0ADMIN"))
     assert "Already *upheld* by <@U0MENTOR>" in texts(news.blocks)
@@ -204,7 +209,7 @@ def _race(
 
     def submit(user: str) -> None:
         barrier.wait()
-        reply = slack.submit(user, views[user], {"suggested_verdict": "deny", "comment": COMMENT})
+        reply = slack.submit(user, views[user], {"suggested_verdict": "deny", "comment": COMMENT, **PARTS})
         replies.append(reply.json if reply.body else {})
 
     threads = [threading.Thread(target=submit, args=(u,)) for u in reviewers * 2]
@@ -272,7 +277,7 @@ def test_database_failure_while_reviewing_keeps_nothing_and_can_be_retried(
         raise RuntimeError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(reviews_flow, "enqueue_verdict", broken)
-    values = {"suggested_verdict": "escalate", "comment": COMMENT}
+    values = {"suggested_verdict": "escalate", "comment": COMMENT, **PARTS}
     reply = slack.submit("U0MENTOR", view_id, values)
     assert reply.status == 200  # accepted into the inbox; the failure comes after the ack
     [told] = eventually(lambda: fake.dms_to("U0MENTOR"))

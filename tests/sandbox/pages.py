@@ -63,7 +63,7 @@ def fill(page: Page, values: dict[str, str]) -> None:
     for block_id, value in values.items():
         block = field(page, block_id)
         kind = block.get_attribute("data-etype")
-        if kind == "static_select":
+        if kind in ("static_select", "multi_static_select"):  # by value or label
             block.locator("select").select_option(value)
         elif kind == "radio_buttons":  # an option's label may carry a description after it
             choice = block.locator("label.choice", has_text=re.compile(f"^{re.escape(value)}"))

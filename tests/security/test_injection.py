@@ -165,7 +165,7 @@ def test_review_comments_on_uphold_and_overturn(
 ) -> None:
     acks = []
     for reviewer, action, extra in (
-        ("U0LEAD", Action.REVIEW_OVERTURN, {"suggested_verdict": "deny"}),
+        ("U0LEAD", Action.REVIEW_OVERTURN, {"suggested_verdict": "deny", "failed_parts": ["policy"]}),
         ("U0MENTOR", Action.REVIEW_UPHOLD, {}),
     ):
         acks.append(("log", _log(slack, fake, dict(GOOD, title=INJECTION))))
@@ -395,7 +395,9 @@ def test_oversized_review_comment_gets_an_inline_error(
         message_ts=review_post_for(fake, decision_id).ts,
     )
     view_id, _ = latest_view(fake, Callback.REVIEW, after=before)
-    reply = slack.submit("U0MENTOR", view_id, {"suggested_verdict": "deny", "comment": HUGE})
+    reply = slack.submit(
+        "U0MENTOR", view_id, {"suggested_verdict": "deny", "comment": HUGE, "failed_parts": ["policy"]}
+    )
 
     assert reply.json == {
         "response_action": "errors",
@@ -498,7 +500,11 @@ def test_a_slack_display_name_is_escaped_wherever_it_is_shown(
         message_ts=post.ts,
     )
     review_view, _ = latest_view(fake, Callback.REVIEW, after=before)
-    comment = {"suggested_verdict": "deny", "comment": "The freeze policy reserves this for the VP."}
+    comment = {
+        "suggested_verdict": "deny",
+        "comment": "The freeze policy reserves this for the VP.",
+        "failed_parts": ["policy"],
+    }
     acks.append(("review", _ok(slack.submit("U0LEAD", review_view, comment))))
     eventually(lambda: [m for m in fake.dms_to("U0MENTOR") if "overturned" in m.text])
     for user in ("U0EVE", "U0MENTOR", "U0LEAD"):

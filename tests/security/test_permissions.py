@@ -347,6 +347,7 @@ def _review_form(env: Env, user: str, verdict: str, decision_id: int) -> Reply:
     values = {"comment": "Reviewed against the freeze policy; the call stands as made."}
     if verdict == "overturn":
         values["suggested_verdict"] = "deny"
+        values["failed_parts"] = ["policy"]
     return env.slack.submit_view(user, view, values)
 
 
@@ -509,7 +510,10 @@ EFFECTS: dict[str, tuple[set[str], str | None]] = {
     "Uphold click (Ada's decision)": (set(), "views.open"),
     "Overturn click (Ada's decision)": (set(), "views.open"),
     "Uphold form (Ada's decision)": ({"reviews", "decisions", *AUDITED, "deliveries"}, None),
-    "Overturn form (Ada's decision)": ({"reviews", "decisions", *AUDITED, "deliveries"}, None),
+    "Overturn form (Ada's decision)": (
+        {"reviews", "review_reasons", "decisions", *AUDITED, "deliveries"},
+        None,
+    ),
     "Sign off (Ada's assessment)": ({"assessments", *AUDITED, "deliveries"}, None),
     "/casebook metrics": (set(), None),
     "/casebook role": ({"person_roles", *AUDITED}, None),

@@ -154,7 +154,8 @@ def digest_details_blocks(data: DigestData) -> list[Block]:
         blocks.append(section("*By category*\n" + category_table(data.support.categories)))
     else:
         blocks.append(section("*By category*\nNo decisions this week."))
-    blocks.append(section(reviews_text(data) + "\n" + survey_text(data.survey)))
+    calibration = f"\n{esc(data.calibration)}" if data.calibration else ""
+    blocks.append(section(reviews_text(data) + "\n" + survey_text(data.survey) + calibration))
     if data.survey_comments:
         blocks.append(section(comments_text(data.survey_comments)))
     if data.red_flags:

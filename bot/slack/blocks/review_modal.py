@@ -10,9 +10,11 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
+    StaticMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
+from bot.domain.overturn_reasons import LABEL
 from bot.domain.reasoning import ScenarioKey
 from bot.domain.reviews import COMMENT_MAX, ReviewPostData
 from bot.domain.vocab import VERDICTS
@@ -56,6 +58,25 @@ def weak_reasoning_block() -> InputBlock:
     )
 
 
+def failed_parts_block(*, overturn: bool) -> InputBlock:
+    """Which part of the justification failed (several allowed); required to overturn or mark weak."""
+    return InputBlock(
+        block_id=B.FAILED_PARTS,
+        optional=not overturn,  # on Uphold it is required only with "Right call, weak reasoning"
+        label=PlainTextObject(text="Which part of the justification failed?"),
+        element=StaticMultiSelectElement(
+            action_id=B.FAILED_PARTS,
+            placeholder=PlainTextObject(text="Choose one or more"),
+            options=[Option(value=part.value, label=label) for part, label in LABEL.items()],
+        ),
+        hint=PlainTextObject(
+            text="Their pattern across reviews is shown to them and in the digest."
+            if overturn
+            else "Needed with “Right call, weak reasoning”: what was weak."
+        ),
+    )
+
+
 def review_modal(*, data: ReviewPostData, meta: ReviewMeta) -> View:
     """Uphold: an optional comment. Overturn: the decision that should have been made, and why."""
     overturn = meta.verdict == "overturn"
@@ -71,6 +92,7 @@ def review_modal(*, data: ReviewPostData, meta: ReviewMeta) -> View:
         blocks.extend(key_blocks(data.key))
         if not overturn:
             blocks.append(weak_reasoning_block())
+            blocks.append(failed_parts_block(overturn=False))
     if overturn:
         blocks.append(
             InputBlock(
@@ -82,6 +104,7 @@ def review_modal(*, data: ReviewPostData, meta: ReviewMeta) -> View:
                 ),
             )
         )
+        blocks.append(failed_parts_block(overturn=True))
     blocks.append(
         InputBlock(
             block_id=B.COMMENT,

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
+from bot.domain.overturn_reasons import check_parts
 from bot.domain.reviews import AlreadyReviewed, check_review_input
 from bot.flows.reviews import open_review, review_home_section, submit_review
 from bot.slack.blocks.common import esc, section
@@ -71,14 +72,16 @@ def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
         refuse(context)
         ack(response_action="update", view=notice_view(title="Can't review this", text=esc(str(exc))))
         return
+    weak = WEAK_REASONING in (values.get(B.WEAK_REASONING) or ())
     errors = check_review_input(  # whether the decision is live is the database's: checked in record
         verdict=meta.verdict,
         comment=values.get(B.COMMENT),
         suggested_verdict=values.get(B.SUGGESTED_VERDICT),
-        weak_reasoning=WEAK_REASONING in (values.get(B.WEAK_REASONING) or ()),
+        weak_reasoning=weak,
     )
+    errors |= check_parts(verdict=meta.verdict, weak_reasoning=weak, parts=values.get(B.FAILED_PARTS))
     if errors:
-        fields = (B.COMMENT, B.SUGGESTED_VERDICT, B.WEAK_REASONING)
+        fields = (B.COMMENT, B.SUGGESTED_VERDICT, B.WEAK_REASONING, B.FAILED_PARTS)
         ack(response_action="errors", errors={k if k in fields else B.COMMENT: v for k, v in errors.items()})
         return
     ack_stored(ack, context, block_id=B.COMMENT, failed=SAVE_FAILED)
@@ -100,6 +103,7 @@ def record(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> 
             comment=values.get(B.COMMENT),
             suggested_verdict=values.get(B.SUGGESTED_VERDICT),
             weak_reasoning=values.get(B.WEAK_REASONING),
+            failed_parts=values.get(B.FAILED_PARTS),
         )
     except AlreadyReviewed as exc:
         # Sent straight away rather than through the outbox: the mention must stay a mention,
