@@ -120,13 +120,8 @@ def _engineers(scope: ReportScope) -> list[Person]:
 def readiness_section(scope: ReportScope) -> SectionResult:
     """Per engineer: the latest assessment, its score and who signed off their readiness."""
     session = scope.session
-    mentors = dict(
-        session.execute(
-            select(MentorPair.mentee_id, Person.name).join(Person, Person.id == MentorPair.mentor_id)
-        )
-        .tuples()
-        .all()
-    )
+    pairs = select(MentorPair.mentee_id, Person.name).join(Person, Person.id == MentorPair.mentor_id)
+    mentors: dict[int, str] = {int(mentee): str(name) for mentee, name in session.execute(pairs)}
     attempts = Counter(session.execute(select(Assessment.person_id)).scalars())
     rows: list[dict[str, Any]] = []
     for person in _engineers(scope):
