@@ -53,13 +53,19 @@ def test_a_pm_gets_the_report_as_a_file_in_the_pm_channel(
     assert "already on its way" in texts(again["blocks"])
     with transaction(sessions) as session:
         rows = session.execute(select(Delivery).where(Delivery.job == "report")).scalars().all()
-        assert [(r.recipient, r.period, r.status) for r in rows] == [(PM_CHANNEL, "U0PM:2026-11-17T09:00", "sent")]
-        shared = session.execute(select(AuditEvent).where(AuditEvent.action == "report.shared")).scalars().all()
+        assert [(r.recipient, r.period, r.status) for r in rows] == [
+            (PM_CHANNEL, "U0PM:2026-11-17T09:00", "sent")
+        ]
+        shared = (
+            session.execute(select(AuditEvent).where(AuditEvent.action == "report.shared")).scalars().all()
+        )
         assert len(shared) == 1 and shared[0].actor == "U0PM"
     assert len(_uploads(fake)) == 1
 
 
-def test_an_admin_may_ask_for_the_report(casebook: Casebook, slack: Simulator, fake: FakeSlack, clock) -> None:
+def test_an_admin_may_ask_for_the_report(
+    casebook: Casebook, slack: Simulator, fake: FakeSlack, clock
+) -> None:
     load_roster(casebook.deps.sessions, clock.now())
     response = reply_to(slack, fake, "U0ADMIN", "report")
     assert "on its way" in texts(response["blocks"])
@@ -74,7 +80,9 @@ def test_the_report_is_refused_to_everyone_else(
         body = texts(reply_to(slack, fake, user, "report")["blocks"])
         assert "/casebook report is for admin, pm only." in body
         assert "on its way" not in body
-        assert "report" not in texts(reply_to(slack, fake, user, "help")["blocks"]).replace("/casebook report", "")
+        assert "report" not in texts(reply_to(slack, fake, user, "help")["blocks"]).replace(
+            "/casebook report", ""
+        )
     assert "build the post-program report" in texts(reply_to(slack, fake, "U0PM", "help")["blocks"])
     with transaction(casebook.deps.sessions) as session:
         assert session.execute(select(Delivery).where(Delivery.job == "report")).first() is None
