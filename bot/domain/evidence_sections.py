@@ -21,6 +21,8 @@ from bot.domain.metrics import compute_scorecard
 from bot.domain.practice import GOOD_OUTCOMES
 from bot.domain.surveys import aggregate
 from bot.domain.vocab import ENGINEERS
+from bot.domain.weeks import Week
+from bot.program import Program
 
 READINESS_WORDS = {
     "not_taken": "not taken",
@@ -35,6 +37,12 @@ def _pct(part: int, whole: int) -> str:
     return f"{part / whole:.0%}" if whole else "—"
 
 
+def phase_of(program: Program, week: Week) -> str:
+    """The program phase the week's Monday falls in ("training", …), or "" outside every phase."""
+    found = next((p for p in program.phases if p.start <= week.sunday and week.monday <= p.end), None)
+    return found.name.value.replace("_", " ") if found else ""
+
+
 def scorecards(scope: ReportScope) -> SectionResult:
     """Per week: every metric's value and status, and the go/no-go recommendation."""
     rows: list[dict[str, Any]] = []
@@ -44,6 +52,7 @@ def scorecards(scope: ReportScope) -> SectionResult:
         verdict = recommend(card.core, week=card.week, at=scope.at)
         row: dict[str, Any] = {
             "week": week.label,
+            "phase": phase_of(scope.program, week),
             "recommendation": verdict.recommendation.heading,
             "action": ACTION[verdict.recommendation],
             "why": verdict.summary,
@@ -87,6 +96,7 @@ def practice(scope: ReportScope) -> SectionResult:
         rows.append(
             {
                 "week": week.label,
+                "phase": phase_of(scope.program, week),
                 "practice_answers": sum(r.kind == "practice" for r in found),
                 "assessment_answers": sum(r.kind == "assessment" for r in found),
                 "people": len({r.person_id for r in found}),

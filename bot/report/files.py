@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -31,11 +32,8 @@ def _csv_cell(value: Any) -> str:
 
 
 def _numeric(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    """A signed number or percentage ("-3.3%") is data, not a formula."""
+    return re.fullmatch(r"[+-]?\d+(\.\d+)?%?", text) is not None
 
 
 def section_csv(section: BuiltSection) -> str:

@@ -35,13 +35,18 @@ section { border-top: 1px solid var(--line); padding: 18px 0 8px; break-inside: 
 .badge { display: inline-block; font-size: 11px; font-weight: 600; padding: 1px 7px; border-radius: 9px;
          background: #f3e2c0; color: var(--warn); vertical-align: middle; margin-left: 6px; }
 .unavailable { color: var(--warn); font-style: italic; }
+nav { margin-top: 18px; }
 nav ol { columns: 2; margin: 6px 0 0; padding-left: 22px; }
 nav a { color: var(--ink); text-decoration: none; }
 ul.summary { margin: 4px 0 10px; padding-left: 20px; }
 table { border-collapse: collapse; width: 100%; font-size: 12px; margin: 8px 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: #f4f6f9; font-weight: 600; }
+td:first-child { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td[data-status="pass"] { color: #1e6b34; font-weight: 600; }
+td[data-status="close"] { color: #8a5a00; font-weight: 600; }
+td[data-status="fail"] { color: #a2281d; font-weight: 600; }
 .notes { font-size: 12px; color: var(--muted); margin: 6px 0; padding-left: 18px; }
 .files { font-size: 12px; color: var(--muted); }
 svg.chart { width: 100%; max-width: 680px; height: auto; display: block; margin: 6px 0 4px; }
@@ -53,6 +58,8 @@ svg.chart .none { fill: #aab; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11px; }
   nav, .files { display: none; }
+  table { font-size: 9.5px; }
+  th, td { padding: 3px 4px; }
   section { page-break-inside: avoid; }
   h2 { page-break-after: avoid; }
   a { color: inherit; text-decoration: none; }
@@ -72,6 +79,23 @@ def _cell(value: Any) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
+# A column ``x`` with a sibling ``x_status`` (pass / close / fail) is coloured by it; so is a
+# recommendation. Colour only repeats what the text says, so a black-and-white print loses nothing.
+STATUS_CLASS = {
+    "pass": "pass",
+    "close": "close",
+    "fail": "fail",
+    "GO": "pass",
+    "PIVOT": "close",
+    "PAUSE": "fail",
+}
+
+
+def _status_class(status: Any, recommendation: Any) -> str:
+    found = STATUS_CLASS.get(str(status if status is not None else recommendation))
+    return f' data-status="{found}"' if found else ""
+
+
 def _table(columns: tuple[str, ...], rows: tuple[Mapping[str, Any], ...]) -> str:
     head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
     body = []
@@ -82,7 +106,8 @@ def _table(columns: tuple[str, ...], rows: tuple[Mapping[str, Any], ...]) -> str
             kind = ' class="num"' if isinstance(value, (int, float)) and not isinstance(value, bool) else ""
             share = c.endswith("share") or c == "accuracy"
             text = f"{value:.0%}" if share and isinstance(value, float) else _cell(value)
-            cells.append(f"<td{kind}>{escape(text)}</td>")
+            status = _status_class(row.get(f"{c}_status"), value if c == "recommendation" else None)
+            cells.append(f"<td{kind}{status}>{escape(text)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     more = ""
     if len(rows) > MAX_ROWS:
