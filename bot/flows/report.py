@@ -94,7 +94,7 @@ def share_report(
         if person is None or not person.role_names & REPORT_ROLES:
             raise Forbidden("Only the program's PMs and admins can build the report.")
     report = build_report(sessions=sessions, program=program, at=now)
-    html = render_html(report)
+    html = render_html(report, files=False)
     channel = program.channels.pm
     stamp = now.astimezone(program.tz).strftime("%Y-%m-%dT%H:%M")
     payload: dict[str, object] = {

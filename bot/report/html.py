@@ -16,6 +16,10 @@ from bot.domain.evidence import BuiltSection, Report
 from bot.report.svg import chart_svg
 
 MAX_ROWS = 25
+FILES_NOTE = (
+    '<p class="files">Every row of every section, as CSV and JSON Lines, with the audit export: '
+    "<code>casebook report --out DIR</code> (docs/report.md).</p>"
+)
 MAX_CELL = 160
 
 CSS = """
@@ -118,7 +122,7 @@ def _table(columns: tuple[str, ...], rows: tuple[Mapping[str, Any], ...]) -> str
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
 
 
-def _section(built: BuiltSection) -> str:
+def _section(built: BuiltSection, *, files: bool) -> str:
     result = built.result
     anchor = escape(built.key)
     parts = [f'<section id="{anchor}" data-section="{anchor}">']
@@ -146,14 +150,16 @@ def _section(built: BuiltSection) -> str:
     if result.notes:
         shown = result.notes[:MAX_ROWS]
         parts.append('<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in shown) + "</ul>")
-    files = [f"{built.key}.csv", f"{built.key}.jsonl", *(f.name for f in result.files)]
-    parts.append(
-        '<p class="files">Files: '
-        + ", ".join(f'<a href="{escape(f)}">{escape(f)}</a>' for f in files)
-        + "</p>"
-    )
+    if files:
+        parts.append(_files(built))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _files(built: BuiltSection) -> str:
+    names = [f"{built.key}.csv", f"{built.key}.jsonl", *(f.name for f in built.result.files)]
+    links = ", ".join(f'<a href="{escape(n)}">{escape(n)}</a>' for n in names)
+    return f'<p class="files">Files: {links}</p>'
 
 
 def _missing(report: Report) -> str:
@@ -170,8 +176,12 @@ def _missing(report: Report) -> str:
     )
 
 
-def render_html(report: Report) -> str:
-    """The report as one HTML document (UTF-8), readable offline and printable."""
+def render_html(report: Report, *, files: bool = True) -> str:
+    """The report as one HTML document (UTF-8), readable offline and printable.
+
+    ``files``: link each section's CSV and JSONL (they sit beside it in the evidence
+    directory); False for the copy shared alone in Slack, which says where to get them.
+    """
     weeks = report.weeks
     span = f"{weeks[0]} to {weeks[-1]}" if len(weeks) > 1 else (weeks[0] if weeks else "no weeks")
     when = report.generated_at.strftime("%Y-%m-%d %H:%M UTC")
@@ -188,6 +198,7 @@ def render_html(report: Report) -> str:
         "</header>"
         f"{_missing(report)}"
         f"<nav><h2>Contents</h2><ol>{toc}</ol></nav>"
-        f"{''.join(_section(s) for s in report.sections)}"
+        f"{''.join(_section(s, files=files) for s in report.sections)}"
+        f"{'' if files else FILES_NOTE}"
         "</body></html>\n"
     )

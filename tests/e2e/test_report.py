@@ -47,6 +47,7 @@ def test_a_pm_gets_the_report_as_a_file_in_the_pm_channel(
     assert "What this report could not compute" in html
     assert "Overturn themes" in html and "should have gone to the platform lead" in html
     assert "<script" not in html
+    assert 'href="live_decisions.csv"' not in html and "casebook report --out DIR" in html
     assert "<@U0PM> asked for the post-program report" in upload.text
 
     again = reply_to(slack, fake, "U0PM", "report")  # the same minute: no second upload

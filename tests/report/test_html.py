@@ -54,6 +54,9 @@ def test_unavailable_sections_keep_their_heading_and_head_the_report() -> None:
     assert report_zip(files)[:2] == b"PK"
     everything = render_html(_report(here))
     assert "Everything was computed" in everything
+    assert '<a href="x.csv">x.csv</a>' in everything
+    alone = render_html(_report(here), files=False)  # the copy shared in Slack has no files beside it
+    assert 'href="x.csv"' not in alone and "<code>casebook report --out DIR</code>" in alone
 
 
 def test_long_tables_are_cut_in_the_page_but_not_in_the_files() -> None:
