@@ -24,6 +24,7 @@ from bot.domain.vocab import ENGINEERS
 from bot.domain.weeks import Week
 from bot.program import Program
 
+MIN_GROUP = 3  # no mean score of fewer people than this: it would be someone's own score
 READINESS_WORDS = {
     "not_taken": "not taken",
     "in_progress": "in progress",
@@ -161,7 +162,25 @@ def readiness_section(scope: ReportScope) -> SectionResult:
     chart = Chart(
         "Engineers by readiness", labels, (Series("engineers", tuple(float(counts[w]) for w in labels)),)
     )
-    return SectionResult(tuple(rows[0]) if rows else (), tuple(rows), summary, chart)
+    # The page shows counts only: one engineer's score is for their mentor, leads and admins
+    # (as `/casebook stats @user`); the per-person rows stay in the files, for operators.
+    table = tuple(
+        {
+            "readiness": word,
+            "engineers": counts[word],
+            "mean score": _mean([r["score"] for r in rows if r["readiness"] == word])
+            if counts[word] >= MIN_GROUP
+            else None,
+        }
+        for word in labels
+        if counts[word]
+    )
+    return SectionResult(tuple(rows[0]) if rows else (), tuple(rows), summary, chart, table=table)
+
+
+def _mean(values: list[Any]) -> float | None:
+    found = [float(v) for v in values if v is not None]
+    return round(sum(found) / len(found), 3) if found else None
 
 
 def surveys(scope: ReportScope) -> SectionResult:
