@@ -15,8 +15,9 @@ Who may do what (``bot/domain/people.py``, ``reviews.py``, ``assessment.py``):
   mentor on their own decision.
 - readiness sign-off: the engineer's own mentor, any lead or admin. Refused: the
   engineer, another engineer, pilot, PM, another mentor, former admin, stranger.
-- ``/casebook report``: pm, admin. ``/casebook metrics``: pm, mentor, lead, admin. ``/casebook incident``: mentor, lead,
-  pm, admin. ``/casebook mentor``: admin, lead. ``/casebook role`` and ``left``: admin.
+- ``/casebook report``: pm, admin. ``/casebook metrics``: pm, mentor, lead, admin.
+  ``/casebook incident``: mentor, lead, pm, admin. ``/casebook mentor``: admin, lead.
+  ``/casebook role`` and ``left``: admin.
   Refused: every other role, a former admin and a stranger.
 - a card's buttons and its justification form: the card's owner only; crafted values
   naming someone else's card are refused for everyone else.
