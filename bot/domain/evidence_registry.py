@@ -36,7 +36,7 @@ SECTIONS: tuple[ReportSection, ...] = (
         "readiness",
         "Readiness and sign-offs",
         readiness_section,
-        "Each engineer's readiness assessment and who signed off their readiness.",
+        "How many engineers passed the readiness assessment and were signed off as ready.",
     ),
     ReportSection(
         "milestones",
