@@ -7,6 +7,7 @@ lines and a chart. Figures from too small a sample are left blank and said so.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -14,16 +15,19 @@ from sqlalchemy import select
 
 from bot.db.models import Assessment, Decision, MentorPair, Person
 from bot.domain.assessment import readiness
-from bot.domain.evidence import Chart, ReportScope, SectionResult, Series
+from bot.domain.evidence import Chart, ExtraFile, ReportScope, SectionResult, Series
 from bot.domain.gonogo import ACTION, recommend
 from bot.domain.metricfmt import STATUS_LABEL, value_text
-from bot.domain.metrics import compute_scorecard
+from bot.domain.metrics import Scorecard, compute_scorecard
 from bot.domain.practice import GOOD_OUTCOMES
+from bot.domain.report import scorecard_report
+from bot.domain.supporting import supporting
 from bot.domain.surveys import aggregate
 from bot.domain.vocab import ENGINEERS
 from bot.domain.weeks import Week
 from bot.program import Program
 
+SCORECARDS_FILE = "scorecard-weeks.json"
 MIN_GROUP = 3  # no mean score of fewer people than this: it would be someone's own score
 READINESS_WORDS = {
     "not_taken": "not taken",
@@ -48,9 +52,23 @@ def scorecards(scope: ReportScope) -> SectionResult:
     """Per week: every metric's value and status, and the go/no-go recommendation."""
     rows: list[dict[str, Any]] = []
     handling: list[float | None] = []
+    full: list[dict[str, Any]] = []  # each week as `casebook metrics --json` prints it (docs/metrics.md)
+    previous: Scorecard | None = None
     for week in scope.weeks:
         card = compute_scorecard(session=scope.session, program=scope.program, week=week)
         verdict = recommend(card.core, week=card.week, at=scope.at)
+        support = supporting(session=scope.session, week=week)
+        full.append(
+            scorecard_report(
+                card=card,
+                previous=previous,
+                verdict=verdict,
+                support=support,
+                timezone=scope.program.timezone,
+                generated_at=scope.at,
+            )
+        )
+        previous = card
         row: dict[str, Any] = {
             "week": week.label,
             "phase": phase_of(scope.program, week),
@@ -78,7 +96,8 @@ def scorecards(scope: ReportScope) -> SectionResult:
     )
     columns = tuple(dict.fromkeys(k for r in rows for k in r))
     display = tuple(c for c in columns if not c.endswith("_status") and c not in ("action", "why"))
-    return SectionResult(columns, tuple(rows), summary, chart, display=display)
+    weekly = ExtraFile(SCORECARDS_FILE, json.dumps(full, indent=2, ensure_ascii=False) + "\n")
+    return SectionResult(columns, tuple(rows), summary, chart, display=display, files=(weekly,))
 
 
 def practice(scope: ReportScope) -> SectionResult:

@@ -69,6 +69,11 @@ def test_the_report_writes_every_file_of_the_evidence_directory(
     readiness = [json.loads(x) for x in (out / "readiness.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(readiness) == 20 and sum(r["readiness"] == "ready (signed off)" for r in readiness) >= 15
 
+    weekly = json.loads((out / "scorecard-weeks.json").read_text(encoding="utf-8"))  # `metrics --json` shape
+    assert [w["week"]["label"] for w in weekly] == manifest["weeks"]
+    assert weekly[2]["recommendation"]["recommendation"] in ("go", "pivot", "pause", "no_call")
+    assert weekly[2]["counts"]["live_decisions"] > 0 and weekly[0]["counts"]["live_decisions"] == 0
+
     export = (out / "audit-export.jsonl").read_text(encoding="utf-8")
     verified = verify_export(export)
     assert verified.ok and verified.checked > 1000
