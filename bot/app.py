@@ -60,6 +60,7 @@ from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
 from bot.slack.listeners import metrics as metrics_listeners
 from bot.slack.listeners import policy_feedback as policy_feedback_listeners
+from bot.slack.listeners import report as report_listeners
 from bot.slack.listeners import training as training_listeners
 from bot.slack.pacing import Pacer
 from bot.slack.router import CommandRouter
@@ -70,7 +71,7 @@ log = logging.getLogger(__name__)
 
 # Each module exposes register(app, deps); order decides help listing order.
 LISTENER_MODULES: list[Any] = [commands, home, practice, assessment, live_log, stats, reviews, admin]
-LISTENER_MODULES += [metrics_listeners, incident_listeners, leaver_listeners]
+LISTENER_MODULES += [metrics_listeners, report_listeners, incident_listeners, leaver_listeners]
 LISTENER_MODULES += [sync, survey, ooo]
 LISTENER_MODULES += [training_listeners]
 LISTENER_MODULES += [reflections, lessons, post_survey]

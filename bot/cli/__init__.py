@@ -10,11 +10,12 @@ from bot.cli import audit, db, deliveries, jobs, sandbox, scenarios, serve
 from bot.cli import incidents as incidents_cli
 from bot.cli import metrics as metrics_cli
 from bot.cli import policy_feedback as policy_feedback_cli
+from bot.cli import report as report_cli
 from bot.cli.common import CliError
 
 # Each module adds its subcommands with add_parsers(subparsers); order is help order.
 MODULES = [serve, db, audit, scenarios, sandbox]
-MODULES += [metrics_cli, incidents_cli]
+MODULES += [metrics_cli, incidents_cli, report_cli]
 MODULES += [jobs, deliveries]
 MODULES += [policy_feedback_cli]
 

@@ -46,6 +46,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CliError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); try --port or PORT") from None
     sandbox.start()
+    if getattr(args, "four_weeks", False):
+        from bot.sandbox.program_controls import load_program
+
+        loaded = load_program(sandbox)
+        print(loaded.get("result") or f"casebook: {loaded.get('error')}", file=sys.stderr, flush=True)
     print(
         f"Casebook sandbox: open {server.url} (bot at {sandbox.bot_url}, "
         f"data in {sandbox.db_path}). Ctrl-C stops it.",
@@ -84,6 +89,11 @@ def add_parsers(subparsers: Subparsers) -> None:
         "--keep-data",
         action="store_true",
         help="keep the database from the last run instead of starting over",
+    )
+    parser.add_argument(
+        "--four-weeks",
+        action="store_true",
+        help="load the whole four-week program (weeks 9-12) and set the clock to the week after it",
     )
     parser.add_argument(
         "--print-env",

@@ -14,9 +14,10 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from http.server import ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
-from bot.sandbox import interact, state
+from bot.sandbox import interact, program_controls, state
 from bot.sandbox.interact import ClientError
 from bot.sandbox.runtime import Sandbox
 from bot.sandbox.validation import METHOD_ARGS
@@ -205,6 +206,14 @@ def _client_start(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True}
 
 
+def _program(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
+    return program_controls.load_program(sb)
+
+
+def _report(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
+    return program_controls.build_report(sb)
+
+
 def _reset(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
     sb.reset()
     return {"ok": True}
@@ -226,6 +235,8 @@ POSTS: dict[str, Handler] = {
     "/api/permalink": _permalink,
     "/api/fault": _fault,
     "/api/outage": _outage,
+    "/api/program": _program,
+    "/api/report": _report,
 }
 
 
@@ -263,6 +274,10 @@ class SandboxServer:
         """What a POST to ``path`` does, bound to this sandbox; None for an unknown path."""
         handler = POSTS.get(path)
         return None if handler is None else functools.partial(handler, self.sandbox)
+
+    def report_file(self, name: str) -> Path | None:
+        """A file of the last report the sandbox built (``/report/<name>``)."""
+        return program_controls.report_file(self.sandbox, name)
 
     def state(self, query: dict[str, str]) -> dict[str, Any]:
         people = self.sandbox.people()

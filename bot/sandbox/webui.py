@@ -33,6 +33,8 @@ CSP = (
     "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'none'"
 )
+# The report is static HTML with inline CSS and SVG: no scripts, no fetches, nothing framed.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox"
 PostHandler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -69,6 +71,8 @@ class UiApp(Protocol):
     def state(self, query: dict[str, str]) -> dict[str, Any]: ...
 
     def post_handler(self, path: str) -> PostHandler | None: ...
+
+    def report_file(self, name: str) -> Path | None: ...
 
 
 def handler_for(app: UiApp) -> type[BaseHTTPRequestHandler]:
@@ -132,6 +136,8 @@ class UiHandler(BaseHTTPRequestHandler):
             self._events()
         elif path.startswith("/files/"):
             self._file(path.removeprefix("/files/"))
+        elif path.startswith("/report/"):
+            self._report(path.removeprefix("/report/"))
         elif path == "/healthz":
             self._json(200, {"ok": True, "bot": self.app.sandbox.bot_url})
         else:
@@ -191,6 +197,16 @@ class UiHandler(BaseHTTPRequestHandler):
             safe = "".join(c for c in name if c.isalnum() or c in "._-") or "file"
             headers["Content-Disposition"] = f'attachment; filename="{safe}"'
         self._send(200, content, ctype, headers)
+
+    def _report(self, name: str) -> None:
+        """The last report the sandbox built: index.html renders (inline CSS only), the rest downloads."""
+        path = self.app.report_file(urllib.parse.unquote(name))
+        if path is None:
+            self._json(404, {"ok": False, "error": "no such report file: build the report first"})
+            return
+        ctype = mimetypes.guess_type(path.name)[0] or "text/plain"
+        headers = {"Content-Security-Policy": REPORT_CSP, "Referrer-Policy": "no-referrer"}
+        self._send(200, path.read_bytes(), ctype + "; charset=utf-8", headers)
 
     def _events(self) -> None:
         """Server-Sent Events: ``change`` with the new version, keep-alives in between."""

@@ -295,6 +295,7 @@ COMMAND_ROLES: dict[str, set[str]] = {
     "sync": ENGINEERS,
     "survey": ENGINEERS,
     "metrics": {"pm", "mentor", "other mentor", "lead", "admin"},
+    "report": {"pm", "admin"},
     "incident": {"pm", "mentor", "other mentor", "lead", "admin"},
     "role": {"admin"},
     "mentor": {"admin", "lead"},

@@ -15,8 +15,9 @@ Who may do what (``bot/domain/people.py``, ``reviews.py``, ``assessment.py``):
   mentor on their own decision.
 - readiness sign-off: the engineer's own mentor, any lead or admin. Refused: the
   engineer, another engineer, pilot, PM, another mentor, former admin, stranger.
-- ``/casebook metrics``: pm, mentor, lead, admin. ``/casebook incident``: mentor, lead,
-  pm, admin. ``/casebook mentor``: admin, lead. ``/casebook role`` and ``left``: admin.
+- ``/casebook report``: pm, admin. ``/casebook metrics``: pm, mentor, lead, admin.
+  ``/casebook incident``: mentor, lead, pm, admin. ``/casebook mentor``: admin, lead.
+  ``/casebook role`` and ``left``: admin.
   Refused: every other role, a former admin and a stranger.
 - a card's buttons and its justification form: the card's owner only; crafted values
   naming someone else's card are refused for everyone else.
@@ -133,6 +134,7 @@ REFUSALS: dict[str, dict[str, str]] = {
         "stranger": SIGNER_OFF_ROSTER,
     },
     "/casebook metrics": only("metrics", "admin, lead, mentor, pm", "engineer", "pilot"),
+    "/casebook report": only("report", "admin, pm", "engineer", "pilot", "mentor", "lead"),
     # U0ENG2 is also the target: an engineer trying to make themself admin
     "/casebook role": only("role", "admin", "engineer", "pilot", "mentor", "lead", "pm"),
     "/casebook mentor": only("mentor", "admin, lead", "engineer", "pilot", "mentor", "pm"),
@@ -159,6 +161,7 @@ CONTROLS: dict[str, str] = {
     "Overturn form (Ada's decision)": "admin",
     "Sign off (Ada's assessment)": "mentor",
     "/casebook metrics": "pm",
+    "/casebook report": "pm",
     "/casebook role": "admin",
     "/casebook mentor": "lead",
     "/casebook left": "admin",
@@ -443,6 +446,7 @@ ATTEMPTS: dict[str, Attempt] = {
     ),
     "Sign off (Ada's assessment)": Attempt(_sign_off, "assessment"),
     "/casebook metrics": _command("metrics"),
+    "/casebook report": _command("report"),
     "/casebook role": _confirmed_command("role <@U0ENG2> admin"),
     "/casebook mentor": _command("mentor <@U0ENG2> <@U0LEAD>"),
     "/casebook left": _confirmed_command("left <@U0ENG2> moved to the SRE team"),
@@ -516,6 +520,7 @@ EFFECTS: dict[str, tuple[set[str], str | None]] = {
     ),
     "Sign off (Ada's assessment)": ({"assessments", *AUDITED, "deliveries"}, None),
     "/casebook metrics": (set(), None),
+    "/casebook report": ({"deliveries", *AUDITED}, "files.completeUploadExternal"),
     "/casebook role": ({"person_roles", *AUDITED}, None),
     "/casebook mentor": ({"mentor_pairs", *AUDITED}, None),
     "/casebook left": ({"people", *AUDITED}, None),

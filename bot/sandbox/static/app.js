@@ -502,6 +502,28 @@ function wire() {
     $("job-result").textContent = res.ok ? res.result : (res.error || "failed");
     if (res.ok) renderQueued($("job-queued"), res.queued, moveClock);
   });
+  $("program-load").addEventListener("click", async () => {
+    $("program-load").disabled = true;
+    $("program-result").textContent = "Loading weeks 9–12… (about half a minute)";
+    const res = await post("/api/program", {});
+    $("program-load").disabled = false;
+    $("program-result").textContent = res.ok ? res.result : (res.error || "failed");
+    if (res.ok) { $("now-input").value = ""; refresh(); }
+  });
+  $("report-build").addEventListener("click", async () => {
+    $("program-result").textContent = "Building the report…";
+    const res = await post("/api/report", {});
+    const box = $("program-result");
+    box.replaceChildren(res.ok ? res.result + " " : (res.error || "failed"));
+    if (res.ok) {
+      const link = el("a", "", "Open the report");
+      link.href = res.url;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.dataset.testid = "report-link";
+      box.append(link);
+    }
+  });
   $("fault-add").addEventListener("click", async () => {
     const method = $("fault-method").value;
     const res = await post("/api/fault", {
