@@ -57,9 +57,7 @@ def _tables() -> None:
             ["decided_by"], ["people.id"], name=op.f("fk_pattern_proposals_decided_by_people")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pattern_proposals")),
-        sa.UniqueConstraint(
-            "policy_rule", "kind", "period", name="uq_pattern_proposals_rule_kind_period"
-        ),
+        sa.UniqueConstraint("policy_rule", "kind", "period", name="uq_pattern_proposals_rule_kind_period"),
     )
     op.create_index(
         "ix_pattern_proposals_status_raised_at", "pattern_proposals", ["status", "raised_at"], unique=False
@@ -73,7 +71,8 @@ def _tables() -> None:
         sa.Column("recorded_at", bot.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("recorded_by", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["proposal_id"], ["pattern_proposals.id"],
+            ["proposal_id"],
+            ["pattern_proposals.id"],
             name=op.f("fk_process_improvements_proposal_id_pattern_proposals"),
         ),
         sa.ForeignKeyConstraint(
