@@ -30,7 +30,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.jobs import announcements, daily_sync, digest, review_reminder, survey
+from bot.jobs import announcements, daily_sync, digest, patterns, review_reminder, survey
 from bot.jobs.plan import Schedule, scheduled
 from bot.program import Program
 
@@ -123,6 +123,11 @@ def _review_reminder(program: Program) -> list[Trigger]:
     return [Trigger("", schedule, False, timedelta(minutes=cfg.grace_minutes))]
 
 
+def _patterns(program: Program) -> list[Trigger]:
+    cfg = program.patterns.run
+    return [Trigger("", Schedule(cfg.time, tuple(cfg.days), None), False, timedelta(hours=6))]
+
+
 def _announcements(program: Program) -> list[Trigger]:
     return [
         Trigger(ann.name, Schedule(ann.time, tuple(ann.days), None), False, announcements.GRACE)
@@ -145,6 +150,7 @@ CATALOGUE: tuple[JobSpec, ...] = (
         "mentors' overdue review reminders",
         Start.ONCE,
     ),
+    JobSpec("patterns", patterns.run, _patterns, "policy proposals from live exception patterns", Start.ONCE),
 )
 
 # By name, in catalogue order (tests swap a row in with monkeypatch.setitem).

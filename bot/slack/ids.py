@@ -33,6 +33,10 @@ class Action(StrEnum):
     LEFT_CONFIRM = "left_confirm"
     ASSESS_CONFIRM = "assess_confirm"
     CONFIRM_CANCEL = "confirm_cancel"
+    # exception patterns and precedents (issue 18)
+    PROPOSAL_ACCEPT = "proposal_accept"
+    PROPOSAL_DISMISS = "proposal_dismiss"
+    DRAFT_SCENARIO = "draft_scenario"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
 
@@ -63,6 +67,8 @@ class Block(StrEnum):
     SOURCE_URL = "source_url"
     SOURCE_TEXT = "source_text"
     VERDICT = "verdict"
+    POLICY_RULE = "policy_rule"
+    POLICY_RULE_OTHER = "policy_rule_other"
     COMMENT = "comment"
     SUGGESTED_VERDICT = "suggested_verdict"
     WEAK_REASONING = "weak_reasoning"

@@ -17,7 +17,9 @@ from bot.jobs.registry import JobSpec, Start, Trigger
 from bot.jobs.runner import run_job, tick
 from tests.jobs.conftest import NY, local
 
-DESIGN_NAMES = ["announcements", "daily-sync", "survey", "survey-reminder", "digest", "review-reminder"]
+DESIGN_NAMES = [
+    "announcements", "daily-sync", "survey", "survey-reminder", "digest", "review-reminder", "patterns"
+]
 
 
 def test_every_row_names_its_function_directly() -> None:
@@ -25,7 +27,7 @@ def test_every_row_names_its_function_directly() -> None:
     for job in registry.CATALOGUE:
         assert inspect.isfunction(job.run) and job.run.__module__.startswith("bot.jobs.")
         assert job.summary and isinstance(job.start, Start)
-    assert {j.name for j in registry.CATALOGUE if j.start is Start.ONCE} == {"digest", "review-reminder"}
+    assert {j.name for j in registry.CATALOGUE if j.start is Start.ONCE} == {"digest", "review-reminder", "patterns"}
 
 
 def test_unknown_job_lists_the_catalogue() -> None:
