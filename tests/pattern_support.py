@@ -63,6 +63,8 @@ def live(
                 reviewer_slack_id="U0LEAD",
                 verdict=review,
                 comment=comment or ("Wrong call" if review == "overturn" else None),
-                suggested_verdict=("approve" if verdict != "approve" else "deny") if review == "overturn" else None,
+                suggested_verdict=("approve" if verdict != "approve" else "deny")
+                if review == "overturn"
+                else None,
             )
     return decision_id

@@ -94,7 +94,6 @@ def validate_live(
     escalation: str | None,
     confidence: str | int | None,
     policy_rule: str | None = None,
-    policy_rule_problem: str | None = None,
 ) -> tuple[LiveInput | None, dict[str, str]]:
     """Check every field; return the input or errors keyed by field (= the form's block ids)."""
     errors: dict[str, str] = {}
@@ -111,8 +110,6 @@ def validate_live(
     text = (source_text or "").strip()
     if len(text) > SOURCE_TEXT_MAX:
         errors["source_text"] = f"Keep this under {SOURCE_TEXT_MAX} characters (it has {len(text)})."
-    if policy_rule_problem:
-        errors["policy_rule_other"] = policy_rule_problem
     justification = None
     if not verdict:
         errors["verdict"] = "Choose approve, deny or escalate."

@@ -30,6 +30,8 @@ STOPWORDS = frozenset(
         "here", "what", "when", "which", "who", "will", "would", "can", "could", "should", "may", "might",
         "been", "being", "also", "only", "than", "then", "just", "very", "more", "most", "some", "any",
         "all", "per", "via", "out", "off", "over", "under",
+        # Words every alert and justification here uses: matching on them says nothing.
+        "policy", "rule", "ggen", "hold", "held", "exception", "request", "version",
     }
 )
 

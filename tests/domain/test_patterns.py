@@ -30,8 +30,10 @@ def db(sessions, clock):
 
 def _raise(db, now, limits=LIMITS):
     with transaction(db) as session:
-        return [(p.policy_rule, p.kind, p.approvals) for p in raise_proposals(
-            session=session, now=now, period="2026-W47", limits=limits)]
+        return [
+            (p.policy_rule, p.kind, p.approvals)
+            for p in raise_proposals(session=session, now=now, period="2026-W47", limits=limits)
+        ]
 
 
 def test_same_conditions_ignores_case_punctuation_ids_and_unit_spacing() -> None:
@@ -48,8 +50,12 @@ def test_standing_rule_one_below_then_at_threshold(db, clock) -> None:
     live(db, now=now - timedelta(days=3), title="other conditions", conditions="Expires in 72h")
     live(db, now=now - timedelta(days=30), title="outside the window")  # 3 weeks back is outside
     assert _raise(db, now) == []
-    live(db, now=now - timedelta(hours=1), title="third", conditions="expires in 48h, rollback by "
-         "deleting the namespace")
+    live(
+        db,
+        now=now - timedelta(hours=1),
+        title="third",
+        conditions="expires in 48h, rollback by deleting the namespace",
+    )
     assert _raise(db, now) == [(RULE, "standing", 3)]
     assert _raise(db, now + timedelta(hours=1)) == []  # open already: not raised twice
 
@@ -96,6 +102,8 @@ def test_accept_records_an_improvement_once(db, clock) -> None:
     assert first[1] and not again[1] and again[0].status == "accepted"
     assert "3 approvals with the same conditions in 3 weeks, 0 overturned" in report["headline"]
     with transaction(db) as session:
-        found = accepted_improvements(session=session, since=now - timedelta(days=1), until=now + timedelta(1))
+        found = accepted_improvements(
+            session=session, since=now - timedelta(days=1), until=now + timedelta(1)
+        )
         before = accepted_improvements(session=session, since=now - timedelta(days=9), until=now)
     assert [i.policy_rule for i in found] == [RULE] and before == []

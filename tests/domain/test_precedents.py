@@ -26,15 +26,36 @@ def test_search_words_drop_ids_links_and_common_words() -> None:
 def test_same_rule_first_then_text_similar_never_practice(db, clock) -> None:
     t0 = clock.now() - timedelta(days=3)
     same = live(db, now=t0, title="orders namespace cost label", rule=RULE, review="uphold")
-    similar = live(db, now=t0 + timedelta(hours=1), title="checkout canary skipped on rollback",
-                   rule=OTHER_RULE, text="rollback of checkout-web straight to 100%")
-    live(db, now=t0 + timedelta(hours=2), title="unrelated firewall change", rule=None,
-         text="opening port 22 on bastion")
-    practice = live(db, now=t0 + timedelta(hours=3), title="checkout rollback canary practice",
-                    rule=RULE, kind="practice", text="checkout rollback canary")
+    similar = live(
+        db,
+        now=t0 + timedelta(hours=1),
+        title="checkout canary skipped on rollback",
+        rule=OTHER_RULE,
+        text="rollback of checkout-web straight to 100%",
+    )
+    live(
+        db,
+        now=t0 + timedelta(hours=2),
+        title="unrelated firewall change",
+        rule=None,
+        text="opening port 22 on bastion",
+    )
+    practice = live(
+        db,
+        now=t0 + timedelta(hours=3),
+        title="checkout rollback canary practice",
+        rule=RULE,
+        kind="practice",
+        text="checkout rollback canary",
+    )
     with transaction(db) as session:
-        found = find_precedents(session=session, policy_rule=RULE, about="checkout rollback canary skipped",
-                                limit=4, anonymise=True)
+        found = find_precedents(
+            session=session,
+            policy_rule=RULE,
+            about="checkout rollback canary skipped",
+            limit=4,
+            anonymise=True,
+        )
     ids = [p.decision_id for p in found]
     assert ids[:2] == [same, similar]
     assert practice not in ids
@@ -47,7 +68,8 @@ def test_names_shown_when_not_anonymised_and_excluded_self(db, clock) -> None:
     one = live(db, now=clock.now() - timedelta(days=1), title="payments namespace label", text="payments")
     with transaction(db) as session:
         found = find_precedents(session=session, policy_rule=RULE, about="payments", limit=3, anonymise=False)
-        none = find_precedents(session=session, policy_rule=RULE, about="payments", limit=3,
-                               anonymise=False, exclude_id=one)
+        none = find_precedents(
+            session=session, policy_rule=RULE, about="payments", limit=3, anonymise=False, exclude_id=one
+        )
     assert [p.engineer for p in found] == ["Ada Engineer"]
     assert none == []

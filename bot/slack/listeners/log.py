@@ -16,13 +16,16 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.live import LiveInput, Prefill, prefill_from_message, validate_live
-from bot.flows import live_log
+from bot.domain.policy_refs import choose
+from bot.flows import live_log, patterns
 from bot.flows.alert_notes import Handling, who_is_handling
 from bot.slack.blocks.log_modal import handling_warning, log_modal, with_verdict
+from bot.slack.blocks.patterns import precedent_blocks
 from bot.slack.client import make_client
 from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback, Shortcut
@@ -36,6 +39,10 @@ log = logging.getLogger(__name__)
 SAVE_FAILED = "Couldn't save this just now and nothing was recorded. Press Record again in a moment."
 OPEN_FAILED = "Slack didn't let me open the form in time. Please try again."
 FAST_CLIENT = "log.fast_client"
+NO_CONTEXT = (
+    "shown here when the form is opened from an alert with Handle as exception; "
+    "search any time with /casebook precedents <words>."
+)
 
 
 def log_command(ctx: CommandContext) -> None:
@@ -88,6 +95,7 @@ def _checked(view: dict[str, Any], deps: Deps) -> tuple[LogMeta, LiveInput | Non
     values = read_values(view)
     meta = LogMeta.load(view.get("private_metadata"))
     categories = live_log.categories(deps=deps)  # the library's taxonomy file, not the database
+    rule, rule_problem = choose(values.get(B.POLICY_RULE), values.get(B.POLICY_RULE_OTHER))
     live, errors = validate_live(
         title=values.get(B.TITLE),
         category=values.get(B.CATEGORY),
@@ -95,8 +103,11 @@ def _checked(view: dict[str, Any], deps: Deps) -> tuple[LogMeta, LiveInput | Non
         source_url=values.get(B.SOURCE_URL),
         source_text=values.get(B.SOURCE_TEXT),
         verdict=values.get(B.VERDICT),
+        policy_rule=rule,
         **justification_values(values),
     )
+    if rule_problem:
+        return meta, None, {**errors, B.POLICY_RULE_OTHER: rule_problem}
     return meta, live, errors
 
 
@@ -158,12 +169,28 @@ def _open(
             if handling
             else None
         )
-        view = log_modal(categories=categories, prefill=prefill, meta=meta, warning=warning)
+        view = log_modal(
+            categories=categories,
+            prefill=prefill,
+            meta=meta,
+            warning=warning,
+            rules=patterns.policy_rules(deps=deps),
+            precedents=form_precedents(deps, prefill),
+        )
         deps.client.views_open(trigger_id=trigger_id, view=view.to_dict())
     except (SlackApiError, DomainError) as exc:
         log.warning("live decision form did not open: %s", exc)
         if respond is not None:
             reply_error(respond, OPEN_FAILED if isinstance(exc, SlackApiError) else str(exc))
+
+
+def form_precedents(deps: Deps, prefill: Prefill) -> list[Block]:
+    """Past live decisions like the alert's (same rule first, then similar words): one bounded query."""
+    about = " ".join(x for x in (prefill.title, prefill.source_text) if x)
+    if not prefill.policy_rule and not about:
+        return precedent_blocks((), title="Precedents", empty=NO_CONTEXT)
+    found = patterns.precedents_for(deps=deps, policy_rule=prefill.policy_rule, about=about)
+    return precedent_blocks(found, title="Precedents: past live decisions like this one")
 
 
 def _permalink(client: WebClient, channel: str, message_ts: str) -> str | None:
