@@ -186,3 +186,24 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A reviewed live decision a lead may turn into practice."""
+
+    decision_id: int
+    title: str
+    review_status: str
+
+
+def recent_reviewed(*, session: Session, limit: int = 5) -> list[Reviewed]:
+    """The most recently reviewed live decisions (bounded; one query)."""
+    rows = session.execute(
+        select(Decision.id, Decision.title, Decision.review_status)
+        .join(Review, Review.decision_id == Decision.id)
+        .where(Decision.kind == "live")
+        .order_by(Review.reviewed_at.desc(), Decision.id.desc())
+        .limit(limit)
+    ).all()
+    return [Reviewed(int(r.id), str(r.title), str(r.review_status)) for r in rows]

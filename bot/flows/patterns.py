@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.db.engine import read_transaction, transaction
 from bot.deps import Deps
 from bot.domain.deliveries import enqueue
+from bot.domain.drafts import draft_from_decision, recent_reviewed
 from bot.domain.errors import Forbidden
 from bot.domain.patterns import (
     ProposalView,
@@ -27,9 +28,10 @@ from bot.domain.scheduling import people_with_roles
 from bot.domain.vocab import Role
 from bot.domain.weeks import week_label
 from bot.slack.blocks.common import to_dicts
-from bot.slack.blocks.patterns import proposal_blocks, proposals_section
+from bot.slack.blocks.patterns import draft_message, drafts_section, proposal_blocks, proposals_section
 
 JOB = "pattern-proposal"
+DRAFT_JOB = "scenario-draft"
 LEADS = frozenset({Role.LEAD})
 NOT_A_LEAD = "Only leads decide policy proposals."
 
@@ -110,3 +112,39 @@ def proposals_home_section(deps: Deps, session: Session, person: PersonView, now
     if not person.has_any(LEADS):
         return []
     return proposals_section(open_proposals(session=session))
+
+
+def drafts_home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
+    """App Home (leads): recently reviewed live decisions with a *Draft a practice scenario* button."""
+    if not person.has_any(LEADS):
+        return []
+    items = recent_reviewed(session=session, limit=3)
+    return drafts_section([(r.decision_id, r.title, r.review_status) for r in items])
+
+
+def send_draft(*, deps: Deps, slack_user_id: str, decision_id: int) -> bool:
+    """DM a lead the draft of a reviewed live decision (ledger-keyed: a second click sends nothing)."""
+    now = deps.clock.now()
+    with transaction(deps.sessions) as session:
+        lead = find_by_slack_id(session=session, slack_user_id=slack_user_id)
+        if lead is None or lead.status != "active" or not lead.role_names & LEADS:
+            raise Forbidden("Only leads turn live decisions into practice scenarios.")
+        draft = draft_from_decision(session=session, decision_id=decision_id, library=deps.library)
+        blocks = draft_message(decision_id=decision_id, path=draft.path, yaml_text=draft.yaml_text)
+        result = enqueue(
+            session=session,
+            now=now,
+            job=DRAFT_JOB,
+            recipient=slack_user_id,
+            period=f"decision-{decision_id}",
+            method="chat.postMessage",
+            payload={
+                "channel": slack_user_id,
+                "text": f"Practice scenario draft from live decision #{decision_id}",
+                "blocks": to_dicts(blocks),
+            },
+            grace_until=now + timedelta(days=1),
+        )
+    if result.created:
+        deps.dispatcher.kick()
+    return result.created

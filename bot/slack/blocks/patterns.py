@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 from bot.domain.patterns import STANDING, ProposalView, headline
 from bot.domain.policy_refs import OTHER, REF_MAX
 from bot.domain.precedents import Precedent
-from bot.slack.blocks.common import VERDICT_EMOJI, clip, context, esc, header, section
+from bot.slack.blocks.common import VERDICT_EMOJI, clip, code_block, context, esc, header, section
 from bot.slack.ids import Action
 from bot.slack.ids import Block as B
 from bot.slack.metadata import DecisionValue, ProposalValue
@@ -168,3 +168,43 @@ def draft_button(decision_id: int) -> ActionsBlock:
             )
         ],
     )
+
+
+def drafts_section(items: Sequence[tuple[int, str, str]]) -> list[Block]:
+    """Lead Home: recently reviewed live decisions, each with *Draft a practice scenario*."""
+    if not items:
+        return []
+    blocks: list[Block] = [
+        header("Turn real exceptions into practice"),
+        context("A draft has names, Slack ids, channels, emails and links removed; review it before adding."),
+    ]
+    for decision_id, title, status in items:
+        blocks.append(
+            section(f"#{decision_id} {esc(clip(title, 120))} — {REVIEW_WORDS.get(status, esc(status))}")
+        )
+        blocks.append(draft_button(decision_id))
+    return blocks
+
+
+def draft_message(*, decision_id: int, path: str, yaml_text: str) -> list[Block]:
+    """The draft in code blocks (split by lines to stay within a section's 3,000 characters)."""
+    blocks: list[Block] = [
+        section(
+            f":memo: *Practice scenario draft from live decision #{decision_id}* — save it as `{esc(path)}`"
+        ),
+    ]
+    chunk: list[str] = []
+    for line in yaml_text.splitlines():
+        if sum(len(x) + 1 for x in chunk) + len(line) > 2600:
+            blocks.append(section(code_block("\n".join(chunk))))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section(code_block("\n".join(chunk))))
+    blocks.append(
+        context(
+            "Then run `casebook scenarios validate`. Or: `casebook scenarios draft --from-decision "
+            f"{decision_id} --out scenarios/`."
+        )
+    )
+    return blocks[:45]

@@ -19,12 +19,13 @@ from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.patterns import decided_text, precedent_blocks
 from bot.slack.ids import Action
 from bot.slack.listeners.home import publish_home
-from bot.slack.metadata import ProposalValue
+from bot.slack.metadata import DecisionValue, ProposalValue
 from bot.slack.middleware import ack_now, deps_of, replies_on_error, tell
 from bot.slack.router import CommandContext, Subcommand
 from bot.slack.util import replace, reply, reply_error, user_id_of
 
 HOME_ORDER = 35  # after the review queue: leads decide proposals when the queue is done
+DRAFTS_ORDER = 36
 SEARCHERS = PRACTITIONERS | REVIEWERS
 USAGE = "Say what to look for: `/casebook precedents <words>`, e.g. `/casebook precedents namespace ttl`."
 
@@ -67,6 +68,16 @@ def on_decide(body: dict[str, Any], action: dict[str, Any], context: BoltContext
         tell(deps, body, respond, text)
 
 
+@replies_on_error("drafting a practice scenario")
+def on_draft(body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond) -> None:
+    """*Draft a practice scenario*: the draft comes by DM (once per lead and decision)."""
+    deps = deps_of(context)
+    value = DecisionValue.load(action.get("value"))
+    sent = patterns.send_draft(deps=deps, slack_user_id=user_id_of(body), decision_id=value.decision_id)
+    if not sent:
+        tell(deps, body, respond, f"I already sent you the draft of #{value.decision_id}; it's in our DM.")
+
+
 def register(app: App, deps: Deps) -> None:
     """The `precedents` subcommand, the leads' proposals on Home, Accept and Dismiss."""
     deps.router.add(
@@ -81,3 +92,5 @@ def register(app: App, deps: Deps) -> None:
     deps.add_home_section(HOME_ORDER, partial(patterns.proposals_home_section, deps))
     app.action(Action.PROPOSAL_ACCEPT)(ack=ack_now, lazy=[on_decide])
     app.action(Action.PROPOSAL_DISMISS)(ack=ack_now, lazy=[on_decide])
+    deps.add_home_section(DRAFTS_ORDER, partial(patterns.drafts_home_section, deps))
+    app.action(Action.DRAFT_SCENARIO)(ack=ack_now, lazy=[on_draft])
