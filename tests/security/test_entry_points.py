@@ -26,8 +26,10 @@ from bot.slack.ids import Action, Callback, Shortcut, survey_block
 from bot.slack.metadata import (
     CardValue,
     CategoryValue,
+    DecisionValue,
     LeaverValue,
     NextValue,
+    ProposalValue,
     RolesValue,
     SurveyValue,
     SyncValue,
@@ -126,6 +128,7 @@ class Row:
 
 
 SYNC = SyncValue(day=TODAY).dump()
+PROPOSAL = ProposalValue(proposal_id=1).dump()
 ENTRY_POINTS: dict[str, Row] = {
     # actions
     Action.DECIDE_APPROVE: Row(_card(Action.DECIDE_APPROVE), {"author"}, "card"),
@@ -155,6 +158,10 @@ ENTRY_POINTS: dict[str, Row] = {
     ),
     Action.ASSESS_CONFIRM: Row(_click(Action.ASSESS_CONFIRM, None), ENGINEERS),
     Action.CONFIRM_CANCEL: Row(_click(Action.CONFIRM_CANCEL, None), set(ACTORS)),  # changes nothing
+    # policy proposals and scenario drafts (issue 18): leads only, checked on the click
+    Action.PROPOSAL_ACCEPT: Row(_click(Action.PROPOSAL_ACCEPT, PROPOSAL), {"lead"}),
+    Action.PROPOSAL_DISMISS: Row(_click(Action.PROPOSAL_DISMISS, PROPOSAL), {"lead"}),
+    Action.DRAFT_SCENARIO: Row(_click(Action.DRAFT_SCENARIO, DecisionValue(decision_id=1).dump()), {"lead"}),
     # view submissions (forged: never opened, metadata built by the test)
     Callback.JUSTIFY: Row(_existing("justification form (Ada's card)"), {"author"}, "card"),
     Callback.LOG_DECISION: Row(_existing("live decision form (never opened)"), PRACTITIONERS),
@@ -179,6 +186,7 @@ COMMAND_ROLES: dict[str, set[str]] = {
     "left": {"admin"},
     "stats": ROSTERED,
     "ooo": ROSTERED,
+    "precedents": PRACTITIONERS | REVIEWERS,
 }
 
 
