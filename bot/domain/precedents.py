@@ -25,13 +25,70 @@ _WORD = re.compile(r"[a-z0-9]+")
 _NOISE = re.compile(r"<[^>]*>|https?://\S+|\b[UCWGB][A-Z0-9]{6,}\b|\S+@\S+")
 STOPWORDS = frozenset(
     {
-        "the", "and", "for", "with", "that", "this", "from", "are", "was", "were", "has", "have",
-        "had", "not", "but", "its", "into", "our", "your", "you", "they", "them", "their", "there",
-        "here", "what", "when", "which", "who", "will", "would", "can", "could", "should", "may", "might",
-        "been", "being", "also", "only", "than", "then", "just", "very", "more", "most", "some", "any",
-        "all", "per", "via", "out", "off", "over", "under",
+        "the",
+        "and",
+        "for",
+        "with",
+        "that",
+        "this",
+        "from",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "not",
+        "but",
+        "its",
+        "into",
+        "our",
+        "your",
+        "you",
+        "they",
+        "them",
+        "their",
+        "there",
+        "here",
+        "what",
+        "when",
+        "which",
+        "who",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "been",
+        "being",
+        "also",
+        "only",
+        "than",
+        "then",
+        "just",
+        "very",
+        "more",
+        "most",
+        "some",
+        "any",
+        "all",
+        "per",
+        "via",
+        "out",
+        "off",
+        "over",
+        "under",
         # Words every alert and justification here uses: matching on them says nothing.
-        "policy", "rule", "ggen", "hold", "held", "exception", "request", "version",
+        "policy",
+        "rule",
+        "ggen",
+        "hold",
+        "held",
+        "exception",
+        "request",
+        "version",
     }
 )
 
@@ -163,3 +220,25 @@ def find_precedents(
         same = same_rule_ids(session=session, policy_rule=policy_rule, exclude=exclude, limit=room)
     similar = text_ids(session=session, words=words, exclude=exclude | set(same), limit=limit - len(same))
     return load(session=session, ids=[*same, *similar], same_rule=set(same), anonymise=anonymise)
+
+
+def precedents_of_decision(
+    *, session: Session, decision_id: int, limit: int, anonymise: bool
+) -> list[Precedent]:
+    """Precedents for a live decision under review (itself excluded; none for practice)."""
+    row = session.execute(
+        select(Decision.kind, Decision.policy_rule, Decision.title, Decision.source_text).where(
+            Decision.id == decision_id
+        )
+    ).first()
+    if row is None or row.kind != "live":
+        return []
+    about = " ".join(x for x in (row.title, row.source_text) if x)
+    return find_precedents(
+        session=session,
+        policy_rule=row.policy_rule,
+        about=about,
+        limit=limit,
+        anonymise=anonymise,
+        exclude_id=decision_id,
+    )

@@ -23,7 +23,7 @@ from bot.domain.patterns import (
 )
 from bot.domain.people import PersonView, find_by_slack_id
 from bot.domain.policy_refs import known_rules
-from bot.domain.precedents import Precedent, find_precedents
+from bot.domain.precedents import Precedent, find_precedents, precedents_of_decision
 from bot.domain.scheduling import people_with_roles
 from bot.domain.vocab import Role
 from bot.domain.weeks import week_label
@@ -58,6 +58,15 @@ def precedents_for(
             limit=settings.limit,
             anonymise=settings.anonymise,
             exclude_id=exclude_id,
+        )
+
+
+def precedents_for_review(*, deps: Deps, decision_id: int) -> list[Precedent]:
+    """What a mentor sees beside a live decision they review (never for practice)."""
+    settings = deps.program.patterns.precedents
+    with read_transaction(deps.sessions) as session:
+        return precedents_of_decision(
+            session=session, decision_id=decision_id, limit=settings.limit, anonymise=settings.anonymise
         )
 
 

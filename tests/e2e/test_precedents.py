@@ -12,9 +12,10 @@ from bot.db.engine import transaction
 from bot.db.models import Decision
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from bot.slack.ids import Callback, Shortcut
+from bot.slack.ids import Action, Callback, Shortcut
+from bot.slack.metadata import DecisionValue
 from tests.helpers import eventually, load_roster, texts
-from tests.live_support import GOOD, latest_view, max_view, open_log_modal
+from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
 from tests.pattern_support import OTHER_RULE, RULE, live
 
 ALERT = {
@@ -151,3 +152,36 @@ def test_precedents_command_searches_live_decisions(
 
     slack.command("U0ENG2", "precedents zebra")
     assert eventually(lambda: "No past live decisions" in texts(fake.responses[-1]["blocks"]))
+
+
+def test_mentor_reviewing_sees_precedents_not_the_decision_itself(
+    casebook, history, slack: Simulator, fake: FakeSlack
+) -> None:
+    before = max_view(fake)
+    slack.message_shortcut(
+        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=ALERT
+    )
+    view_id, view = latest_view(fake, Callback.LOG_DECISION, after=before)
+    title = next(b for b in view["blocks"] if b.get("block_id") == "title")["element"]["initial_value"]
+    assert slack.submit("U0ENG1", view_id, {**GOOD, "title": title, "policy_rule": RULE}).status == 200
+
+    def new_id() -> int | None:
+        with transaction(casebook.deps.sessions) as session:
+            return session.execute(select(Decision.id).where(Decision.title == title)).scalar_one_or_none()
+
+    decision_id = eventually(new_id)
+    post = review_post_for(fake, decision_id)
+    before = max_view(fake)
+    slack.click(
+        "U0MENTOR",
+        action_id=Action.REVIEW_UPHOLD,
+        value=DecisionValue(decision_id=decision_id).dump(),
+        block_id="review_actions",
+        channel=REVIEW_CHANNEL,
+        message_ts=post.ts,
+    )
+    _, modal = latest_view(fake, Callback.REVIEW, after=before)
+    shown = _precedent_sections(modal)
+    assert f"#{history['same']} orders namespace cost label" in shown[0]
+    assert all(f"#{decision_id} " not in s for s in shown)
+    assert all(f"#{history['practice']} " not in s for s in shown)
