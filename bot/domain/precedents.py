@@ -242,3 +242,16 @@ def precedents_of_decision(
         anonymise=anonymise,
         exclude_id=decision_id,
     )
+
+
+def decision_links(*, session: Session, ids: Collection[int]) -> dict[int, str]:
+    """Links to these decisions (the review thread, else where they were raised), in one query."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Decision.id, Decision.review_channel, Decision.review_ts, Decision.source_url).where(
+            Decision.id.in_(list(ids))
+        )
+    ).all()
+    links = {int(r.id): review_link(r.review_channel, r.review_ts) or r.source_url for r in rows}
+    return {i: link for i, link in links.items() if link}

@@ -23,7 +23,7 @@ from bot.domain.patterns import (
 )
 from bot.domain.people import PersonView, find_by_slack_id
 from bot.domain.policy_refs import known_rules
-from bot.domain.precedents import Precedent, find_precedents, precedents_of_decision
+from bot.domain.precedents import Precedent, decision_links, find_precedents, precedents_of_decision
 from bot.domain.scheduling import people_with_roles
 from bot.domain.vocab import Role
 from bot.domain.weeks import week_label
@@ -89,6 +89,7 @@ def raise_and_notify(*, deps: Deps, at: datetime) -> int:
 
 def _notify(*, session: Session, at: datetime, shown: ProposalView, leads: list[str]) -> int:
     """One DM per lead, keyed (job, lead, proposal) in the ledger: never lost, never doubled."""
+    blocks = proposal_blocks(shown, links=decision_links(session=session, ids=shown.evidence))
     count = 0
     for lead in leads:
         result = enqueue(
@@ -98,7 +99,7 @@ def _notify(*, session: Session, at: datetime, shown: ProposalView, leads: list[
             recipient=lead,
             period=f"proposal-{shown.id}",
             method="chat.postMessage",
-            payload={"channel": lead, "text": headline(shown), "blocks": to_dicts(proposal_blocks(shown))},
+            payload={"channel": lead, "text": headline(shown), "blocks": to_dicts(blocks)},
             grace_until=at + timedelta(days=3),
         )
         count += int(result.created)
@@ -120,7 +121,9 @@ def proposals_home_section(deps: Deps, session: Session, person: PersonView, now
     """App Home (leads): the open proposals with Accept / Dismiss."""
     if not person.has_any(LEADS):
         return []
-    return proposals_section(open_proposals(session=session))
+    proposals = open_proposals(session=session)
+    links = decision_links(session=session, ids={i for p in proposals[:5] for i in p.evidence[:20]})
+    return proposals_section(proposals, links=links)
 
 
 def drafts_home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:

@@ -139,13 +139,15 @@ def proposal_blocks(p: ProposalView, *, links: dict[int, str] | None = None) -> 
     ]
 
 
-def proposals_section(proposals: Sequence[ProposalView]) -> list[Block]:
+def proposals_section(
+    proposals: Sequence[ProposalView], *, links: dict[int, str] | None = None
+) -> list[Block]:
     """Lead Home: the open proposals (at most 5; the oldest first)."""
     if not proposals:
         return []
     blocks: list[Block] = [header("Policy proposals from live exceptions")]
     for p in proposals[:5]:
-        blocks += proposal_blocks(p)
+        blocks += proposal_blocks(p, links=links)
     if len(proposals) > 5:
         blocks.append(context(f"{len(proposals) - 5} more; decide these first."))
     return blocks
