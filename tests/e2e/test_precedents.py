@@ -122,7 +122,11 @@ def test_policy_rule_is_stored_and_a_bad_one_is_explained(
     casebook, history, slack: Simulator, fake: FakeSlack
 ) -> None:
     view_id = open_log_modal(slack, fake)
-    assert "opened from an alert" in texts(fake.views[view_id]["blocks"])
+    assert "pick the policy rule below" in texts(fake.views[view_id]["blocks"])
+    # Picking a rule in a form opened by command shows that rule's precedents.
+    slack.click("U0ENG1", action_id="policy_rule", block_id="policy_rule", selected=RULE, view_id=view_id)
+    shown = eventually(lambda: _precedent_sections(fake.views[view_id]))
+    assert f"#{history['same']} orders namespace cost label" in shown[0] and "same policy rule" in shown[0]
     bad = slack.submit("U0ENG1", view_id, {**GOOD, "policy_rule": "other", "policy_rule_other": "Not A Rule"})
     assert bad.json["response_action"] == "errors"
     assert "policy/rule in kebab-case" in bad.json["errors"]["policy_rule_other"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -31,6 +32,7 @@ REVIEW_WORDS = {
     "not_required": "no review needed",
 }
 NO_PRECEDENTS = "No past live decisions like this one yet."
+PRECEDENT_PREFIX = "precedent"
 VERDICT_PAST = {"approve": "approved", "deny": "denied", "escalate": "escalated"}
 
 
@@ -58,10 +60,24 @@ def precedent_line(p: Precedent) -> str:
 def precedent_blocks(
     precedents: Sequence[Precedent], *, title: str, empty: str = NO_PRECEDENTS
 ) -> list[Block]:
-    """A short list of precedents under a one-line title (the form keeps them first, before the fields)."""
-    if not precedents:
-        return [context(f":books: *{esc(title)}* — {esc(empty)}")]
-    return [context(f":books: *{esc(title)}*"), *(section(precedent_line(p)) for p in precedents)]
+    """A short list of precedents under a one-line title (the form keeps them first, before the fields).
+
+    Their block ids start with ``precedent`` so an open form can swap them (:func:`with_precedents`)."""
+    head = context(f":books: *{esc(title)}*" + ("" if precedents else f" — {esc(empty)}"))
+    head.block_id = f"{PRECEDENT_PREFIX}_title"
+    items = [section(precedent_line(p), block_id=f"{PRECEDENT_PREFIX}_{p.decision_id}") for p in precedents]
+    return [head, *items]
+
+
+def with_precedents(view: dict[str, Any], blocks: Sequence[Block], *, before: str) -> dict[str, Any]:
+    """The open form with its precedents replaced by ``blocks`` (placed before block ``before``)."""
+    kept = [
+        b for b in view.get("blocks") or [] if not str(b.get("block_id", "")).startswith(PRECEDENT_PREFIX)
+    ]
+    at = next((i for i, b in enumerate(kept) if b.get("block_id") == before), 0)
+    new = [b.to_dict() for b in blocks]
+    keys = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+    return {**{k: view[k] for k in keys if k in view}, "blocks": [*kept[:at], *new, *kept[at:]]}
 
 
 def policy_rule_inputs(rules: Sequence[str], *, initial: str | None) -> list[Block]:
@@ -75,6 +91,7 @@ def policy_rule_inputs(rules: Sequence[str], *, initial: str | None) -> list[Blo
             block_id=B.POLICY_RULE,
             label=PlainTextObject(text="Policy rule"),
             optional=True,
+            dispatch_action=True,  # picking one shows that rule's precedents (bot.slack.listeners.log)
             hint=PlainTextObject(text="The rule that stopped the change; it finds precedents and patterns."),
             element=StaticSelectElement(
                 action_id=B.POLICY_RULE,

@@ -25,7 +25,7 @@ from bot.domain.policy_refs import choose
 from bot.flows import live_log, patterns
 from bot.flows.alert_notes import Handling, who_is_handling
 from bot.slack.blocks.log_modal import handling_warning, log_modal, with_verdict
-from bot.slack.blocks.patterns import precedent_blocks
+from bot.slack.blocks.patterns import precedent_blocks, with_precedents
 from bot.slack.client import make_client
 from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback, Shortcut
@@ -40,8 +40,8 @@ SAVE_FAILED = "Couldn't save this just now and nothing was recorded. Press Recor
 OPEN_FAILED = "Slack didn't let me open the form in time. Please try again."
 FAST_CLIENT = "log.fast_client"
 NO_CONTEXT = (
-    "shown here when the form is opened from an alert with Handle as exception; "
-    "search any time with /casebook precedents <words>."
+    "pick the policy rule below, or open this form from an alert with Handle as exception, to see "
+    "past live decisions like this one; search any time with /casebook precedents <words>."
 )
 
 
@@ -184,6 +184,21 @@ def _open(
             reply_error(respond, OPEN_FAILED if isinstance(exc, SlackApiError) else str(exc))
 
 
+def on_rule_picked(body: dict[str, Any], context: BoltContext) -> None:
+    """A policy rule picked in the open form: show that rule's precedents (and the typed words')."""
+    deps = deps_of(context)
+    view = body.get("view") or {}
+    values = read_values(view)
+    picked = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
+    rule, _ = choose(picked or values.get(B.POLICY_RULE), values.get(B.POLICY_RULE_OTHER))
+    prefill = Prefill(title=values.get(B.TITLE), source_text=values.get(B.SOURCE_TEXT), policy_rule=rule)
+    updated = with_precedents(view, form_precedents(deps, prefill), before=B.TITLE)
+    try:
+        deps.client.views_update(view_id=str(view.get("id", "")), hash=view.get("hash"), view=updated)
+    except SlackApiError as exc:  # a stale hash or a closed form: the precedents simply stay as they were
+        log.info("log form precedents not updated: %s", exc)
+
+
 def form_precedents(deps: Deps, prefill: Prefill) -> list[Block]:
     """Past live decisions like the alert's (same rule first, then similar words): one bounded query."""
     about = " ".join(x for x in (prefill.title, prefill.source_text) if x)
@@ -228,3 +243,4 @@ def register(app: App, deps: Deps) -> None:
     app.action(Action.HOME_LOG)(ack=ack_now, lazy=[on_home_button])
     app.view(Callback.LOG_DECISION)(ack=on_submit, lazy=[save])
     app.action(B.VERDICT)(ack=ack_now, lazy=[on_verdict_picked])
+    app.action(B.POLICY_RULE)(ack=ack_now, lazy=[on_rule_picked])
