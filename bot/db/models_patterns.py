@@ -1,7 +1,8 @@
 """Tables for exception patterns (issue 18 items 6 and 8): policy proposals and process improvements.
 
 Also the full-text search objects over live decisions, which live outside the ORM metadata:
-PostgreSQL's GIN expression index and SQLite's FTS5 table with its triggers are created by
+PostgreSQL's generated ``search_vector`` column with its GIN index, and SQLite's FTS5 table
+with its triggers, are created by
 migration 0013; :func:`include_object` keeps Alembic's model/migration comparison from
 reporting them (they have no model on purpose: the database maintains them).
 """
@@ -19,19 +20,17 @@ from bot.db.base import Base
 PROPOSAL_KINDS = ("standing", "clarify")
 PROPOSAL_STATUSES = ("open", "accepted", "dismissed")
 FTS_TABLE = "decisions_fts"  # SQLite FTS5 (rowid = decisions.id; live decisions only)
-FTS_INDEX = "ix_decisions_fts"  # PostgreSQL GIN over to_tsvector(FTS_DOCUMENT)
-# The searchable text of a decision; the PostgreSQL index is over exactly this expression.
-PG_DOCUMENT = (
-    "coalesce(title, '') || ' ' || coalesce(source_text, '') || ' ' || "
-    "coalesce(justification->>'policy', '') || ' ' || coalesce(justification->>'evidence', '') || ' ' || "
-    "coalesce(justification->>'conditions', '')"
-)
-PG_VECTOR = f"to_tsvector('english'::regconfig, {PG_DOCUMENT})"
+FTS_INDEX = "ix_decisions_fts"  # PostgreSQL GIN over FTS_COLUMN (live decisions)
+# PostgreSQL: decisions.search_vector, generated (STORED) from the title, the alert text and the
+# justification's policy, evidence and conditions; the database keeps it, no model maps it.
+FTS_COLUMN = "search_vector"
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     """Alembic compare hook: skip the full-text objects (FTS5 shadow tables, the GIN index)."""
     if type_ == "table" and name and name.startswith(FTS_TABLE):
+        return False
+    if type_ == "column" and name == FTS_COLUMN:
         return False
     return not (type_ == "index" and name == FTS_INDEX)
 

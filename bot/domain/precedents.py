@@ -1,8 +1,8 @@
 """Precedents: the closest past LIVE decisions to the one at hand (the casebook itself).
 
 Same policy rule first (most recent first), then by text similarity using the database's
-own full-text search: PostgreSQL ``websearch_to_tsquery`` + ``ts_rank`` over a GIN-indexed
-``tsvector``, SQLite FTS5 with bm25 (both created by migration 0013, live decisions only).
+own full-text search: PostgreSQL ``websearch_to_tsquery`` + ``ts_rank`` over a stored,
+GIN-indexed ``tsvector`` column, SQLite FTS5 with bm25 (both created by migration 0013, live decisions only).
 Queries are bounded (a few ids each) and the rows are then read in one query: no N+1.
 Practice and assessment decisions are never precedents.
 """
@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Person, Review
-from bot.db.models_patterns import FTS_TABLE, PG_VECTOR
+from bot.db.models_patterns import FTS_COLUMN, FTS_TABLE
 
 MAX_WORDS = 24
 _WORD = re.compile(r"[a-z0-9]+")
@@ -148,8 +148,8 @@ def text_ids(*, session: Session, words: Sequence[str], exclude: Collection[int]
         rows = session.execute(
             text(
                 f"SELECT d.id FROM decisions AS d, websearch_to_tsquery('english', :q) AS q "
-                f"WHERE d.kind = 'live' AND {PG_VECTOR} @@ q "
-                f"ORDER BY ts_rank({PG_VECTOR}, q) DESC, d.id DESC LIMIT :n"
+                f"WHERE d.kind = 'live' AND d.{FTS_COLUMN} @@ q "
+                f"ORDER BY ts_rank(d.{FTS_COLUMN}, q) DESC, d.id DESC LIMIT :n"
             ),
             {"q": " or ".join(words), "n": wanted},
         )

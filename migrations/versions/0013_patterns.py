@@ -1,5 +1,6 @@
 """Patterns and precedents (issue 18): the policy rule of a live decision, proposals, improvements,
-and full-text search over live decisions (PostgreSQL GIN over a tsvector; SQLite FTS5 + triggers).
+and full-text search over live decisions (PostgreSQL: a stored generated tsvector column with a
+GIN index; SQLite: FTS5 + triggers).
 
 Revision ID: 0013
 Revises: 0006
@@ -88,10 +89,13 @@ def _tables() -> None:
 
 def _full_text() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        # A stored vector: ts_rank reads it instead of re-parsing every matching row's text.
+        # Live decisions only (NULL otherwise): practice rows pay nothing for it.
         op.execute(
-            f"CREATE INDEX ix_decisions_fts ON decisions USING gin "
-            f"(to_tsvector('english'::regconfig, {PG_DOCUMENT})) WHERE kind = 'live'"
+            "ALTER TABLE decisions ADD COLUMN search_vector tsvector GENERATED ALWAYS AS "
+            f"(CASE WHEN kind = 'live' THEN to_tsvector('english'::regconfig, {PG_DOCUMENT}) END) STORED"
         )
+        op.execute("CREATE INDEX ix_decisions_fts ON decisions USING gin (search_vector) WHERE kind = 'live'")
         return
     op.execute("CREATE VIRTUAL TABLE decisions_fts USING fts5(body, tokenize='porter unicode61')")
     op.execute(
@@ -119,6 +123,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_decisions_fts")
+        op.execute("ALTER TABLE decisions DROP COLUMN IF EXISTS search_vector")
     else:
         op.execute("DROP TRIGGER IF EXISTS decisions_fts_ai")
         op.execute("DROP TRIGGER IF EXISTS decisions_fts_ad")
