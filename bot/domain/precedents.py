@@ -10,7 +10,7 @@ Practice and assessment decisions are never precedents.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -174,6 +174,7 @@ def load(
         .where(Decision.id.in_(ids), Decision.kind == "live")
     ).all()
     by_id = {d.id: (d, comment, name) for d, comment, name in rows}
+    hide = _hider({name for _, _, name in rows}) if anonymise else (lambda text: text)
     found = []
     for decision_id in ids:
         if decision_id not in by_id:
@@ -182,13 +183,13 @@ def load(
         found.append(
             Precedent(
                 decision_id=d.id,
-                title=d.title,
+                title=hide(d.title) or d.title,
                 verdict=d.verdict,
                 category=d.category,
                 policy_rule=d.policy_rule,
-                conditions=str(d.justification.get("conditions") or "") or None,
+                conditions=hide(str(d.justification.get("conditions") or "")) or None,
                 review_status=d.review_status,
-                review_comment=comment,
+                review_comment=hide(comment),
                 engineer=None if anonymise else name,
                 decided_at=d.decided_at,
                 link=review_link(d.review_channel, d.review_ts) or d.source_url,
@@ -196,6 +197,18 @@ def load(
             )
         )
     return found
+
+
+def _hider(names: Collection[str]) -> Callable[[str | None], str | None]:
+    """Anonymised precedents: the engineers' names (and parts of 3+ letters) and mentions blanked out."""
+    parts = {p for n in names for p in re.split(r"[\s,.'-]+", n) if len(p) >= 3} | set(names)
+    pattern = "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
+    named = re.compile(rf"(?i)<@[^>]*>|\b(?:{pattern})\b") if pattern else re.compile(r"<@[^>]*>")
+
+    def hide(text: str | None) -> str | None:
+        return named.sub("[engineer]", text) if text else text
+
+    return hide
 
 
 def find_precedents(

@@ -73,3 +73,24 @@ def test_names_shown_when_not_anonymised_and_excluded_self(db, clock) -> None:
         )
     assert [p.engineer for p in found] == ["Ada Engineer"]
     assert none == []
+
+
+def test_anonymised_precedents_blank_the_engineers_name_in_free_text(db, clock) -> None:
+    live(
+        db,
+        now=clock.now() - timedelta(days=1),
+        title="payments label for Ada",
+        text="payments",
+        review="uphold",
+        comment="Good call Ada Engineer <@U0ENG1>",
+    )
+    with transaction(db) as session:
+        [hidden] = find_precedents(
+            session=session, policy_rule=RULE, about="payments", limit=3, anonymise=True
+        )
+        [shown] = find_precedents(
+            session=session, policy_rule=RULE, about="payments", limit=3, anonymise=False
+        )
+    assert hidden.title == "payments label for [engineer]"
+    assert hidden.review_comment == "Good call [engineer] [engineer]"  # the full name, the mention
+    assert shown.review_comment == "Good call Ada Engineer <@U0ENG1>"
