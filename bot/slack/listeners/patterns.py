@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, Respond
 
 from bot.deps import Deps
+from bot.domain.policy_refs import check_ref
 from bot.domain.vocab import PRACTITIONERS, REVIEWERS
 from bot.flows import patterns
 from bot.slack.blocks.common import esc, section
@@ -36,7 +37,7 @@ def precedents_command(ctx: CommandContext) -> None:
     if not words:
         reply_error(ctx.respond, USAGE)
         return
-    rule = words if "/" in words and " " not in words else None
+    rule = check_ref(words)[0] if " " not in words else None  # a lone policy/rule lists that rule first
     found = patterns.precedents_for(deps=ctx.deps, policy_rule=rule, about=words)
     title = f"Precedents for “{words[:80]}”"
     reply(ctx.respond, precedent_blocks(found, title=title), f"{len(found)} precedents for {esc(words[:80])}")
@@ -64,8 +65,8 @@ def on_decide(body: dict[str, Any], action: dict[str, Any], context: BoltContext
         return
     if body.get("response_url"):
         replace(respond, [section(text)], text)
-    else:
-        tell(deps, body, respond, text)
+    else:  # tell() escapes its text: no mention in it
+        tell(deps, body, respond, f"Proposal #{proposal.id} is {proposal.status}.")
 
 
 @replies_on_error("drafting a practice scenario")
