@@ -154,6 +154,12 @@ def test_precedents_command_searches_live_decisions(
     )
     assert f"#{history['practice']} " not in body
 
+    slack.command("U0ENG2", f"precedents {RULE}")
+    by_rule = eventually(
+        lambda: texts(fake.responses[-1]["blocks"]) if RULE in texts(fake.responses[-1]["blocks"]) else ""
+    )
+    assert f"#{history['same']} orders namespace cost label> _(same policy rule)_" in by_rule
+
     slack.command("U0ENG2", "precedents zebra")
     assert eventually(lambda: "No past live decisions" in texts(fake.responses[-1]["blocks"]))
 
