@@ -86,6 +86,17 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _row_id(value: str) -> int:
+    """A decision id as the database stores it (a positive 32-bit integer)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a decision id (a positive whole number)")
+    return number
+
+
 def cmd_draft(args: argparse.Namespace) -> int:
     """Write a reviewed live decision as a practice scenario draft (stdout, a file or a library dir)."""
     from bot.cli.common import CliError, open_db
@@ -112,7 +123,10 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if out.is_dir():  # a library directory: the draft goes where validate expects it
         out = out / draft.path
         out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(draft.yaml_text, encoding="utf-8")
+    try:
+        out.write_text(draft.yaml_text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
     print(f"wrote {out}; review it, then run `casebook scenarios validate`", file=sys.stderr)
     return 0
 
@@ -130,5 +144,7 @@ def add_parsers(subparsers: Subparsers) -> None:
         )
     audit.add_argument("--json", action="store_true", help="print the figures as JSON")
     draft = add(inner, "draft", "a practice scenario draft from a reviewed live decision", cmd_draft)
-    draft.add_argument("--from-decision", type=int, required=True, metavar="N", help="the live decision's id")
+    draft.add_argument(
+        "--from-decision", type=_row_id, required=True, metavar="N", help="the live decision's id"
+    )
     draft.add_argument("--out", default=None, help="file to write, or a library directory (default: stdout)")

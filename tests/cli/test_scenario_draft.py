@@ -80,3 +80,15 @@ def test_draft_to_stdout_and_refusals(decision, sessions, clock, capsys) -> None
     assert "has not been reviewed yet" in capsys.readouterr().err
     assert main(["scenarios", "draft", "--from-decision", "99999"]) != 0
     assert "no live decision #99999" in capsys.readouterr().err
+
+
+def test_bad_ids_and_paths_are_one_line(decision, tmp_path, capsys) -> None:
+    for bad in ("abc", "0", str(2**40)):
+        with pytest.raises(SystemExit) as exited:
+            main(["scenarios", "draft", "--from-decision", bad])
+        assert exited.value.code == 2
+        assert "is not a decision id" in capsys.readouterr().err
+    missing = tmp_path / "no" / "such" / "dir" / "draft.yaml"
+    assert main(["scenarios", "draft", "--from-decision", str(decision), "--out", str(missing)]) != 0
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "Traceback" not in err
