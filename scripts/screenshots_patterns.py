@@ -39,7 +39,8 @@ ADA, BEN, CY, MO = "U0ADA", "U0BEN", "U0CY", "U0MO"
 RULE = "resource-tagging/require-cost-center"
 CONDITIONS = "Namespace carries a janitor TTL of 48 h; cost attributed through the owner label."
 LEAD_ROW = (
-    "slack_user_id,name,email,roles,mentor,timezone\nU0MO,Mo Haddad,mo@example.com,mentor;lead,,Europe/Berlin\n"
+    "slack_user_id,name,email,roles,mentor,timezone\n"
+    "U0MO,Mo Haddad,mo@example.com,mentor;lead,,Europe/Berlin\n"
 )
 # (program-local time, engineer, verdict, rule, review, title)
 HISTORY = [
