@@ -59,6 +59,7 @@ from bot.slack.listeners import incidents as incident_listeners
 from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
 from bot.slack.listeners import metrics as metrics_listeners
+from bot.slack.listeners import patterns as pattern_listeners
 from bot.slack.listeners import policy_feedback as policy_feedback_listeners
 from bot.slack.listeners import report as report_listeners
 from bot.slack.listeners import training as training_listeners
@@ -77,6 +78,7 @@ LISTENER_MODULES += [training_listeners]
 LISTENER_MODULES += [reflections, lessons, post_survey]
 LISTENER_MODULES += [policy_feedback_listeners]
 LISTENER_MODULES += [calib_listeners]
+LISTENER_MODULES += [pattern_listeners]
 
 
 class ContextExecutor(ThreadPoolExecutor):

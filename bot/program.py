@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.domain.vocab import Cohort
 from bot.program_calib import Calibration
+from bot.program_patterns import PatternsSettings
 from bot.program_policy import RedFlagSettings
 from bot.program_training import Training
 from bot.program_voices import Voices
@@ -262,6 +263,7 @@ class Program(_Strict):
     training: Training = Training()
     voices: Voices = Voices()  # reflections and the post-switchover survey (bot/program_voices.py)
     red_flags: RedFlagSettings = RedFlagSettings()
+    patterns: PatternsSettings = PatternsSettings()  # issue 18: proposals and precedents
 
     @field_validator("timezone")
     @classmethod

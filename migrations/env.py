@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 from bot.config import load_settings
 from bot.db.engine import make_engine, normalise_url
 from bot.db.models import Base
+from bot.db.models_patterns import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,6 +25,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -86,6 +86,51 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _row_id(value: str) -> int:
+    """A decision id as the database stores it (a positive 32-bit integer)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a decision id (a positive whole number)")
+    return number
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    """Write a reviewed live decision as a practice scenario draft (stdout, a file or a library dir)."""
+    from bot.cli.common import CliError, open_db
+    from bot.db.engine import read_transaction
+    from bot.domain.drafts import draft_from_decision
+    from bot.domain.errors import DomainError
+
+    settings = settings_from_env()
+    library = _load(_directory(argparse.Namespace(dir=None)))
+    _, sessions = open_db(settings)
+    try:
+        with read_transaction(sessions) as session:
+            draft = draft_from_decision(
+                session=session,
+                decision_id=args.from_decision,
+                library=library if not isinstance(library, list) else None,
+            )
+    except DomainError as exc:
+        raise CliError(str(exc)) from None
+    if not args.out:
+        print(draft.yaml_text, end="")
+        return 0
+    out = Path(args.out)
+    if out.is_dir():  # a library directory: the draft goes where validate expects it
+        out = out / draft.path
+        out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.write_text(draft.yaml_text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {out}: {exc.strerror or exc}") from None
+    print(f"wrote {out}; review it, then run `casebook scenarios validate`", file=sys.stderr)
+    return 0
+
+
 def add_parsers(subparsers: Subparsers) -> None:
     scenarios = subparsers.add_parser("scenarios", help="the scenario library")
     inner = scenarios.add_subparsers(dest="scenarios_command", metavar="ACTION", required=True)
@@ -98,3 +143,8 @@ def add_parsers(subparsers: Subparsers) -> None:
             "dir", nargs="?", default=None, help="library directory (default: CASEBOOK_SCENARIOS)"
         )
     audit.add_argument("--json", action="store_true", help="print the figures as JSON")
+    draft = add(inner, "draft", "a practice scenario draft from a reviewed live decision", cmd_draft)
+    draft.add_argument(
+        "--from-decision", type=_row_id, required=True, metavar="N", help="the live decision's id"
+    )
+    draft.add_argument("--out", default=None, help="file to write, or a library directory (default: stdout)")

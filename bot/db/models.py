@@ -199,6 +199,8 @@ class Decision(Base):
     review_status: Mapped[str] = mapped_column(String(16), default="pending")
     review_channel: Mapped[str | None] = mapped_column(String(32))
     review_ts: Mapped[str | None] = mapped_column(String(32))
+    # "policy/rule" per the policy grammar (live decisions; issue 18 patterns and precedents)
+    policy_rule: Mapped[str | None] = mapped_column(String(161))
 
     __table_args__ = (
         CheckConstraint("kind IN ('practice', 'assessment', 'live')", name="kind"),
@@ -213,6 +215,7 @@ class Decision(Base):
         Index("ix_decisions_review_status_decided_at", "review_status", "decided_at"),
         # Covers every weekly metrics scan (docs/metrics.md): answered from the index alone.
         Index("ix_decisions_metrics", "kind", "decided_at", "category", "verdict", "outcome", "person_id"),
+        Index("ix_decisions_policy_rule", "policy_rule", "decided_at"),
     )
 
 
@@ -319,6 +322,7 @@ class Incident(Base):
         Index("ix_incidents_priority_opened_at", "priority", "opened_at"),
     )
 from bot.db import models_calib as _models_calib  # noqa: E402,F401
+from bot.db import models_patterns as _models_patterns  # noqa: E402,F401
 from bot.db import models_policy as _models_policy  # noqa: E402,F401
 from bot.db import models_training as _models_training  # noqa: E402,F401
 from bot.db import models_voices as _models_voices  # noqa: E402,F401

@@ -81,6 +81,8 @@ def _audit_recorded(
             "outcome": decision.outcome,
             "seconds_to_decide": decision.seconds_to_decide,
             "justification": justification.as_dict(),
+            # only when named, so events of decisions without a rule read as before issue 18
+            **({"policy_rule": decision.policy_rule} if decision.policy_rule else {}),
         },
     )
 
@@ -104,6 +106,7 @@ def record_decision(
     outcome: str | None = None,
     seconds_to_decide: float | None = None,
     review_required: bool = True,
+    policy_rule: str | None = None,
 ) -> Recorded:
     """Write a decision and its audit event, or return the one a retry already wrote."""
     if kind not in KINDS:
@@ -130,6 +133,7 @@ def record_decision(
         seconds_to_decide=seconds_to_decide,
         decided_at=now,
         review_status="pending" if review_required else "not_required",
+        policy_rule=policy_rule,
     )
     raced = _insert(session=session, decision=decision)
     if raced is not None:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from bot.domain.alert_text import guess_category, short_title
 from bot.domain.categories import CategorySpec
 from bot.domain.justification import Justification, validate_justification
+from bot.domain.policy_refs import rule_in_text
 
 TITLE_MIN = 5
 TITLE_MAX = 150
@@ -37,6 +38,7 @@ class LiveInput:
     source_text: str | None
     verdict: str
     justification: Justification
+    policy_rule: str | None = None  # "policy/rule" (bot.domain.policy_refs)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Prefill:
     source_text: str | None = None
     note: str | None = None  # why something could not be filled in
     category: str | None = None  # guessed from the message's words; the engineer can change it
+    policy_rule: str | None = None  # quoted by the alert ("policy: x" and "rule: y" lines)
 
 
 def check_source_url(value: str | None) -> str | None:
@@ -90,6 +93,7 @@ def validate_live(
     conditions: str | None,
     escalation: str | None,
     confidence: str | int | None,
+    policy_rule: str | None = None,
 ) -> tuple[LiveInput | None, dict[str, str]]:
     """Check every field; return the input or errors keyed by field (= the form's block ids)."""
     errors: dict[str, str] = {}
@@ -130,6 +134,7 @@ def validate_live(
             source_text=text or None,
             verdict=verdict,
             justification=justification,
+            policy_rule=policy_rule,
         ),
         {},
     )
@@ -184,6 +189,7 @@ def prefill_from_message(
         source_text=body or None,
         note=" ".join(notes) or None,
         category=guess_category(readable, categories) if categories and readable else None,
+        policy_rule=rule_in_text(readable),
     )
 
 

@@ -79,6 +79,7 @@ def save_live_decision(
             title=live.title,
             source_url=live.source_url,
             source_text=live.source_text,
+            policy_rule=live.policy_rule,
             seconds_to_decide=seconds_to_decide(
                 decided_at=now.timestamp(), raised_at=raised_at, opened_at=meta.opened_at
             ),

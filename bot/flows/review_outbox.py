@@ -21,6 +21,7 @@ from bot.domain.deliveries import Enqueued, enqueue, find_delivery
 from bot.domain.reviews import RecordedReview, ReviewPostData, review_post_data
 from bot.flows.notify import REVIEW_POST_JOB, enqueue_dm, review_post_key
 from bot.slack.blocks.common import clip, context, esc, section, to_dicts
+from bot.slack.blocks.patterns import draft_button
 from bot.slack.blocks.review import (
     KIND_LABEL,
     feedback_blocks,
@@ -79,7 +80,8 @@ def _enqueue_post_children(
             "chat.postMessage",
             VERDICT_REPLY_JOB,
             verdict_reply_text(data),
-            verdict_reply_blocks(data),
+            # A reviewed live decision can become practice: leads draft it from here (issue 18).
+            [*verdict_reply_blocks(data), *([draft_button(data.decision_id)] if data.kind == "live" else [])],
             "thread_ts",
         ),
         ("chat.update", POST_UPDATE_JOB, review_post_text(data), review_post_blocks(data), "ts"),

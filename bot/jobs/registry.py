@@ -35,6 +35,7 @@ from bot.jobs import (
     announcements,
     daily_sync,
     digest,
+    patterns,
     post_survey,
     reflections,
     review_reminder,
@@ -133,6 +134,11 @@ def _review_reminder(program: Program) -> list[Trigger]:
     return [Trigger("", schedule, False, timedelta(minutes=cfg.grace_minutes))]
 
 
+def _patterns(program: Program) -> list[Trigger]:
+    cfg = program.patterns.run
+    return [Trigger("", Schedule(cfg.time, tuple(cfg.days), None), False, timedelta(hours=6))]
+
+
 def _announcements(program: Program) -> list[Trigger]:
     return [
         Trigger(ann.name, Schedule(ann.time, tuple(ann.days), None), False, announcements.GRACE)
@@ -194,6 +200,7 @@ CATALOGUE: tuple[JobSpec, ...] = (
     ),
     JobSpec("reflections", reflections.run, _reflections, "the reflection-day DM to engineers"),
     JobSpec("post-survey", post_survey.run, _post_survey, "the post-switchover survey DM (week 12)"),
+    JobSpec("patterns", patterns.run, _patterns, "policy proposals from live exception patterns", Start.ONCE),
 )
 
 # By name, in catalogue order (tests swap a row in with monkeypatch.setitem).

@@ -44,6 +44,10 @@ class Action(StrEnum):
     FEEDBACK_ACCEPT = "policy_feedback_accept"
     FEEDBACK_REJECT = "policy_feedback_reject"
     FEEDBACK_DONE = "policy_feedback_done"
+    # exception patterns and precedents (issue 18)
+    PROPOSAL_ACCEPT = "proposal_accept"
+    PROPOSAL_DISMISS = "proposal_dismiss"
+    DRAFT_SCENARIO = "draft_scenario"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
     # reflections, wrap-up lessons and the post-switchover survey (issue 17)
@@ -85,6 +89,8 @@ class Block(StrEnum):
     SOURCE_URL = "source_url"
     SOURCE_TEXT = "source_text"
     VERDICT = "verdict"
+    POLICY_RULE = "policy_rule"
+    POLICY_RULE_OTHER = "policy_rule_other"
     COMMENT = "comment"
     SUGGESTED_VERDICT = "suggested_verdict"
     WEAK_REASONING = "weak_reasoning"

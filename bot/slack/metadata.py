@@ -60,6 +60,12 @@ class LogMeta(Meta):
     team_domain: Annotated[str, Field(max_length=64)] | None = None  # for links to the review post
 
 
+class ProposalValue(Meta):
+    """On Accept / Dismiss of a policy proposal: which proposal."""
+
+    proposal_id: RowId
+
+
 class DecisionValue(Meta):
     """On Uphold / Overturn and similar: which decision."""
 

@@ -26,6 +26,7 @@ DESIGN_NAMES = [
     "digest",
     "training-checkin",
     "review-reminder",
+    "patterns",
 ]
 DESIGN_NAMES += ["reflections", "post-survey"]  # issue 17
 
@@ -35,7 +36,8 @@ def test_every_row_names_its_function_directly() -> None:
     for job in registry.CATALOGUE:
         assert inspect.isfunction(job.run) and job.run.__module__.startswith("bot.jobs.")
         assert job.summary and isinstance(job.start, Start)
-    assert {j.name for j in registry.CATALOGUE if j.start is Start.ONCE} == {"digest", "review-reminder"}
+    once = {j.name for j in registry.CATALOGUE if j.start is Start.ONCE}
+    assert once == {"digest", "review-reminder", "patterns"}
 
 
 def test_unknown_job_lists_the_catalogue() -> None:
@@ -75,7 +77,7 @@ MINE = (
     "review_reminder",
     "training_checkin",
 )
-MINE += ("reflections", "post_survey")
+MINE += ("reflections", "post_survey", "patterns")
 
 
 @pytest.mark.parametrize("module", MINE)

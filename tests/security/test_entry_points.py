@@ -34,6 +34,7 @@ from bot.slack.metadata import (
     CardValue,
     CategoryValue,
     CheckinValue,
+    DecisionValue,
     FeedbackValue,
     FlagMeta,
     FlagValue,
@@ -42,6 +43,7 @@ from bot.slack.metadata import (
     LessonValue,
     MilestoneValue,
     NextValue,
+    ProposalValue,
     ReflectionValue,
     RolesValue,
     SurveyValue,
@@ -209,6 +211,7 @@ def _reject_form(env: Env, user: str) -> Reply:
     return env.slack.submit_view(user, view, {"reject_reason": "forged reason, long enough"})
 
 
+PROPOSAL = ProposalValue(proposal_id=1).dump()
 ENTRY_POINTS: dict[str, Row] = {
     # actions
     Action.DECIDE_APPROVE: Row(_card(Action.DECIDE_APPROVE), {"author"}, "card"),
@@ -273,6 +276,10 @@ ENTRY_POINTS: dict[str, Row] = {
     Action.FEEDBACK_REJECT: Row(_click(Action.FEEDBACK_REJECT, FEEDBACK, home=True), {"lead", "admin"}),
     Callback.FLAG_POLICY: Row(_flag_form, {"author"}, "card"),
     Callback.FEEDBACK_REJECT: Row(_reject_form, {"lead", "admin"}),
+    # policy proposals and scenario drafts (issue 18): leads only, checked on the click
+    Action.PROPOSAL_ACCEPT: Row(_click(Action.PROPOSAL_ACCEPT, PROPOSAL), {"lead"}),
+    Action.PROPOSAL_DISMISS: Row(_click(Action.PROPOSAL_DISMISS, PROPOSAL), {"lead"}),
+    Action.DRAFT_SCENARIO: Row(_click(Action.DRAFT_SCENARIO, DecisionValue(decision_id=1).dump()), {"lead"}),
     # view submissions (forged: never opened, metadata built by the test)
     Callback.JUSTIFY: Row(_existing("justification form (Ada's card)"), {"author"}, "card"),
     Callback.LOG_DECISION: Row(_existing("live decision form (never opened)"), PRACTITIONERS),
@@ -306,6 +313,7 @@ COMMAND_ROLES: dict[str, set[str]] = {
     "lab": ENGINEERS,
     "signoff": REVIEWERS,
     "flag-policy": ROSTERED,
+    "precedents": PRACTITIONERS | REVIEWERS,
 }
 
 

@@ -21,6 +21,7 @@ from bot.domain.live import SOURCE_TEXT_MAX, TITLE_MAX, Prefill
 from bot.domain.vocab import Verdict
 from bot.slack.blocks.common import context, esc, section
 from bot.slack.blocks.justification import HINTS, justification_inputs
+from bot.slack.blocks.patterns import policy_rule_inputs
 from bot.slack.ids import Block as B
 from bot.slack.ids import Callback
 from bot.slack.metadata import LogMeta
@@ -173,10 +174,17 @@ def handling_warning(*, name: str, decision_id: int, post_url: str | None) -> st
 
 
 def log_modal(
-    *, categories: Sequence[Category], prefill: Prefill, meta: LogMeta, warning: str | None = None
+    *,
+    categories: Sequence[Category],
+    prefill: Prefill,
+    meta: LogMeta,
+    warning: str | None = None,
+    rules: Sequence[str] = (),
+    precedents: Sequence[Block] = (),
 ) -> View:
     """The form; ``prefill`` carries what a message shortcut could read from the message, ``warning``
-    (mrkdwn, see :func:`handling_warning`) that someone already logged a decision from the same alert."""
+    (mrkdwn, see :func:`handling_warning`) that someone already logged a decision from the same alert,
+    ``rules`` the policy rules to offer and ``precedents`` blocks of past live decisions (shown first)."""
     blocks: list[Block] = []
     if warning is not None:
         blocks.append(section(warning))
@@ -184,6 +192,7 @@ def log_modal(
         blocks.append(context(f"Handling a message from <#{meta.channel}> as an exception."))
     if prefill.note:
         blocks.append(context(f":warning: {esc(prefill.note)}"))
+    blocks += [*precedents]
     blocks += [
         _text(
             B.TITLE,
@@ -193,6 +202,7 @@ def log_modal(
             initial=prefill.title,
         ),
         _category_input(categories, prefill.category),
+        *policy_rule_inputs(rules, initial=prefill.policy_rule),
         *_source_inputs(prefill),
         _verdict_input(),
         *live_justification_inputs(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
@@ -77,8 +79,10 @@ def failed_parts_block(*, overturn: bool) -> InputBlock:
     )
 
 
-def review_modal(*, data: ReviewPostData, meta: ReviewMeta) -> View:
-    """Uphold: an optional comment. Overturn: the decision that should have been made, and why."""
+def review_modal(*, data: ReviewPostData, meta: ReviewMeta, precedents: Sequence[Block] = ()) -> View:
+    """Uphold: an optional comment. Overturn: the decision that should have been made, and why.
+
+    ``precedents``: blocks of past live decisions like this one (issue 18), shown under it."""
     overturn = meta.verdict == "overturn"
     kind = KIND_LABEL.get(data.kind, "Decision")
     blocks: list[Block] = [
@@ -88,6 +92,7 @@ def review_modal(*, data: ReviewPostData, meta: ReviewMeta) -> View:
             f"*{data.verdict.capitalize()}* ({esc(data.category.replace('_', ' '))})."
         )
     ]
+    blocks.extend(precedents)
     if data.key is not None:
         blocks.extend(key_blocks(data.key))
         if not overturn:

@@ -16,13 +16,16 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.live import LiveInput, Prefill, prefill_from_message, validate_live
-from bot.flows import live_log
+from bot.domain.policy_refs import choose
+from bot.flows import live_log, patterns
 from bot.flows.alert_notes import Handling, who_is_handling
 from bot.slack.blocks.log_modal import handling_warning, log_modal, with_verdict
+from bot.slack.blocks.patterns import precedent_blocks, with_precedents
 from bot.slack.client import make_client
 from bot.slack.forms import justification_values, read_values
 from bot.slack.ids import Action, Callback, Shortcut
@@ -36,6 +39,10 @@ log = logging.getLogger(__name__)
 SAVE_FAILED = "Couldn't save this just now and nothing was recorded. Press Record again in a moment."
 OPEN_FAILED = "Slack didn't let me open the form in time. Please try again."
 FAST_CLIENT = "log.fast_client"
+NO_CONTEXT = (
+    "pick the policy rule below, or open this form from an alert with Handle as exception, to see "
+    "past live decisions like this one; search any time with /casebook precedents <words>."
+)
 
 
 def log_command(ctx: CommandContext) -> None:
@@ -88,6 +95,7 @@ def _checked(view: dict[str, Any], deps: Deps) -> tuple[LogMeta, LiveInput | Non
     values = read_values(view)
     meta = LogMeta.load(view.get("private_metadata"))
     categories = live_log.categories(deps=deps)  # the library's taxonomy file, not the database
+    rule, rule_problem = choose(values.get(B.POLICY_RULE), values.get(B.POLICY_RULE_OTHER))
     live, errors = validate_live(
         title=values.get(B.TITLE),
         category=values.get(B.CATEGORY),
@@ -95,8 +103,11 @@ def _checked(view: dict[str, Any], deps: Deps) -> tuple[LogMeta, LiveInput | Non
         source_url=values.get(B.SOURCE_URL),
         source_text=values.get(B.SOURCE_TEXT),
         verdict=values.get(B.VERDICT),
+        policy_rule=rule,
         **justification_values(values),
     )
+    if rule_problem:
+        return meta, None, {**errors, B.POLICY_RULE_OTHER: rule_problem}
     return meta, live, errors
 
 
@@ -158,12 +169,43 @@ def _open(
             if handling
             else None
         )
-        view = log_modal(categories=categories, prefill=prefill, meta=meta, warning=warning)
+        view = log_modal(
+            categories=categories,
+            prefill=prefill,
+            meta=meta,
+            warning=warning,
+            rules=patterns.policy_rules(deps=deps),
+            precedents=form_precedents(deps, prefill),
+        )
         deps.client.views_open(trigger_id=trigger_id, view=view.to_dict())
     except (SlackApiError, DomainError) as exc:
         log.warning("live decision form did not open: %s", exc)
         if respond is not None:
             reply_error(respond, OPEN_FAILED if isinstance(exc, SlackApiError) else str(exc))
+
+
+def on_rule_picked(body: dict[str, Any], context: BoltContext) -> None:
+    """A policy rule picked in the open form: show that rule's precedents (and the typed words')."""
+    deps = deps_of(context)
+    view = body.get("view") or {}
+    values = read_values(view)
+    picked = ((body.get("actions") or [{}])[0].get("selected_option") or {}).get("value")
+    rule, _ = choose(picked or values.get(B.POLICY_RULE), values.get(B.POLICY_RULE_OTHER))
+    prefill = Prefill(title=values.get(B.TITLE), source_text=values.get(B.SOURCE_TEXT), policy_rule=rule)
+    updated = with_precedents(view, form_precedents(deps, prefill), before=B.TITLE)
+    try:
+        deps.client.views_update(view_id=str(view.get("id", "")), hash=view.get("hash"), view=updated)
+    except SlackApiError as exc:  # a stale hash or a closed form: the precedents simply stay as they were
+        log.info("log form precedents not updated: %s", exc)
+
+
+def form_precedents(deps: Deps, prefill: Prefill) -> list[Block]:
+    """Past live decisions like the alert's (same rule first, then similar words): one bounded query."""
+    about = " ".join(x for x in (prefill.title, prefill.source_text) if x)
+    if not prefill.policy_rule and not about:
+        return precedent_blocks((), title="Precedents", empty=NO_CONTEXT)
+    found = patterns.precedents_for(deps=deps, policy_rule=prefill.policy_rule, about=about)
+    return precedent_blocks(found, title="Precedents: past live decisions like this one")
 
 
 def _permalink(client: WebClient, channel: str, message_ts: str) -> str | None:
@@ -201,3 +243,4 @@ def register(app: App, deps: Deps) -> None:
     app.action(Action.HOME_LOG)(ack=ack_now, lazy=[on_home_button])
     app.view(Callback.LOG_DECISION)(ack=on_submit, lazy=[save])
     app.action(B.VERDICT)(ack=ack_now, lazy=[on_verdict_picked])
+    app.action(B.POLICY_RULE)(ack=ack_now, lazy=[on_rule_picked])

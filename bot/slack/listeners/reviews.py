@@ -14,14 +14,17 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import Block
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.overturn_reasons import check_parts
-from bot.domain.reviews import AlreadyReviewed, check_review_input
+from bot.domain.reviews import AlreadyReviewed, ReviewPostData, check_review_input
+from bot.flows.patterns import precedents_for_review
 from bot.flows.reviews import open_review, review_home_section, submit_review
 from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.log_modal import notice_view
+from bot.slack.blocks.patterns import precedent_blocks
 from bot.slack.blocks.review import STATUS_EMOJI, slack_date
 from bot.slack.blocks.review_modal import WEAK_REASONING, review_modal
 from bot.slack.forms import read_values
@@ -56,11 +59,19 @@ def on_click(body: dict[str, Any], action: dict[str, Any], context: BoltContext,
     channel, ts = container.get("channel_id"), container.get("message_ts")
     meta = ReviewMeta(decision_id=value.decision_id, verdict=verdict, channel=channel, message_ts=ts)
     try:
-        view = review_modal(data=data, meta=meta)
+        view = review_modal(data=data, meta=meta, precedents=review_precedents(deps_of(context), data))
         deps_of(context).client.views_open(trigger_id=str(body.get("trigger_id", "")), view=view.to_dict())
     except SlackApiError as exc:
         log.warning("review form did not open: %s", exc)
         reply_error(respond, "Slack didn't let me open the form in time; press the button again.")
+
+
+def review_precedents(deps: Deps, data: ReviewPostData) -> list[Block]:
+    """Live decisions only: the closest past live decisions (issue 18); practice shows none."""
+    if data.kind != "live":
+        return []
+    found = precedents_for_review(deps=deps, decision_id=data.decision_id)
+    return precedent_blocks(found, title="Precedents: past live decisions like this one")
 
 
 def on_submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
