@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.domain.vocab import Cohort
+from bot.program_review2 import ReviewQuality
 from bot.textfile import InputFileError, read_text_file
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -254,6 +255,7 @@ class Program(_Strict):
     incidents: IncidentBaseline = IncidentBaseline()
     practice: Practice = Practice()
     announcements: list[Announcement] = Field(default_factory=list)
+    review_quality: ReviewQuality = ReviewQuality()
 
     @field_validator("timezone")
     @classmethod

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
 from bot.db.models import Decision, MentorPair, Person, Review
+from bot.db.models_review2 import BlindReview
 from bot.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.domain.people import mentor_of
 from bot.domain.reasoning import ScenarioKey, scenario_key
@@ -158,6 +159,22 @@ def _existing(session: Session, decision_id: int) -> AlreadyReviewed | None:
     )
 
 
+BLIND_ONLY = (
+    "You're this decision's blind second reviewer, so the first verdict is someone else's; "
+    "answer on the card in your DMs."
+)
+
+
+def _blind_for(session: Session, decision_id: int, reviewer_id: int) -> bool:
+    """Whether this person holds the decision's blind second review (they must not see or give the first)."""
+    found = session.execute(
+        select(BlindReview.id).where(
+            BlindReview.decision_id == decision_id, BlindReview.reviewer_id == reviewer_id
+        )
+    ).first()
+    return found is not None
+
+
 def review_gate(
     *, session: Session, decision_id: int, reviewer_slack_id: str, lock: bool = False
 ) -> Decision:
@@ -177,6 +194,8 @@ def review_gate(
         raise NotFound(f"Decision #{decision_id} does not exist.")
     if decision.person_id == reviewer.id:
         raise Forbidden("You can't review your own decision; another mentor or lead will.")
+    if _blind_for(session, decision_id, reviewer.id):  # before the verdict check: it must stay unseen
+        raise Forbidden(BLIND_ONLY)
     already = _existing(session, decision_id)
     if already is not None:
         raise already
@@ -320,6 +339,10 @@ def pending_queue(
     """
     kind = Decision.kind != "live" if practice else Decision.kind == "live"
     where = [Decision.review_status == "pending", Decision.person_id != reviewer_id, kind]
+    # A decision this person reviews blind is not in their queue (its post leads to the first verdict).
+    where.append(
+        Decision.id.not_in(select(BlindReview.decision_id).where(BlindReview.reviewer_id == reviewer_id))
+    )
     if not everyone:
         mentees = select(MentorPair.mentee_id).where(MentorPair.mentor_id == reviewer_id)
         where.append(Decision.person_id.in_(mentees))
