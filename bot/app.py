@@ -44,6 +44,7 @@ from bot.slack.listeners import incidents as incident_listeners
 from bot.slack.listeners import leavers as leaver_listeners
 from bot.slack.listeners import log as live_log
 from bot.slack.listeners import metrics as metrics_listeners
+from bot.slack.listeners import review2 as review2_listeners
 from bot.slack.pacing import Pacer
 from bot.slack.router import CommandRouter
 from bot.slack.util import SERVER_ERROR, reply_error
@@ -55,6 +56,7 @@ log = logging.getLogger(__name__)
 LISTENER_MODULES: list[Any] = [commands, home, practice, assessment, live_log, stats, reviews, admin]
 LISTENER_MODULES += [metrics_listeners, incident_listeners, leaver_listeners]
 LISTENER_MODULES += [sync, survey, ooo]
+LISTENER_MODULES += [review2_listeners]
 
 
 class ContextExecutor(ThreadPoolExecutor):

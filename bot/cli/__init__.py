@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import audit, db, deliveries, jobs, sandbox, scenarios, serve
+from bot.cli import exceptions as exceptions_cli
 from bot.cli import incidents as incidents_cli
 from bot.cli import metrics as metrics_cli
 from bot.cli.common import CliError
@@ -15,6 +16,7 @@ from bot.cli.common import CliError
 MODULES = [serve, db, audit, scenarios, sandbox]
 MODULES += [metrics_cli, incidents_cli]
 MODULES += [jobs, deliveries]
+MODULES += [exceptions_cli]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -220,3 +220,8 @@ def record_blind_review(
         payload={"blind_review_id": row.id, "verdict": verdict, "suggested_verdict": row.suggested_verdict},
     )
     return row, True
+
+
+def any_blind_reviews(*, session: Session) -> bool:
+    """Whether any blind second review was ever assigned (else there is nothing to measure yet)."""
+    return session.execute(select(BlindReview.id).limit(1)).first() is not None

@@ -160,19 +160,41 @@ def _existing(session: Session, decision_id: int) -> AlreadyReviewed | None:
 
 
 BLIND_ONLY = (
-    "You're this decision's blind second reviewer, so the first verdict is someone else's; "
-    "answer on the card in your DMs."
+    "Already reviewed by someone else. You're this decision's blind second reviewer, so their "
+    "verdict isn't shown to you; answer on the card in your DMs."
 )
 
 
+class BlindAlready(AlreadyReviewed):
+    """Already reviewed, told to the decision's blind second reviewer: no verdict, no name, no time."""
+
+    def __init__(self) -> None:
+        Conflict.__init__(self, BLIND_ONLY)
+        self.verdict = ""
+        self.reviewer_name = ""
+        self.reviewer_slack_id = ""
+        self.at = datetime.min
+
+
 def _blind_for(session: Session, decision_id: int, reviewer_id: int) -> bool:
-    """Whether this person holds the decision's blind second review (they must not see or give the first)."""
+    """Whether this person holds the decision's blind second review."""
     found = session.execute(
         select(BlindReview.id).where(
             BlindReview.decision_id == decision_id, BlindReview.reviewer_id == reviewer_id
         )
     ).first()
     return found is not None
+
+
+def _void_blind(session: Session, decision_id: int, reviewer_id: int) -> None:
+    """The blind second reviewer gave the first verdict themselves: their blind one measures nothing now."""
+    blind = session.execute(
+        select(BlindReview).where(
+            BlindReview.decision_id == decision_id, BlindReview.reviewer_id == reviewer_id
+        )
+    ).scalar_one_or_none()
+    if blind is not None:
+        blind.status = "void"
 
 
 def review_gate(
@@ -194,8 +216,8 @@ def review_gate(
         raise NotFound(f"Decision #{decision_id} does not exist.")
     if decision.person_id == reviewer.id:
         raise Forbidden("You can't review your own decision; another mentor or lead will.")
-    if _blind_for(session, decision_id, reviewer.id):  # before the verdict check: it must stay unseen
-        raise Forbidden(BLIND_ONLY)
+    if _blind_for(session, decision_id, reviewer.id) and _existing(session, decision_id) is not None:
+        raise BlindAlready()  # not "Already upheld by …": the first verdict must stay unseen
     already = _existing(session, decision_id)
     if already is not None:
         raise already
@@ -296,6 +318,7 @@ def record_review(
         weak_reasoning=weak_reasoning,
     )
     _insert_review(session=session, review=review)
+    _void_blind(session, decision.id, reviewer.id)
     before = decision.review_status
     decision.review_status = STATUS_AFTER[verdict]
     session.flush()
@@ -339,10 +362,6 @@ def pending_queue(
     """
     kind = Decision.kind != "live" if practice else Decision.kind == "live"
     where = [Decision.review_status == "pending", Decision.person_id != reviewer_id, kind]
-    # A decision this person reviews blind is not in their queue (its post leads to the first verdict).
-    where.append(
-        Decision.id.not_in(select(BlindReview.decision_id).where(BlindReview.reviewer_id == reviewer_id))
-    )
     if not everyone:
         mentees = select(MentorPair.mentee_id).where(MentorPair.mentor_id == reviewer_id)
         where.append(Decision.person_id.in_(mentees))

@@ -55,3 +55,5 @@ ADMINS: frozenset[str] = frozenset({Role.ADMIN})
 QUEUE_ALL_ROLES: frozenset[str] = frozenset({Role.LEAD, Role.ADMIN})
 # Who sees the program's scorecard on App Home.
 SCORECARD_VIEWERS: frozenset[str] = frozenset({Role.PM, Role.ADMIN, Role.LEAD})
+# Who sees reviewer consistency (agreement, kappa, the blind reviews' disagreements) on App Home.
+CONSISTENCY_VIEWERS: frozenset[str] = frozenset({Role.LEAD, Role.ADMIN})

@@ -30,7 +30,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.jobs import announcements, daily_sync, digest, review_reminder, survey
+from bot.jobs import announcements, daily_sync, digest, exception_expiry, review_reminder, survey
 from bot.jobs.plan import Schedule, scheduled
 from bot.program import Program
 
@@ -130,6 +130,12 @@ def _announcements(program: Program) -> list[Trigger]:
     ]
 
 
+def _exception_expiry(program: Program) -> list[Trigger]:
+    cfg = program.review_quality
+    schedule = Schedule(cfg.expiry_check_time, ("mon", "tue", "wed", "thu", "fri"), None)
+    return [Trigger("", schedule, False, timedelta(minutes=cfg.expiry_grace_minutes))]
+
+
 CATALOGUE: tuple[JobSpec, ...] = (
     JobSpec("announcements", announcements.run, _announcements, "program announcements to their channels"),
     JobSpec("daily-sync", daily_sync.run, _daily_sync, "evening sync DMs and mentor overviews"),
@@ -143,6 +149,13 @@ CATALOGUE: tuple[JobSpec, ...] = (
         review_reminder.run,
         _review_reminder,
         "mentors' overdue review reminders",
+        Start.ONCE,
+    ),
+    JobSpec(
+        "exception-expiry",
+        exception_expiry.run,
+        _exception_expiry,
+        "ask engineers how their expired exceptions ended",
         Start.ONCE,
     ),
 )

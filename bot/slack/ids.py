@@ -33,6 +33,10 @@ class Action(StrEnum):
     LEFT_CONFIRM = "left_confirm"
     ASSESS_CONFIRM = "assess_confirm"
     CONFIRM_CANCEL = "confirm_cancel"
+    # blind second reviews and the exception expiry question (issue 18)
+    BLIND_UPHOLD = "blind_uphold"
+    BLIND_OVERTURN = "blind_overturn"
+    EXPIRY_ANSWER = "expiry_answer"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
 
@@ -43,6 +47,8 @@ class Callback(StrEnum):
     REVIEW = "review_modal"
     SYNC_BLOCKERS = "sync_blockers_modal"
     SURVEY = "survey_modal"
+    BLIND_REVIEW = "blind_review_modal"
+    EXPIRY = "expiry_modal"
 
 
 class Shortcut(StrEnum):
@@ -71,6 +77,11 @@ class Block(StrEnum):
     SURVEY_COMMENT = "survey_comment"
     CARD_ACTIONS = "card_actions"
     REVIEW_ACTIONS = "review_actions"
+    BLIND_ACTIONS = "blind_actions"
+    EXPIRY_MET = "expiry_met"
+    EXPIRY_OUTCOME = "expiry_outcome"
+    EXPIRY_NOTE = "expiry_note"
+    EXPIRY_ACTIONS = "expiry_actions"
 
 
 def survey_block(question_id: str) -> str:

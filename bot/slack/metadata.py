@@ -109,3 +109,16 @@ class LeaverValue(Meta):
 
     slack_user_id: Annotated[str, Field(pattern=r"^[UW][A-Z0-9]{2,31}$")]
     reason: Annotated[str, Field(max_length=1000)]
+
+
+class BlindMeta(Meta):
+    """The blind second review form: which decision and the verdict chosen on the card."""
+
+    decision_id: RowId
+    verdict: str  # uphold | overturn
+
+
+class ExpiryValue(Meta):
+    """On *Answer* of the expiry question: which register entry."""
+
+    entry_id: RowId

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.reviews import AlreadyReviewed, check_review_input
+from bot.domain.reviews import BLIND_ONLY, AlreadyReviewed, BlindAlready, check_review_input
 from bot.flows.reviews import open_review, review_home_section, submit_review
 from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.log_modal import notice_view
@@ -113,6 +113,8 @@ def record(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> 
 
 def already_text(exc: AlreadyReviewed) -> str:
     """`Already upheld by @mo on <date>`: the first verdict stands."""
+    if isinstance(exc, BlindAlready):
+        return BLIND_ONLY
     status = "upheld" if exc.verdict == "uphold" else "overturned"
     who = f"<@{exc.reviewer_slack_id}>" if exc.reviewer_slack_id else esc(exc.reviewer_name)
     return (
