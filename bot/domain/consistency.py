@@ -158,8 +158,8 @@ class ConsistencyReport:
 def _pair_key(pair: VerdictPair) -> tuple[str, tuple[str, str]]:
     """The unordered reviewer pair, and the verdicts ordered to match it (a fixed rater 1 and 2)."""
     if (pair.first_name, pair.first_slack_id) <= (pair.second_name, pair.second_slack_id):
-        return f"{pair.first_name} & {pair.second_name}", (pair.first_verdict, pair.second_verdict)
-    return f"{pair.second_name} & {pair.first_name}", (pair.second_verdict, pair.first_verdict)
+        return f"{pair.first_name} / {pair.second_name}", (pair.first_verdict, pair.second_verdict)
+    return f"{pair.second_name} / {pair.first_name}", (pair.second_verdict, pair.first_verdict)
 
 
 def build_report(pairs: Sequence[VerdictPair], *, min_pairs: int) -> ConsistencyReport:

@@ -362,6 +362,11 @@ def pending_queue(
     """
     kind = Decision.kind != "live" if practice else Decision.kind == "live"
     where = [Decision.review_status == "pending", Decision.person_id != reviewer_id, kind]
+    # Not the decisions this person reviews blind: the queue links to the post the first verdict lands on.
+    blind = select(BlindReview.decision_id).where(
+        BlindReview.reviewer_id == reviewer_id, BlindReview.status != "void"
+    )
+    where.append(Decision.id.not_in(blind))
     if not everyone:
         mentees = select(MentorPair.mentee_id).where(MentorPair.mentor_id == reviewer_id)
         where.append(Decision.person_id.in_(mentees))
