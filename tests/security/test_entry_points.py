@@ -17,15 +17,22 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.engine import transaction
-from bot.db.models import Delivery
+from bot.db.models import Decision, Delivery
+from bot.domain.blind_reviews import assign_blind_review, blind_card_data
+from bot.domain.exception_register import entry_view, register_approval
 from bot.flows.cards import NOTE_JOB
 from bot.sandbox.simulator import Reply
+from bot.slack.blocks.blind_review import blind_modal
+from bot.slack.blocks.expiry import answer_modal
 from bot.slack.blocks.survey import survey_modal
 from bot.slack.blocks.sync import blockers_modal
 from bot.slack.ids import Action, Callback, Shortcut, survey_block
 from bot.slack.metadata import (
+    BlindMeta,
     CardValue,
     CategoryValue,
+    DecisionValue,
+    ExpiryValue,
     LeaverValue,
     NextValue,
     RolesValue,
@@ -33,6 +40,8 @@ from bot.slack.metadata import (
     SyncValue,
 )
 from tests.helpers import eventually, load_roster, texts
+from tests.jobs.conftest import NY
+from tests.live_support import make_decision
 from tests.security.test_permissions import (
     ACTORS,
     ATTEMPTS,
@@ -52,6 +61,43 @@ REVIEWERS = {"mentor", "other mentor", "lead", "admin"}
 ANSWERS = {"clarity": "4", "support": "5", "tools": "3", "workload": "2", "confidence": "5"}
 
 
+class MoreTargets(Targets):
+    """test_permissions' targets plus issue 18's: a blind second review and an exception to answer."""
+
+    _blind: int | None = None
+    _exception: int | None = None
+
+    @property
+    def blind_decision(self) -> int:
+        """An approval of Ada's whose blind second review is the other mentor's (the pick hashes the id)."""
+        sessions = self.casebook.deps.sessions
+        for i in range(40):
+            if self._blind is not None:
+                break
+            decision_id = make_decision(
+                sessions, now=self.now, user=ACTORS["author"], title=f"blind target {i}"
+            )
+            with transaction(sessions) as session:
+                got = assign_blind_review(session=session, now=self.now, decision_id=decision_id, share=1.0)
+            if got is not None and got.reviewer_slack_id == ACTORS["other mentor"]:
+                self._blind = decision_id
+        assert self._blind is not None
+        return self._blind
+
+    @property
+    def exception(self) -> int:
+        """Ada's approval in the exception register, waiting for her answer at expiry."""
+        if self._exception is None:
+            decision_id = self.decision
+            with transaction(self.casebook.deps.sessions) as session:
+                decision = session.get(Decision, decision_id)
+                assert decision is not None
+                entry = register_approval(session=session, now=self.now, decision=decision, tz=NY)
+                assert entry is not None
+                self._exception = entry.id
+        return self._exception
+
+
 @pytest.fixture
 def env(casebook, slack, fake, clock) -> Env:
     """The roster and targets of test_permissions."""
@@ -59,7 +105,7 @@ def env(casebook, slack, fake, clock) -> Env:
     fake.add_user("U0GONE", "Gus Gone", "America/New_York")
     load_roster(casebook.deps.sessions, clock.now())
     load_roster(casebook.deps.sessions, clock.now(), EXTRA_ROSTER)
-    return Env(casebook, slack, fake, Targets(casebook, clock.now()))
+    return Env(casebook, slack, fake, MoreTargets(casebook, clock.now()))
 
 
 def _dm(user: str) -> str:
@@ -106,6 +152,38 @@ def _blockers_form(env: Env, user: str) -> Reply:
     return env.slack.submit_view(user, view, {"blockers": "forged blocker", "mood": "1"})
 
 
+def _blind_click(action: str) -> Callable[[Env, str], Reply]:
+    def run(env: Env, user: str) -> Reply:
+        value = DecisionValue(decision_id=env.targets.blind_decision).dump()  # type: ignore[attr-defined]
+        return env.slack.click(
+            user, action_id=action, value=value, channel=_dm(user), message_ts="1763388000.000700"
+        )
+
+    return run
+
+
+def _blind_form(env: Env, user: str) -> Reply:
+    decision_id = env.targets.blind_decision  # type: ignore[attr-defined]
+    with transaction(env.casebook.deps.sessions) as session:
+        data = blind_card_data(session=session, decision_id=decision_id)
+    view = blind_modal(data=data, meta=BlindMeta(decision_id=decision_id, verdict="uphold")).to_dict()
+    return env.slack.submit_view(user, view, {"comment": "forged"})
+
+
+def _expiry_click(env: Env, user: str) -> Reply:
+    value = ExpiryValue(entry_id=env.targets.exception).dump()  # type: ignore[attr-defined]
+    return env.slack.click(
+        user, action_id=Action.EXPIRY_ANSWER, value=value, channel=_dm(user), message_ts="1763388000.000800"
+    )
+
+
+def _expiry_form(env: Env, user: str) -> Reply:
+    with transaction(env.casebook.deps.sessions) as session:
+        entry = entry_view(session=session, entry_id=env.targets.exception)  # type: ignore[attr-defined]
+    view = answer_modal(entry).to_dict()
+    return env.slack.submit_view(user, view, {"expiry_met": "no", "expiry_outcome": "rolled_back"})
+
+
 def _existing(name: str) -> Callable[[Env, str], Reply]:
     """An attempt of test_permissions (its forged values and targets)."""
     attempt = ATTEMPTS[name]
@@ -146,6 +224,10 @@ ENTRY_POINTS: dict[str, Row] = {
     Action.SYNC_BLOCKERS: Row(_click(Action.SYNC_BLOCKERS, SYNC), ENGINEERS),
     Action.SURVEY_OPEN: Row(_click(Action.SURVEY_OPEN, SurveyValue(week=WEEK).dump()), ENGINEERS),
     Action.OPEN_LINK: Row(_click(Action.OPEN_LINK, None), set(ACTORS)),  # acknowledged, nothing else
+    # issue 18: a blind second review is only its reviewer's; an expiry answer only the engineer's
+    Action.BLIND_UPHOLD: Row(_blind_click(Action.BLIND_UPHOLD), {"other mentor"}, "blind_decision"),
+    Action.BLIND_OVERTURN: Row(_blind_click(Action.BLIND_OVERTURN), {"other mentor"}, "blind_decision"),
+    Action.EXPIRY_ANSWER: Row(_expiry_click, {"author"}, "exception"),
     # confirm steps (issue 16): the click is checked again, whatever the step showed
     Action.ROLE_CONFIRM: Row(
         _click(Action.ROLE_CONFIRM, RolesValue(slack_user_id="U0ENG2", roles=["lead"]).dump()), {"admin"}
@@ -161,6 +243,8 @@ ENTRY_POINTS: dict[str, Row] = {
     Callback.REVIEW: Row(_existing("Uphold form (Ada's decision)"), REVIEWERS, "decision"),
     Callback.SYNC_BLOCKERS: Row(_blockers_form, ENGINEERS),
     Callback.SURVEY: Row(_survey_form, ENGINEERS),
+    Callback.BLIND_REVIEW: Row(_blind_form, {"other mentor"}, "blind_decision"),
+    Callback.EXPIRY: Row(_expiry_form, {"author"}, "exception"),
     # shortcuts
     Shortcut.HANDLE_AS_EXCEPTION: Row(_existing("Handle as exception shortcut"), PRACTITIONERS),
 }
