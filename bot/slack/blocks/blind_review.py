@@ -79,7 +79,7 @@ def blind_card_blocks(data: BlindCardData) -> list[Block]:
         if data.my_suggested:
             line += f" — should have been *{esc(data.my_suggested)}*"
         blocks.append(section(line + ". Thank you; it's recorded."))
-    blocks.append(context(f":straight_ruler: {MEASUREMENT_ONLY}"))
+    blocks.append(context(MEASUREMENT_ONLY))
     return blocks
 
 
