@@ -176,8 +176,8 @@ class BlindAlready(AlreadyReviewed):
         self.at = datetime.min
 
 
-def _blind_for(session: Session, decision_id: int, reviewer_id: int) -> bool:
-    """Whether this person holds the decision's blind second review."""
+def holds_blind_review(*, session: Session, decision_id: int, reviewer_id: int) -> bool:
+    """Whether this person holds the decision's blind second review (so must not be shown its review post)."""
     found = session.execute(
         select(BlindReview.id).where(
             BlindReview.decision_id == decision_id, BlindReview.reviewer_id == reviewer_id
@@ -216,7 +216,8 @@ def review_gate(
         raise NotFound(f"Decision #{decision_id} does not exist.")
     if decision.person_id == reviewer.id:
         raise Forbidden("You can't review your own decision; another mentor or lead will.")
-    if _blind_for(session, decision_id, reviewer.id) and _existing(session, decision_id) is not None:
+    blind = holds_blind_review(session=session, decision_id=decision_id, reviewer_id=reviewer.id)
+    if blind and _existing(session, decision_id) is not None:
         raise BlindAlready()  # not "Already upheld by …": the first verdict must stay unseen
     already = _existing(session, decision_id)
     if already is not None:

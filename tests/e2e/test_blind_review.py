@@ -14,6 +14,7 @@ from bot.db.models_review2 import BlindReview
 from bot.domain.blind_reviews import assign_blind_review, record_blind_review
 from bot.domain.consistency import verdict_pairs
 from bot.domain.facts import review_facts
+from bot.domain.reminders import reminder_plan
 from bot.domain.reviews import record_review
 from bot.domain.weeks import week_of
 from bot.flows.blind_review import CARD_UPDATE_JOB
@@ -289,3 +290,33 @@ def test_leads_home_shows_the_hand_worked_agreement_and_kappa(
         slack.open_home(user)
         other = eventually(lambda u=user: fake.home.get(u))
         assert "Reviewer consistency" not in texts(other["blocks"])
+
+
+def test_blind_reviewers_queue_and_reminders_leave_out_what_they_review_blind(
+    casebook, slack: Simulator, fake: FakeSlack, clock
+) -> None:
+    """The queue and the overdue reminder link to the review post, where the first verdict lands."""
+    solo = "U0SOLO,Sol Engineer,sol@example.com,engineer,,America/New_York\n"  # no mentor: leads remind
+    load_roster(casebook.deps.sessions, clock.now(), ROSTER_CSV + solo)
+    fake.add_user("U0SOLO", "Sol Engineer", "America/New_York")
+    sessions, start = casebook.deps.sessions, clock.now() - timedelta(hours=30)
+    blind_for: dict[str, int] = {}
+    for i in range(20):
+        decision_id = make_decision(sessions, now=start, user="U0SOLO", title=f"solo exception {i}")
+        with transaction(sessions) as session:
+            got = assign_blind_review(session=session, now=start, decision_id=decision_id, share=1.0)
+        assert got is not None and got.reviewer_slack_id in ("U0MENTOR", "U0LEAD")
+        blind_for.setdefault(got.reviewer_slack_id, decision_id)
+        if len(blind_for) == 2:
+            break
+    lead_blind, mentor_blind = blind_for["U0LEAD"], blind_for["U0MENTOR"]
+    with transaction(sessions) as session:
+        plan = reminder_plan(
+            session=session, now=clock.now(), sla=timedelta(hours=24), tz=casebook.deps.program.tz
+        )
+        [lead] = [r for r in plan if r.person.slack_user_id == "U0LEAD"]
+        reminded = {item.decision_id for item in lead.items}
+    assert mentor_blind in reminded and lead_blind not in reminded
+    slack.open_home("U0LEAD")
+    home = eventually(lambda: (h := fake.home.get("U0LEAD")) and texts(h["blocks"]))
+    assert f"#{mentor_blind} " in home and f"#{lead_blind} " not in home
