@@ -225,3 +225,15 @@ def record_blind_review(
 def any_blind_reviews(*, session: Session) -> bool:
     """Whether any blind second review was ever assigned (else there is nothing to measure yet)."""
     return session.execute(select(BlindReview.id).limit(1)).first() is not None
+
+
+def open_blind_reviews(*, session: Session, reviewer_id: int, limit: int = 10) -> list[tuple[int, str]]:
+    """(decision id, title) of the blind reviews waiting for this person's answer, oldest first."""
+    rows = session.execute(
+        select(Decision.id, Decision.title)
+        .join(BlindReview, BlindReview.decision_id == Decision.id)
+        .where(BlindReview.reviewer_id == reviewer_id, BlindReview.status == "open")
+        .order_by(BlindReview.assigned_at, BlindReview.id)
+        .limit(limit)
+    ).all()
+    return [(int(i), str(t)) for i, t in rows]

@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Person, PersonRole
+from bot.domain.blind_access import holds_blind_review
 from bot.domain.people import mentor_of
-from bot.domain.reviews import PendingItem, holds_blind_review, overdue
+from bot.domain.reviews import PendingItem, overdue
 from bot.domain.vocab import REVIEWERS
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
 from bot.db.models import Decision, MentorPair, Person, Review
-from bot.db.models_review2 import BlindReview
+from bot.domain.blind_access import BLIND_ONLY, blind_decisions, holds_blind_review, void_blind
 from bot.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.domain.people import mentor_of
 from bot.domain.reasoning import ScenarioKey, scenario_key
@@ -159,12 +159,6 @@ def _existing(session: Session, decision_id: int) -> AlreadyReviewed | None:
     )
 
 
-BLIND_ONLY = (
-    "Already reviewed by someone else. You're this decision's blind second reviewer, so their "
-    "verdict isn't shown to you; answer on the card in your DMs."
-)
-
-
 class BlindAlready(AlreadyReviewed):
     """Already reviewed, told to the decision's blind second reviewer: no verdict, no name, no time."""
 
@@ -174,27 +168,6 @@ class BlindAlready(AlreadyReviewed):
         self.reviewer_name = ""
         self.reviewer_slack_id = ""
         self.at = datetime.min
-
-
-def holds_blind_review(*, session: Session, decision_id: int, reviewer_id: int) -> bool:
-    """Whether this person holds the decision's blind second review (so must not be shown its review post)."""
-    found = session.execute(
-        select(BlindReview.id).where(
-            BlindReview.decision_id == decision_id, BlindReview.reviewer_id == reviewer_id
-        )
-    ).first()
-    return found is not None
-
-
-def _void_blind(session: Session, decision_id: int, reviewer_id: int) -> None:
-    """The blind second reviewer gave the first verdict themselves: their blind one measures nothing now."""
-    blind = session.execute(
-        select(BlindReview).where(
-            BlindReview.decision_id == decision_id, BlindReview.reviewer_id == reviewer_id
-        )
-    ).scalar_one_or_none()
-    if blind is not None:
-        blind.status = "void"
 
 
 def review_gate(
@@ -319,7 +292,7 @@ def record_review(
         weak_reasoning=weak_reasoning,
     )
     _insert_review(session=session, review=review)
-    _void_blind(session, decision.id, reviewer.id)
+    void_blind(session=session, decision_id=decision.id, reviewer_id=reviewer.id)
     before = decision.review_status
     decision.review_status = STATUS_AFTER[verdict]
     session.flush()
@@ -364,10 +337,7 @@ def pending_queue(
     kind = Decision.kind != "live" if practice else Decision.kind == "live"
     where = [Decision.review_status == "pending", Decision.person_id != reviewer_id, kind]
     # Not the decisions this person reviews blind: the queue links to the post the first verdict lands on.
-    blind = select(BlindReview.decision_id).where(
-        BlindReview.reviewer_id == reviewer_id, BlindReview.status != "void"
-    )
-    where.append(Decision.id.not_in(blind))
+    where.append(Decision.id.not_in(blind_decisions(reviewer_id=reviewer_id)))
     if not everyone:
         mentees = select(MentorPair.mentee_id).where(MentorPair.mentor_id == reviewer_id)
         where.append(Decision.person_id.in_(mentees))

@@ -20,18 +20,24 @@ from bot.domain.blind_reviews import (
     assign_blind_review,
     blind_card_data,
     blind_gate,
+    open_blind_reviews,
     record_blind_review,
 )
 from bot.domain.consistency import consistency_report
 from bot.domain.deliveries import Enqueued, enqueue, find_delivery
 from bot.domain.errors import Conflict
 from bot.domain.people import PersonView
-from bot.domain.vocab import CONSISTENCY_VIEWERS
+from bot.domain.vocab import CONSISTENCY_VIEWERS, REVIEWERS
 from bot.flows.links import message_url
 from bot.flows.notify import enqueue_dm, review_post_key
 from bot.flows.review_outbox import find_review_post
 from bot.program import Program
-from bot.slack.blocks.blind_review import blind_card_blocks, blind_card_text, consistency_blocks
+from bot.slack.blocks.blind_review import (
+    blind_card_blocks,
+    blind_card_text,
+    consistency_blocks,
+    waiting_blocks,
+)
 from bot.slack.blocks.common import to_dicts
 
 CARD_JOB = "blind-review-card"
@@ -127,3 +133,12 @@ def consistency_home_section(deps: Deps, session: Session, person: PersonView, n
     report = consistency_report(session=session, program=deps.program)
     links = {p.decision_id: _post_url(deps, session, p.decision_id) for p in report.disagreements[:10]}
     return consistency_blocks(report=report, links=links)
+
+
+def blind_waiting_home_section(
+    deps: Deps, session: Session, person: PersonView, now: datetime
+) -> list[Block]:
+    """Home: the blind second reviews this person still has to answer (their cards are in DMs)."""
+    if not person.has_any(REVIEWERS):
+        return []
+    return waiting_blocks(open_blind_reviews(session=session, reviewer_id=person.id))

@@ -142,6 +142,11 @@ def test_blind_second_review_cannot_see_the_first_verdict_and_does_not_change_re
         Action.BLIND_OVERTURN,
     }
 
+    slack.open_home(second)
+    waiting = eventually(lambda: (h := fake.home.get(second)) and texts(h["blocks"]))
+    assert "Blind second reviews waiting (1)" in waiting and f"*#{decision_id}*" in waiting
+    assert f"queue_{decision_id}" not in str(fake.home[second]["blocks"])  # not in their review queue
+
     clock.advance(timedelta(hours=2))
     _first_review(slack, fake, decision_id, overturn=True)
     week = week_of(clock.now(), casebook.deps.program.tz)
@@ -171,6 +176,8 @@ def test_blind_second_review_cannot_see_the_first_verdict_and_does_not_change_re
         after = review_facts(session=session, week=week)
     assert (after.reviewed, after.overturned) == (1, 1)  # rework unchanged
 
+    slack.open_home(second)
+    eventually(lambda: "Blind second reviews waiting" not in texts(fake.home[second]["blocks"]))
     updated = eventually(lambda: (c := _card(fake, second)).edited and c)
     assert "You said *Uphold*" in texts(updated.blocks)
     assert not any(b["type"] == "actions" for b in updated.blocks)

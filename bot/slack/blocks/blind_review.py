@@ -125,6 +125,18 @@ def blind_modal(*, data: BlindCardData, meta: BlindMeta) -> View:
     )
 
 
+def waiting_blocks(items: Sequence[tuple[int, str]]) -> list[Block]:
+    """Home: the blind second reviews waiting for this person (nothing when none)."""
+    if not items:
+        return []
+    lines = "\n".join(f"• *#{i}* {esc(clip(title, 120))}" for i, title in items)
+    return [
+        header(f"Blind second reviews waiting ({len(items)})"),
+        section(lines),
+        context("Answer on the cards in your DMs. " + MEASUREMENT_ONLY),
+    ]
+
+
 def _kappa(figures: Agreement) -> str:
     if figures.kappa is None:
         return "n/a"

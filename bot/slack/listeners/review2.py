@@ -18,7 +18,12 @@ from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.exception_register import check_answer
 from bot.domain.reviews import check_review_input
-from bot.flows.blind_review import consistency_home_section, open_blind, submit_blind
+from bot.flows.blind_review import (
+    blind_waiting_home_section,
+    consistency_home_section,
+    open_blind,
+    submit_blind,
+)
 from bot.flows.expiry import delayed_rework_home_section, open_answer, save_answer
 from bot.slack.blocks.blind_review import blind_modal
 from bot.slack.blocks.expiry import answer_modal
@@ -139,6 +144,7 @@ def record_expiry(body: dict[str, Any], view: dict[str, Any], context: BoltConte
 
 def register(app: App, deps: Deps) -> None:
     """The blind card's buttons and form, the expiry question's button and form, two Home sections."""
+    deps.add_home_section(31, partial(blind_waiting_home_section, deps))
     deps.add_home_section(33, partial(delayed_rework_home_section, deps))
     deps.add_home_section(36, partial(consistency_home_section, deps))
     app.action(Action.BLIND_UPHOLD)(ack=ack_now, lazy=[on_blind_click])

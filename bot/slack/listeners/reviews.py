@@ -16,8 +16,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.domain.blind_access import BLIND_ONLY
 from bot.domain.errors import DomainError
-from bot.domain.reviews import BLIND_ONLY, AlreadyReviewed, BlindAlready, check_review_input
+from bot.domain.reviews import AlreadyReviewed, BlindAlready, check_review_input
 from bot.flows.reviews import open_review, review_home_section, submit_review
 from bot.slack.blocks.common import esc, section
 from bot.slack.blocks.log_modal import notice_view
