@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.db.engine import transaction
 from bot.db.models import Decision, Delivery
 from bot.db.models_review2 import ExceptionEntry
-from bot.domain.exception_register import delayed_rework_count
+from bot.domain.exception_register import delayed_rework_count, exceptions_register_report
 from bot.flows.expiry import MENTOR_JOB, QUESTION_JOB
 from bot.jobs import exception_expiry
 from bot.sandbox.fakeslack import FakeSlack
@@ -134,6 +134,10 @@ def test_expired_approval_answered_no_is_delayed_rework_for_the_mentor(
         assert delayed_rework_count(
             session=session, start=week_start, end=EXPIRY_DAY + timedelta(days=1)
         ) == (1, 1)
+
+        report = exceptions_register_report(session=session)
+    assert (report.open, report.asked, report.answered, report.delayed_rework) == (1, 0, 1, 1)
+    assert [e.decision_id for e in report.entries] == [approval, later]  # soonest expiry first
 
     # A replayed submission changes nothing and tells the mentor once.
     slack.submit("U0ENG1", view_id, {"expiry_met": "yes", "expiry_outcome": "permanent"})
