@@ -7,6 +7,7 @@ first verdict or the review post, so nothing here can show either.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from urllib.parse import urlsplit
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -39,6 +40,12 @@ DISAGREEMENTS_SHOWN = 10
 VERDICT_WORD = {"uphold": "Uphold", "overturn": "Overturn"}
 
 
+def _slack_message(url: str) -> bool:
+    """A Slack message link: its thread has Casebook's note linking to the review post, so not shown."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host == "slack.com" or host.endswith(".slack.com")
+
+
 def blind_card_blocks(data: BlindCardData) -> list[Block]:
     """The DM card: the decision as logged and Uphold / Overturn, or the answer once given."""
     blocks: list[Block] = [
@@ -56,7 +63,7 @@ def blind_card_blocks(data: BlindCardData) -> list[Block]:
     if data.source_text:
         quoted = "\n".join(">" + line for line in esc(clip(data.source_text, 600)).splitlines())
         blocks.append(section(f"*What was raised*\n{quoted}"))
-    if data.source_url:
+    if data.source_url and not _slack_message(data.source_url):
         blocks.append(context(f"Source: {esc(data.source_url)}"))
     blocks.append(divider())
     if data.status == "open":
