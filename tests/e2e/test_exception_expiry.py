@@ -10,11 +10,14 @@ from sqlalchemy import func, select
 from bot.db.engine import transaction
 from bot.db.models import Decision, Delivery
 from bot.db.models_review2 import ExceptionEntry
+from bot.domain.digest import build_digest
 from bot.domain.exception_register import delayed_rework_count, exceptions_register_report
+from bot.domain.weeks import week_of
 from bot.flows.expiry import MENTOR_JOB, QUESTION_JOB
 from bot.jobs import exception_expiry
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
+from bot.slack.blocks.digest import reviews_text
 from bot.slack.ids import Action, Callback
 from tests.helpers import eventually, load_roster, texts
 from tests.live_support import GOOD, latest_view, max_view, open_log_modal
@@ -138,6 +141,13 @@ def test_expired_approval_answered_no_is_delayed_rework_for_the_mentor(
         report = exceptions_register_report(session=session)
     assert (report.open, report.asked, report.answered, report.delayed_rework) == (1, 0, 1, 1)
     assert [e.decision_id for e in report.entries] == [approval, later]  # soonest expiry first
+    # The PM digest's review line carries the week's figure.
+    program = casebook.deps.program
+    with transaction(casebook.deps.sessions) as session:
+        digest = build_digest(
+            session=session, program=program, week=week_of(EXPIRY_DAY, program.tz), at=EXPIRY_DAY
+        )
+    assert "*Delayed rework:* 1 of 1 expired exceptions had unmet conditions" in reviews_text(digest)
 
     # A replayed submission changes nothing and tells the mentor once.
     slack.submit("U0ENG1", view_id, {"expiry_met": "yes", "expiry_outcome": "permanent"})
