@@ -62,6 +62,7 @@ from bot.slack.listeners import metrics as metrics_listeners
 from bot.slack.listeners import patterns as pattern_listeners
 from bot.slack.listeners import policy_feedback as policy_feedback_listeners
 from bot.slack.listeners import report as report_listeners
+from bot.slack.listeners import review2 as review2_listeners
 from bot.slack.listeners import training as training_listeners
 from bot.slack.pacing import Pacer
 from bot.slack.router import CommandRouter
@@ -79,6 +80,7 @@ LISTENER_MODULES += [reflections, lessons, post_survey]
 LISTENER_MODULES += [policy_feedback_listeners]
 LISTENER_MODULES += [calib_listeners]
 LISTENER_MODULES += [pattern_listeners]
+LISTENER_MODULES += [review2_listeners]
 
 
 class ContextExecutor(ThreadPoolExecutor):

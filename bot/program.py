@@ -11,7 +11,7 @@ import re
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -21,6 +21,7 @@ from bot.domain.vocab import Cohort
 from bot.program_calib import Calibration
 from bot.program_patterns import PatternsSettings
 from bot.program_policy import RedFlagSettings
+from bot.program_review2 import ReviewQuality
 from bot.program_training import Training
 from bot.program_voices import Voices
 from bot.textfile import InputFileError, read_text_file
@@ -264,6 +265,7 @@ class Program(_Strict):
     voices: Voices = Voices()  # reflections and the post-switchover survey (bot/program_voices.py)
     red_flags: RedFlagSettings = RedFlagSettings()
     patterns: PatternsSettings = PatternsSettings()  # issue 18: proposals and precedents
+    review_quality: ReviewQuality = ReviewQuality()
 
     @field_validator("timezone")
     @classmethod
@@ -327,10 +329,29 @@ def _locate(text: str, loc: tuple[int | str, ...]) -> int | None:
     return line_no
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping.
+
+    Plain YAML keeps the last of two same-named sections and silently drops the first, so a
+    program file edited by hand could lose a whole section without a word.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} appears twice; keep one", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def parse_program(text: str, *, source: str) -> Program:
     """Validate program YAML text; raise ConfigError with one line per the first problem."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source

@@ -108,3 +108,12 @@ def test_an_unreadable_program_file_is_one_line(tmp_path: Path, content: bytes, 
     assert expected in str(info.value) and "\n" not in str(info.value)
     with pytest.raises(ConfigError, match="must be a regular file"):
         load_program(Path("/dev/zero"))
+
+
+def test_a_section_given_twice_is_refused_with_its_line() -> None:
+    """YAML keeps the last of two same-named keys; a program file must not lose a section silently."""
+    text = BASE + "\nchannels: {review: C1, pm: C2, announcements: C3}\n"
+    with pytest.raises(ConfigError) as raised:
+        parse_program(text, source="program.yaml")
+    line = len(BASE.splitlines()) + 2
+    assert str(raised.value) == f"program.yaml:{line}: YAML syntax error: 'channels' appears twice; keep one"

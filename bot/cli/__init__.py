@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import audit, db, deliveries, jobs, sandbox, scenarios, serve
+from bot.cli import exceptions as exceptions_cli
 from bot.cli import incidents as incidents_cli
 from bot.cli import metrics as metrics_cli
 from bot.cli import policy_feedback as policy_feedback_cli
@@ -18,6 +19,7 @@ MODULES = [serve, db, audit, scenarios, sandbox]
 MODULES += [metrics_cli, incidents_cli, report_cli]
 MODULES += [jobs, deliveries]
 MODULES += [policy_feedback_cli]
+MODULES += [exceptions_cli]
 
 
 def build_parser() -> argparse.ArgumentParser:

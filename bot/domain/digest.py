@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Delivery, Person, Review
 from bot.domain.calib_digest import cohort_calibration
+from bot.domain.exception_register import delayed_rework_count
 from bot.domain.facts import engineer_filter, in_week
 from bot.domain.gonogo import Verdict, recommend
 from bot.domain.grading import EPS, Metric, Status
@@ -75,6 +76,9 @@ class OverdueReviews:
     oldest_hours: float | None
     pending: int  # all decisions waiting for a review
     reviewed_this_week: int
+    # Approved exceptions whose expiry answer came this week, and how many were delayed rework (issue 18).
+    expiry_answers: int = 0
+    delayed_rework: int = 0
 
 
 @dataclass(frozen=True)
@@ -134,12 +138,15 @@ def overdue_reviews(*, session: Session, program: Program, week: Week, at: datet
     ).one()
     waiting = session.execute(select(func.count()).where(pending)).scalar_one()
     reviewed = session.execute(select(func.count()).where(in_week(Review.reviewed_at, week))).scalar_one()
+    rework, answered = delayed_rework_count(session=session, start=week.start, end=week.end)
     return OverdueReviews(
         sla_hours=sla,
         overdue=int(overdue or 0),
         oldest_hours=(at - oldest).total_seconds() / 3600 if oldest is not None else None,
         pending=int(waiting or 0),
         reviewed_this_week=int(reviewed or 0),
+        delayed_rework=rework,
+        expiry_answers=answered,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Person, PersonRole
+from bot.domain.blind_access import holds_blind_review
 from bot.domain.people import mentor_of
 from bot.domain.reviews import PendingItem, overdue
 from bot.domain.vocab import REVIEWERS
@@ -94,6 +95,8 @@ def reminder_plan(*, session: Session, now: datetime, sla: timedelta, tz: ZoneIn
         for person in recipients:
             if person.id == engineer.id:
                 continue
+            if holds_blind_review(session=session, decision_id=decision.id, reviewer_id=person.id):
+                continue  # its reminder links to the review post, where the first verdict will land
             reminder = plan.setdefault(person.id, Reminder(person, local_day(person, now, tz)))
             reminder.items.append(item)
     return list(plan.values())

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
 from bot.db.models import Decision, MentorPair, Person, Review
+from bot.domain.blind_access import BLIND_ONLY, blind_decisions, holds_blind_review, void_blind
 from bot.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from bot.domain.people import mentor_of
 from bot.domain.reasoning import ScenarioKey, scenario_key
@@ -158,6 +159,17 @@ def _existing(session: Session, decision_id: int) -> AlreadyReviewed | None:
     )
 
 
+class BlindAlready(AlreadyReviewed):
+    """Already reviewed, told to the decision's blind second reviewer: no verdict, no name, no time."""
+
+    def __init__(self) -> None:
+        Conflict.__init__(self, BLIND_ONLY)
+        self.verdict = ""
+        self.reviewer_name = ""
+        self.reviewer_slack_id = ""
+        self.at = datetime.min
+
+
 def review_gate(
     *, session: Session, decision_id: int, reviewer_slack_id: str, lock: bool = False
 ) -> Decision:
@@ -177,6 +189,9 @@ def review_gate(
         raise NotFound(f"Decision #{decision_id} does not exist.")
     if decision.person_id == reviewer.id:
         raise Forbidden("You can't review your own decision; another mentor or lead will.")
+    blind = holds_blind_review(session=session, decision_id=decision_id, reviewer_id=reviewer.id)
+    if blind and _existing(session, decision_id) is not None:
+        raise BlindAlready()  # not "Already upheld by …": the first verdict must stay unseen
     already = _existing(session, decision_id)
     if already is not None:
         raise already
@@ -277,6 +292,7 @@ def record_review(
         weak_reasoning=weak_reasoning,
     )
     _insert_review(session=session, review=review)
+    void_blind(session=session, decision_id=decision.id, reviewer_id=reviewer.id)
     before = decision.review_status
     decision.review_status = STATUS_AFTER[verdict]
     session.flush()
@@ -320,6 +336,8 @@ def pending_queue(
     """
     kind = Decision.kind != "live" if practice else Decision.kind == "live"
     where = [Decision.review_status == "pending", Decision.person_id != reviewer_id, kind]
+    # Not the decisions this person reviews blind: the queue links to the post the first verdict lands on.
+    where.append(Decision.id.not_in(blind_decisions(reviewer_id=reviewer_id)))
     if not everyone:
         mentees = select(MentorPair.mentee_id).where(MentorPair.mentor_id == reviewer_id)
         where.append(Decision.person_id.in_(mentees))

@@ -71,3 +71,5 @@ class JustificationPart(StrEnum):
 
 
 JUSTIFICATION_PARTS: tuple[str, ...] = tuple(part.value for part in JustificationPart)
+# Who sees reviewer consistency (agreement, kappa, the blind reviews' disagreements) on App Home.
+CONSISTENCY_VIEWERS: frozenset[str] = frozenset({Role.LEAD, Role.ADMIN})

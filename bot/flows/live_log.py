@@ -18,12 +18,14 @@ from bot.deps import Deps
 from bot.domain.categories import Category, categories_path, load_categories
 from bot.domain.decisions import record_decision
 from bot.domain.errors import Forbidden
+from bot.domain.exception_register import register_approval
 from bot.domain.live import LiveInput, seconds_to_decide
 from bot.domain.mentees import week_counts
 from bot.domain.people import PersonView, find_by_slack_id, get_view
 from bot.domain.vocab import ENGINEERS, PRACTITIONERS
 from bot.domain.weeks import week_label, week_range
 from bot.flows.alert_notes import enqueue_alert_note
+from bot.flows.blind_review import enqueue_blind_review
 from bot.flows.notify import enqueue_review_post
 from bot.flows.review_outbox import enqueue_logged_confirmation
 from bot.slack.blocks.mentor_home import live_summary_blocks
@@ -102,6 +104,11 @@ def save_live_decision(
                 )
             enqueue_logged_confirmation(
                 session=session, now=now, decision=recorded.decision, engineer=person, channel=channel
+            )
+            # Issue 18: an approval joins the expiry register; a sampled decision gets a blind second review.
+            register_approval(session=session, now=now, decision=recorded.decision, tz=deps.program.tz)
+            enqueue_blind_review(
+                session=session, now=now, program=deps.program, decision_id=recorded.decision.id
             )
         decision_id = recorded.decision.id
     deps.dispatcher.kick()

@@ -35,6 +35,7 @@ from bot.jobs import (
     announcements,
     daily_sync,
     digest,
+    exception_expiry,
     patterns,
     post_survey,
     reflections,
@@ -161,6 +162,8 @@ def _training_checkin(program: Program) -> list[Trigger]:
         Trigger("sessions", Schedule(at, tuple(d for d in WEEKDAYS if d in days[at]), within), False, None)
         for at in sorted(days)
     ]
+
+
 def _on_days(days: list[date], at: time) -> list[Trigger]:
     """A job that runs on given dates: its weekdays at ``at``, labelled with the dates themselves."""
     if not days:
@@ -178,6 +181,12 @@ def _reflections(program: Program) -> list[Trigger]:
 def _post_survey(program: Program) -> list[Trigger]:
     cfg = program.voices.post_survey
     return _on_days([cfg.date(program.start_date)], cfg.time)
+
+
+def _exception_expiry(program: Program) -> list[Trigger]:
+    cfg = program.review_quality
+    schedule = Schedule(cfg.expiry_check_time, ("mon", "tue", "wed", "thu", "fri"), None)
+    return [Trigger("", schedule, False, timedelta(minutes=cfg.expiry_grace_minutes))]
 
 
 CATALOGUE: tuple[JobSpec, ...] = (
@@ -201,6 +210,13 @@ CATALOGUE: tuple[JobSpec, ...] = (
     JobSpec("reflections", reflections.run, _reflections, "the reflection-day DM to engineers"),
     JobSpec("post-survey", post_survey.run, _post_survey, "the post-switchover survey DM (week 12)"),
     JobSpec("patterns", patterns.run, _patterns, "policy proposals from live exception patterns", Start.ONCE),
+    JobSpec(
+        "exception-expiry",
+        exception_expiry.run,
+        _exception_expiry,
+        "ask engineers how their expired exceptions ended",
+        Start.ONCE,
+    ),
 )
 
 # By name, in catalogue order (tests swap a row in with monkeypatch.setitem).

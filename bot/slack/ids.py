@@ -48,6 +48,10 @@ class Action(StrEnum):
     PROPOSAL_ACCEPT = "proposal_accept"
     PROPOSAL_DISMISS = "proposal_dismiss"
     DRAFT_SCENARIO = "draft_scenario"
+    # blind second reviews and the exception expiry question (issue 18)
+    BLIND_UPHOLD = "blind_uphold"
+    BLIND_OVERTURN = "blind_overturn"
+    EXPIRY_ANSWER = "expiry_answer"
     # links that only open a URL still send an action; acknowledged and ignored
     OPEN_LINK = "open_link"
     # reflections, wrap-up lessons and the post-switchover survey (issue 17)
@@ -69,6 +73,8 @@ class Callback(StrEnum):
     POST_SURVEY = "post_survey_modal"
     FLAG_POLICY = "flag_policy_modal"
     FEEDBACK_REJECT = "policy_feedback_reject_modal"
+    BLIND_REVIEW = "blind_review_modal"
+    EXPIRY = "expiry_modal"
 
 
 class Shortcut(StrEnum):
@@ -110,6 +116,11 @@ class Block(StrEnum):
     FLAG_PROBLEM = "flag_problem"
     FLAG_PROPOSAL = "flag_proposal"
     REJECT_REASON = "reject_reason"
+    BLIND_ACTIONS = "blind_actions"
+    EXPIRY_MET = "expiry_met"
+    EXPIRY_OUTCOME = "expiry_outcome"
+    EXPIRY_NOTE = "expiry_note"
+    EXPIRY_ACTIONS = "expiry_actions"
 
 
 def survey_block(question_id: str) -> str:

@@ -171,3 +171,14 @@ class FeedbackValue(Meta):
     """On Accept / Reject / Done in the leads' queue, and the reject modal: which item."""
 
     feedback_id: RowId
+class BlindMeta(Meta):
+    """The blind second review form: which decision and the verdict chosen on the card."""
+
+    decision_id: RowId
+    verdict: str  # uphold | overturn
+
+
+class ExpiryValue(Meta):
+    """On *Answer* of the expiry question: which register entry."""
+
+    entry_id: RowId

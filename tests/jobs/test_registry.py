@@ -29,6 +29,7 @@ DESIGN_NAMES = [
     "patterns",
 ]
 DESIGN_NAMES += ["reflections", "post-survey"]  # issue 17
+DESIGN_NAMES += ["exception-expiry"]  # issue 18: approved exceptions asked about at expiry
 
 
 def test_every_row_names_its_function_directly() -> None:
@@ -37,7 +38,7 @@ def test_every_row_names_its_function_directly() -> None:
         assert inspect.isfunction(job.run) and job.run.__module__.startswith("bot.jobs.")
         assert job.summary and isinstance(job.start, Start)
     once = {j.name for j in registry.CATALOGUE if j.start is Start.ONCE}
-    assert once == {"digest", "review-reminder", "patterns"}
+    assert once == {"digest", "review-reminder", "patterns", "exception-expiry"}
 
 
 def test_unknown_job_lists_the_catalogue() -> None:

@@ -18,11 +18,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.engine import transaction
-from bot.db.models import Delivery
+from bot.db.models import Decision, Delivery
+from bot.domain.blind_reviews import assign_blind_review, blind_card_data
+from bot.domain.exception_register import entry_view, register_approval
 from bot.domain.policy_feedback import RulePrefill
 from bot.domain.post_survey import questions as post_questions
 from bot.flows.cards import NOTE_JOB
 from bot.sandbox.simulator import Reply
+from bot.slack.blocks.blind_review import blind_modal
+from bot.slack.blocks.expiry import answer_modal
 from bot.slack.blocks.lessons import lesson_modal
 from bot.slack.blocks.policy_feedback import flag_modal
 from bot.slack.blocks.reflections import reflection_modal
@@ -31,10 +35,12 @@ from bot.slack.blocks.sync import blockers_modal
 from bot.slack.blocks.training import correction_modal
 from bot.slack.ids import Action, Callback, Shortcut, reflection_block, survey_block
 from bot.slack.metadata import (
+    BlindMeta,
     CardValue,
     CategoryValue,
     CheckinValue,
     DecisionValue,
+    ExpiryValue,
     FeedbackValue,
     FlagMeta,
     FlagValue,
@@ -50,6 +56,8 @@ from bot.slack.metadata import (
     SyncValue,
 )
 from tests.helpers import eventually, load_roster, texts
+from tests.jobs.conftest import NY
+from tests.live_support import make_decision
 from tests.security.test_permissions import (
     ACTORS,
     ATTEMPTS,
@@ -69,6 +77,43 @@ REVIEWERS = {"mentor", "other mentor", "lead", "admin"}
 ANSWERS = {"clarity": "4", "support": "5", "tools": "3", "workload": "2", "confidence": "5"}
 
 
+class MoreTargets(Targets):
+    """test_permissions' targets plus issue 18's: a blind second review and an exception to answer."""
+
+    _blind: int | None = None
+    _exception: int | None = None
+
+    @property
+    def blind_decision(self) -> int:
+        """An approval of Ada's whose blind second review is the other mentor's (the pick hashes the id)."""
+        sessions = self.casebook.deps.sessions
+        for i in range(40):
+            if self._blind is not None:
+                break
+            decision_id = make_decision(
+                sessions, now=self.now, user=ACTORS["author"], title=f"blind target {i}"
+            )
+            with transaction(sessions) as session:
+                got = assign_blind_review(session=session, now=self.now, decision_id=decision_id, share=1.0)
+            if got is not None and got.reviewer_slack_id == ACTORS["other mentor"]:
+                self._blind = decision_id
+        assert self._blind is not None
+        return self._blind
+
+    @property
+    def exception(self) -> int:
+        """Ada's approval in the exception register, waiting for her answer at expiry."""
+        if self._exception is None:
+            decision_id = self.decision
+            with transaction(self.casebook.deps.sessions) as session:
+                decision = session.get(Decision, decision_id)
+                assert decision is not None
+                entry = register_approval(session=session, now=self.now, decision=decision, tz=NY)
+                assert entry is not None
+                self._exception = entry.id
+        return self._exception
+
+
 @pytest.fixture
 def env(casebook, slack, fake, clock) -> Env:
     """The roster and targets of test_permissions."""
@@ -76,7 +121,7 @@ def env(casebook, slack, fake, clock) -> Env:
     fake.add_user("U0GONE", "Gus Gone", "America/New_York")
     load_roster(casebook.deps.sessions, clock.now())
     load_roster(casebook.deps.sessions, clock.now(), EXTRA_ROSTER)
-    return Env(casebook, slack, fake, Targets(casebook, clock.now()))
+    return Env(casebook, slack, fake, MoreTargets(casebook, clock.now()))
 
 
 def _dm(user: str) -> str:
@@ -150,6 +195,38 @@ def _correction_form(env: Env, user: str) -> Reply:
     view = correction_modal(sessions=[("w9-mon-am", "Mon")], people=[("U0ENG1", "Ada")]).to_dict()
     values = {"training_session": "w9-mon-am", "training_mentee": "U0ENG1", "training_status": "absent"}
     return env.slack.submit_view(user, view, values)
+
+
+def _blind_click(action: str) -> Callable[[Env, str], Reply]:
+    def run(env: Env, user: str) -> Reply:
+        value = DecisionValue(decision_id=env.targets.blind_decision).dump()  # type: ignore[attr-defined]
+        return env.slack.click(
+            user, action_id=action, value=value, channel=_dm(user), message_ts="1763388000.000700"
+        )
+
+    return run
+
+
+def _blind_form(env: Env, user: str) -> Reply:
+    decision_id = env.targets.blind_decision  # type: ignore[attr-defined]
+    with transaction(env.casebook.deps.sessions) as session:
+        data = blind_card_data(session=session, decision_id=decision_id)
+    view = blind_modal(data=data, meta=BlindMeta(decision_id=decision_id, verdict="uphold")).to_dict()
+    return env.slack.submit_view(user, view, {"comment": "forged"})
+
+
+def _expiry_click(env: Env, user: str) -> Reply:
+    value = ExpiryValue(entry_id=env.targets.exception).dump()  # type: ignore[attr-defined]
+    return env.slack.click(
+        user, action_id=Action.EXPIRY_ANSWER, value=value, channel=_dm(user), message_ts="1763388000.000800"
+    )
+
+
+def _expiry_form(env: Env, user: str) -> Reply:
+    with transaction(env.casebook.deps.sessions) as session:
+        entry = entry_view(session=session, entry_id=env.targets.exception)  # type: ignore[attr-defined]
+    view = answer_modal(entry).to_dict()
+    return env.slack.submit_view(user, view, {"expiry_met": "no", "expiry_outcome": "rolled_back"})
 
 
 def _existing(name: str) -> Callable[[Env, str], Reply]:
@@ -247,6 +324,10 @@ ENTRY_POINTS: dict[str, Row] = {
     ),
     Action.TRAINING_CORRECT: Row(_click(Action.TRAINING_CORRECT, None, home=True), REVIEWERS),
     Action.OPEN_LINK: Row(_click(Action.OPEN_LINK, None), set(ACTORS)),  # acknowledged, nothing else
+    # issue 18: a blind second review is only its reviewer's; an expiry answer only the engineer's
+    Action.BLIND_UPHOLD: Row(_blind_click(Action.BLIND_UPHOLD), {"other mentor"}, "blind_decision"),
+    Action.BLIND_OVERTURN: Row(_blind_click(Action.BLIND_OVERTURN), {"other mentor"}, "blind_decision"),
+    Action.EXPIRY_ANSWER: Row(_expiry_click, {"author"}, "exception"),
     # confirm steps (issue 16): the click is checked again, whatever the step showed
     Action.ROLE_CONFIRM: Row(
         _click(Action.ROLE_CONFIRM, RolesValue(slack_user_id="U0ENG2", roles=["lead"]).dump()), {"admin"}
@@ -290,6 +371,8 @@ ENTRY_POINTS: dict[str, Row] = {
     Callback.REFLECTION: Row(_reflection_form, ENGINEERS),
     Callback.LESSON: Row(_lesson_form, PRACTITIONERS),
     Callback.POST_SURVEY: Row(_post_survey_form, PRACTITIONERS),
+    Callback.BLIND_REVIEW: Row(_blind_form, {"other mentor"}, "blind_decision"),
+    Callback.EXPIRY: Row(_expiry_form, {"author"}, "exception"),
     # shortcuts
     Shortcut.HANDLE_AS_EXCEPTION: Row(_existing("Handle as exception shortcut"), PRACTITIONERS),
 }

@@ -526,7 +526,8 @@ EFFECTS: dict[str, tuple[set[str], str | None]] = {
     "/casebook left": ({"people", *AUDITED}, None),
     "/casebook incident": ({"incidents", *AUDITED}, None),
     "Handle as exception shortcut": (set(), "views.open"),
-    "live decision form (never opened)": ({"decisions", *AUDITED, "deliveries"}, None),
+    # an approval also joins the exception expiry register (issue 18)
+    "live decision form (never opened)": ({"decisions", *AUDITED, "deliveries", "exception_register"}, None),
     "card button (Ada's card)": ({"assignments"}, "views.open"),
     "justification form (Ada's card)": ({"decisions", *AUDITED, "deliveries"}, None),
 }

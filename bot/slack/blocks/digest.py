@@ -72,7 +72,13 @@ def reviews_text(data: DigestData) -> str:
         head = f"*Reviews:* {r.overdue} waiting beyond the {r.sla_hours:g} h SLA (oldest {oldest})"
     else:
         head = f"*Reviews:* none waiting beyond the {r.sla_hours:g} h SLA"
-    return f"{head}; {r.pending} waiting in all, {r.reviewed_this_week} reviewed this week."
+    text = f"{head}; {r.pending} waiting in all, {r.reviewed_this_week} reviewed this week."
+    if r.expiry_answers:  # approved exceptions that expired and were answered for (issue 18)
+        text += (
+            f"\n*Delayed rework:* {r.delayed_rework} of {r.expiry_answers} expired exceptions "
+            "had unmet conditions or weren't rolled back."
+        )
+    return text
 
 
 def why_line(verdict: Verdict) -> str:

@@ -17,9 +17,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
 from bot.deps import Deps
+from bot.domain.blind_access import BLIND_ONLY
 from bot.domain.errors import DomainError
 from bot.domain.overturn_reasons import check_parts
-from bot.domain.reviews import AlreadyReviewed, ReviewPostData, check_review_input
+from bot.domain.reviews import AlreadyReviewed, BlindAlready, ReviewPostData, check_review_input
 from bot.flows.patterns import precedents_for_review
 from bot.flows.reviews import open_review, review_home_section, submit_review
 from bot.slack.blocks.common import esc, section
@@ -128,6 +129,8 @@ def record(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> 
 
 def already_text(exc: AlreadyReviewed) -> str:
     """`Already upheld by @mo on <date>`: the first verdict stands."""
+    if isinstance(exc, BlindAlready):
+        return BLIND_ONLY
     status = "upheld" if exc.verdict == "uphold" else "overturned"
     who = f"<@{exc.reviewer_slack_id}>" if exc.reviewer_slack_id else esc(exc.reviewer_name)
     return (
