@@ -180,7 +180,7 @@ def proposals(scope: ReportScope) -> SectionResult:
     status = Counter(str(r["status"]) for r in rows)
     summary = (
         (
-            f"{len(rows)} proposals raised: "
+            f"{len(rows)} proposal{'' if len(rows) == 1 else 's'} raised: "
             + ", ".join(f"{n} {s}" for s, n in sorted(status.items()))
             + ". An accepted proposal is a documented process improvement.",
         )

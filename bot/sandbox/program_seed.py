@@ -50,6 +50,11 @@ class SeedContext:
     rng: random.Random
     counts: Counter[str] = field(default_factory=Counter)
     practice: list[tuple[int, str, datetime]] = field(default_factory=list)  # (decision, engineer, at)
+    seed: int = 12
+
+    def fork(self, name: str) -> random.Random:
+        """A step's own RNG: a step added later leaves the earlier steps' draws (and figures) alone."""
+        return random.Random(f"{self.seed}:{name}")
 
     def days(self, phase: Phase) -> list[date]:
         """The weekdays of a program phase, in order."""
