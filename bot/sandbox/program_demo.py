@@ -34,12 +34,13 @@ from bot.domain.scenario_spec import Pool
 from bot.domain.scenario_sync import sync_library
 from bot.program import Phase, Program
 from bot.sandbox import program_live, program_policy, program_training
+from bot.sandbox.demo import program_roster_at
 from bot.sandbox.program_seed import SeedContext, engineer_ids, justification_for, mentor_of, roster_csv
 
 
 def seed_roster(ctx: SeedContext) -> None:
     """People, roles and mentor pairs through ``import_roster`` (as `casebook roster import` does)."""
-    start = ctx.at(ctx.program.start_date - timedelta(days=7), 9)
+    start = program_roster_at(ctx.program)
     rows = parse_roster(roster_csv(), source="four-week program roster")
     with transaction(ctx.sessions) as session:
         ctx.counts["people"] += import_roster(session=session, now=start, actor="seed:program", rows=rows)
