@@ -189,6 +189,20 @@ def _confidence_id(scope: ReportScope) -> str:
     return next(q.id for q in scope.program.voices.post_survey.questions if q.kind == "confidence")
 
 
+def _said(items: list[tuple[str, str | None]]) -> list[str]:
+    """Each distinct lesson once: how many gave it, the named ones by name (most given first)."""
+    by_text: dict[str, list[str | None]] = {}
+    for text, author in items:
+        by_text.setdefault(text, []).append(author)
+    lines = []
+    for text, authors in sorted(by_text.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        named = sorted(a for a in authors if a)
+        anonymous = len(authors) - len(named)
+        who = ", ".join(named + ([f"{anonymous} anonymous"] if anonymous else []))
+        lines.append(f"“{text}” ×{len(authors)} ({who})")
+    return lines
+
+
 def lessons(scope: ReportScope) -> SectionResult:
     """The Friday wrap-up lessons, per week: attributed ones by name, anonymous ones once enough."""
     weeks = lessons_report(session=scope.session, program=scope.program)
@@ -197,9 +211,11 @@ def lessons(scope: ReportScope) -> SectionResult:
     for week in weeks:
         for kind in (week.went_well, week.was_hard):
             label = kind.kind.replace("_", " ")
-            for item in kind.shown:
-                rows.append({"week": week.week, "kind": label, "text": item.text, "author": item.author})
-                notes.append(f"{week.week}, {label}: “{item.text}” ({item.author or 'anonymous'})")
+            rows.extend(
+                {"week": week.week, "kind": label, "text": i.text, "author": i.author} for i in kind.shown
+            )
+            said = _said([(i.text, i.author) for i in kind.shown])
+            notes.extend(f"{week.week}, {label}: {line}" for line in said)
     table = tuple(
         {
             "week": w.week,
@@ -220,6 +236,5 @@ def lessons(scope: ReportScope) -> SectionResult:
         if weeks
         else ("No lessons recorded from the Friday wrap-ups yet.",)
     )
-    return SectionResult(
-        ("week", "kind", "text", "author"), tuple(rows), summary, table=table, notes=tuple(notes)
-    )
+    columns = ("week", "kind", "text", "author")
+    return SectionResult(columns, tuple(rows), summary, table=table, notes=tuple(notes))
