@@ -21,7 +21,7 @@ from bot.domain.surveys import SurveyAnswers, submit_survey
 from bot.domain.sync import record_sync
 from bot.domain.weeks import iso_week
 from bot.program import Phase
-from bot.sandbox.program_seed import PILOTS, SeedContext, engineer_ids, mentor_of
+from bot.sandbox.program_seed import PILOTS, LiveSeeded, SeedContext, engineer_ids, mentor_of
 
 SERVICES = ("payments-eu", "checkout-api", "search-indexer", "orders-worker", "auth-gateway", "billing-batch")
 ASKS = {
@@ -113,7 +113,7 @@ def _decide(
     when = ctx.at(day, hour, ctx.rng.randint(0, 59))
     service = ctx.rng.choice(SERVICES)
     ctx.counts["live_decisions"] += 1
-    return record_decision(
+    decision = record_decision(
         session=session,
         now=when,
         person_id=person.id,
@@ -127,7 +127,9 @@ def _decide(
         source_url=f"https://ggen.example.com/runs/{ctx.counts['live_decisions']:05d}",
         seconds_to_decide=ctx.rng.uniform(180, 1500),
         policy_rule=RULES.get(category),
-    ).decision.id, (verdict, category)
+    ).decision
+    ctx.live.append(LiveSeeded(decision.id, uid, decision.policy_rule, decision.title, when))
+    return decision.id, (verdict, category)
 
 
 def _review(

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
-from bot.db.models import Decision, Person
+from bot.db.models import Person
 from bot.domain.library_rules import rules_of
 from bot.domain.patterns import STANDING, decide_proposal, raise_proposals
 from bot.domain.people import find_by_slack_id
@@ -82,12 +81,6 @@ def _person(session: Session, uid: str) -> Person:
     return person
 
 
-def _author(session: Session, person_id: int) -> Person:
-    person = session.get(Person, person_id)
-    assert person is not None
-    return person
-
-
 def _prefill(ctx: SeedContext, ref: str, title: str | None = None) -> RulePrefill:
     rules = rules_of(ctx.library)
     found = next((r for r in rules.values() if f"{r.policy}/{r.rule}" == ref), None)
@@ -100,22 +93,20 @@ def _live_flags(ctx: SeedContext, session: Session) -> list[tuple[int, datetime]
     """Flags raised from live decisions: the first decision citing each rule, by its author."""
     out = []
     for n, (ref, problem, proposal) in enumerate(LIVE_FLAGS):
-        decision = session.execute(
-            select(Decision).where(Decision.policy_rule == ref).order_by(Decision.id).limit(1)
-        ).scalar_one_or_none()
+        decision = next((d for d in ctx.live if d.policy_rule == ref), None)
         if decision is None:
             continue
         prefill = _prefill(ctx, ref, decision.title)
-        now = decision.decided_at + timedelta(hours=2)
+        now = decision.at + timedelta(hours=2)
         item, _ = record_flag(
             session=session,
             now=now,
-            author=_author(session, decision.person_id),
+            author=_person(session, decision.engineer),
             key=f"seed:policy-flag:live:{n}",
             source="decision",
             flag=FlagInput(prefill.rule or ref, problem, proposal),
             prefill=prefill,
-            decision_id=decision.id,
+            decision_id=decision.decision_id,
         )
         out.append((item.id, now))
     return out
