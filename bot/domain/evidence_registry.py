@@ -108,8 +108,9 @@ SECTIONS: tuple[ReportSection, ...] = (
     ReportSection(
         "consistency",
         "Reviewer consistency",
-        # Being built elsewhere: the lead wires ``via(consistency_report)`` here
-        # (``consistency_report(*, session, program)``, bot/domain/consistency.py or similar).
+        # Built on another branch: ``consistency_report(*, session, program)`` in
+        # bot/domain/consistency.py. It returns a ConsistencyReport (overall, by_pair, by_category,
+        # disagreements; no ``rows``), so wire it through a small adapter as in evidence_policy.py.
         unrecorded(),
         "Whether mentors judge alike: blind second reviews, agreement and Cohen's kappa per pair.",
     ),
@@ -122,8 +123,9 @@ SECTIONS: tuple[ReportSection, ...] = (
     ReportSection(
         "exceptions",
         "Exception register",
-        # Being built elsewhere: the lead wires ``via(exceptions_register_report)`` here
-        # (``exceptions_register_report(*, session)``, bot/domain/exceptions_register.py or similar).
+        # Built on another branch: ``exceptions_register_report(*, session)`` in
+        # bot/domain/exception_register.py. It returns a RegisterReport (entries and counts; no
+        # ``rows``), so wire it through a small adapter as in evidence_policy.py.
         unrecorded(),
         "Approved exceptions with an end: their expiry, conditions, and whether they were met.",
     ),
