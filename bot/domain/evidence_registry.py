@@ -4,6 +4,8 @@ A section whose data this version of Casebook does not record is still listed (i
 heading appears, marked unavailable, so a reader sees what is missing and why). When
 the feature that records it lands, change that one row's build from ``unrecorded()``
 to ``via(the_feature_report)`` (see CONTRIBUTING.md, "How to add a report section").
+The adapters for the training, voices and policy features are in ``evidence_training`` and
+``evidence_policy`` (they reshape each feature's ``*_report`` into rows and a page table).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from bot.domain.evidence import ReportSection, unrecorded
 from bot.domain.evidence_audit import audit_trail
 from bot.domain.evidence_decisions import live_decisions, overturn_themes
+from bot.domain.evidence_policy import calibration, overturn_reasons, policy_feedback, proposals, red_flags
 from bot.domain.evidence_sections import practice, readiness_section, scorecards, surveys
+from bot.domain.evidence_training import lessons, milestones, post_switchover, reflections, training
 
 SECTIONS: tuple[ReportSection, ...] = (
     ReportSection(
@@ -23,7 +27,7 @@ SECTIONS: tuple[ReportSection, ...] = (
     ReportSection(
         "training",
         "Training attendance and completion",
-        unrecorded(),
+        training,
         "Who attended each training session (target above 85%), and which modules and labs were done.",
     ),
     ReportSection(
@@ -41,13 +45,13 @@ SECTIONS: tuple[ReportSection, ...] = (
     ReportSection(
         "milestones",
         "Week-10 milestones",
-        unrecorded(),
+        milestones,
         "Mentor sign-offs: 5 real exceptions observed, testing-environment sign-off.",
     ),
     ReportSection(
         "reflections",
         "Reflections",
-        unrecorded(),
+        reflections,
         "Who submitted the Friday reflections (never what they wrote).",
     ),
     ReportSection(
@@ -56,7 +60,7 @@ SECTIONS: tuple[ReportSection, ...] = (
     ReportSection(
         "post_switchover",
         "Post-switchover survey",
-        unrecorded(),
+        post_switchover,
         "Confidence in the new model from engineers, mentors and leadership (Friday of week 12).",
     ),
     ReportSection(
@@ -72,34 +76,58 @@ SECTIONS: tuple[ReportSection, ...] = (
         "Where reviewers disagreed with the call, by category, and what they said.",
     ),
     ReportSection(
+        "overturn_reasons",
+        "Why overturns: the part that failed",
+        overturn_reasons,
+        "Which part of the justification reviewers said failed (policy, evidence, risk, conditions, ...).",
+    ),
+    ReportSection(
         "policy_feedback",
         "Policy feedback",
-        unrecorded(),
+        policy_feedback,
         "Ambiguities and errors engineers flagged in the policies, and what leads did with them.",
     ),
     ReportSection(
         "lessons",
         "Lessons learned",
-        unrecorded(),
+        lessons,
         "What went well and what was hard, from the Friday wrap-ups.",
     ),
     ReportSection(
         "red_flags",
         "Role-design red flags",
-        unrecorded(),
+        red_flags,
         "The role design's warning signs (turnover, no process improvements, satisfaction gap).",
     ),
     ReportSection(
         "calibration",
-        "Reviewer calibration and consistency",
+        "Confidence calibration",
+        calibration,
+        "Whether the confidence people gave their calls matched how often the calls were sound.",
+    ),
+    ReportSection(
+        "consistency",
+        "Reviewer consistency",
+        # Built on another branch: ``consistency_report(*, session, program)`` in
+        # bot/domain/consistency.py. It returns a ConsistencyReport (overall, by_pair, by_category,
+        # disagreements; no ``rows``), so wire it through a small adapter as in evidence_policy.py.
         unrecorded(),
-        "Whether reviewers judge alike, and the overturn reasons they chose.",
+        "Whether mentors judge alike: blind second reviews, agreement and Cohen's kappa per pair.",
+    ),
+    ReportSection(
+        "proposals",
+        "Exception patterns and proposals",
+        proposals,
+        "Policy rules that keep producing the same exception, and what leads did with the proposals.",
     ),
     ReportSection(
         "exceptions",
-        "Exception register and precedents",
+        "Exception register",
+        # Built on another branch: ``exceptions_register_report(*, session)`` in
+        # bot/domain/exception_register.py. It returns a RegisterReport (entries and counts; no
+        # ``rows``), so wire it through a small adapter as in evidence_policy.py.
         unrecorded(),
-        "Standing exceptions and the decisions kept as precedents.",
+        "Approved exceptions with an end: their expiry, conditions, and whether they were met.",
     ),
     ReportSection(
         "audit",

@@ -277,6 +277,7 @@ class Improvement:
     policy_rule: str
     summary: str
     recorded_at: datetime
+    recorded_by: int | None = None  # the lead who accepted it (the red flag counts per lead)
 
 
 def accepted_improvements(*, session: Session, since: datetime, until: datetime) -> list[Improvement]:
@@ -286,7 +287,9 @@ def accepted_improvements(*, session: Session, since: datetime, until: datetime)
         .where(ProcessImprovement.recorded_at >= since, ProcessImprovement.recorded_at < until)
         .order_by(ProcessImprovement.recorded_at, ProcessImprovement.id)
     ).scalars()
-    return [Improvement(r.id, r.proposal_id, r.policy_rule, r.summary, r.recorded_at) for r in rows]
+    return [
+        Improvement(r.id, r.proposal_id, r.policy_rule, r.summary, r.recorded_at, r.recorded_by) for r in rows
+    ]
 
 
 def proposals_report(*, session: Session) -> list[dict[str, Any]]:

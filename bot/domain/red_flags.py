@@ -8,8 +8,9 @@ section (bot.program_policy):
   is over ``turnover_annualised`` (only once ``turnover_min_days`` have passed: a week's
   leavers annualised say little).
 - ``no_improvements``: per lead and per calendar month that has ended, the process
-  improvements they documented (policy feedback they accepted, later done or not; more
-  sources can be passed to :func:`count_improvements`): fires for a lead under
+  improvements they documented (policy feedback they accepted, later done or not, and
+  exception-pattern proposals they accepted, bot.domain.patterns; the sources are
+  :data:`DEFAULT_SOURCES`, which the PM's Home, the digest and the report all use): fires for a lead under
   ``improvements_per_lead_month``.
 - ``satisfaction_gap``: the weekly survey's mean satisfaction of pilots and leads against
   everyone else (bot.domain.survey_groups): fires when they differ by at least
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import Person, PersonRole
 from bot.db.models_policy import PolicyFeedback
+from bot.domain.patterns import accepted_improvements
 from bot.domain.survey_groups import OTHERS, PILOTS_LEADS, grouped_satisfaction
 from bot.domain.vocab import ENGINEERS, Role
 from bot.domain.weeks import local_midnight, previous, week_of
@@ -161,7 +163,14 @@ def accepted_feedback(session: Session, start: datetime, end: datetime) -> list[
     return [(int(lead), when) for lead, when in rows if lead is not None and when is not None]
 
 
-DEFAULT_SOURCES: tuple[ImprovementSource, ...] = (accepted_feedback,)
+def accepted_proposals(session: Session, start: datetime, end: datetime) -> list[tuple[int, datetime]]:
+    """Exception-pattern proposals a lead accepted in [start, end): each a documented improvement."""
+    found = accepted_improvements(session=session, since=start, until=end)
+    return [(i.recorded_by, i.recorded_at) for i in found if i.recorded_by is not None]
+
+
+# Every kind of documented process improvement; the PM's Home, the digest and the report use these.
+DEFAULT_SOURCES: tuple[ImprovementSource, ...] = (accepted_feedback, accepted_proposals)
 
 
 def count_improvements(
@@ -201,7 +210,10 @@ def improvements_check(
 ) -> FlagCheck:
     """Leads with fewer documented process improvements than the bar in a month that has ended."""
     bar, tz = program.red_flags.improvements_per_lead_month, program.tz
-    source = "policy feedback accepted by each lead (accepted or done), per calendar month"
+    source = (
+        "policy feedback (accepted or done) and exception-pattern proposals accepted by each lead, "
+        "per calendar month"
+    )
     threshold = f"at least {bar} a lead a month"
 
     def check(state: str, text: str) -> FlagCheck:

@@ -19,7 +19,10 @@ def _scale(chart: Chart) -> tuple[float, float]:
         return 0.0, 5.0
     top = max([*values, chart.target or 0.0, 1.0])
     step = 10 ** max(0, len(str(int(top))) - 1)
-    return 0.0, float(-(-top // step) * step)
+    high = -(-top // step) * step
+    if high < 20 and high % 4:  # four grid steps: small counts need a top of whole quarters (0 1 2 3 4)
+        high = -(-high // 4) * 4
+    return 0.0, float(high)
 
 
 def _tick(value: float, unit: str) -> str:

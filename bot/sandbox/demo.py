@@ -8,7 +8,7 @@ workspace with their Slack timezone; channels are the ids from the program YAML.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -91,4 +91,11 @@ def default_start(program: Program) -> datetime:
     day = window.start if window else program.start_date
     if window and window.end > window.start:
         day = window.start.fromordinal(window.start.toordinal() + 1)
+    return datetime.combine(day, time(9, 0), program.tz)
+
+
+def program_roster_at(program: Program) -> datetime:
+    """09:00 (program time) on the Monday a week before the program starts: when the four-week
+    program's roster is imported, so every training session's check-in reaches everyone."""
+    day = program.start_date - timedelta(days=7 + program.start_date.weekday())
     return datetime.combine(day, time(9, 0), program.tz)

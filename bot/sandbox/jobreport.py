@@ -54,8 +54,11 @@ def describe(
     for row in rows:
         recipient = str(row["recipient"])
         person = people.get(recipient)
+        user = fake.users.get(recipient)  # the four-week program's people are only in the workspace
         if person is not None:
             who, tz = str(person["name"]), str(person["tz"])
+        elif user is not None:
+            who, tz = user.name, user.tz
         else:
             name = fake.channel_names.get(recipient)
             who, tz = (f"#{name}" if name else recipient), program_tz

@@ -1,8 +1,10 @@
 """The sandbox's four-week controls: load the whole program (weeks 9–12) and build the report.
 
-``load_program`` seeds :func:`bot.sandbox.program_demo.seed_program` into the running
-sandbox (once: a fresh sandbox), adds everyone to the fake workspace and moves the
-clock to the Monday after the program, when the PM writes the report. ``build_report``
+``load_program`` starts the sandbox over with the demo roster joining the Monday before
+week 9 (so the time controls can run the training weeks' jobs, e.g. ``training-checkin``,
+for the demo people too), seeds :func:`bot.sandbox.program_demo.seed_program` (once: a
+sandbox without it), adds everyone to the fake workspace and moves the clock to the
+Monday after the program, when the PM writes the report. ``build_report``
 writes the evidence directory beside the sandbox database; the sandbox page serves
 it at ``/report/`` (see ``bot.sandbox.webui``).
 """
@@ -19,6 +21,7 @@ from bot.domain.errors import DomainError
 from bot.domain.people import find_by_slack_id
 from bot.flows.report import build_report as build
 from bot.report.files import INDEX, write_report
+from bot.sandbox.demo import program_roster_at
 from bot.sandbox.program_demo import seed_program
 from bot.sandbox.program_seed import roster_csv
 from bot.sandbox.runtime import Sandbox
@@ -41,18 +44,23 @@ def after_program(sb: Sandbox) -> datetime:
 
 
 def load_program(sb: Sandbox) -> dict[str, Any]:
-    """Seed weeks 9–12 into the sandbox; refuse a sandbox that already has them."""
+    """Start over and seed weeks 9–12 into the sandbox; refuse a sandbox that already has them."""
     with sb.lock:
         casebook = sb.casebook
         if casebook is None or casebook.deps.library is None:
             return {"ok": False, "error": "The sandbox is not running (or has no scenario library)."}
-        sessions = casebook.deps.sessions
-        with read_transaction(sessions) as session:
+        with read_transaction(casebook.deps.sessions) as session:
             if find_by_slack_id(session=session, slack_user_id=MARKER) is not None:
                 return {
                     "ok": False,
                     "error": "The four-week program is already loaded. Reset the sandbox first.",
                 }
+        # The demo people must be on the roster before week 9's first session, as everyone else.
+        sb.reset(roster_at=program_roster_at(sb.program))
+        casebook = sb.casebook
+        if casebook is None or casebook.deps.library is None:
+            return {"ok": False, "error": "The sandbox did not start again; reset it and retry."}
+        sessions = casebook.deps.sessions
         try:
             counts = seed_program(sessions=sessions, program=sb.program, library=casebook.deps.library)
         except DomainError as exc:

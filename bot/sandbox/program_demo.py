@@ -2,12 +2,16 @@
 
 ``seed_program`` runs each step of ``STEPS`` in its own transaction, in order: the
 roster (20 engineers of whom 3 pilots, 5 mentors of whom 3 leads, a PM and an admin;
-the sandbox demo's six people among them), the scenario library, baseline incidents,
-training-week practice, the readiness assessment and sign-offs, live decisions and
-their reviews, daily syncs, weekly surveys and program-time incidents. A seeded RNG
-makes it deterministic. To add a kind of data (training attendance, reflections,
-policy feedback …) write one ``step(ctx)`` function beside these and append it to
-``STEPS``: it reads the days and people from ``ctx`` and counts what it adds.
+the sandbox demo's six people among them, imported the Monday before week 9), the
+scenario library, baseline incidents, training-week practice, check-ins (one mentor
+correction) and labs, the readiness assessment and sign-offs, the Week-10 milestone
+sign-offs, the week-9 reflections, live decisions citing policy rules and their reviews
+(overturns with the part that failed), daily syncs, weekly surveys, Friday lessons, the
+post-switchover survey, program-time incidents, policy feedback and what leads did with
+it, and the exception-pattern proposals (one accepted). A seeded RNG makes it
+deterministic. To add a kind of data write one ``step(ctx)`` function beside these and
+append it to ``STEPS``: it reads the days and people from ``ctx``, draws from its own
+``ctx.fork(name)`` RNG and counts what it adds.
 """
 
 from __future__ import annotations
@@ -29,13 +33,14 @@ from bot.domain.practice import create_assignment, deal_practice, grade, load_ca
 from bot.domain.scenario_spec import Pool
 from bot.domain.scenario_sync import sync_library
 from bot.program import Phase, Program
-from bot.sandbox import program_live
+from bot.sandbox import program_live, program_policy, program_training
+from bot.sandbox.demo import program_roster_at
 from bot.sandbox.program_seed import SeedContext, engineer_ids, justification_for, mentor_of, roster_csv
 
 
 def seed_roster(ctx: SeedContext) -> None:
     """People, roles and mentor pairs through ``import_roster`` (as `casebook roster import` does)."""
-    start = ctx.at(ctx.program.start_date - timedelta(days=7), 9)
+    start = program_roster_at(ctx.program)
     rows = parse_roster(roster_csv(), source="four-week program roster")
     with transaction(ctx.sessions) as session:
         ctx.counts["people"] += import_roster(session=session, now=start, actor="seed:program", rows=rows)
@@ -190,12 +195,19 @@ STEPS: tuple[Callable[[SeedContext], None], ...] = (
     seed_library,
     seed_baseline_incidents,
     seed_practice,
+    program_training.seed_training,
     seed_assessments,
+    program_training.seed_sign_offs,
+    program_training.seed_reflections,
     program_live.seed_live_decisions,
     program_live.seed_practice_reviews,
     program_live.seed_syncs,
     program_live.seed_surveys,
+    program_training.seed_lessons,
+    program_training.seed_post_survey,
     program_live.seed_program_incidents,
+    program_policy.seed_policy_feedback,
+    program_policy.seed_proposals,
 )
 
 
@@ -203,7 +215,7 @@ def seed_program(
     *, sessions: sessionmaker[Session], program: Program, library: Library, seed: int = 12
 ) -> Counter[str]:
     """Seed weeks 9–12 into an empty, migrated database; returns how many of each thing were added."""
-    ctx = SeedContext(sessions, program, library, random.Random(seed))
+    ctx = SeedContext(sessions, program, library, random.Random(seed), seed=seed)
     for step in STEPS:
         step(ctx)
     return ctx.counts

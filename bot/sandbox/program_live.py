@@ -1,4 +1,8 @@
-"""The four-week fixture's weeks 11–12: live decisions, reviews, syncs, surveys and incidents."""
+"""The four-week fixture's weeks 11–12: live decisions, reviews, syncs, surveys and incidents.
+
+Each live decision cites its category's policy rule (:data:`RULES`); overturns and "right
+call, weak reasoning" name the part of the justification that failed (:data:`FAILED_PART`).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,14 @@ from bot.db.engine import transaction
 from bot.domain.decisions import record_decision
 from bot.domain.incidents import IncidentRow, record_incident
 from bot.domain.justification import Justification
+from bot.domain.overturn_reasons import record_parts
 from bot.domain.people import find_by_slack_id
 from bot.domain.reviews import record_review
 from bot.domain.surveys import SurveyAnswers, submit_survey
 from bot.domain.sync import record_sync
 from bot.domain.weeks import iso_week
 from bot.program import Phase
-from bot.sandbox.program_seed import PILOTS, SeedContext, engineer_ids, mentor_of
+from bot.sandbox.program_seed import PILOTS, LiveSeeded, SeedContext, engineer_ids, mentor_of
 
 SERVICES = ("payments-eu", "checkout-api", "search-indexer", "orders-worker", "auth-gateway", "billing-batch")
 ASKS = {
@@ -40,6 +45,28 @@ OVERTURNS = {  # category -> (what the reviewer would have done, what they wrote
     "policy_violation": ("deny", "Replicas below the minimum in production: the policy is clear, deny."),
     "automation_anomaly": ("escalate", "Deleting a live config map needs the platform lead: escalate."),
 }
+RULES = {  # category -> the policy rule (policy/rule) its live exceptions cite
+    "policy_violation": "prod-availability/min-replicas",
+    "config_conflict": "k8s-baseline/guardrail-override",
+    "customer_exemption": "tenant-limits/rate-limit-override",
+    "rollback": "rollback-rules/incident-change-control",
+    "change_freeze": "change-freeze/freeze-emergency",
+    "security_exception": "access-control/break-glass-extension",
+    "automation_anomaly": "ggen-safety/stateful-replace",
+}
+# The one rule whose approvals keep the same conditions and are never overturned: it crosses the
+# "consider a standing rule" threshold (docs/patterns.md). Other approvals' conditions name their run.
+STANDING_CATEGORY = "customer_exemption"
+STANDING_CONDITIONS = "Burst up to 800 for 7 days, then back to the policy limit."
+FAILED_PART = {  # category -> the part of the justification its overturns say failed
+    "customer_exemption": "escalation",
+    "change_freeze": "policy",
+    "security_exception": "escalation",
+    "rollback": "evidence",
+    "config_conflict": "risk",
+    "policy_violation": "policy",
+    "automation_anomaly": "escalation",
+}
 COMMENTS = (
     "More examples from our own services would help.",
     "The review channel moves fast; mentors answered within the hour.",
@@ -49,7 +76,13 @@ COMMENTS = (
 )
 
 
-def _justification(ctx: SeedContext, category: str, verdict: str) -> Justification:
+def _conditions(ctx: SeedContext, category: str, service: str) -> str:
+    if category == STANDING_CATEGORY:
+        return STANDING_CONDITIONS
+    return f"Approved for 48 hours on {service} (run {ctx.counts['live_decisions']:05d}), then revert."
+
+
+def _justification(ctx: SeedContext, category: str, verdict: str, service: str) -> Justification:
     ask = ASKS.get(category, "an exception to the deployment policy")
     return Justification(
         policy=f"The request is {ask}; the policy rule is explicit about this case.",
@@ -57,7 +90,7 @@ def _justification(ctx: SeedContext, category: str, verdict: str) -> Justificati
         risk="Low if time-boxed; the rollback is one command."
         if verdict == "approve"
         else "Customer-facing risk if applied as asked.",
-        conditions="Approved for 48 hours, then revert." if verdict == "approve" else None,
+        conditions=_conditions(ctx, category, service) if verdict == "approve" else None,
         escalation="Needs the policy owner's decision." if verdict == "escalate" else None,
         confidence=ctx.rng.randint(3, 5),
     )
@@ -80,20 +113,23 @@ def _decide(
     when = ctx.at(day, hour, ctx.rng.randint(0, 59))
     service = ctx.rng.choice(SERVICES)
     ctx.counts["live_decisions"] += 1
-    return record_decision(
+    decision = record_decision(
         session=session,
         now=when,
         person_id=person.id,
         actor=uid,
         kind="live",
         verdict=verdict,
-        justification=_justification(ctx, category, verdict),
+        justification=_justification(ctx, category, verdict, service),
         idempotency_key=f"seed:live:{ctx.counts['live_decisions']}",
         category=category,
         title=f"{service}: {ASKS.get(category, 'policy exception')}",
         source_url=f"https://ggen.example.com/runs/{ctx.counts['live_decisions']:05d}",
         seconds_to_decide=ctx.rng.uniform(180, 1500),
-    ).decision.id, (verdict, category)
+        policy_rule=RULES.get(category),
+    ).decision
+    ctx.live.append(LiveSeeded(decision.id, uid, decision.policy_rule, decision.title, when))
+    return decision.id, (verdict, category)
 
 
 def _review(
@@ -113,7 +149,7 @@ def _review(
     verdict, category = decided
     suggested, comment = OVERTURNS.get(category, ("escalate", "This needed the policy owner's call."))
     if not clean and roll < 0.06 and suggested != verdict:
-        record_review(
+        overturned = record_review(
             session=session,
             now=when,
             decision_id=decision_id,
@@ -121,11 +157,13 @@ def _review(
             verdict="overturn",
             comment=comment,
             suggested_verdict=suggested,
-        )
+        ).review
+        part = FAILED_PART.get(category, "policy")
+        record_parts(session=session, now=when, actor=mentor_of(uid), review=overturned, parts=[part])
         ctx.counts["overturns"] += 1
         return
     weak = practice and roll > 0.93  # "right call, weak reasoning" is for practice answers only
-    record_review(
+    upheld = record_review(
         session=session,
         now=when,
         decision_id=decision_id,
@@ -134,7 +172,9 @@ def _review(
         comment="Right call; name the rollback owner next time." if weak else None,
         suggested_verdict=None,
         weak_reasoning=weak,
-    )
+    ).review
+    if weak:  # the rollback owner is part of the conditions
+        record_parts(session=session, now=when, actor=mentor_of(uid), review=upheld, parts=["conditions"])
     ctx.counts["reviews"] += 1
 
 
@@ -150,7 +190,8 @@ def seed_live_decisions(ctx: SeedContext) -> None:
                     for n in range(many):
                         decision, decided = _decide(ctx, session, uid, day, 10 + 2 * n, week_index)
                         if day != last_day or ctx.rng.random() < 0.3:  # Friday's wait for Monday
-                            clean = uid in PILOTS  # the pilots' calls hold up (0% rework)
+                            # the pilots' calls hold up (0% rework), as does the standing rule's
+                            clean = uid in PILOTS or decided[1] == STANDING_CATEGORY
                             _review(ctx, session, decision, uid, day, clean=clean, decided=decided)
 
 

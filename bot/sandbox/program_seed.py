@@ -40,6 +40,17 @@ LEADS = {"U0M2", "U0M3", "U0M4"}  # three mentors who also lead (design policy, 
 ZONES = ("America/New_York", "Europe/Berlin", "America/Chicago")
 
 
+@dataclass(frozen=True)
+class LiveSeeded:
+    """A live decision the fixture recorded (later steps flag its policy, for instance)."""
+
+    decision_id: int
+    engineer: str  # Slack id
+    policy_rule: str | None
+    title: str
+    at: datetime
+
+
 @dataclass
 class SeedContext:
     """What every step reads: the program, its library, the RNG, and the counts of what was added."""
@@ -50,6 +61,12 @@ class SeedContext:
     rng: random.Random
     counts: Counter[str] = field(default_factory=Counter)
     practice: list[tuple[int, str, datetime]] = field(default_factory=list)  # (decision, engineer, at)
+    live: list[LiveSeeded] = field(default_factory=list)
+    seed: int = 12
+
+    def fork(self, name: str) -> random.Random:
+        """A step's own RNG: a step added later leaves the earlier steps' draws (and figures) alone."""
+        return random.Random(f"{self.seed}:{name}")
 
     def days(self, phase: Phase) -> list[date]:
         """The weekdays of a program phase, in order."""

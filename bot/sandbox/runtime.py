@@ -128,16 +128,20 @@ class Sandbox:
             self._halt()
         self.fake.stop()
 
-    def reset(self) -> None:
-        """Start over: a new database, an empty workspace, the clock back at the start."""
+    def reset(self, *, roster_at: datetime | None = None) -> None:
+        """Start over: a new database, an empty workspace, the clock back at the start.
+
+        ``roster_at``: when the demo roster joins (default: the sandbox's start); the four-week
+        program passes the Monday before week 9, so the training weeks' jobs reach the demo people.
+        """
         with self.lock:
             self._halt()
             self.fake.reset_state()
             self.clock.set(demo.default_start(self.program))
-            self._boot(fresh=True)
+            self._boot(fresh=True, roster_at=roster_at)
         self.fake.notify("sandbox.ready", {"ok": True})
 
-    def _boot(self, *, fresh: bool) -> None:
+    def _boot(self, *, fresh: bool, roster_at: datetime | None = None) -> None:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         if fresh:
             for suffix in ("", "-wal", "-shm", "-journal"):
@@ -164,7 +168,7 @@ class Sandbox:
             events_url=self._bot.url + "/slack/events", signing_secret=self.secret, fake=self.fake
         )
         demo.seed_workspace(self.fake, self.program)
-        demo.seed_database(casebook.deps.sessions, self.clock.now())
+        demo.seed_database(casebook.deps.sessions, roster_at or self.clock.now())
 
     def _halt(self) -> None:
         if self._bot is not None:

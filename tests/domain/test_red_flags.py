@@ -10,20 +10,28 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.engine import transaction
 from bot.domain.attrition import mark_left
 from bot.domain.digest import build_digest
+from bot.domain.evidence import ReportScope
+from bot.domain.evidence_policy import red_flags as build_red_flags
+from bot.domain.patterns import decide_proposal, raise_proposals
 from bot.domain.policy_feedback import FlagInput, RulePrefill, record_flag, set_status
 from bot.domain.red_flags import (
+    DEFAULT_SOURCES,
     FIRED,
     NOT_ENOUGH,
     QUESTIONS,
     QUIET,
+    accepted_feedback,
+    accepted_proposals,
     count_improvements,
     red_flags_report,
 )
 from bot.domain.survey_groups import grouped_satisfaction, record_group_answer
 from bot.domain.weeks import week_of
 from bot.program import Program
+from bot.program_patterns import ProposalThresholds
 from tests.helpers import load_roster
 from tests.metrics_data import person
+from tests.pattern_support import live
 
 NOV_18 = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 DEC_14 = datetime(2026, 12, 14, 15, 0, tzinfo=UTC)  # six weeks in, November has ended
@@ -218,3 +226,48 @@ def test_digest_carries_the_fired_role_design_flags(
         and "no_improvements" not in quiet_keys
         and "satisfaction_gap" not in quiet_keys
     )
+
+
+def _proposal(sessions: sessionmaker[Session], *, accept: bool) -> None:
+    """Three same-conditions approvals under one rule raise a standing proposal; the lead decides it."""
+    for i in range(3):
+        live(sessions, now=NOV_18 - timedelta(days=i + 1), title=f"namespace {i}")
+    limits = ProposalThresholds(min_approvals=3, window_weeks=3, max_overturns=0)
+    with transaction(sessions) as session:
+        [raised] = raise_proposals(session=session, now=NOV_18, period="2026-W47", limits=limits)
+        decide_proposal(
+            session=session, now=NOV_18, proposal_id=raised.id, lead=person(session, "U0LEAD"), accept=accept
+        )
+
+
+def test_an_accepted_pattern_proposal_is_a_documented_improvement_on_home_digest_and_report(
+    sessions: sessionmaker[Session], program: Program
+) -> None:
+    load_roster(sessions, NOV_18 - timedelta(days=30))
+    _proposal(sessions, accept=True)
+    assert (accepted_feedback, accepted_proposals) == DEFAULT_SOURCES  # PM Home, digest and report use these
+    check = _check(sessions, program, DEC_14, "no_improvements")
+    assert check.state == QUIET and "exception-pattern proposals" in check.source
+    with transaction(sessions) as session:
+        lead = person(session, "U0LEAD").id
+        november = count_improvements(
+            session=session, start=datetime(2026, 11, 1, tzinfo=UTC), end=datetime(2026, 12, 1, tzinfo=UTC)
+        )
+        digest = build_digest(session=session, program=program, week=week_of(DEC_14, program.tz), at=DEC_14)
+        built = build_red_flags(ReportScope(session=session, program=program, weeks=(), at=DEC_14))
+    assert november == {lead: 1}
+    assert "no_improvements" not in {f.key for f in digest.red_flags}
+    row = next(r for r in built.rows if r["signal"] == "No process improvements documented")
+    assert row["state"] == "quiet"
+
+
+def test_a_dismissed_pattern_proposal_is_no_improvement(
+    sessions: sessionmaker[Session], program: Program
+) -> None:
+    load_roster(sessions, NOV_18 - timedelta(days=30))
+    _proposal(sessions, accept=False)
+    fired = _check(sessions, program, DEC_14, "no_improvements")
+    assert fired.state == FIRED and "Lee Lead (November 2026: 0)" in fired.text
+    with transaction(sessions) as session:
+        digest = build_digest(session=session, program=program, week=week_of(DEC_14, program.tz), at=DEC_14)
+    assert "no_improvements" in {f.key for f in digest.red_flags}

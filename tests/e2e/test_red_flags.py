@@ -3,7 +3,7 @@ weekly survey (answers grouped, anonymous, each group at least the anonymity min
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -12,14 +12,19 @@ from bot.clock import FixedClock
 from bot.db.engine import transaction
 from bot.db.models_policy import SurveyGroupAnswer
 from bot.domain.attrition import mark_left
+from bot.domain.patterns import decide_proposal, raise_proposals
+from bot.program_patterns import ProposalThresholds
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import Callback, survey_block
 from tests.helpers import ROSTER_CSV, eventually, load_roster, texts
 from tests.live_support import latest_view, max_view
 from tests.metrics_data import person
+from tests.pattern_support import live
 
 PM = "U0PM"
+NOV_2, NOV_18 = datetime(2026, 11, 2, 14, 0, tzinfo=UTC), datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+DEC_14 = datetime(2026, 12, 14, 15, 0, tzinfo=UTC)
 # Three pilots and three other engineers: each group reaches the anonymity minimum of 3.
 SIX = ROSTER_CSV + (
     "U0PILOT2,Di Pilot,di@example.com,engineer;pilot,U0MENTOR,America/New_York\n"
@@ -84,3 +89,28 @@ def test_weekly_survey_by_group_fires_the_satisfaction_gap(
         rows = list(session.execute(select(SurveyGroupAnswer)).scalars())
     assert sorted(r.group_name for r in rows) == ["others"] * 3 + ["pilots_leads"] * 3
     assert all(r.batch == 1 for r in rows)  # both groups published, in one batch each
+
+
+def test_an_accepted_pattern_proposal_quiets_no_improvements_on_the_pm_home(
+    casebook: Casebook, slack: Simulator, fake: FakeSlack, clock: FixedClock
+) -> None:
+    sessions = casebook.deps.sessions
+    load_roster(sessions, NOV_2)
+    clock.set(DEC_14)  # November has ended: each lead owes one documented improvement for it
+    fired = _pm_home(slack, fake)
+    assert (
+        ":red_circle: *No process improvements documented*" in fired
+        and "Lee Lead (November 2026: 0)" in fired
+    )
+    for i in range(3):  # one rule, the same approval with the same conditions three times
+        live(sessions, now=NOV_18 - timedelta(days=i + 1), title=f"namespace {i}")
+    limits = ProposalThresholds(min_approvals=3, window_weeks=3, max_overturns=0)
+    with transaction(sessions) as session:
+        [raised] = raise_proposals(session=session, now=NOV_18, period="2026-W47", limits=limits)
+        decide_proposal(
+            session=session, now=NOV_18, proposal_id=raised.id, lead=person(session, "U0LEAD"), accept=True
+        )
+    quiet = _pm_home(slack, fake)
+    assert "No process improvements documented" in quiet
+    assert ":red_circle: *No process improvements documented*" not in quiet
+    assert "Every lead documented at least 1 process improvement a month" in quiet

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
+from typing import Any
 
 from bot.db.engine import transaction
 from bot.domain.people import import_roster, parse_roster
 from bot.sandbox.program_controls import MARKER, after_program, load_program, report_dir
 from bot.sandbox.runtime import Sandbox
-from tests.sandbox.conftest import Api
+from tests.helpers import eventually
+from tests.sandbox.conftest import ADA, BEN, Api
 
 
 def _get(url: str) -> tuple[int, str, dict[str, str]]:
@@ -25,7 +28,7 @@ def test_build_the_report_and_read_it_from_the_sandbox(api: Api, sandbox: Sandbo
     assert status == 404  # nothing built yet
     built = api.post("/api/report", {})
     assert built["ok"] and built["url"] == "/report/index.html"
-    assert "9 of 16 sections could not be computed" in built["result"]
+    assert "2 of 19 sections could not be computed" in built["result"]  # the two not built yet
     status, html, headers = _get(api.url + built["url"])
     assert status == 200 and "post-program report" in html
     assert (
@@ -50,3 +53,38 @@ def test_the_program_loads_into_a_fresh_sandbox_only(sandbox: Sandbox) -> None:
         "ok": False,
         "error": "The four-week program is already loaded. Reset the sandbox first.",
     }
+
+
+def _load(api: Api) -> dict[str, Any]:
+    """POST /api/program with room for the seed (several seconds on a busy machine)."""
+    req = urllib.request.Request(api.url + "/api/program", data=b"{}", method="POST")
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=240) as resp:
+        return dict(json.loads(resp.read()))
+
+
+def _checkins(api: Api, user: str, dm: str) -> list[dict[str, Any]]:
+    return [
+        item
+        for item in api.state(user, dm)["timeline"]
+        if item["kind"] == "message" and item["text"].startswith("Training check-in:")
+    ]
+
+
+def test_after_loading_the_program_a_week_9_session_sends_its_check_in_dms(
+    api: Api, sandbox: Sandbox
+) -> None:
+    loaded = _load(api)
+    assert loaded["ok"] and "Loaded weeks 9–12" in loaded["result"], loaded
+    assert _checkins(api, ADA, "D0ADA") == []
+    api.post("/api/clock", {"now": "2026-11-02T09:00"})  # Monday of week 9, program time
+    reply = api.post("/api/job", {"name": "training-checkin", "at": "2026-11-02T09:00"})
+    assert reply["ok"] and reply["result"].endswith(": 20"), reply
+    who = {row["who"] for row in reply["queued"]}
+    assert {"Ada Park", "Ben Okafor", "Cy Rivera", "Dana Wu"} <= who and len(who) == 20
+    eventually(lambda: _checkins(api, ADA, "D0ADA"))
+    [dm] = _checkins(api, ADA, "D0ADA")
+    assert "Automation fundamentals" in dm["text"]
+    buttons = [e["text"]["text"] for b in dm["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["I'm here", "Can't make it"], buttons
+    eventually(lambda: _checkins(api, BEN, "D0BEN"))
