@@ -10,10 +10,11 @@ The adapters for the training, voices and policy features are in ``evidence_trai
 
 from __future__ import annotations
 
-from bot.domain.evidence import ReportSection, unrecorded
+from bot.domain.evidence import ReportSection
 from bot.domain.evidence_audit import audit_trail
 from bot.domain.evidence_decisions import live_decisions, overturn_themes
 from bot.domain.evidence_policy import calibration, overturn_reasons, policy_feedback, proposals, red_flags
+from bot.domain.evidence_review import consistency, exceptions
 from bot.domain.evidence_sections import practice, readiness_section, scorecards, surveys
 from bot.domain.evidence_training import lessons, milestones, post_switchover, reflections, training
 
@@ -108,10 +109,7 @@ SECTIONS: tuple[ReportSection, ...] = (
     ReportSection(
         "consistency",
         "Reviewer consistency",
-        # Built on another branch: ``consistency_report(*, session, program)`` in
-        # bot/domain/consistency.py. It returns a ConsistencyReport (overall, by_pair, by_category,
-        # disagreements; no ``rows``), so wire it through a small adapter as in evidence_policy.py.
-        unrecorded(),
+        consistency,
         "Whether mentors judge alike: blind second reviews, agreement and Cohen's kappa per pair.",
     ),
     ReportSection(
@@ -123,10 +121,7 @@ SECTIONS: tuple[ReportSection, ...] = (
     ReportSection(
         "exceptions",
         "Exception register",
-        # Built on another branch: ``exceptions_register_report(*, session)`` in
-        # bot/domain/exception_register.py. It returns a RegisterReport (entries and counts; no
-        # ``rows``), so wire it through a small adapter as in evidence_policy.py.
-        unrecorded(),
+        exceptions,
         "Approved exceptions with an end: their expiry, conditions, and whether they were met.",
     ),
     ReportSection(

@@ -83,11 +83,15 @@ def build_report(sb: Sandbox) -> dict[str, Any]:
         report = build(sessions=casebook.deps.sessions, program=sb.program, at=sb.clock.now())
     written = write_report(report, report_dir(sb))
     missing = len(report.unavailable)
+    gaps = (
+        f"{missing} of {len(report.sections)} sections could not be computed (listed at its top)."
+        if missing
+        else f"all {len(report.sections)} sections were computed."
+    )
     return {
         "ok": True,
         "url": REPORT_URL + INDEX,
-        "result": f"Wrote {len(written)} files for weeks {report.weeks[0]} to {report.weeks[-1]}; "
-        f"{missing} of {len(report.sections)} sections could not be computed (listed at its top).",
+        "result": f"Wrote {len(written)} files for weeks {report.weeks[0]} to {report.weeks[-1]}; {gaps}",
     }
 
 

@@ -8,10 +8,11 @@ correction) and labs, the readiness assessment and sign-offs, the Week-10 milest
 sign-offs, the week-9 reflections, live decisions citing policy rules and their reviews
 (overturns with the part that failed), daily syncs, weekly surveys, Friday lessons, the
 post-switchover survey, program-time incidents, policy feedback and what leads did with
-it, and the exception-pattern proposals (one accepted). A seeded RNG makes it
-deterministic. To add a kind of data write one ``step(ctx)`` function beside these and
-append it to ``STEPS``: it reads the days and people from ``ctx``, draws from its own
-``ctx.fork(name)`` RNG and counts what it adds.
+it, the exception-pattern proposals (one accepted), the exception register (answered at
+expiry, a few as delayed rework) and blind second reviews (a quarter of the reviewed live
+ones). A seeded RNG makes it deterministic. To add a kind of data write one
+``step(ctx)`` function beside these and append it to ``STEPS``: it reads the days and
+people from ``ctx``, draws from its own ``ctx.fork(name)`` RNG and counts what it adds.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from bot.domain.practice import create_assignment, deal_practice, grade, load_ca
 from bot.domain.scenario_spec import Pool
 from bot.domain.scenario_sync import sync_library
 from bot.program import Phase, Program
-from bot.sandbox import program_live, program_policy, program_training
+from bot.sandbox import program_live, program_policy, program_quality, program_training
 from bot.sandbox.demo import program_roster_at
 from bot.sandbox.program_seed import SeedContext, engineer_ids, justification_for, mentor_of, roster_csv
 
@@ -208,6 +209,8 @@ STEPS: tuple[Callable[[SeedContext], None], ...] = (
     program_live.seed_program_incidents,
     program_policy.seed_policy_feedback,
     program_policy.seed_proposals,
+    program_quality.seed_exception_register,
+    program_quality.seed_blind_reviews,
 )
 
 

@@ -30,7 +30,7 @@ def test_load_the_program_build_the_report_and_read_every_section(page: Any, bro
     page.click('[data-testid="report-build"]')
     link = page.locator('[data-testid="report-link"]')
     expect(link).to_be_visible(timeout=60_000)
-    expect(result).to_contain_text("2 of 19 sections could not be computed")
+    expect(result).to_contain_text("all 19 sections were computed")
 
     report = browser.new_page()
     report.set_viewport_size({"width": 1100, "height": 1400})
@@ -40,10 +40,13 @@ def test_load_the_program_build_the_report_and_read_every_section(page: Any, bro
     for section in SECTIONS:  # every registered section has its heading, computed or not
         heading = report.locator(f'section[data-section="{section.key}"] h2')
         expect(heading).to_contain_text(section.title)
-    missing = report.locator("#not-computed li")
-    expect(missing).to_have_count(2)  # reviewer consistency and the exception register: not built yet
-    expect(report.locator('section[data-section="consistency"] .unavailable')).to_contain_text(
-        "not recorded by this version of Casebook"
+    expect(report.locator("#not-computed li")).to_have_count(0)
+    expect(report.locator(".missing h2")).to_have_text("Everything was computed")
+    expect(report.locator('section[data-section="consistency"] .summary')).to_contain_text(
+        "blind second reviews agreed with the first"
+    )
+    expect(report.locator('section[data-section="exceptions"] .summary')).to_contain_text(
+        "approved exceptions registered"
     )
     expect(report.locator('section[data-section="training"] .summary')).to_contain_text("Cohort attendance 9")
     expect(report.locator('section[data-section="proposals"] .summary')).to_contain_text("1 accepted")
