@@ -146,8 +146,13 @@ def check_review_input(
     return errors
 
 
+def first_review(*, session: Session, decision_id: int) -> Review | None:
+    """The decision's review (the first verdict, which stands), if it has one."""
+    return session.execute(select(Review).where(Review.decision_id == decision_id)).scalar_one_or_none()
+
+
 def _existing(session: Session, decision_id: int) -> AlreadyReviewed | None:
-    review = session.execute(select(Review).where(Review.decision_id == decision_id)).scalar_one_or_none()
+    review = first_review(session=session, decision_id=decision_id)
     if review is None:
         return None
     reviewer = session.get(Person, review.reviewer_id)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from bot.db.engine import transaction
-from bot.db.models import Decision, Review
+from bot.db.models import Decision
 from bot.domain.blind_reviews import assign_blind_review, record_blind_review
 from bot.domain.exception_register import record_answer, register_approval
+from bot.domain.reviews import first_review
 from bot.domain.vocab import Verdict
 from bot.sandbox.program_seed import SeedContext
 
@@ -58,7 +57,7 @@ def seed_blind_reviews(ctx: SeedContext) -> None:
     rng = ctx.fork("blind_reviews")
     with transaction(ctx.sessions) as session:
         for seeded in ctx.live:
-            first = session.execute(select(Review).where(Review.decision_id == seeded.decision_id)).scalar()
+            first = first_review(session=session, decision_id=seeded.decision_id)
             if first is None:
                 continue
             assigned = assign_blind_review(
