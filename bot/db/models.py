@@ -318,3 +318,4 @@ class Incident(Base):
         CheckConstraint("response_minutes >= 0", name="minutes"),
         Index("ix_incidents_priority_opened_at", "priority", "opened_at"),
     )
+from bot.db import models_perf as _models_perf  # noqa: E402,F401

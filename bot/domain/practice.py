@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.models import Assessment, Assignment, Decision, Person, Scenario, ScenarioVersion
+from bot.db.models_perf import RequestDeal
 from bot.domain.errors import NotFound
 from bot.domain.library import COMPLEXITIES, KeyPoint, ScenarioSpec
 
@@ -260,12 +261,20 @@ def deal_practice(
     category: str | None = None,
     after: int | None = None,
     slugs: Collection[str] | None = None,
+    request: str | None = None,
 ) -> Dealt:
     """Choose and assign the next practice card; ``after`` makes a repeated click a no-op.
 
-    ``slugs`` limits the deal to one pool (the library's practice pool).
+    ``slugs`` limits the deal to one pool (the library's practice pool). ``request`` (the
+    stored request running this, ``inbox-<row>``) makes a replay of it find its own card.
     """
     lock_person(session=session, person_id=person_id)
+    if request is not None:
+        earlier = session.get(RequestDeal, request)
+        if earlier is not None:
+            dealt_before = session.get(Assignment, earlier.assignment_id)
+            assert dealt_before is not None
+            return Dealt(dealt_before, False)
     if after is not None:
         pending = session.execute(
             select(Assignment)
@@ -291,6 +300,9 @@ def deal_practice(
     assignment, _ = create_assignment(
         session=session, now=now, person_id=person_id, version_id=choice.version_id, kind="practice"
     )
+    if request is not None:
+        session.add(RequestDeal(request=request, assignment_id=assignment.id, created_at=now))
+        session.flush()
     return Dealt(assignment, True)
 
 

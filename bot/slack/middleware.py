@@ -79,6 +79,8 @@ FINAL_ATTEMPT = "inbox_final_attempt"  # context key: this run of stored work is
 FINAL_HEADER = "x-casebook-inbox-final"  # bot.web.inbox.FINAL, set by the inbox worker only
 NOT_STORED = "inbox_not_stored"  # bot.web.inbox.NOT_STORED: a form's answer when the row can't be stored
 SKIP = "inbox_skip"  # bot.web.inbox.SKIP: the ack refused, so no work is stored
+ROW_HEADER = "x-casebook-inbox-row"  # bot.web.inbox.ROW, set by the inbox worker only
+STORED_REQUEST = "inbox_request"  # context key: "inbox-<row>" when this is stored work being run
 
 
 def install(app: App, deps: Deps) -> None:
@@ -92,9 +94,18 @@ def install(app: App, deps: Deps) -> None:
         # Work run from the inbox may be retried unless the worker says this is its last attempt
         # (lazy-only requests reach only the worker app: the front end strips Bolt's lazy headers).
         context[FINAL_ATTEMPT] = not request.lazy_only or bool(request.headers.get(FINAL_HEADER))
+        row = request.headers.get(ROW_HEADER) if request.lazy_only else None
+        context[STORED_REQUEST] = row[0] if row else None
         return next()
 
     app.middleware(put_deps_and_caller)
+
+
+def stored_request(context: BoltContext) -> str | None:
+    """``inbox-<row>`` when this run is stored work (its replays share it), else None: an effect
+    with no natural key of its own is keyed by it."""
+    value = context.get(STORED_REQUEST)
+    return value if isinstance(value, str) else None
 
 
 def ack_now(ack: Ack) -> None:

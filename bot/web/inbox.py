@@ -42,6 +42,7 @@ LAZY_ONLY = "x-slack-bolt-lazy-only"
 LAZY_NAME = "x-slack-bolt-lazy-function-name"
 ATTEMPT = "x-casebook-inbox-attempt"  # set by the worker: which attempt at this row this run is
 FINAL = "x-casebook-inbox-final"  # set by the worker on the last attempt: errors must be told now
+ROW = "x-casebook-inbox-row"  # set by the worker: "inbox-<row>", the key of effects with no key of their own
 NOT_STORED = "inbox_not_stored"  # context key: the ack to answer instead when the row cannot be stored
 SKIP = "inbox_skip"  # context key: the ack refused the request, so there is no work to store
 Refusal = Callable[[BoltRequest], None]
@@ -162,7 +163,7 @@ def make_durable(app: App, runner: DurableLazyRunner) -> None:
 
 def strip_lazy_headers(headers: dict[str, list[str]]) -> dict[str, list[str]]:
     """Headers from a client, without the ones that would make Bolt run deferred work inline."""
-    return {k: v for k, v in headers.items() if k.lower() not in (LAZY_ONLY, LAZY_NAME)}
+    return {k: v for k, v in headers.items() if k.lower() not in (LAZY_ONLY, LAZY_NAME, ROW)}
 
 
 class InboxWorker:
@@ -227,6 +228,7 @@ class InboxWorker:
             LAZY_NAME: [work.function],
         }
         headers[ATTEMPT] = [str(work.attempts)]
+        headers[ROW] = [f"inbox-{work.id}"]
         if work.attempts >= inbox.MAX_ATTEMPTS:
             headers[FINAL] = ["1"]
         request = BoltRequest(body=work.body, headers=headers)
