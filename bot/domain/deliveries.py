@@ -9,6 +9,7 @@ scheduled jobs enqueue with a due time and a grace window. The unique key
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -211,42 +212,50 @@ class DueRow:
     lapsed: bool = False  # an earlier claim ran out unfinished: its worker may have died mid-send
 
 
-def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
+def due_rows(
+    *,
+    session: Session,
+    now: datetime,
+    limit: int,
+    skip: Collection[str] = (),
+    skip_posts_to: Collection[str] = (),
+    posting: Collection[str] = (),
+) -> list[DueRow]:
     """Pending rows whose time has come, unclaimed, with what pacing needs (no payloads: runs often).
 
     A row with a parent (a thread reply, an edit) is not due while its parent is still
     pending, so concurrent senders never pick a reply before the message it answers.
+    Rows to ``skip`` recipients, and rows of ``posting`` methods to ``skip_posts_to``
+    recipients, are left out: the sender cannot take them now (a send in flight, a paced
+    channel), so reading them on every pass would only cost time.
     """
     parent = aliased(Delivery)
     parent_pending = (
         select(parent.id).where(parent.id == Delivery.parent_id, parent.status == "pending").exists()
     )
-    rows = session.execute(
-        select(Delivery.id, Delivery.recipient, Delivery.grace_until, Delivery.method, Delivery.claimed_until)
-        .where(
-            Delivery.status == "pending",
-            Delivery.next_attempt_at <= now,
-            or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
-            or_(Delivery.parent_id.is_(None), ~parent_pending),
+    query = select(
+        Delivery.id, Delivery.recipient, Delivery.grace_until, Delivery.method, Delivery.claimed_until
+    ).where(*due_now(now), or_(Delivery.parent_id.is_(None), ~parent_pending))
+    if skip:
+        query = query.where(Delivery.recipient.not_in(sorted(skip)))
+    if skip_posts_to and posting:
+        query = query.where(
+            or_(Delivery.recipient.not_in(sorted(skip_posts_to)), Delivery.method.not_in(sorted(posting)))
         )
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-    ).all()
+    rows = session.execute(query.order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)).all()
     return [
         DueRow(row.id, row.recipient, row.grace_until, row.method, row.claimed_until is not None)
         for row in rows
     ]
 
 
-def release(*, session: Session, delivery_ids: list[int]) -> None:
-    """Give back claims that were never used (a stopping dispatcher), so others need not wait."""
-    if delivery_ids:
-        session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(delivery_ids), Delivery.status == "pending")
-            .values(claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
+def due_now(now: datetime) -> tuple[Any, ...]:
+    """The conditions of a row a sender may take now: pending, its time come, not claimed."""
+    return (
+        Delivery.status == "pending",
+        Delivery.next_attempt_at <= now,
+        or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
+    )
 
 
 def existing_keys(*, session: Session, job: str, periods: list[str]) -> set[tuple[str, str]]:

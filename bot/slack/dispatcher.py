@@ -37,6 +37,7 @@ from bot.clock import Clock
 from bot.db.engine import transaction
 from bot.db.models import Delivery
 from bot.domain import deliveries as ledger
+from bot.domain import delivery_batches as batches
 from bot.slack import dispatcher_recovery as recovery
 from bot.slack.dispatcher_ledger import LEASE, NETWORK_ERRORS, LedgerRecorder
 from bot.slack.pacing import Pacer
@@ -57,6 +58,7 @@ from bot.slack.sending import (
 __all__ = ["LEASE", "Dispatcher", "Outcome"]
 
 log = logging.getLogger(__name__)
+CHANNEL_HORIZON = 0.05  # a channel that cannot send within this is left for a later pass
 
 
 class Dispatcher(LedgerRecorder):
@@ -122,7 +124,7 @@ class Dispatcher(LedgerRecorder):
         if unused:
             try:
                 with transaction(self._sessions) as session:
-                    ledger.release(session=session, delivery_ids=unused)
+                    batches.release(session=session, delivery_ids=unused)
             except Exception:
                 log.exception("could not release unused delivery claims")
 
@@ -182,9 +184,24 @@ class Dispatcher(LedgerRecorder):
         a full horizon), how many seconds until it is worth looking again.
         """
         now = self._clock.now()
+        with self._lock:
+            busy = set(self._inflight.values())
+        paused, gapped = self._pacer.blocked(CHANNEL_HORIZON)
         with transaction(self._sessions) as session:
-            rows = ledger.due_rows(session=session, now=now, limit=limit * 2)
+            rows = ledger.due_rows(
+                session=session,
+                now=now,
+                limit=limit * 2,
+                skip=busy | paused.keys(),
+                skip_posts_to=gapped.keys(),
+                posting=PACED_METHODS,
+            )
+            blocked = gapped | paused
+            left_out = batches.waiting_recipients(session=session, now=now, among=blocked.keys())
         picked, expired, retry_in = self._pick(rows, now=now, limit=limit)
+        # A channel left out of the pass with rows waiting: look again when it may send.
+        waits = [min(self._horizon, max(0.05, blocked[key])) for key in left_out]
+        retry_in = min([*waits, *([retry_in] if retry_in is not None else [])], default=None)
         futures, sends = self._claim(picked, expired, now=now)
         if sends:
             pool = self._executor()
@@ -216,7 +233,9 @@ class Dispatcher(LedgerRecorder):
             if len(picked) >= limit:
                 waits.append(0.05)
                 continue
-            slot = self._pacer.reserve(row.key, paced=paced, horizon=self._horizon, channel_horizon=0.05)
+            slot = self._pacer.reserve(
+                row.key, paced=paced, horizon=self._horizon, channel_horizon=CHANNEL_HORIZON
+            )
             if slot is None:
                 waits.append(max(0.05, min(self._pacer.ready_in(row.key, paced=paced), self._horizon)))
                 continue
@@ -232,13 +251,19 @@ class Dispatcher(LedgerRecorder):
         sends: list[Send] = []
         token = now + LEASE
         with transaction(self._sessions) as session:
+            won = batches.claim_many(
+                session=session,
+                now=now,
+                delivery_ids=[row.id for row in expired] + [row.id for row, _ in picked],
+                lease=LEASE,
+            )
             for row in expired:
-                if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                if row.id in won:
                     delivery = self._load(session, row.id)
                     ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
                     futures.append(done(Outcome.MISSED))
             for row, slot in picked:
-                if not ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                if row.id not in won:
                     continue
                 prepared = self._prepare(session, row.id, lapsed=row.lapsed)
                 if isinstance(prepared, str):
