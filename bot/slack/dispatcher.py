@@ -34,7 +34,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction, transaction
 from bot.db.models import Delivery
 from bot.domain import deliveries as ledger
 from bot.domain import delivery_batches as batches
@@ -187,7 +187,8 @@ class Dispatcher(LedgerRecorder):
         with self._lock:
             busy = set(self._inflight.values())
         paused, gapped = self._pacer.blocked(CHANNEL_HORIZON)
-        with transaction(self._sessions) as session:
+        # Reads only: on SQLite a pass takes no write lock (the acks' inserts need it).
+        with read_transaction(self._sessions) as session:
             rows = ledger.due_rows(
                 session=session,
                 now=now,

@@ -31,7 +31,7 @@ from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction, transaction
 from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.people import PersonView, get_view
@@ -58,7 +58,8 @@ class Caller:
     def person(self) -> PersonView | None:
         """The caller's roster entry, or None for someone not on the roster."""
         if not self._loaded:
-            with transaction(self.deps.sessions) as session:
+            # A read: on SQLite it must not queue for (and hold) the write lock the acks need.
+            with read_transaction(self.deps.sessions) as session:
                 self._person = get_view(session=session, slack_user_id=self.slack_user_id)
             self._loaded = True
         return self._person
