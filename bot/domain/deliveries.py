@@ -9,14 +9,13 @@ scheduled jobs enqueue with a due time and a grace window. The unique key
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.db.models import Delivery
 
@@ -199,63 +198,6 @@ def _hours(window: timedelta) -> str:
 def backoff(attempts: int) -> timedelta:
     """Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes."""
     return min(BACKOFF_CAP, timedelta(seconds=2 ** min(max(1, attempts), 20)))
-
-
-@dataclass(frozen=True)
-class DueRow:
-    """What the dispatcher needs to pace a due delivery before claiming it."""
-
-    id: int
-    key: str  # the recipient (channel or person): the unit Slack rate-limits and we keep in order
-    grace_until: datetime | None
-    method: str
-    lapsed: bool = False  # an earlier claim ran out unfinished: its worker may have died mid-send
-
-
-def due_rows(
-    *,
-    session: Session,
-    now: datetime,
-    limit: int,
-    skip: Collection[str] = (),
-    skip_posts_to: Collection[str] = (),
-    posting: Collection[str] = (),
-) -> list[DueRow]:
-    """Pending rows whose time has come, unclaimed, with what pacing needs (no payloads: runs often).
-
-    A row with a parent (a thread reply, an edit) is not due while its parent is still
-    pending, so concurrent senders never pick a reply before the message it answers.
-    Rows to ``skip`` recipients, and rows of ``posting`` methods to ``skip_posts_to``
-    recipients, are left out: the sender cannot take them now (a send in flight, a paced
-    channel), so reading them on every pass would only cost time.
-    """
-    parent = aliased(Delivery)
-    parent_pending = (
-        select(parent.id).where(parent.id == Delivery.parent_id, parent.status == "pending").exists()
-    )
-    query = select(
-        Delivery.id, Delivery.recipient, Delivery.grace_until, Delivery.method, Delivery.claimed_until
-    ).where(*due_now(now), or_(Delivery.parent_id.is_(None), ~parent_pending))
-    if skip:
-        query = query.where(Delivery.recipient.not_in(sorted(skip)))
-    if skip_posts_to and posting:
-        query = query.where(
-            or_(Delivery.recipient.not_in(sorted(skip_posts_to)), Delivery.method.not_in(sorted(posting)))
-        )
-    rows = session.execute(query.order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)).all()
-    return [
-        DueRow(row.id, row.recipient, row.grace_until, row.method, row.claimed_until is not None)
-        for row in rows
-    ]
-
-
-def due_now(now: datetime) -> tuple[Any, ...]:
-    """The conditions of a row a sender may take now: pending, its time come, not claimed."""
-    return (
-        Delivery.status == "pending",
-        Delivery.next_attempt_at <= now,
-        or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
-    )
 
 
 def existing_keys(*, session: Session, job: str, periods: list[str]) -> set[tuple[str, str]]:
