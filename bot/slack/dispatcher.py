@@ -59,6 +59,7 @@ __all__ = ["LEASE", "Dispatcher", "Outcome"]
 
 log = logging.getLogger(__name__)
 CHANNEL_HORIZON = 0.05  # a channel that cannot send within this is left for a later pass
+KICK_COALESCE = 0.005  # seconds a woken loop waits for more kicks before its pass
 
 
 class Dispatcher(LedgerRecorder):
@@ -164,12 +165,16 @@ class Dispatcher(LedgerRecorder):
                 quiet = not busy and not submitted and retry_in is None and kicks == self._kicks
             if quiet:
                 self._idle.set()
-                self._wake.wait(self._poll)
-            elif submitted and retry_in is None and inflight <= self._low_water:
-                continue  # the whole batch fit: more may be due right behind it
+                woken = self._wake.wait(self._poll)
+            elif len(submitted) >= self._batch - inflight and retry_in is None:
+                continue  # the pass took all it could: more is due right behind it
             else:
                 # Woken early by finished sends (at half a batch) or a kick; else when a channel frees up.
-                self._wake.wait(min(self._poll, retry_in if retry_in is not None else 0.5))
+                woken = self._wake.wait(min(self._poll, retry_in if retry_in is not None else 0.5))
+            if woken:
+                # Kicks come one per committed interaction: a few ms lets a burst of them share
+                # one pass instead of paying a ledger pass each (CPU per interaction, BENCHMARKS.md).
+                self._stop.wait(KICK_COALESCE)
 
     # -- passes ----------------------------------------------------------------------
     def run_once(self) -> int:
@@ -189,7 +194,7 @@ class Dispatcher(LedgerRecorder):
         paused, gapped = self._pacer.blocked(CHANNEL_HORIZON)
         # Reads only: on SQLite a pass takes no write lock (the acks' inserts need it).
         with read_transaction(self._sessions) as session:
-            rows = ledger.due_rows(
+            rows = batches.due_rows(
                 session=session,
                 now=now,
                 limit=limit * 2,
@@ -215,13 +220,13 @@ class Dispatcher(LedgerRecorder):
         return futures, retry_in
 
     def _pick(
-        self, rows: list[ledger.DueRow], *, now: datetime, limit: int
-    ) -> tuple[list[tuple[ledger.DueRow, float]], list[ledger.DueRow], float | None]:
+        self, rows: list[batches.DueRow], *, now: datetime, limit: int
+    ) -> tuple[list[tuple[batches.DueRow, float]], list[batches.DueRow], float | None]:
         """Split due rows into (row, pacer slot) to send, rows past their grace, and when to look again."""
         with self._lock:
             busy = set(self._inflight.values())
-        picked: list[tuple[ledger.DueRow, float]] = []
-        expired: list[ledger.DueRow] = []
+        picked: list[tuple[batches.DueRow, float]] = []
+        expired: list[batches.DueRow] = []
         waits: list[float] = []
         for row in rows:
             if row.grace_until is not None and now > row.grace_until:
@@ -245,7 +250,7 @@ class Dispatcher(LedgerRecorder):
         return picked, expired, min(waits) if waits else None
 
     def _claim(
-        self, picked: list[tuple[ledger.DueRow, float]], expired: list[ledger.DueRow], *, now: datetime
+        self, picked: list[tuple[batches.DueRow, float]], expired: list[batches.DueRow], *, now: datetime
     ) -> tuple[list[Future[str]], list[Send]]:
         """Claim the picked rows (and record the expired ones missed) in one transaction."""
         futures: list[Future[str]] = []
