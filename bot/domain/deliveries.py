@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -51,6 +51,14 @@ class Enqueued:
     created: bool
 
 
+# Built once: every interaction enqueues a message or two (building it was most of the lookup).
+BY_KEY = select(Delivery).where(
+    Delivery.job == bindparam("job"),
+    Delivery.recipient == bindparam("recipient"),
+    Delivery.period == bindparam("period"),
+)
+
+
 def enqueue(
     *,
     session: Session,
@@ -65,11 +73,8 @@ def enqueue(
     parent: Delivery | None = None,
 ) -> Enqueued:
     """Add a send to the ledger unless the same (job, recipient, period) is already there."""
-    existing = session.execute(
-        select(Delivery).where(
-            Delivery.job == job, Delivery.recipient == recipient, Delivery.period == period
-        )
-    ).scalar_one_or_none()
+    key = {"job": job, "recipient": recipient, "period": period}
+    existing = session.execute(BY_KEY, key).scalar_one_or_none()
     if existing is not None:
         return Enqueued(existing, False)
     due = due_at or now
@@ -93,11 +98,7 @@ def enqueue(
             session.flush()
     except IntegrityError:
         # Another process enqueued the same send between our check and our insert.
-        winner = session.execute(
-            select(Delivery).where(
-                Delivery.job == job, Delivery.recipient == recipient, Delivery.period == period
-            )
-        ).scalar_one()
+        winner = session.execute(BY_KEY, key).scalar_one()
         return Enqueued(winner, False)
     return Enqueued(delivery, True)
 
