@@ -73,11 +73,19 @@ def latency_table(r: dict[str, Any]) -> list[str]:
         )
     cpu = r["cpu_per_kind"]
     floor_cpu = r["steps"][0]["floor"]["cpu_ms_per_request"]
+    before = r.get("cpu_before_receipt_ms") or {}
     out += [
         "",
         "CPU per request (server processes, idle subtracted): "
         + ", ".join(f"{k} {v['cpu_ms']} ms" for k, v in cpu.items())
-        + f"; the floor: {floor_cpu} ms.",
+        + f"; the floor: {floor_cpu} ms."
+        + (
+            " Before the receipt (2026-12-07 06:28 UTC): "
+            + ", ".join(f"{k} {v} ms" for k, v in before.items())
+            + "."
+            if before
+            else ""
+        ),
         "",
     ]
     return out

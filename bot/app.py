@@ -22,7 +22,7 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -333,14 +333,9 @@ def _receipt_sessions(
         poolclass=NullPool,
         connect_args={"timeout": RECEIPT_WAIT_MS / 1000, "check_same_thread": False},
     )
-    _configure_sqlite(receipt_engine)  # WAL, BEGIN IMMEDIATE: the same file settings as the app's
-
-    @event.listens_for(receipt_engine, "connect")
-    def _short_wait(dbapi_conn: Any, _record: Any) -> None:  # after make_engine's own settings
-        cursor = dbapi_conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={RECEIPT_WAIT_MS}")
-        cursor.close()
-
+    # WAL, BEGIN IMMEDIATE: the same file settings as the app's; the lock is asked for every
+    # millisecond (the worker's transactions hold it for one or two), not on SQLite's backoff.
+    _configure_sqlite(receipt_engine, eager_wait_ms=RECEIPT_WAIT_MS)
     return make_session_factory(receipt_engine, audit_keyring=settings.audit_keyring())
 
 

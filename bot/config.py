@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     casebook_slack_channel_gap: float = Field(default=1.0, ge=0, le=60)  # s between posts per channel
     casebook_slack_channel_burst: int = Field(default=5, ge=1, le=100)
     casebook_dispatch_threads: int = Field(default=4, ge=1, le=64)
+    # `casebook worker`: loops running stored work side by side, and the CPU niceness the
+    # process takes so the acking front always wins the cores (BENCHMARKS.md).
+    casebook_inbox_threads: int = Field(default=4, ge=1, le=64)
+    casebook_worker_nice: int = Field(default=10, ge=0, le=19)
     # How long transient Slack failures (5xx, 429, timeouts) are retried before a delivery is
     # given up and the admins alerted; long enough to outlast any outage.
     casebook_delivery_retry_hours: float = Field(default=24.0, gt=0, le=24 * 14)

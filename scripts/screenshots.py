@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image  # noqa: E402  (matplotlib already depends on Pillow)
 from playwright.sync_api import FloatRect, Locator, Page, ViewportSize, expect, sync_playwright  # noqa: E402
 
-from bot.domain.deliveries import due_rows  # noqa: E402
+from bot.domain.delivery_batches import due_rows  # noqa: E402
 from bot.sandbox.runtime import Sandbox  # noqa: E402
 from bot.sandbox.server import SandboxServer  # noqa: E402
 from tests.sandbox import pages  # noqa: E402

@@ -20,11 +20,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from bot.domain import deliveries  # noqa: E402
-
-if not hasattr(deliveries, "due_ids"):  # scripts/screenshots.py still names due_rows by its old name
-    deliveries.due_ids = deliveries.due_rows  # type: ignore[attr-defined]
-
 import screenshots as base  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 

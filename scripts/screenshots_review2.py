@@ -29,7 +29,7 @@ from PIL import Image  # noqa: E402  (matplotlib already depends on Pillow)
 from playwright.sync_api import FloatRect, Page, ViewportSize, expect, sync_playwright  # noqa: E402
 
 from bot.config import EXAMPLE_PROGRAM  # noqa: E402
-from bot.domain.deliveries import due_rows  # noqa: E402
+from bot.domain.delivery_batches import due_rows  # noqa: E402
 from bot.sandbox import demo  # noqa: E402
 from bot.sandbox.runtime import Sandbox  # noqa: E402
 from bot.sandbox.server import SandboxServer  # noqa: E402

@@ -85,7 +85,7 @@ def _build(settings: Settings, clock: Clock) -> Any:
 def _dispatch(casebook: Any, since_id: int) -> None:
     """Send what is due now, pacing included; stop when nothing this run created is still due."""
     from bot.db.engine import transaction
-    from bot.domain import deliveries as ledger
+    from bot.domain import delivery_batches as batches
 
     deadline = time.monotonic() + DISPATCH_DEADLINE
     dispatcher = casebook.deps.dispatcher
@@ -93,7 +93,7 @@ def _dispatch(casebook: Any, since_id: int) -> None:
         if dispatcher.run_once():
             continue
         with transaction(casebook.deps.sessions) as session:
-            due = ledger.due_rows(session=session, now=casebook.deps.clock.now(), limit=1)
+            due = batches.due_rows(session=session, now=casebook.deps.clock.now(), limit=1)
         if not due:
             return
         time.sleep(0.2)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,7 +57,10 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     )
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, eager_wait_ms: int | None = None) -> None:
+    """WAL, foreign keys and BEGIN IMMEDIATE; ``eager_wait_ms``: ask for the write lock every
+    millisecond for that long instead of through SQLite's busy handler (see _eager_begin)."""
+
     # pysqlite's own transaction handling defers BEGIN until the first write, which lets
     # two writers both read and then deadlock on upgrade; we issue BEGIN IMMEDIATE ourselves
     # so writers queue on the busy timeout instead (the SQLAlchemy-documented recipe).
@@ -64,7 +69,8 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        busy_ms = SQLITE_BUSY_TIMEOUT_MS if eager_wait_ms is None else 0
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -73,7 +79,33 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn: Any) -> None:
         # Readers take no lock (WAL lets them run beside the one writer); writers queue.
         readonly = conn.get_execution_options().get(READONLY, False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        if eager_wait_ms is not None and not readonly:
+            _eager_begin(conn, eager_wait_ms)
+        else:
+            conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+EAGER_RETRY_S = 0.001
+
+
+def _eager_begin(conn: Any, wait_ms: int) -> None:
+    """BEGIN IMMEDIATE, retried every millisecond while another connection holds the lock.
+
+    SQLite's busy handler sleeps 1, 2, 5 … up to 100 ms between tries, so a writer that
+    arrives while another holds the lock for a millisecond may sleep tens of ms; the acks'
+    inserts use this instead, and so take the lock as soon as it is free. The last try
+    goes through SQLAlchemy, so a database still locked raises its usual OperationalError."""
+    raw = conn.connection.dbapi_connection
+    deadline = time.monotonic() + wait_ms / 1000
+    while time.monotonic() < deadline:
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        time.sleep(EAGER_RETRY_S)
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def is_sqlite(engine: Engine) -> bool:

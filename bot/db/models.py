@@ -323,6 +323,7 @@ class Incident(Base):
     )
 from bot.db import models_calib as _models_calib  # noqa: E402,F401
 from bot.db import models_patterns as _models_patterns  # noqa: E402,F401
+from bot.db import models_perf as _models_perf  # noqa: E402,F401
 from bot.db import models_policy as _models_policy  # noqa: E402,F401
 from bot.db import models_review2 as _models_review2  # noqa: E402,F401
 from bot.db import models_training as _models_training  # noqa: E402,F401

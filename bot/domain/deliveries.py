@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from bot.db.models import Delivery
 
@@ -51,6 +51,14 @@ class Enqueued:
     created: bool
 
 
+# Built once: every interaction enqueues a message or two (building it was most of the lookup).
+BY_KEY = select(Delivery).where(
+    Delivery.job == bindparam("job"),
+    Delivery.recipient == bindparam("recipient"),
+    Delivery.period == bindparam("period"),
+)
+
+
 def enqueue(
     *,
     session: Session,
@@ -65,11 +73,8 @@ def enqueue(
     parent: Delivery | None = None,
 ) -> Enqueued:
     """Add a send to the ledger unless the same (job, recipient, period) is already there."""
-    existing = session.execute(
-        select(Delivery).where(
-            Delivery.job == job, Delivery.recipient == recipient, Delivery.period == period
-        )
-    ).scalar_one_or_none()
+    key = {"job": job, "recipient": recipient, "period": period}
+    existing = session.execute(BY_KEY, key).scalar_one_or_none()
     if existing is not None:
         return Enqueued(existing, False)
     due = due_at or now
@@ -93,11 +98,7 @@ def enqueue(
             session.flush()
     except IntegrityError:
         # Another process enqueued the same send between our check and our insert.
-        winner = session.execute(
-            select(Delivery).where(
-                Delivery.job == job, Delivery.recipient == recipient, Delivery.period == period
-            )
-        ).scalar_one()
+        winner = session.execute(BY_KEY, key).scalar_one()
         return Enqueued(winner, False)
     return Enqueued(delivery, True)
 
@@ -198,55 +199,6 @@ def _hours(window: timedelta) -> str:
 def backoff(attempts: int) -> timedelta:
     """Exponential backoff: 2 s, 4 s, 8 s … capped at 5 minutes."""
     return min(BACKOFF_CAP, timedelta(seconds=2 ** min(max(1, attempts), 20)))
-
-
-@dataclass(frozen=True)
-class DueRow:
-    """What the dispatcher needs to pace a due delivery before claiming it."""
-
-    id: int
-    key: str  # the recipient (channel or person): the unit Slack rate-limits and we keep in order
-    grace_until: datetime | None
-    method: str
-    lapsed: bool = False  # an earlier claim ran out unfinished: its worker may have died mid-send
-
-
-def due_rows(*, session: Session, now: datetime, limit: int) -> list[DueRow]:
-    """Pending rows whose time has come, unclaimed, with what pacing needs (no payloads: runs often).
-
-    A row with a parent (a thread reply, an edit) is not due while its parent is still
-    pending, so concurrent senders never pick a reply before the message it answers.
-    """
-    parent = aliased(Delivery)
-    parent_pending = (
-        select(parent.id).where(parent.id == Delivery.parent_id, parent.status == "pending").exists()
-    )
-    rows = session.execute(
-        select(Delivery.id, Delivery.recipient, Delivery.grace_until, Delivery.method, Delivery.claimed_until)
-        .where(
-            Delivery.status == "pending",
-            Delivery.next_attempt_at <= now,
-            or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
-            or_(Delivery.parent_id.is_(None), ~parent_pending),
-        )
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-    ).all()
-    return [
-        DueRow(row.id, row.recipient, row.grace_until, row.method, row.claimed_until is not None)
-        for row in rows
-    ]
-
-
-def release(*, session: Session, delivery_ids: list[int]) -> None:
-    """Give back claims that were never used (a stopping dispatcher), so others need not wait."""
-    if delivery_ids:
-        session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(delivery_ids), Delivery.status == "pending")
-            .values(claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
 
 
 def existing_keys(*, session: Session, job: str, periods: list[str]) -> set[tuple[str, str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Integer, Select, bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -59,26 +59,43 @@ def receive(
     return bool(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
-def claim(*, session: Session, now: datetime, lease: timedelta, limit: int) -> list[Work]:
-    """Take up to ``limit`` due rows for ``lease``; a crashed worker's rows come back when it ends."""
+def _due_statement(*, skip_locked: bool) -> Select[int, str, str, str, int]:
+    when = InboxItem.__table__.c.next_attempt_at.type
+    now = bindparam("now", type_=when)
     due = (
-        select(InboxItem)
+        select(InboxItem.id, InboxItem.function, InboxItem.body, InboxItem.content_type, InboxItem.attempts)
         .where(
             InboxItem.status == "pending",
             InboxItem.next_attempt_at <= now,
             (InboxItem.claimed_until.is_(None)) | (InboxItem.claimed_until < now),
         )
         .order_by(InboxItem.id)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    rows = list(session.execute(due).scalars())
-    for row in rows:
-        row.claimed_until = now + lease
-        row.attempts += 1
-    session.flush()
-    return [Work(r.id, r.function, r.body, r.content_type, r.attempts) for r in rows]
+    return due.with_for_update(skip_locked=True) if skip_locked else due
+
+
+# Built once: the first worker loop claims every poll, and building them cost more than running them.
+DUE = {False: _due_statement(skip_locked=False), True: _due_statement(skip_locked=True)}
+TAKE = (
+    update(InboxItem)
+    .where(InboxItem.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        claimed_until=bindparam("until", type_=InboxItem.__table__.c.claimed_until.type),
+        attempts=InboxItem.attempts + 1,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+def claim(*, session: Session, now: datetime, lease: timedelta, limit: int) -> list[Work]:
+    """Take up to ``limit`` due rows for ``lease``; a crashed worker's rows come back when it ends."""
+    postgres = session.get_bind().dialect.name == "postgresql"  # SKIP LOCKED: replicas never share a row
+    rows = session.execute(DUE[postgres], {"now": now, "limit": limit}).all()
+    if not rows:
+        return []
+    session.execute(TAKE, {"ids": [r.id for r in rows], "until": now + lease})
+    return [Work(r.id, r.function, r.body, r.content_type, r.attempts + 1) for r in rows]
 
 
 def finish(*, session: Session, now: datetime, item_id: int) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.models import Assessment, Assignment, Decision, Person, Scenario, ScenarioVersion
+from bot.db.models_perf import RequestDeal
 from bot.domain.errors import NotFound
 from bot.domain.library import COMPLEXITIES, KeyPoint, ScenarioSpec
 
@@ -169,14 +170,18 @@ def candidates(
     *, session: Session, category: str | None = None, slugs: Collection[str] | None = None
 ) -> list[Candidate]:
     """Scenarios that may be dealt: not retired, with a current version, in ``slugs`` (one pool) if given."""
-    query = select(Scenario).where(Scenario.retired_at.is_(None), Scenario.current_version_id.is_not(None))
+    # Columns, not Scenario objects: a deal reads every live scenario, and loading each into
+    # the session cost more than the query (py-spy, `/casebook practice`).
+    query = select(
+        Scenario.id, Scenario.slug, Scenario.category, Scenario.complexity, Scenario.current_version_id
+    ).where(Scenario.retired_at.is_(None), Scenario.current_version_id.is_not(None))
     if category is not None:
         query = query.where(Scenario.category == category)
     if slugs is not None:
         query = query.where(Scenario.slug.in_(sorted(slugs)))
     return [
         Candidate(s.id, s.slug, s.category, s.complexity, int(s.current_version_id or 0))
-        for s in session.execute(query.order_by(Scenario.slug)).scalars()
+        for s in session.execute(query.order_by(Scenario.slug))
     ]
 
 
@@ -280,13 +285,21 @@ def deal_practice(
     slugs: Collection[str] | None = None,
     retests: Sequence[int] = (),
     prefer: Collection[int] = (),
+    request: str | None = None,
 ) -> Dealt:
     """Choose and assign the next practice card; ``after`` makes a repeated click a no-op.
 
     ``slugs`` limits the deal to one pool (the library's practice pool); ``retests`` and
-    ``prefer`` as in :func:`choose_next`.
+    ``prefer`` as in :func:`choose_next`. ``request`` (the stored request running this,
+    ``inbox-<row>``) makes a replay of it find its own card.
     """
     lock_person(session=session, person_id=person_id)
+    if request is not None:
+        earlier = session.get(RequestDeal, request)
+        if earlier is not None:
+            dealt_before = session.get(Assignment, earlier.assignment_id)
+            assert dealt_before is not None
+            return Dealt(dealt_before, False)
     if after is not None:
         pending = session.execute(
             select(Assignment)
@@ -312,6 +325,9 @@ def deal_practice(
     assignment, _ = create_assignment(
         session=session, now=now, person_id=person_id, version_id=choice.version_id, kind="practice"
     )
+    if request is not None:
+        session.add(RequestDeal(request=request, assignment_id=assignment.id, created_at=now))
+        session.flush()
     return Dealt(assignment, True)
 
 

@@ -62,9 +62,15 @@ def library_of(deps: Deps) -> Library:
 
 
 def deal_practice_card(
-    *, deps: Deps, person: PersonView, category: str | None, after: int | None = None
+    *,
+    deps: Deps,
+    person: PersonView,
+    category: str | None,
+    after: int | None = None,
+    request: str | None = None,
 ) -> Dealt:
-    """Choose, assign and send the next practice card (a repeat of ``after`` sends nothing)."""
+    """Choose, assign and send the next practice card (a repeat of ``after``, or a replay of the
+    stored ``request`` that dealt one, sends nothing)."""
     library = library_of(deps)
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
@@ -80,6 +86,7 @@ def deal_practice_card(
             slugs=library.slugs(Pool.PRACTICE),  # the assessment pool stays unseen
             retests=hint.retests,
             prefer=hint.prefer,
+            request=request,
         )
         if dealt.created:
             ctx = load_card(session=session, assignment_id=dealt.assignment.id)

@@ -34,9 +34,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction, transaction
 from bot.db.models import Delivery
 from bot.domain import deliveries as ledger
+from bot.domain import delivery_batches as batches
 from bot.slack import dispatcher_recovery as recovery
 from bot.slack.dispatcher_ledger import LEASE, NETWORK_ERRORS, LedgerRecorder
 from bot.slack.pacing import Pacer
@@ -57,6 +58,8 @@ from bot.slack.sending import (
 __all__ = ["LEASE", "Dispatcher", "Outcome"]
 
 log = logging.getLogger(__name__)
+CHANNEL_HORIZON = 0.05  # a channel that cannot send within this is left for a later pass
+KICK_COALESCE = 0.005  # seconds a woken loop waits for more kicks before its pass
 
 
 class Dispatcher(LedgerRecorder):
@@ -122,7 +125,7 @@ class Dispatcher(LedgerRecorder):
         if unused:
             try:
                 with transaction(self._sessions) as session:
-                    ledger.release(session=session, delivery_ids=unused)
+                    batches.release(session=session, delivery_ids=unused)
             except Exception:
                 log.exception("could not release unused delivery claims")
 
@@ -162,12 +165,16 @@ class Dispatcher(LedgerRecorder):
                 quiet = not busy and not submitted and retry_in is None and kicks == self._kicks
             if quiet:
                 self._idle.set()
-                self._wake.wait(self._poll)
-            elif submitted and retry_in is None and inflight <= self._low_water:
-                continue  # the whole batch fit: more may be due right behind it
+                woken = self._wake.wait(self._poll)
+            elif len(submitted) >= self._batch - inflight and retry_in is None:
+                continue  # the pass took all it could: more is due right behind it
             else:
                 # Woken early by finished sends (at half a batch) or a kick; else when a channel frees up.
-                self._wake.wait(min(self._poll, retry_in if retry_in is not None else 0.5))
+                woken = self._wake.wait(min(self._poll, retry_in if retry_in is not None else 0.5))
+            if woken:
+                # Kicks come one per committed interaction: a few ms lets a burst of them share
+                # one pass instead of paying a ledger pass each (CPU per interaction, BENCHMARKS.md).
+                self._stop.wait(KICK_COALESCE)
 
     # -- passes ----------------------------------------------------------------------
     def run_once(self) -> int:
@@ -182,9 +189,25 @@ class Dispatcher(LedgerRecorder):
         a full horizon), how many seconds until it is worth looking again.
         """
         now = self._clock.now()
-        with transaction(self._sessions) as session:
-            rows = ledger.due_rows(session=session, now=now, limit=limit * 2)
+        with self._lock:
+            busy = set(self._inflight.values())
+        paused, gapped = self._pacer.blocked(CHANNEL_HORIZON)
+        # Reads only: on SQLite a pass takes no write lock (the acks' inserts need it).
+        with read_transaction(self._sessions) as session:
+            rows = batches.due_rows(
+                session=session,
+                now=now,
+                limit=limit * 2,
+                skip=busy | paused.keys(),
+                skip_posts_to=gapped.keys(),
+                posting=PACED_METHODS,
+            )
+            blocked = gapped | paused
+            left_out = batches.waiting_recipients(session=session, now=now, among=blocked.keys())
         picked, expired, retry_in = self._pick(rows, now=now, limit=limit)
+        # A channel left out of the pass with rows waiting: look again when it may send.
+        waits = [min(self._horizon, max(0.05, blocked[key])) for key in left_out]
+        retry_in = min([*waits, *([retry_in] if retry_in is not None else [])], default=None)
         futures, sends = self._claim(picked, expired, now=now)
         if sends:
             pool = self._executor()
@@ -197,13 +220,13 @@ class Dispatcher(LedgerRecorder):
         return futures, retry_in
 
     def _pick(
-        self, rows: list[ledger.DueRow], *, now: datetime, limit: int
-    ) -> tuple[list[tuple[ledger.DueRow, float]], list[ledger.DueRow], float | None]:
+        self, rows: list[batches.DueRow], *, now: datetime, limit: int
+    ) -> tuple[list[tuple[batches.DueRow, float]], list[batches.DueRow], float | None]:
         """Split due rows into (row, pacer slot) to send, rows past their grace, and when to look again."""
         with self._lock:
             busy = set(self._inflight.values())
-        picked: list[tuple[ledger.DueRow, float]] = []
-        expired: list[ledger.DueRow] = []
+        picked: list[tuple[batches.DueRow, float]] = []
+        expired: list[batches.DueRow] = []
         waits: list[float] = []
         for row in rows:
             if row.grace_until is not None and now > row.grace_until:
@@ -216,7 +239,9 @@ class Dispatcher(LedgerRecorder):
             if len(picked) >= limit:
                 waits.append(0.05)
                 continue
-            slot = self._pacer.reserve(row.key, paced=paced, horizon=self._horizon, channel_horizon=0.05)
+            slot = self._pacer.reserve(
+                row.key, paced=paced, horizon=self._horizon, channel_horizon=CHANNEL_HORIZON
+            )
             if slot is None:
                 waits.append(max(0.05, min(self._pacer.ready_in(row.key, paced=paced), self._horizon)))
                 continue
@@ -225,20 +250,26 @@ class Dispatcher(LedgerRecorder):
         return picked, expired, min(waits) if waits else None
 
     def _claim(
-        self, picked: list[tuple[ledger.DueRow, float]], expired: list[ledger.DueRow], *, now: datetime
+        self, picked: list[tuple[batches.DueRow, float]], expired: list[batches.DueRow], *, now: datetime
     ) -> tuple[list[Future[str]], list[Send]]:
         """Claim the picked rows (and record the expired ones missed) in one transaction."""
         futures: list[Future[str]] = []
         sends: list[Send] = []
         token = now + LEASE
         with transaction(self._sessions) as session:
+            won = batches.claim_many(
+                session=session,
+                now=now,
+                delivery_ids=[row.id for row in expired] + [row.id for row, _ in picked],
+                lease=LEASE,
+            )
             for row in expired:
-                if ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                if row.id in won:
                     delivery = self._load(session, row.id)
                     ledger.mark_missed(session=session, delivery=delivery, reason="past its grace window")
                     futures.append(done(Outcome.MISSED))
             for row, slot in picked:
-                if not ledger.claim(session=session, now=now, delivery_id=row.id, lease=LEASE):
+                if row.id not in won:
                     continue
                 prepared = self._prepare(session, row.id, lapsed=row.lapsed)
                 if isinstance(prepared, str):

@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.db.engine import transaction
 from bot.db.models import Delivery
 from bot.domain import deliveries as ledger
+from bot.domain import delivery_batches as batches
 from bot.flows.delivery_faults import report_failure
 from bot.slack import dispatcher_recovery as recovery
 from bot.slack.pacing import Pacer
@@ -79,7 +80,7 @@ class LedgerRecorder:
 
     def _give_back(self, delivery_id: int) -> str:
         with transaction(self._sessions) as session:
-            ledger.release(session=session, delivery_ids=[delivery_id])
+            batches.release(session=session, delivery_ids=[delivery_id])
         return Outcome.LOST
 
     def _fail(self, send: Send, error: str) -> str:

@@ -31,7 +31,7 @@ from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse, Respond
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DBAPIError
 
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction, transaction
 from bot.deps import Deps
 from bot.domain.errors import DomainError
 from bot.domain.people import PersonView, get_view
@@ -58,7 +58,8 @@ class Caller:
     def person(self) -> PersonView | None:
         """The caller's roster entry, or None for someone not on the roster."""
         if not self._loaded:
-            with transaction(self.deps.sessions) as session:
+            # A read: on SQLite it must not queue for (and hold) the write lock the acks need.
+            with read_transaction(self.deps.sessions) as session:
                 self._person = get_view(session=session, slack_user_id=self.slack_user_id)
             self._loaded = True
         return self._person
@@ -79,6 +80,8 @@ FINAL_ATTEMPT = "inbox_final_attempt"  # context key: this run of stored work is
 FINAL_HEADER = "x-casebook-inbox-final"  # bot.web.inbox.FINAL, set by the inbox worker only
 NOT_STORED = "inbox_not_stored"  # bot.web.inbox.NOT_STORED: a form's answer when the row can't be stored
 SKIP = "inbox_skip"  # bot.web.inbox.SKIP: the ack refused, so no work is stored
+ROW_HEADER = "x-casebook-inbox-row"  # bot.web.inbox.ROW, set by the inbox worker only
+STORED_REQUEST = "inbox_request"  # context key: "inbox-<row>" when this is stored work being run
 
 
 def install(app: App, deps: Deps) -> None:
@@ -92,9 +95,18 @@ def install(app: App, deps: Deps) -> None:
         # Work run from the inbox may be retried unless the worker says this is its last attempt
         # (lazy-only requests reach only the worker app: the front end strips Bolt's lazy headers).
         context[FINAL_ATTEMPT] = not request.lazy_only or bool(request.headers.get(FINAL_HEADER))
+        row = request.headers.get(ROW_HEADER) if request.lazy_only else None
+        context[STORED_REQUEST] = row[0] if row else None
         return next()
 
     app.middleware(put_deps_and_caller)
+
+
+def stored_request(context: BoltContext) -> str | None:
+    """``inbox-<row>`` when this run is stored work (its replays share it), else None: an effect
+    with no natural key of its own is keyed by it."""
+    value = context.get(STORED_REQUEST)
+    return value if isinstance(value, str) else None
 
 
 def ack_now(ack: Ack) -> None:

@@ -119,6 +119,23 @@ class Pacer:
                 ready = max(ready, bucket.earliest(now))
             return max(0.0, ready - now)
 
+    def blocked(self, within: float) -> tuple[dict[str, float], dict[str, float]]:
+        """Channels that may not send within ``within`` seconds, with the seconds until they may:
+        (paused by a Retry-After: no method may go, waiting out the gap: no paced post may go).
+
+        The dispatcher leaves their rows out of its ledger pass instead of reading and
+        skipping them on every pass (a backlog of review-channel posts drains at 1/s)."""
+        paused: dict[str, float] = {}
+        gapped: dict[str, float] = {}
+        with self._lock:
+            now = self._now()
+            for key, bucket in self._channels.items():
+                if bucket.paused_until > now + within:
+                    paused[key] = bucket.paused_until - now
+                elif self._gap > 0 and (ready := bucket.earliest(now)) > now + within:
+                    gapped[key] = ready - now
+        return paused, gapped
+
     def sent(self, channel: str, started: float) -> None:
         """Re-anchor a channel's gap on when a send really started (threads and I/O add jitter)."""
         if self._gap <= 0:

@@ -23,6 +23,7 @@ class CommandContext:
     respond: Respond
     client: WebClient
     deps: Deps
+    request: str | None = None  # the stored request running this (``inbox-<row>``): a replay's key
 
     @property
     def trigger_id(self) -> str:

@@ -14,7 +14,7 @@ from bot.app import Casebook
 from bot.db.engine import ping, read_transaction, transaction
 from bot.domain import delivery_faults, inbox
 from bot.logs import new_request_id, request_id
-from bot.web.inbox import LAZY_NAME, LAZY_ONLY
+from bot.web.inbox import LAZY_NAME, LAZY_ONLY, ROW
 
 log = logging.getLogger(__name__)
 MAX_BODY = 256 * 1024  # Slack's own payloads are far smaller; larger bodies are refused early
@@ -40,7 +40,7 @@ def _drain(environ: dict[str, Any], length: int) -> None:
 
 
 # Bolt reads these from the client's headers; a client must never make the front app run stored work.
-LAZY_ENVIRON = tuple("HTTP_" + name.upper().replace("-", "_") for name in (LAZY_ONLY, LAZY_NAME))
+LAZY_ENVIRON = tuple("HTTP_" + name.upper().replace("-", "_") for name in (LAZY_ONLY, LAZY_NAME, ROW))
 
 
 def strip_lazy_environ(environ: dict[str, Any]) -> None:

@@ -94,3 +94,16 @@ def test_unpaced_methods_skip_the_channel_gap_but_honour_a_pause() -> None:
 def test_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
         Pacer(rate=0)
+
+
+def test_blocked_lists_channels_waiting_out_their_gap_or_a_pause() -> None:
+    tick = Tick()
+    pacer = Pacer(rate=100, channel_gap=1.0, monotonic=tick)
+    pacer.reserve("C0POSTED")
+    pacer.pause("C0LIMITED", 30)
+    pacer.reserve("C0UPDATED", paced=False)  # an edit keeps no gap
+    paused, gapped = pacer.blocked(0.05)
+    assert paused == {"C0LIMITED": pytest.approx(30)}
+    assert gapped == {"C0POSTED": pytest.approx(1.0)}
+    tick.now += 1.0
+    assert pacer.blocked(0.05) == ({"C0LIMITED": pytest.approx(29)}, {})

@@ -14,7 +14,7 @@ from bot.slack.blocks.common import esc
 from bot.slack.blocks.help import help_blocks, unknown_command_blocks, unknown_user_blocks
 from bot.slack.forms import clean_text
 from bot.slack.ids import COMMAND
-from bot.slack.middleware import ack_now, caller_of, deps_of, replies_on_error
+from bot.slack.middleware import ack_now, caller_of, deps_of, replies_on_error, stored_request
 from bot.slack.router import CommandContext, Subcommand, router_of
 from bot.slack.util import reply, reply_error
 
@@ -43,7 +43,13 @@ def on_casebook(body: dict[str, Any], context: BoltContext, respond: Respond, cl
         reply_error(respond, f"/casebook {sub} is for {', '.join(sorted(command.roles or ()))} only.")
         return
     ctx = CommandContext(
-        person=person, args=args.strip(), body=body, respond=respond, client=client, deps=deps
+        person=person,
+        args=args.strip(),
+        body=body,
+        respond=respond,
+        client=client,
+        deps=deps,
+        request=stored_request(context),
     )
     try:
         command.handler(ctx)

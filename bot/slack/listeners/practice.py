@@ -39,7 +39,9 @@ def practice(ctx: CommandContext) -> None:
     if ctx.args and category is None:
         reply(ctx.respond, category_list_blocks(library.categories, unknown=ctx.args), "Unknown category")
         return
-    deal_practice_card(deps=ctx.deps, person=ctx.person, category=category.id if category else None)
+    deal_practice_card(
+        deps=ctx.deps, person=ctx.person, category=category.id if category else None, request=ctx.request
+    )
     reply(ctx.respond, [section(f":incoming_envelope: {SENT}")], SENT)
 
 
