@@ -84,7 +84,8 @@ def _first_review(slack: Simulator, fake: FakeSlack, decision_id: int, *, overtu
     value = DecisionValue(decision_id=decision_id).dump()
     slack.click("U0MENTOR", action_id=action, value=value, channel=REVIEW_CHANNEL, message_ts=post.ts)
     view_id = latest_view(fake, Callback.REVIEW, after=before)[0]
-    values = {"suggested_verdict": "deny", "comment": FIRST_COMMENT} if overturn else {"comment": None}
+    overturned = {"suggested_verdict": "deny", "failed_parts": ["policy"], "comment": FIRST_COMMENT}
+    values = overturned if overturn else {"comment": None}
     assert "response_action" not in (slack.submit("U0MENTOR", view_id, values).json or {})
 
 
