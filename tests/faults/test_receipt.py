@@ -60,11 +60,11 @@ def test_a_replayed_signed_request_has_no_second_effect(
     assert _count(casebook, AuditEvent, AuditEvent.action == "person.roles_changed") == 1
 
 
+@pytest.mark.sqlite_only  # the write lock held by another process is SQLite's failure mode
 def test_a_locked_database_gets_an_inline_refusal_within_the_deadline_and_nothing_is_lost(
     casebook: Casebook, slack: Simulator, bare: Simulator, fake: FakeSlack, clock, engine: Engine
 ) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the write lock held by another process is SQLite's failure mode")
+    assert engine.dialect.name == "sqlite"
     load_roster(casebook.deps.sessions, clock.now())
     view_id = open_log_modal(slack, fake)
     locked, release = threading.Event(), threading.Event()
