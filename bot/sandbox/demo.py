@@ -79,10 +79,17 @@ def seed_workspace(fake: FakeSlack, program: Program) -> None:
     fake.post_as_user(ALERTS_CHANNEL[0], GGEN_USER[0], SAMPLE_ALERT)
 
 
-def seed_database(sessions: sessionmaker[Session], now: datetime) -> int:
-    """Import the demo roster (idempotent: an upsert, like `casebook roster import`)."""
+def seed_database(sessions: sessionmaker[Session], now: datetime, program: Program) -> int:
+    """Import the demo roster (idempotent: an upsert, like `casebook roster import`).
+
+    The roster is dated the program's first day (or ``now`` if earlier): a real team is on
+    the roster before the program starts, and the training weeks' check-ins, attendance and
+    reflections skip anyone who joined after a session began, so a roster dated the
+    sandbox's parallel-run Tuesday would leave weeks 9-10 empty for the demo people.
+    """
+    since = min(now, datetime.combine(program.start_date, time(0, 0), program.tz))
     with transaction(sessions) as session:
-        return import_roster(session=session, now=now, actor="sandbox:demo", rows=demo_rows())
+        return import_roster(session=session, now=since, actor="sandbox:demo", rows=demo_rows())
 
 
 def default_start(program: Program) -> datetime:

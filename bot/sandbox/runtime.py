@@ -164,7 +164,7 @@ class Sandbox:
             events_url=self._bot.url + "/slack/events", signing_secret=self.secret, fake=self.fake
         )
         demo.seed_workspace(self.fake, self.program)
-        demo.seed_database(casebook.deps.sessions, self.clock.now())
+        demo.seed_database(casebook.deps.sessions, self.clock.now(), self.program)
 
     def _halt(self) -> None:
         if self._bot is not None:

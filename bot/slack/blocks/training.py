@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     InputBlock,
     Option,
     PlainTextObject,
@@ -106,6 +107,13 @@ def milestone_line(person: PersonTraining, mock_needed: int) -> str:
     return "*Week-10 sign-offs:*\n" + "\n".join(parts)
 
 
+def _labs_line(done: int, handed_out: int) -> str:
+    # "0 of 0 handed out done" read like a bug on the first morning, before any lab session.
+    if not handed_out:
+        return "*Labs:* none handed out yet (they come with the lab sessions)."
+    return f"*Labs:* {done} of {handed_out} done (the labs handed out so far)"
+
+
 def _lab_row(lab_id: str, title: str) -> SectionBlock:
     return section(
         f"*Lab to do:* {esc(title)} `{esc(lab_id)}`",
@@ -132,7 +140,7 @@ def engineer_blocks(
     done_modules = ", ".join(esc(modules.get(m, m)) for m in person.modules_done) or "none yet"
     blocks.append(
         section(
-            f"{attendance_line(person, target)}\n*Labs:* {len(person.labs_done)} of {total} handed out done\n"
+            f"{attendance_line(person, target)}\n{_labs_line(len(person.labs_done), total)}\n"
             f"*Modules complete:* {done_modules}"
         )
     )
@@ -153,15 +161,37 @@ def _sign_off_buttons(person: PersonTraining) -> list[ButtonElement]:
     ):
         if key not in person.signed_off:
             value = MilestoneValue(slack_user_id=person.slack_user_id, milestone=key).dump()
+            # A sign-off has no undo on Home: one stray click must not record it.
+            confirm = ConfirmObject(
+                title=PlainTextObject(text="Sign off?"),
+                text=PlainTextObject(text=clip(f"Sign off {person.name}: {MILESTONE_LABELS[key]}?", 300)),
+                confirm=PlainTextObject(text="Sign off"),
+                deny=PlainTextObject(text="Cancel"),
+            )
             buttons.append(
                 ButtonElement(
-                    action_id=Action.TRAINING_SIGN_OFF, text=PlainTextObject(text=text), value=value
+                    action_id=Action.TRAINING_SIGN_OFF,
+                    text=PlainTextObject(text=text),
+                    value=value,
+                    confirm=confirm,
                 )
             )
     return buttons
 
 
-def _mentee_text(person: PersonTraining, target: float, mock_needed: int) -> str:
+def _missed_text(missed: Sequence[str], sessions: Mapping[str, str]) -> str:
+    # Session ids ("w9-mon-am") mean nothing to a mentor; the day and title do, and the id
+    # stays in code for `/casebook attendance`.
+    if not missed:
+        return ""
+    shown = "; ".join(f"{esc(clip(sessions.get(m, m), 60))} `{esc(m)}`" for m in missed[:6])
+    more = f" …and {len(missed) - 6} more" if len(missed) > 6 else ""
+    return f"\nMissed: {shown}{more}"
+
+
+def _mentee_text(
+    person: PersonTraining, target: float, mock_needed: int, sessions: Mapping[str, str]
+) -> str:
     if person.rate is None:
         att = "no session ended yet"
     else:
@@ -169,7 +199,7 @@ def _mentee_text(person: PersonTraining, target: float, mock_needed: int) -> str
         att = f"{person.present}/{person.held} sessions ({_pct(person.rate)}){flag}"
     total = len(person.labs_done) + len(person.labs_open)
     signed = [MILESTONE_LABELS[k] for k in MILESTONE_LABELS if k in person.signed_off]
-    missed = f"\nMissed: {', '.join(f'`{esc(m)}`' for m in person.missed[:6])}" if person.missed else ""
+    missed = _missed_text(person.missed, sessions)
     return (
         f"*{esc(person.name)}* (<@{person.slack_user_id}>) — attendance {att}"
         f" · labs {len(person.labs_done)}/{total}"
@@ -179,7 +209,12 @@ def _mentee_text(person: PersonTraining, target: float, mock_needed: int) -> str
 
 
 def mentor_blocks(
-    *, people: Sequence[PersonTraining], everyone: bool, target: float, mock_needed: int
+    *,
+    people: Sequence[PersonTraining],
+    everyone: bool,
+    target: float,
+    mock_needed: int,
+    sessions: Mapping[str, str] | None = None,
 ) -> list[Block]:
     """A mentor's mentees (everyone, for leads and admins): progress, sign-off buttons, corrections."""
     scope = "every engineer" if everyone else "your mentees"
@@ -188,7 +223,7 @@ def mentor_blocks(
         blocks.append(section(f"No engineers to show for {scope}."))
         return blocks
     for person in people[:PEOPLE_SHOWN]:
-        blocks.append(section(_mentee_text(person, target, mock_needed)))
+        blocks.append(section(_mentee_text(person, target, mock_needed, sessions or {})))
         buttons = _sign_off_buttons(person)
         if buttons:
             blocks.append(ActionsBlock(block_id=f"signoff_{person.slack_user_id}", elements=buttons))
