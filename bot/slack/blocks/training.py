@@ -179,13 +179,16 @@ def _sign_off_buttons(person: PersonTraining) -> list[ButtonElement]:
     return buttons
 
 
+MISSED_SHOWN = 3  # a mentor's Home lists many mentees; the rest are in the report
+
+
 def _missed_text(missed: Sequence[str], sessions: Mapping[str, str]) -> str:
     # Session ids ("w9-mon-am") mean nothing to a mentor; the day and title do, and the id
     # stays in code for `/casebook attendance`.
     if not missed:
         return ""
-    shown = "; ".join(f"{esc(clip(sessions.get(m, m), 60))} `{esc(m)}`" for m in missed[:6])
-    more = f" …and {len(missed) - 6} more" if len(missed) > 6 else ""
+    shown = "; ".join(f"{esc(clip(sessions.get(m, m), 48))} `{esc(m)}`" for m in missed[:MISSED_SHOWN])
+    more = f" …and {len(missed) - MISSED_SHOWN} more" if len(missed) > MISSED_SHOWN else ""
     return f"\nMissed: {shown}{more}"
 
 
