@@ -80,7 +80,9 @@ def test_training_week_check_in_lab_correction_sign_off_and_cohort(page: Any) ->
     expect(modal(page).locator(".modal-title")).to_have_text("Correct attendance")
     submit(page)
     expect(field_error(page, "training_session")).not_to_have_text("")
-    fill(page, {"training_session": "w9-mon-am", "training_mentee": "Ben Okafor", "training_status": "present"})
+    fill(
+        page, {"training_session": "w9-mon-am", "training_mentee": "Ben Okafor", "training_status": "present"}
+    )
     submit(page)
     expect(modal(page)).to_have_count(0)
     expect(ben).to_contain_text("attendance 1/1 sessions (100%)")
@@ -108,7 +110,10 @@ def test_reflection_reaches_the_mentor_and_the_pm_sees_only_who(page: Any) -> No
     expect(modal(page).locator(".modal-title")).to_have_text("Your reflection")
     expect(modal(page)).to_contain_text("The PM sees only that you have written it")
     learned = "Deciding by blast radius first changed my calls. " + XSS
-    fill(page, {"reflection_q_learned": learned, "reflection_q_unsure": "Security exceptions still feel unclear."})
+    fill(
+        page,
+        {"reflection_q_learned": learned, "reflection_q_unsure": "Security exceptions still feel unclear."},
+    )
     submit(page)
     expect(modal(page)).to_contain_text("Your reflection for Fri 6 Nov is saved")
     screenshot(page, "program-2a-reflection-saved")
@@ -131,7 +136,9 @@ def test_reflection_reaches_the_mentor_and_the_pm_sees_only_who(page: Any) -> No
 def test_flag_the_policy_reaches_a_lead_who_accepts_and_the_author_is_told(page: Any) -> None:
     switch_person(page, ARI)  # the demo roster has no lead: the admin makes Mo one, as in Slack
     say(page, "/casebook role @Mo mentor,lead")
-    expect(page.locator('[data-testid="ephemeral"]', has_text="now has the role(s) lead, mentor")).to_be_visible()
+    expect(
+        page.locator('[data-testid="ephemeral"]', has_text="now has the role(s) lead, mentor")
+    ).to_be_visible()
 
     switch_person(page, ADA)
     card, title = deal_card(page)
@@ -188,6 +195,8 @@ def test_report_for_the_pm_and_refused_for_an_engineer_and_help_lists_it(page: A
     expect(page.locator('[data-testid="ephemeral"]', has_text="The report is on its way")).to_be_visible()
     open_conversation(page, "pilot-pm")
     shared = message(page, "asked for the post-program report")
-    expect(shared.locator('[data-testid="file"]')).to_contain_text("Ops Engineer 2.0 pilot: post-program report")
+    expect(shared.locator('[data-testid="file"]')).to_contain_text(
+        "Ops Engineer 2.0 pilot: post-program report"
+    )
     rest_mouse(page)
     screenshot(page, "program-10b-report-in-pm-channel")

@@ -192,9 +192,7 @@ def _missed_text(missed: Sequence[str], sessions: Mapping[str, str]) -> str:
     return f"\nMissed: {shown}{more}"
 
 
-def _mentee_text(
-    person: PersonTraining, target: float, mock_needed: int, sessions: Mapping[str, str]
-) -> str:
+def _mentee_text(person: PersonTraining, target: float, mock_needed: int, sessions: Mapping[str, str]) -> str:
     if person.rate is None:
         att = "no session ended yet"
     else:
