@@ -107,11 +107,12 @@ def milestone_line(person: PersonTraining, mock_needed: int) -> str:
     return "*Week-10 sign-offs:*\n" + "\n".join(parts)
 
 
-def _labs_line(done: int, handed_out: int) -> str:
+def _labs_line(done: int, handed_out: int, share: str = "") -> str:
     # "0 of 0 handed out done" read like a bug on the first morning, before any lab session.
     if not handed_out:
         return "*Labs:* none handed out yet (they come with the lab sessions)."
-    return f"*Labs:* {done} of {handed_out} done (the labs handed out so far)"
+    share = f", {share}" if share else ""
+    return f"*Labs:* {done} of {handed_out} done{share} (the labs handed out so far)"
 
 
 def _lab_row(lab_id: str, title: str) -> SectionBlock:
@@ -262,14 +263,15 @@ def cohort_lines(cohort: CohortTraining) -> list[str]:
         mark = ":white_check_mark: above" if cohort.meets else ":warning: not above"
         att = (
             f"*Attendance:* {_pct(cohort.rate)} of {cohort.expected} engineer-sessions "
-            f"({cohort.engineers} engineers, {cohort.held} sessions) — "
+            f"({cohort.engineers} engineers, {cohort.held} session{'' if cohort.held == 1 else 's'}) — "
             f"{mark} the {_pct(cohort.target)} target"
         )
         if cohort.below_target:
             att += f"\n*At or under target:* {esc(', '.join(cohort.below_target[:10]))}"
-    labs = f"*Labs:* {cohort.labs_done} of {cohort.labs_handed_out} handed out done"
+    share = ""
     if cohort.enough and cohort.labs_handed_out:
-        labs += f" ({_pct(cohort.labs_done / cohort.labs_handed_out)})"
+        share = _pct(cohort.labs_done / cohort.labs_handed_out)
+    labs = _labs_line(cohort.labs_done, cohort.labs_handed_out, share)
     modules = " · ".join(
         f"{esc(m.title.split(':')[0])}: {m.completed} of {cohort.engineers}" for m in cohort.modules
     )
