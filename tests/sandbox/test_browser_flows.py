@@ -73,7 +73,9 @@ def practise(page: Any, *, shots: bool = False) -> str:
     expect(card).to_contain_text("You decided Deny. Feedback is below.")
     expect(card.locator(".mrkdwn-quote")).to_contain_text(GOOD["policy"])
     expect(card.locator('[data-block-id="card_actions"]')).to_have_count(0)
-    expect(card.locator(".blocks button")).to_have_count(0)
+    # The decision buttons are gone; only *Flag the policy* stays (issue 17: flag from any card).
+    expect(card.locator(".blocks button")).to_have_count(1)
+    expect(card.get_by_role("button", name="Flag the policy")).to_be_visible()
     expect(card.locator(".edited")).to_be_visible()
     feedback = message(page, "You chose Deny; the expected call is")
     expect(feedback).to_contain_text(title)
