@@ -184,6 +184,7 @@ def test_report_for_the_pm_and_refused_for_an_engineer_and_help_lists_it(page: A
     for line in ("/casebook lab done <lab-id>", "/casebook flag-policy", "/casebook precedents <words>"):
         expect(helped).to_contain_text(line)
     expect(helped).not_to_contain_text("/casebook report")
+    expect(helped).to_contain_text("On your Home tab: your training (labs to Mark done, sign-offs)")
     screenshot(page, "program-10a-engineer-refused")
 
     switch_person(page, PAT)
@@ -191,6 +192,8 @@ def test_report_for_the_pm_and_refused_for_an_engineer_and_help_lists_it(page: A
     expect(page.locator('[data-testid="ephemeral"]', has_text="Casebook commands")).to_contain_text(
         "/casebook report — build the post-program report"
     )
+    pm_help = page.locator('[data-testid="ephemeral"]', has_text="Casebook commands")
+    expect(pm_help).to_contain_text("who wrote reflections, wrap-up lessons and red flags")
     say(page, "/casebook report")
     expect(page.locator('[data-testid="ephemeral"]', has_text="The report is on its way")).to_be_visible()
     open_conversation(page, "pilot-pm")
