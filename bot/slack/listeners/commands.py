@@ -44,7 +44,7 @@ def on_casebook(body: dict[str, Any], context: BoltContext, respond: Respond, cl
         # Say where to go next, not only "no": the refused person may not know their own roles.
         reply_error(
             respond,
-            f"/casebook {sub} is for {roles} only. You are {mine or 'on the roster'}: "
+            f"/casebook {sub} is for {roles} only. Your roles: {mine or 'none yet'}. "
             "`/casebook help` lists what you can do.",
         )
         return
