@@ -87,6 +87,8 @@ def test_training_week_check_in_lab_correction_sign_off_and_cohort(page: Any) ->
     expect(modal(page)).to_have_count(0)
     expect(ben).to_contain_text("attendance 1/1 sessions (100%)")
     ada_signoff = home.locator('[data-block-id="signoff_U0ADA"]')
+    # No testing-environment button before the 20 mock exceptions: it could only be refused.
+    expect(ada_signoff.get_by_role("button", name="Sign off: testing env")).to_have_count(0)
     ada_signoff.get_by_role("button", name="Sign off: 5 real exceptions").click()
     confirm = page.locator('[data-testid="confirm"]')
     expect(confirm).to_contain_text("Sign off Ada Park: 5 real exceptions observed?")

@@ -154,12 +154,14 @@ def engineer_blocks(
     return blocks
 
 
-def _sign_off_buttons(person: PersonTraining) -> list[ButtonElement]:
+def _sign_off_buttons(person: PersonTraining, mock_needed: int) -> list[ButtonElement]:
     buttons = []
     for key, text in (
         (REAL_EXCEPTIONS, "Sign off: 5 real exceptions"),
         (TESTING_ENVIRONMENT, "Sign off: testing env"),
     ):
+        if key == TESTING_ENVIRONMENT and person.mock_exceptions < mock_needed:
+            continue  # it could only be refused; the line above says how many mock exceptions to go
         if key not in person.signed_off:
             value = MilestoneValue(slack_user_id=person.slack_user_id, milestone=key).dump()
             # A sign-off has no undo on Home: one stray click must not record it.
@@ -188,7 +190,8 @@ def _missed_text(missed: Sequence[str], sessions: Mapping[str, str]) -> str:
     # stays in code for `/casebook attendance`.
     if not missed:
         return ""
-    shown = "; ".join(f"{esc(clip(sessions.get(m, m), 48))} `{esc(m)}`" for m in missed[:MISSED_SHOWN])
+    latest = list(reversed(missed))[:MISSED_SHOWN]  # the latest first: the ones still worth correcting
+    shown = "; ".join(f"{esc(clip(sessions.get(m, m), 48))} `{esc(m)}`" for m in latest)
     more = f" …and {len(missed) - MISSED_SHOWN} more" if len(missed) > MISSED_SHOWN else ""
     return f"\nMissed: {shown}{more}"
 
@@ -226,7 +229,7 @@ def mentor_blocks(
         return blocks
     for person in people[:PEOPLE_SHOWN]:
         blocks.append(section(_mentee_text(person, target, mock_needed, sessions or {})))
-        buttons = _sign_off_buttons(person)
+        buttons = _sign_off_buttons(person, mock_needed)
         if buttons:
             blocks.append(ActionsBlock(block_id=f"signoff_{person.slack_user_id}", elements=buttons))
     more = len(people) - PEOPLE_SHOWN
