@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.app import Casebook
 from bot.slack.ids import COMMAND, Shortcut
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,3 +42,15 @@ def test_manifest_matches_the_code(name: str) -> None:
             features["slash_commands"][0]["url"],
         }
         assert len(urls) == 1 and urls.pop().endswith("/slack/events")
+
+
+@pytest.mark.parametrize("name", ["manifest.yaml", "manifest.socket.yaml"])
+def test_the_usage_hint_names_only_subcommands_that_exist(name: str, casebook: Casebook) -> None:
+    manifest = yaml.safe_load((ROOT / name).read_text())
+    (command,) = manifest["features"]["slash_commands"]
+    hinted = [part.split()[0] for part in command["usage_hint"].split("|")]
+    known = set(casebook.deps.router.names())
+    assert [h for h in hinted if h not in known] == []
+    # The program's new everyday subcommands are in the hint Slack shows while typing.
+    assert {"precedents", "lab", "flag-policy", "report"} <= set(hinted)
+    assert len(command["usage_hint"]) <= 1000  # Slack's limit

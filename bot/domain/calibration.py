@@ -152,7 +152,8 @@ def flag_text(summary: Summary, *, whose: str = "your") -> str | None:
 def line_text(summary: Summary) -> str:
     """One plain line: the Brier score and the levels with enough calls, or "not enough data yet"."""
     if not summary.enough:
-        return f"not enough data yet ({summary.total} calls with an outcome)."
+        calls = "call" if summary.total == 1 else "calls"
+        return f"not enough data yet ({summary.total} {calls} with an outcome)."
     shown = [
         f"{lv.confidence}: {lv.sound} of {lv.decisions} sound"
         for lv in summary.levels

@@ -101,7 +101,7 @@ def share_report(
         "channel": channel,
         "content_b64": base64.b64encode(html.encode("utf-8")).decode(),
         "filename": f"casebook-report-{stamp[:10]}.html",
-        "title": f"{program.name}: post-program report ({stamp})",
+        "title": f"{program.name}: post-program report ({stamp.replace('T', ' ')})",
         "initial_comment": f"<@{slack_user_id}> asked for the post-program report. "
         "Open it in a browser; it prints well.",
     }

@@ -233,8 +233,13 @@ def training_home_section(deps: Deps, session: Session, person: PersonView, now:
         ids = {p.id for p in _overseen(session, actor)}
         everyone = bool(actor.role_names & QUEUE_ALL_ROLES)
         people = [p for p in progress.people if p.person_id in ids]
+        sessions = {s.id: f"{s.day:%a %b} {s.day.day}: {s.title}" for s in planned_sessions(program)}
         blocks += mentor_blocks(
-            people=people, everyone=everyone, target=cfg.attendance_target, mock_needed=cfg.mock_exceptions
+            people=people,
+            everyone=everyone,
+            target=cfg.attendance_target,
+            mock_needed=cfg.mock_exceptions,
+            sessions=sessions,
         )
     if shown.cohort:
         blocks += cohort_blocks(progress=progress)

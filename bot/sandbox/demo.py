@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.engine import transaction
-from bot.domain.people import RosterRow, import_roster, parse_roster
+from bot.domain.people import RosterRow, find_by_slack_id, import_roster, parse_roster
 from bot.program import Phase, Program
 from bot.sandbox.fakeslack import FakeSlack
 
@@ -83,6 +83,29 @@ def seed_database(sessions: sessionmaker[Session], now: datetime) -> int:
     """Import the demo roster (idempotent: an upsert, like `casebook roster import`)."""
     with transaction(sessions) as session:
         return import_roster(session=session, now=now, actor="sandbox:demo", rows=demo_rows())
+
+
+def backdate_roster(sessions: sessionmaker[Session], program: Program, when: datetime) -> int:
+    """Travelling back before the parallel run dates the demo people from the program's first day.
+
+    The roster is imported at the sandbox's start, in the parallel run, and jobs skip anyone
+    who joined after a message was due: moving the clock (or running a job) back into the
+    training weeks would find nobody for the check-ins and reflections, where a real team was
+    already on the roster. Times in the parallel run leave it alone, so the tour's daily sync
+    does not report the Monday before the sandbox started as missed. How many people moved.
+    """
+    run_starts = default_start(program).replace(hour=0, minute=0) - timedelta(days=1)
+    if when >= run_starts:
+        return 0
+    when = min(when, datetime.combine(program.start_date, time(0, 0), program.tz))
+    moved = 0
+    with transaction(sessions) as session:
+        for row in demo_rows():
+            person = find_by_slack_id(session=session, slack_user_id=row.slack_user_id)
+            if person is not None and person.created_at > when:
+                person.created_at = when
+                moved += 1
+    return moved
 
 
 def default_start(program: Program) -> datetime:

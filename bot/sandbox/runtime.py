@@ -197,10 +197,16 @@ class Sandbox:
 
     # -- time and jobs ----------------------------------------------------------------
     def set_now(self, when: datetime) -> None:
+        self._travel_to(when)
         self.clock.set(when)
         if self.casebook is not None:  # what became due at the new time goes out now
             self.casebook.deps.dispatcher.kick()
         self.fake.notify("sandbox.clock", {"now": when.isoformat()})
+
+    def _travel_to(self, when: datetime) -> None:
+        """Back in time (the training weeks): the demo people were on the roster then too."""
+        if self.casebook is not None:
+            demo.backdate_roster(self.casebook.deps.sessions, self.program, when)
 
     def jobs(self) -> JobsInfo:
         """Every catalogued job, by name."""
@@ -213,6 +219,7 @@ class Sandbox:
         if casebook is None:
             raise RuntimeError("sandbox is not running")
         sessions = casebook.deps.sessions
+        self._travel_to(at)
         with transaction(sessions) as session:
             since_id = scheduling.last_delivery_id(session=session)
         result = runner.run_job(deps=casebook.deps, name=name, at=at)

@@ -49,7 +49,7 @@ def test_no_flag_and_no_share_below_the_minimum_sample() -> None:
     assert s.high_unsound == 2 and not s.flagged and flag_text(s) is None
     small = summarise(_calls()[:1], SETTINGS)
     assert small.brier is None and all(lv.share is None for lv in small.levels)
-    assert line_text(small) == "not enough data yet (1 calls with an outcome)."
+    assert line_text(small) == "not enough data yet (1 call with an outcome)."
 
 
 def test_unsound_that_were_not_all_overturned_say_not_sound() -> None:

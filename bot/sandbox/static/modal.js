@@ -88,6 +88,11 @@ export function renderInput(block, index, ctx) {
     wrap.append(hint);
   }
   wrap.append(el("div", "input-error"));
+  if (block.dispatch_action && ctx.onAction) {
+    // As Slack does for an input block with dispatch_action: a choice sends block_actions with
+    // the view's state at once (the log form refreshes its precedents and required fields).
+    ctl.addEventListener("change", () => ctx.onAction(ctx.source, index, -1, readValue(wrap)));
+  }
   return wrap;
 }
 

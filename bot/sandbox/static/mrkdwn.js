@@ -27,6 +27,7 @@ export const EMOJI = {
   robot_face: "🤖", palm_tree: "🌴", ballot_box_with_check: "☑️", raised_hands: "🙌",
   newspaper: "📰", incoming_envelope: "📨", double_vertical_bar: "⏸️", clock3: "🕒",
   calendar_spiral: "🗓️", spiral_calendar_pad: "🗓️", date: "📅", heavy_exclamation_mark: "❗",
+  grey_question: "❔", grey_exclamation: "❕", heavy_multiplication_x: "✖️", scroll: "📜",
 };
 
 export function decode(text) {

@@ -100,10 +100,10 @@ def answer_modal(entry: EntryView) -> View:
     )
 
 
-def _answer_line(entry: EntryView) -> str:
+def _answer_line(entry: EntryView, end: str = "") -> str:
     met = {True: "met", False: "*not met*", None: "—"}[entry.conditions_met]
     outcome = OUTCOME_LABELS.get(entry.outcome or "", "—")
-    line = f"conditions {met} · {esc(outcome.lower())}"
+    line = f"conditions {met} · {esc(outcome.lower())}{end}"
     if entry.note:
         line += f"\n>{esc(clip(entry.note, 500))}"
     return line
@@ -112,7 +112,9 @@ def _answer_line(entry: EntryView) -> str:
 def answered_blocks(entry: EntryView) -> list[Block]:
     """The engineer's receipt after answering."""
     tail = f"\n{DELAYED_REWORK}" if entry.delayed_rework else ""
-    return [section(f":white_check_mark: Recorded for #{entry.decision_id}: {_answer_line(entry)}.{tail}")]
+    # The full stop goes before the quoted note, or a note ending in "." reads "..".
+    answer = _answer_line(entry, ".")
+    return [section(f":white_check_mark: Recorded for #{entry.decision_id}: {answer}{tail}")]
 
 
 def mentor_notice_blocks(entry: EntryView) -> list[Block]:

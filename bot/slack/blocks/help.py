@@ -22,7 +22,7 @@ def help_blocks(
     """What the caller's roles allow, one line per subcommand (the shortcut only if it works for them)."""
     role_text = ", ".join(ROLE_LABELS[r] for r in sorted(roles)) or "no role yet"
     lines = "\n".join(f"• `/casebook {usage}` — {summary}" for usage, summary in commands)
-    return [
+    blocks = [
         header("Casebook commands"),
         section(f"Hi {esc(name)} ({role_text}). Here is what you can do:\n{lines}"),
         context(
@@ -31,6 +31,28 @@ def help_blocks(
             else "Also: the *Home* tab."
         ),
     ]
+    home = home_hint(roles)
+    if home:
+        blocks.append(context(home))
+    return blocks
+
+
+# Half of the program's new flows live on App Home, not behind a subcommand: say where.
+HOME_HINTS = {
+    "engineer": "your training (labs to *Mark done*, sign-offs), practice, re-tests due and calibration",
+    "mentor": "your mentees' training (*Correct attendance*, *Sign off*), reflections and delayed rework",
+    "lead": "the policy-feedback queue (*Accept* / *Reject* / *Done*), pattern proposals, "
+    "*Draft a practice scenario* and reviewer consistency",
+    "pm": "the scorecard, the cohort's training, who wrote reflections, wrap-up lessons and red flags",
+}
+
+
+def home_hint(roles: frozenset[str]) -> str:
+    """What this person's Home tab holds for them (one clause per role), or "" for none."""
+    if "pilot" in roles:
+        roles = roles | {"engineer"}
+    parts = [hint for role, hint in HOME_HINTS.items() if role in roles]
+    return f"On your *Home* tab: {'; '.join(parts)}." if parts else ""
 
 
 def unknown_user_blocks(*, contact: str) -> list[Block]:

@@ -108,7 +108,7 @@ def lessons_home_blocks(*, weeks: Sequence[LessonWeek]) -> list[Block]:
     w = weeks[-1]
     return [
         section(
-            f"*Lessons {esc(w.week)}* ({w.people} people)"
+            f"*Lessons {esc(w.week)}* ({w.people} {'person' if w.people == 1 else 'people'})"
             f"\n*{KIND_LABELS[WENT_WELL]}*\n{_kind_lines(w.went_well)}"
             f"\n*{KIND_LABELS[WAS_HARD]}*\n{_kind_lines(w.was_hard)}"
         )

@@ -62,7 +62,9 @@ def review_queue_blocks(
     scope = "every engineer" if everyone else "your mentees"
     blocks: list[Block] = [divider(), header(f"Waiting for your review ({total})")]  # live decisions
     if not items:
-        blocks.append(section(f"Nothing from {scope} is waiting for review. :sparkles:"))
+        # "Nothing from every engineer" was the lead's version: say "any engineer".
+        who = "any engineer" if everyone else "your mentees"
+        blocks.append(section(f"Nothing from {who} is waiting for review. :sparkles:"))
         return blocks
     for item in items[:QUEUE_SHOWN]:
         late = " :hourglass:" if item.age > timedelta(hours=sla_hours) else ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement, PlainTextObject
 
 from bot.slack.blocks.common import context, header, section
-from bot.slack.blocks.survey import PRIVACY
 from bot.slack.ids import Action
 from bot.slack.metadata import SurveyValue
 
@@ -27,8 +26,7 @@ def post_survey_dm_blocks(*, week: str, questions: int, minimum: int) -> list[Bl
         ),
         ActionsBlock(elements=[button]),
         context(
-            PRIVACY.format(minimum=minimum)
-            + " Results by group (engineers; pilots, mentors and leads) appear only once each group "
-            + f"has {minimum}."
+            f"Who sees what: only averages, once at least {minimum} people have answered (by group "
+            f"once each group has {minimum}); nobody in Slack sees your own answers. The form says the rest."
         ),
     ]

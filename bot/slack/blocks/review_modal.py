@@ -123,7 +123,13 @@ def review_modal(*, data: ReviewPostData, meta: ReviewMeta, precedents: Sequence
             element=PlainTextInputElement(action_id=B.COMMENT, multiline=True, max_length=COMMENT_MAX),
         )
     )
-    blocks.append(context("The first verdict stands; it's replied in the thread and the engineer is told."))
+    # "The first verdict stands" read, on an overturn, as if the engineer's call would stand.
+    blocks.append(
+        context(
+            "A decision is reviewed once: your review is final when saved. "
+            "It's replied in the thread and the engineer is told."
+        )
+    )
     return View(
         type="modal",
         callback_id=Callback.REVIEW,

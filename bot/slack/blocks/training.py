@@ -9,6 +9,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ConfirmObject,
     InputBlock,
     Option,
     PlainTextObject,
@@ -106,6 +107,14 @@ def milestone_line(person: PersonTraining, mock_needed: int) -> str:
     return "*Week-10 sign-offs:*\n" + "\n".join(parts)
 
 
+def _labs_line(done: int, handed_out: int, share: str = "") -> str:
+    # "0 of 0 handed out done" read like a bug on the first morning, before any lab session.
+    if not handed_out:
+        return "*Labs:* none handed out yet (they come with the lab sessions)."
+    share = f", {share}" if share else ""
+    return f"*Labs:* {done} of {handed_out} done{share} (the labs handed out so far)"
+
+
 def _lab_row(lab_id: str, title: str) -> SectionBlock:
     return section(
         f"*Lab to do:* {esc(title)} `{esc(lab_id)}`",
@@ -132,7 +141,7 @@ def engineer_blocks(
     done_modules = ", ".join(esc(modules.get(m, m)) for m in person.modules_done) or "none yet"
     blocks.append(
         section(
-            f"{attendance_line(person, target)}\n*Labs:* {len(person.labs_done)} of {total} handed out done\n"
+            f"{attendance_line(person, target)}\n{_labs_line(len(person.labs_done), total)}\n"
             f"*Modules complete:* {done_modules}"
         )
     )
@@ -145,23 +154,49 @@ def engineer_blocks(
     return blocks
 
 
-def _sign_off_buttons(person: PersonTraining) -> list[ButtonElement]:
+def _sign_off_buttons(person: PersonTraining, mock_needed: int) -> list[ButtonElement]:
     buttons = []
     for key, text in (
         (REAL_EXCEPTIONS, "Sign off: 5 real exceptions"),
         (TESTING_ENVIRONMENT, "Sign off: testing env"),
     ):
+        if key == TESTING_ENVIRONMENT and person.mock_exceptions < mock_needed:
+            continue  # it could only be refused; the line above says how many mock exceptions to go
         if key not in person.signed_off:
             value = MilestoneValue(slack_user_id=person.slack_user_id, milestone=key).dump()
+            # A sign-off has no undo on Home: one stray click must not record it.
+            confirm = ConfirmObject(
+                title=PlainTextObject(text="Sign off?"),
+                text=PlainTextObject(text=clip(f"Sign off {person.name}: {MILESTONE_LABELS[key]}?", 300)),
+                confirm=PlainTextObject(text="Sign off"),
+                deny=PlainTextObject(text="Cancel"),
+            )
             buttons.append(
                 ButtonElement(
-                    action_id=Action.TRAINING_SIGN_OFF, text=PlainTextObject(text=text), value=value
+                    action_id=Action.TRAINING_SIGN_OFF,
+                    text=PlainTextObject(text=text),
+                    value=value,
+                    confirm=confirm,
                 )
             )
     return buttons
 
 
-def _mentee_text(person: PersonTraining, target: float, mock_needed: int) -> str:
+MISSED_SHOWN = 3  # a mentor's Home lists many mentees; the rest are in the report
+
+
+def _missed_text(missed: Sequence[str], sessions: Mapping[str, str]) -> str:
+    # Session ids ("w9-mon-am") mean nothing to a mentor; the day and title do, and the id
+    # stays in code for `/casebook attendance`.
+    if not missed:
+        return ""
+    latest = list(reversed(missed))[:MISSED_SHOWN]  # the latest first: the ones still worth correcting
+    shown = "; ".join(f"{esc(clip(sessions.get(m, m), 48))} `{esc(m)}`" for m in latest)
+    more = f" …and {len(missed) - MISSED_SHOWN} more" if len(missed) > MISSED_SHOWN else ""
+    return f"\nMissed: {shown}{more}"
+
+
+def _mentee_text(person: PersonTraining, target: float, mock_needed: int, sessions: Mapping[str, str]) -> str:
     if person.rate is None:
         att = "no session ended yet"
     else:
@@ -169,7 +204,7 @@ def _mentee_text(person: PersonTraining, target: float, mock_needed: int) -> str
         att = f"{person.present}/{person.held} sessions ({_pct(person.rate)}){flag}"
     total = len(person.labs_done) + len(person.labs_open)
     signed = [MILESTONE_LABELS[k] for k in MILESTONE_LABELS if k in person.signed_off]
-    missed = f"\nMissed: {', '.join(f'`{esc(m)}`' for m in person.missed[:6])}" if person.missed else ""
+    missed = _missed_text(person.missed, sessions)
     return (
         f"*{esc(person.name)}* (<@{person.slack_user_id}>) — attendance {att}"
         f" · labs {len(person.labs_done)}/{total}"
@@ -179,7 +214,12 @@ def _mentee_text(person: PersonTraining, target: float, mock_needed: int) -> str
 
 
 def mentor_blocks(
-    *, people: Sequence[PersonTraining], everyone: bool, target: float, mock_needed: int
+    *,
+    people: Sequence[PersonTraining],
+    everyone: bool,
+    target: float,
+    mock_needed: int,
+    sessions: Mapping[str, str] | None = None,
 ) -> list[Block]:
     """A mentor's mentees (everyone, for leads and admins): progress, sign-off buttons, corrections."""
     scope = "every engineer" if everyone else "your mentees"
@@ -188,8 +228,8 @@ def mentor_blocks(
         blocks.append(section(f"No engineers to show for {scope}."))
         return blocks
     for person in people[:PEOPLE_SHOWN]:
-        blocks.append(section(_mentee_text(person, target, mock_needed)))
-        buttons = _sign_off_buttons(person)
+        blocks.append(section(_mentee_text(person, target, mock_needed, sessions or {})))
+        buttons = _sign_off_buttons(person, mock_needed)
         if buttons:
             blocks.append(ActionsBlock(block_id=f"signoff_{person.slack_user_id}", elements=buttons))
     more = len(people) - PEOPLE_SHOWN
@@ -226,14 +266,15 @@ def cohort_lines(cohort: CohortTraining) -> list[str]:
         mark = ":white_check_mark: above" if cohort.meets else ":warning: not above"
         att = (
             f"*Attendance:* {_pct(cohort.rate)} of {cohort.expected} engineer-sessions "
-            f"({cohort.engineers} engineers, {cohort.held} sessions) — "
+            f"({cohort.engineers} engineers, {cohort.held} session{'' if cohort.held == 1 else 's'}) — "
             f"{mark} the {_pct(cohort.target)} target"
         )
         if cohort.below_target:
             att += f"\n*At or under target:* {esc(', '.join(cohort.below_target[:10]))}"
-    labs = f"*Labs:* {cohort.labs_done} of {cohort.labs_handed_out} handed out done"
+    share = ""
     if cohort.enough and cohort.labs_handed_out:
-        labs += f" ({_pct(cohort.labs_done / cohort.labs_handed_out)})"
+        share = _pct(cohort.labs_done / cohort.labs_handed_out)
+    labs = _labs_line(cohort.labs_done, cohort.labs_handed_out, share)
     modules = " · ".join(
         f"{esc(m.title.split(':')[0])}: {m.completed} of {cohort.engineers}" for m in cohort.modules
     )

@@ -40,7 +40,13 @@ def on_casebook(body: dict[str, Any], context: BoltContext, respond: Respond, cl
         reply(respond, unknown_command_blocks(sub=sub), f"Unknown command {esc(sub)}")
         return
     if not command.allowed(person):
-        reply_error(respond, f"/casebook {sub} is for {', '.join(sorted(command.roles or ()))} only.")
+        roles, mine = ", ".join(sorted(command.roles or ())), ", ".join(sorted(person.roles))
+        # Say where to go next, not only "no": the refused person may not know their own roles.
+        reply_error(
+            respond,
+            f"/casebook {sub} is for {roles} only. Your roles: {mine or 'none yet'}. "
+            "`/casebook help` lists what you can do.",
+        )
         return
     ctx = CommandContext(
         person=person,
