@@ -125,10 +125,11 @@ def _post_url(deps: Deps, session: Session, decision_id: int) -> str | None:
 
 
 def consistency_home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
-    """Leads' and admins' Home: agreement and kappa, and the disagreements (once blind reviews exist)."""
+    """Leads' and admins' Home: agreement and kappa, and the disagreements ("not enough data yet" before)."""
     if not person.has_any(CONSISTENCY_VIEWERS):
         return []
-    if not any_blind_reviews(session=session):
+    # Shown while blind reviews are on, even before the first pair, so a lead knows the figure is coming.
+    if deps.program.review_quality.blind_share == 0 and not any_blind_reviews(session=session):
         return []
     report = consistency_report(session=session, program=deps.program)
     links = {p.decision_id: _post_url(deps, session, p.decision_id) for p in report.disagreements[:10]}

@@ -259,6 +259,9 @@ def test_leads_home_shows_the_hand_worked_agreement_and_kappa(
     casebook, slack: Simulator, fake: FakeSlack, clock
 ) -> None:
     load_roster(casebook.deps.sessions, clock.now())  # Lee Lead is the only possible second reviewer
+    slack.open_home("U0LEAD")  # before any pair: the section says the figure is coming
+    empty = eventually(lambda: texts((fake.home.get("U0LEAD") or {}).get("blocks") or []))
+    assert "Reviewer consistency" in empty and "not enough data yet — 0 of the 10" in empty
     sessions = casebook.deps.sessions
     now = clock.now()
     for i, (first, second) in enumerate(HAND):
