@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
-from bot.db.engine import transaction
+from bot.db.engine import read_transaction, transaction
 from bot.db.models import Assignment, Decision, Person
 from bot.deps import Deps
 from bot.domain.decisions import Recorded, record_decision
@@ -73,9 +73,12 @@ def deal_practice_card(
     stored ``request`` that dealt one, sends nothing)."""
     library = library_of(deps)
     now = deps.clock.now()
-    with transaction(deps.sessions) as session:
+    # The hints only rank candidates, so they are read before the write transaction: on
+    # SQLite that shortens how long the deal holds the write lock the acks' inserts wait for.
+    with read_transaction(deps.sessions) as session:
         tz, settings = deps.program.tz, deps.program.calibration
         hint = hints(session=session, person_id=person.id, now=now, tz=tz, settings=settings)
+    with transaction(deps.sessions) as session:
         dealt = deal_practice(
             session=session,
             now=now,
@@ -128,7 +131,7 @@ def card_refusal(*, deps: Deps, user_id: str, assignment_id: int) -> str | None:
     Checked before the justification form is acknowledged, so a submission naming
     someone else's card is refused in the form itself and nothing is queued or written.
     """
-    with transaction(deps.sessions) as session:
+    with read_transaction(deps.sessions) as session:  # a read: it must not hold SQLite's write lock
         assignment = session.get(Assignment, assignment_id)
         if assignment is None:
             return GONE
