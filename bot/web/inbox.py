@@ -198,6 +198,8 @@ class InboxWorker:
         self._threads: list[threading.Thread] = []
         self._idle = threading.Condition()
         self._in_flight = 0  # claims under way or rows claimed and not yet finished, in this process
+        bind = sessions.kw.get("bind")
+        self._sqlite = bind is None or bind.dialect.name == "sqlite"
 
     def kick(self) -> None:
         """Look for work now instead of at the next poll."""
@@ -207,11 +209,13 @@ class InboxWorker:
         """Claim and run one batch; the number of rows run."""
         self._busy(+1)  # counted from before the claim, so wait_idle never sees a claimed row as idle
         try:
-            # Polls mostly find nothing: looking first with a read keeps SQLite's write lock,
-            # which every ack's insert needs, free of them.
-            with read_transaction(self.sessions) as session:
-                if not inbox.any_due(session=session, now=self.clock.now()):
-                    return 0
+            # Polls mostly find nothing: on SQLite, looking first with a read keeps the write
+            # lock, which every ack's insert needs, free of them (PostgreSQL's claim locks only
+            # the rows it takes, so there the extra look would be pure cost).
+            if self._sqlite:
+                with read_transaction(self.sessions) as session:
+                    if not inbox.any_due(session=session, now=self.clock.now()):
+                        return 0
             with transaction(self.sessions) as session:
                 claimed = inbox.claim(
                     session=session, now=self.clock.now(), lease=self.lease, limit=self.batch
