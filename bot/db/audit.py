@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session
 
 from bot.db.audit_chain import (
@@ -38,6 +39,14 @@ __all__ = ["EXPORT_COLUMNS", "GENESIS", "VerifyResult", "append_event", "canonic
 _PG_AUDIT_LOCK = 0x0CA5EB00C
 
 
+# Built once: every write of consequence appends, and building the statement cost more than running it.
+HEAD_AND_TIP = (
+    select(AuditHead, AuditEvent.hash)
+    .outerjoin(AuditEvent, AuditEvent.seq == AuditHead.seq)
+    .where(AuditHead.id == 1)
+)
+
+
 def append_event(
     *,
     session: Session,
@@ -53,11 +62,12 @@ def append_event(
     if session.get_bind().dialect.name == "postgresql":
         # Appends are serialised so two transactions can never fork the chain.
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)).scalar_one_or_none()
+    # The head and its tip event's MAC (the next link) in one round trip.
+    tip = session.execute(HEAD_AND_TIP).one_or_none()
+    head, prev = (tip[0], tip[1]) if tip is not None else (None, GENESIS)
+    if prev is None:
+        raise NoResultFound(f"the audit head names event {head.seq if head else '?'}, which is missing")
     seq = head.seq + 1 if head else 1
-    prev = GENESIS
-    if head is not None:  # the head holds its own MAC; the link is the tip event's MAC
-        prev = session.execute(select(AuditEvent.hash).where(AuditEvent.seq == head.seq)).scalar_one()
     moment = now.astimezone(UTC)
     reason = reason or None  # CSV exports cannot tell '' from no reason
     row: dict[str, Any] = {

@@ -92,6 +92,12 @@ def enqueue(
         next_attempt_at=due,
         created_at=now,
     )
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite's transactions hold the one write lock from BEGIN IMMEDIATE: nobody can insert
+        # the same key between the lookup above and this insert, so no savepoint is needed.
+        session.add(delivery)
+        session.flush()
+        return Enqueued(delivery, True)
     try:
         with session.begin_nested():
             session.add(delivery)

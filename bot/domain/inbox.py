@@ -88,6 +88,23 @@ TAKE = (
 )
 
 
+ANY_DUE = (
+    select(InboxItem.id)
+    .where(
+        InboxItem.status == "pending",
+        InboxItem.next_attempt_at <= bindparam("now", type_=InboxItem.__table__.c.next_attempt_at.type),
+        (InboxItem.claimed_until.is_(None))
+        | (InboxItem.claimed_until < bindparam("now", type_=InboxItem.__table__.c.claimed_until.type)),
+    )
+    .limit(1)
+)
+
+
+def any_due(*, session: Session, now: datetime) -> bool:
+    """Whether a claim would find work: a read, so an idle worker's polls take no write lock."""
+    return session.execute(ANY_DUE, {"now": now}).first() is not None
+
+
 def claim(*, session: Session, now: datetime, lease: timedelta, limit: int) -> list[Work]:
     """Take up to ``limit`` due rows for ``lease``; a crashed worker's rows come back when it ends."""
     postgres = session.get_bind().dialect.name == "postgresql"  # SKIP LOCKED: replicas never share a row
@@ -105,6 +122,25 @@ def finish(*, session: Session, now: datetime, item_id: int) -> None:
         .where(InboxItem.id == item_id)
         .values(status="done", finished_at=now, claimed_until=None, last_error=None)
     )
+
+
+FINISH_MANY = (
+    update(InboxItem)
+    .where(InboxItem.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        status="done",
+        finished_at=bindparam("now", type_=InboxItem.__table__.c.finished_at.type),
+        claimed_until=None,
+        last_error=None,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+def finish_many(*, session: Session, now: datetime, item_ids: list[int]) -> None:
+    """:func:`finish` for a worker's whole batch, in one statement."""
+    if item_ids:
+        session.execute(FINISH_MANY, {"ids": item_ids, "now": now})
 
 
 def retry(*, session: Session, now: datetime, item_id: int, attempts: int, error: str) -> None:

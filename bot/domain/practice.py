@@ -252,6 +252,10 @@ def create_assignment(
         position=position,
         shown_at=now,
     )
+    if assessment_id is None:  # only an assessment position is unique: no conflict, no savepoint
+        session.add(assignment)
+        session.flush()
+        return assignment, True
     try:
         with session.begin_nested():
             session.add(assignment)

@@ -14,8 +14,8 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
-from bot.db.engine import transaction
-from bot.db.models import Assignment, Decision, Person
+from bot.db.engine import read_transaction, transaction
+from bot.db.models import Decision, Person
 from bot.deps import Deps
 from bot.domain.decisions import Recorded, record_decision
 from bot.domain.errors import Forbidden
@@ -73,9 +73,12 @@ def deal_practice_card(
     stored ``request`` that dealt one, sends nothing)."""
     library = library_of(deps)
     now = deps.clock.now()
-    with transaction(deps.sessions) as session:
+    # The hints only rank candidates, so they are read before the write transaction: on
+    # SQLite that shortens how long the deal holds the write lock the acks' inserts wait for.
+    with read_transaction(deps.sessions) as session:
         tz, settings = deps.program.tz, deps.program.calibration
         hint = hints(session=session, person_id=person.id, now=now, tz=tz, settings=settings)
+    with transaction(deps.sessions) as session:
         dealt = deal_practice(
             session=session,
             now=now,
@@ -120,19 +123,6 @@ def justification_view(
         remember_location(session=session, ctx=ctx, channel=channel, ts=ts)
         meta = JustifyMeta(assignment_id=assignment_id, verdict=verdict, channel=channel, message_ts=ts)
         return justification_modal(meta=meta, title=ctx.spec.title)
-
-
-def card_refusal(*, deps: Deps, user_id: str, assignment_id: int) -> str | None:
-    """Why ``user_id`` may not submit a decision on this card, or None.
-
-    Checked before the justification form is acknowledged, so a submission naming
-    someone else's card is refused in the form itself and nothing is queued or written.
-    """
-    with transaction(deps.sessions) as session:
-        assignment = session.get(Assignment, assignment_id)
-        if assignment is None:
-            return GONE
-        return owner_refusal(owner=session.get(Person, assignment.person_id), user_id=user_id)
 
 
 @dataclass(frozen=True)

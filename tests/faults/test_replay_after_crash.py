@@ -35,17 +35,17 @@ def bare(casebook: Casebook, fake: FakeSlack) -> Iterator[Simulator]:
 
 
 def _dies_after_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first ``finish`` never happens: the process is gone between the work's commit and it."""
-    real = web_inbox.inbox.finish
+    """The first ``finish_many`` never happens: the process is gone between the work's commit and it."""
+    real = web_inbox.inbox.finish_many
     calls: list[int] = []
 
-    def finish(**kwargs: object) -> None:
+    def finish_many(**kwargs: object) -> None:
         calls.append(1)
         if len(calls) == 1:
             raise RuntimeError("killed after the work committed")
         real(**kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(web_inbox.inbox, "finish", finish)
+    monkeypatch.setattr(web_inbox.inbox, "finish_many", finish_many)
 
 
 def test_practice_replayed_after_a_crash_finds_the_card_it_dealt(

@@ -128,3 +128,31 @@ def test_a_crashed_workers_claim_comes_back_after_its_lease(sessions, clock: Fix
 def test_clients_cannot_ask_for_inline_lazy_work() -> None:
     headers = {"content-type": ["x"], LAZY_ONLY: ["1"], LAZY_NAME.upper(): ["record"]}
     assert strip_lazy_headers(headers) == {"content-type": ["x"]}
+
+
+def test_a_batch_is_settled_together_each_row_by_its_own_outcome(sessions, clock: FixedClock) -> None:
+    done: list[str] = []
+    front = _app(sessions, clock, done, front=True)
+    for text in ("one", "boom", "two"):
+        assert front.dispatch(_signed(text)).status == 200
+    worker = _worker(sessions, clock, done)
+    assert worker.run_once() == 3
+    assert done == ["one", "two"]
+    assert [status for _, status, _ in _rows(sessions)] == ["done", "pending", "done"]
+    with transaction(sessions) as session:
+        (failed,) = session.execute(select(InboxItem).where(InboxItem.status == "pending")).scalars()
+        assert failed.claimed_until is None and (failed.last_error or "").startswith("status 500")
+        assert failed.next_attempt_at > clock.now(), "retried after its backoff, not at once"
+    assert worker.run_once() == 0
+
+
+def test_an_idle_poll_only_reads(sessions, clock: FixedClock, monkeypatch) -> None:
+    """Nothing due: on SQLite the worker looks with a read and never takes the write lock."""
+    from bot.web import inbox as web_inbox
+
+    def no_write(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("an idle poll opened a write transaction")
+
+    if sessions.kw["bind"].dialect.name == "sqlite":  # PostgreSQL's claim locks only the rows it takes
+        monkeypatch.setattr(web_inbox, "transaction", no_write)
+    assert _worker(sessions, clock, []).run_once() == 0

@@ -11,7 +11,6 @@ from bot.deps import Deps
 from bot.domain.justification import validate_justification
 from bot.domain.vocab import PRACTITIONERS
 from bot.flows.practice import (
-    card_refusal,
     deal_practice_card,
     justification_view,
     library_of,
@@ -96,14 +95,12 @@ def on_justify(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
 
 @replies_on_error("recording a decision")
 def record(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
-    """After the ack, from the inbox: whose card this is is checked here (the database's to say), and
-    the one decision it takes is recorded (App Home is rebuilt whenever it is opened)."""
+    """After the ack, from the inbox: the one decision the card takes is recorded (App Home is
+    rebuilt whenever it is opened). Whose card this is is the database's to say:
+    :func:`submit_decision` refuses someone else's, a leaver's or a deleted card inside its own
+    transaction, and the refusal reaches the submitter by DM through ``replies_on_error``."""
     deps = deps_of(context)
     meta = JustifyMeta.load(view.get("private_metadata"))
-    refusal = card_refusal(deps=deps, user_id=user_id_of(body), assignment_id=meta.assignment_id)
-    if refusal:
-        tell(deps, body, None, refusal)
-        return
     justification, _ = validate_justification(verdict=meta.verdict, **justification_values(read_values(view)))
     if justification is not None:
         submit_decision(deps=deps, user_id=user_id_of(body), meta=meta, justification=justification)
