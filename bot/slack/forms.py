@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
+
+from bot.domain.surveys import COMMENT_FIELD, SurveyAnswers, validate_survey
+from bot.program import SurveyQuestion
+from bot.slack.ids import Block, survey_block
 
 # C0 controls but tab and newline, DEL and C1: PostgreSQL refuses U+0000 in text (the whole
 # decision would be lost), and none of them means anything in a justification or a title.
@@ -44,3 +49,17 @@ def justification_values(values: dict[str, Any]) -> dict[str, Any]:
     return {
         k: values.get(k) for k in ("policy", "evidence", "risk", "conditions", "escalation", "confidence")
     }
+
+
+def read_survey(
+    view: dict[str, Any], questions: Sequence[SurveyQuestion]
+) -> tuple[SurveyAnswers | None, dict[str, str]]:
+    """A survey form's answers, or its problems keyed by block (the weekly and the post-switchover survey)."""
+    values = read_values(view)
+    parsed, errors = validate_survey(
+        questions=questions,
+        values={q.id: values.get(survey_block(q.id)) for q in questions},
+        comment=values.get(Block.SURVEY_COMMENT),
+    )
+    fields = {k: Block.SURVEY_COMMENT if k == COMMENT_FIELD else survey_block(k) for k in errors}
+    return parsed, {fields[k]: v for k, v in errors.items()}

@@ -9,11 +9,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot.deps import Deps
 from bot.domain import post_survey as ps
 from bot.domain.errors import DomainError
-from bot.domain.surveys import COMMENT_FIELD, SurveyAnswers, validate_survey
+from bot.domain.surveys import SurveyAnswers
 from bot.flows.post_survey import post_survey_form, submit_post_answers
 from bot.slack.blocks.post_survey import TITLE
 from bot.slack.blocks.survey import survey_thanks_view
-from bot.slack.forms import read_values
+from bot.slack.forms import read_survey
 from bot.slack.ids import Action, Callback, survey_block
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, SurveyValue
@@ -36,15 +36,8 @@ def open_post_survey(body: dict[str, Any], context: BoltContext, respond: Respon
 
 
 def _parsed(view: dict[str, Any], context: BoltContext) -> tuple[SurveyAnswers | None, dict[str, str]]:
-    questions = ps.questions(deps_of(context).program)
-    values = read_values(view)
-    parsed, errors = validate_survey(
-        questions=questions,
-        values={q.id: values.get(survey_block(q.id)) for q in questions},
-        comment=values.get(B.SURVEY_COMMENT),
-    )
-    fields = {k: B.SURVEY_COMMENT if k == COMMENT_FIELD else survey_block(k) for k in errors}
-    return parsed, {fields[k]: v for k, v in errors.items()}
+    """The form's answers, or the problems keyed by block (the questions are the program's)."""
+    return read_survey(view, ps.questions(deps_of(context).program))
 
 
 def check(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:

@@ -9,11 +9,11 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.surveys import COMMENT_FIELD, SurveyAnswers, validate_survey
+from bot.domain.surveys import SurveyAnswers
 from bot.domain.vocab import ENGINEERS
 from bot.flows.survey import submit_answers, survey_form, survey_home_section
 from bot.slack.blocks.survey import survey_thanks_view
-from bot.slack.forms import read_values
+from bot.slack.forms import read_survey
 from bot.slack.ids import Action, Callback, survey_block
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BadMetadata, SurveyValue
@@ -47,15 +47,8 @@ def home_survey(body: dict[str, Any], context: BoltContext, respond: Respond) ->
 
 
 def _parsed(view: dict[str, Any], context: BoltContext) -> tuple[SurveyAnswers | None, dict[str, str]]:
-    """The form's answers, or the problems keyed by block (pure: the questions are the program's)."""
-    questions = deps_of(context).program.survey.questions
-    values = read_values(view)
-    answers = {q.id: values.get(survey_block(q.id)) for q in questions}
-    parsed, errors = validate_survey(
-        questions=questions, values=answers, comment=values.get(B.SURVEY_COMMENT)
-    )
-    fields = {k: B.SURVEY_COMMENT if k == COMMENT_FIELD else survey_block(k) for k in errors}
-    return parsed, {fields[k]: v for k, v in errors.items()}
+    """The form's answers, or the problems keyed by block (the questions are the program's)."""
+    return read_survey(view, deps_of(context).program.survey.questions)
 
 
 def submit(ack: Ack, view: dict[str, Any], context: BoltContext) -> None:
