@@ -12,24 +12,25 @@ sends every live decision for a blind second review and shows figures from 5 pai
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
-import time
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from PIL import Image  # noqa: E402  (matplotlib already depends on Pillow)
 from playwright.sync_api import FloatRect, Page, ViewportSize, expect, sync_playwright  # noqa: E402
+from screenshots import (  # noqa: E402  (the sandbox's JSON API and photographs)
+    Client,
+    _message,
+    _why,
+    drained,
+    shoot,
+    wait,
+)
 
 from bot.config import EXAMPLE_PROGRAM  # noqa: E402
-from bot.domain.delivery_batches import due_rows  # noqa: E402
 from bot.sandbox import demo  # noqa: E402
 from bot.sandbox.runtime import Sandbox  # noqa: E402
 from bot.sandbox.server import SandboxServer  # noqa: E402
@@ -55,137 +56,6 @@ BLIND_WHY = "The label is what routes the bill; without it nobody owns the cost.
 FIRST_WHY = (
     "The overlay pins the burst for 30 days with a ticket; that's the standing rule, not an exception."
 )
-
-
-# -- the sandbox's JSON API and photographs, as in scripts/screenshots.py --------------------
-class Client:
-    """The sandbox's JSON API, as the page uses it."""
-
-    def __init__(self, url: str, settle: Callable[[], None]) -> None:
-        self.url = url
-        self.settle = settle
-
-    def get(self, path: str) -> dict[str, Any]:
-        with urllib.request.urlopen(self.url + path, timeout=15) as resp:
-            data: dict[str, Any] = json.loads(resp.read())
-            return data
-
-    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        req = urllib.request.Request(
-            self.url + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            data: dict[str, Any] = json.loads(resp.read())
-        if not data.get("ok"):
-            raise RuntimeError(f"{path} {body}: {data}")
-        return data
-
-    def state(self, user: str, channel: str = "", thread: str = "") -> dict[str, Any]:
-        return self.get(f"/api/state?user={user}&channel={channel}&thread={thread}")
-
-    def at(self, when: str) -> None:
-        """Move the sandbox clock, once everything due has been sent (else it lands at the new time)."""
-        self.settle()
-        self.post("/api/clock", {"now": when})
-
-    def command(self, user: str, text: str, channel: str = "") -> None:
-        channel = channel or self.state(user)["channel"]
-        self.post("/api/command", {"user": user, "channel": channel, "text": text})
-
-    def modal(self, user: str, title: str) -> dict[str, Any]:
-        view: dict[str, Any] = wait(lambda: _modal_titled(self.state(user), title), f"the {title} modal")
-        return view
-
-    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-        reply = self.post("/api/submit", {"user": user, "view_id": view["id"], "values": values})
-        if reply.get("errors"):
-            raise RuntimeError(f"{view['title']['text']}: {reply['errors']}")
-        if reply.get("response_action") == "update":  # a thank-you view: close it as a person would
-            self.post("/api/close", {"user": user, "view_id": view["id"], "everything": True})
-        wait(lambda: self.state(user)["modal"] is None, "the modal to close")
-        return reply
-
-    def click(self, user: str, channel: str, ts: str, action_id: str, value: Any = None) -> None:
-        item = wait(lambda: _find(self.state(user, channel)["timeline"], ts), f"message {ts}")
-        for bi, block in enumerate(item["blocks"]):
-            for ei, element in enumerate(block.get("elements") or []):
-                if element.get("action_id") == action_id:
-                    source = {"kind": "message", "channel": channel, "ts": ts}
-                    body = {"user": user, "source": source, "block_index": bi, "element_index": ei}
-                    self.post("/api/action", {**body, "value": value or element.get("value")})
-                    return
-        raise RuntimeError(f"no {action_id} on message {ts}")
-
-
-def wait(check: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    """Poll until ``check`` returns something truthy (the bot answers asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise TimeoutError(f"waited {timeout:.0f} s for {what}")
-
-
-def drained(sandbox: Sandbox) -> bool:
-    """Nothing due in the bot's delivery ledger (the clock must not move past a queued message)."""
-    casebook = sandbox.casebook
-    assert casebook is not None, "the sandbox is not running"
-    with casebook.deps.sessions() as session:
-        return not due_rows(session=session, now=sandbox.clock.now(), limit=1)
-
-
-def _modal_titled(state: dict[str, Any], title: str) -> dict[str, Any] | None:
-    modal = state.get("modal")
-    if modal and modal["view"]["title"]["text"] == title:
-        view: dict[str, Any] = modal["view"]
-        return view
-    return None
-
-
-def _find(items: list[dict[str, Any]], ts: str) -> dict[str, Any] | None:
-    return next((i for i in items if i["ts"] == ts), None)
-
-
-def _text_of(item: dict[str, Any]) -> str:
-    return json.dumps(item.get("blocks") or []) + str(item.get("text") or "")
-
-
-def _message(client: Client, user: str, channel: str, contains: str) -> dict[str, Any]:
-    found: dict[str, Any] = wait(
-        lambda: next((m for m in client.state(user, channel)["timeline"] if contains in _text_of(m)), None),
-        f"a message with {contains!r}",
-    )
-    return found
-
-
-def _why(verdict: str, title: str) -> dict[str, str]:
-    service = title.split(":")[0]
-    values = {
-        "policy": f"The {service} runbook and the policy rule that fired for this change.",
-        "evidence": f"Checked the {service} dashboards, the ticket and the owner's sign-off in the thread.",
-        "risk": f"Limited to {service}; a revert takes under ten minutes and nobody else shares it.",
-        "confidence": "4",
-    }
-    if verdict == "approve":
-        values["conditions"] = "Expires in 48 h; roll back at once if error rates rise above the SLO."
-    if verdict == "escalate":
-        values["escalation"] = f"The {service} owning team's lead: it crosses a boundary ops does not own."
-    return values
-
-
-def shoot(page: Page, path: Path, *, clip: FloatRect | None = None, palette: bool = True) -> None:
-    """Save a screenshot; ``palette=False`` keeps true colour (a 256-colour palette turns the chart's
-    small red and amber markers brown)."""
-    page.screenshot(path=str(path), clip=clip)
-    image = Image.open(path).convert("RGB")
-    if palette:
-        image = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
-    image.save(path, optimize=True)
-    print(
-        f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {path.stat().st_size // 1024} KB"
-    )
 
 
 def log_decision(client: Client, engineer: str, category: str, verdict: str, title: str) -> None:
@@ -219,7 +89,7 @@ def _review(
         client.submit(user, view, {"comment": None})
         return
     why = BLIND_WHY if blind else FIRST_WHY
-    client.submit(user, view, {"suggested_verdict": suggested, "comment": why})
+    client.submit(user, view, {"suggested_verdict": suggested, "comment": why, "failed_parts": ["policy"]})
 
 
 def seed(client: Client) -> None:

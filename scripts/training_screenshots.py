@@ -17,9 +17,7 @@ import argparse
 import json
 import sys
 import tempfile
-import time
 import urllib.request
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 from playwright.sync_api import FloatRect, Page, ViewportSize, expect, sync_playwright  # noqa: E402
+from screenshots import (  # noqa: E402  (the sandbox's JSON API and photographs)
+    box,
+    wait,
+)
 
 from bot.domain.delivery_batches import due_rows  # noqa: E402
 from bot.sandbox.runtime import Sandbox  # noqa: E402
@@ -57,17 +59,6 @@ LABS = [
     ("2026-11-03T10:40", BEN, "m1-lab2"),
 ]
 PHOTO_AT = "2026-11-04T08:30"  # Wednesday morning, before the day's first session
-
-
-def wait(check: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
-    """Poll until ``check`` returns something truthy (the bot answers asynchronously)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise TimeoutError(f"waited {timeout:.0f} s for {what}")
 
 
 class Client:
@@ -140,17 +131,6 @@ def shoot(page: Page, path: Path, *, clip: FloatRect) -> None:
     image = Image.open(path).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
     image.save(path, optimize=True)
     print(f"{path}: {path.stat().st_size // 1024} KB")
-
-
-def box(page: Page, selector: str, pad: int = 0) -> FloatRect:
-    found = page.locator(selector).first.bounding_box()
-    assert found, selector
-    return {
-        "x": max(0, found["x"] - pad),
-        "y": max(0, found["y"] - pad),
-        "width": found["width"] + 2 * pad,
-        "height": found["height"] + 2 * pad,
-    }
 
 
 def check_in(client: Client, engineer: str, session_id: str, action: str) -> None:

@@ -64,7 +64,7 @@ def review_post_data(*, session: Session, decision_id: int) -> ReviewPostData:
         raise NotFound(f"Decision {decision_id} does not exist.")
     engineer = session.get(Person, decision.person_id)
     assert engineer is not None
-    review = session.execute(select(Review).where(Review.decision_id == decision_id)).scalar_one_or_none()
+    review = first_review(session=session, decision_id=decision_id)
     reviewer = session.get(Person, review.reviewer_id) if review else None
     return ReviewPostData(
         decision_id=decision.id,
