@@ -17,6 +17,7 @@ from tests.sandbox.pages import (  # noqa: E402  (only importable with Playwrigh
     decide,
     fill,
     justify,
+    message,
     modal,
     open_conversation,
     submit,
@@ -37,6 +38,10 @@ def test_home_queue_open_goes_to_the_post_and_uphold_reviews_it(page: Any) -> No
     card, title = deal_card(page)
     decide(page, card, "Deny", justify("Deny", GOOD["policy"]))
     switch_person(page, MO)
+    # The mentor comes to the queue once the review post is out (Home shows the queue as of its
+    # opening; Open links to the post, so it needs the post's delivery first).
+    open_conversation(page, "exception-review")
+    expect(message(page, title)).to_have_count(1)
     home = _home(page)
     item = home.locator(".block-actions, [data-block-id^='queue_']").filter(
         has=page.get_by_role("button", name="Uphold")

@@ -5,7 +5,7 @@ import { closeMenus, el, renderBlocks, setLinkHandler, showMenu, zoomable } from
 import { renderMrkdwn } from "./mrkdwn.js";
 import { renderQueued } from "./jobs.js";
 import { attachMentions, encodeMentions } from "./mentions.js";
-import { gatherValues, renderModal, restoreValues, setBanner, showErrors } from "./modal.js";
+import { focusOf, gatherValues, renderModal, restoreFocus, restoreValues, setBanner, showErrors } from "./modal.js";
 
 const $ = (id) => document.getElementById(id);
 const S = {
@@ -360,6 +360,7 @@ function renderModalLayer() {
   // Like Slack, what was typed survives views.update and a pushed view on top of it.
   const previous = root.querySelector(".modal");
   if (previous) S.drafts[previous.dataset.viewId] = gatherValues(previous);
+  const typing = previous ? focusOf(previous) : null;
   S.modalKey = key;
   root.replaceChildren();
   if (!modal) { S.drafts = {}; return; }
@@ -377,6 +378,7 @@ function renderModalLayer() {
   });
   root.append(node);
   if (carry) restoreValues(node, carry);
+  if (typing && previous?.dataset.viewId === view.id) restoreFocus(node, typing);
   const first = node.querySelector("input, textarea, select");
   if (first && !previous) first.focus();
 }

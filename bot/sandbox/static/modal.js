@@ -123,6 +123,26 @@ export function gatherValues(root) {
   return values;
 }
 
+// Where the person is typing (block, caret), so a re-render after views.update keeps it: in Slack
+// the cursor stays in the field while the view changes around it.
+export function focusOf(root) {
+  const active = document.activeElement;
+  const wrap = active && root?.contains(active) ? active.closest(".input-block") : null;
+  if (!wrap || !("selectionStart" in active)) return wrap ? { block: wrap.dataset.blockId } : null;
+  return { block: wrap.dataset.blockId, start: active.selectionStart, end: active.selectionEnd };
+}
+
+export function restoreFocus(root, focus) {
+  if (!focus) return;
+  const wrap = root.querySelector(`.input-block[data-block-id="${CSS.escape(focus.block)}"]`);
+  const ctl = wrap?.querySelector("input:not([type=radio]):not([type=checkbox]), textarea, select");
+  if (!ctl) return;
+  ctl.focus();
+  if (focus.start !== undefined && focus.start !== null && "setSelectionRange" in ctl) {
+    try { ctl.setSelectionRange(focus.start, focus.end); } catch { /* not a text control */ }
+  }
+}
+
 export function restoreValues(root, values) {
   for (const wrap of root.querySelectorAll(".input-block")) {
     if (wrap.dataset.blockId in values) writeValue(wrap, values[wrap.dataset.blockId]);
