@@ -28,9 +28,8 @@ from bot.domain.deliveries import Enqueued, enqueue, find_delivery
 from bot.domain.errors import Conflict
 from bot.domain.people import PersonView
 from bot.domain.vocab import CONSISTENCY_VIEWERS, REVIEWERS
-from bot.flows.links import message_url
+from bot.flows.links import review_post_links
 from bot.flows.notify import enqueue_dm, review_post_key
-from bot.flows.review_outbox import find_review_post
 from bot.program import Program
 from bot.slack.blocks.blind_review import (
     blind_card_blocks,
@@ -117,13 +116,6 @@ def submit_blind(
     return created
 
 
-def _post_url(deps: Deps, session: Session, decision_id: int) -> str | None:
-    post = find_review_post(session=session, decision_id=decision_id)
-    if post is None or post.status != "sent" or not post.channel or not post.ts:
-        return None
-    return message_url(deps, post.channel, post.ts)
-
-
 def consistency_home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
     """Leads' and admins' Home: agreement and kappa, and the disagreements ("not enough data yet" before)."""
     if not person.has_any(CONSISTENCY_VIEWERS):
@@ -132,7 +124,8 @@ def consistency_home_section(deps: Deps, session: Session, person: PersonView, n
     if deps.program.review_quality.blind_share == 0 and not any_blind_reviews(session=session):
         return []
     report = consistency_report(session=session, program=deps.program)
-    links = {p.decision_id: _post_url(deps, session, p.decision_id) for p in report.disagreements[:10]}
+    shown = [p.decision_id for p in report.disagreements[:10]]
+    links = review_post_links(deps=deps, session=session, decision_ids=shown)
     return consistency_blocks(report=report, links=links)
 
 

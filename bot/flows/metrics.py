@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,11 +16,9 @@ from bot.domain.metrics import Scorecard, compute_scorecard
 from bot.domain.people import PersonView
 from bot.domain.vocab import SCORECARD_VIEWERS
 from bot.domain.weeks import Week, previous, week_of, week_of_date, weeks_between
+from bot.flows.links import message_url
 from bot.program import Program
 from bot.slack.blocks.pm_home import MAX_WEEKS, pm_home_blocks
-
-log = logging.getLogger(__name__)
-PERMALINKS = "metrics.digest_permalinks"
 
 
 @dataclass(frozen=True)
@@ -66,26 +63,13 @@ def pm_overview(*, session: Session, program: Program, now: datetime, max_weeks:
     return PmOverview(history, verdict, last_posted_digest(session=session))
 
 
-def digest_url(deps: Deps, channel: str, ts: str) -> str:
-    """chat.getPermalink for the digest (cached per message); a built archive link if that fails."""
-    cache: dict[tuple[str, str], str] = deps.extras.setdefault(PERMALINKS, {})
-    if (channel, ts) not in cache:
-        try:
-            found = deps.client.chat_getPermalink(channel=channel, message_ts=ts)
-            cache[(channel, ts)] = str(found["permalink"])
-        except Exception:
-            log.warning("chat.getPermalink failed; linking to the archive URL instead")
-            return f"https://slack.com/archives/{channel}/p{ts.replace('.', '')}"
-    return cache[(channel, ts)]
-
-
 def pm_home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
     """App Home for PMs, leads and admins: the metric tiles, the trend and the last digest's link."""
     if not person.has_any(SCORECARD_VIEWERS):
         return []
     overview = pm_overview(session=session, program=deps.program, now=now, max_weeks=MAX_WEEKS)
     posted = overview.posted
-    link = (posted.period, digest_url(deps, posted.channel, posted.ts)) if posted else None
+    link = (posted.period, message_url(deps, posted.channel, posted.ts)) if posted else None
     return pm_home_blocks(
         card=overview.card,
         verdict=overview.verdict,

@@ -22,8 +22,8 @@ from bot.domain.people import PersonView
 from bot.domain.reviews import ReviewPostData, pending_queue, record_review, review_gate, review_post_data
 from bot.domain.vocab import QUEUE_ALL_ROLES, REVIEWERS
 from bot.domain.weeks import week_label
-from bot.flows.links import message_url
-from bot.flows.review_outbox import enqueue_verdict, find_review_post
+from bot.flows.links import review_post_links
+from bot.flows.review_outbox import enqueue_verdict
 from bot.slack.blocks.calib import failed_parts_blocks
 from bot.slack.blocks.mentor_home import (
     PRACTICE_SHOWN,
@@ -84,14 +84,6 @@ def submit_review(
     return queued
 
 
-def _post_url(deps: Deps, session: Session, decision_id: int) -> str | None:
-    """The review post's permalink, once it is in the channel (None while it waits to be sent)."""
-    post = find_review_post(session=session, decision_id=decision_id)
-    if post is None or post.status != "sent" or not post.channel or not post.ts:
-        return None
-    return message_url(deps, post.channel, post.ts)
-
-
 def review_home_section(deps: Deps, session: Session, person: PersonView, now: datetime) -> list[Block]:
     """App Home: the reviewer's queue and their mentees' week."""
     if not person.has_any(REVIEWERS):
@@ -101,7 +93,7 @@ def review_home_section(deps: Deps, session: Session, person: PersonView, now: d
         session=session, reviewer_id=person.id, everyone=everyone, now=now, limit=QUEUE_SHOWN
     )
     sla = deps.program.thresholds.review_sla_hours
-    links = {item.decision_id: _post_url(deps, session, item.decision_id) for item in items}
+    links = review_post_links(deps=deps, session=session, decision_ids=[i.decision_id for i in items])
     blocks = review_queue_blocks(
         items=items,
         total=total,
@@ -118,7 +110,7 @@ def review_home_section(deps: Deps, session: Session, person: PersonView, now: d
         limit=PRACTICE_SHOWN,
         practice=True,
     )
-    links.update({item.decision_id: _post_url(deps, session, item.decision_id) for item in practice})
+    links |= review_post_links(deps=deps, session=session, decision_ids=[i.decision_id for i in practice])
     blocks += practice_queue_blocks(items=practice, total=practice_total, everyone=everyone, links=links)
     mentees = mentee_summaries(session=session, mentor_id=person.id, now=now, tz=deps.program.tz)
     return blocks + mentee_blocks(mentees=mentees, week=week_label(now, deps.program.tz))
