@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,6 +62,21 @@ def find_by_slack_id(*, session: Session, slack_user_id: str) -> Person | None:
     return session.execute(select(Person).where(Person.slack_user_id == slack_user_id)).scalar_one_or_none()
 
 
+def active_with_role(
+    *,
+    session: Session,
+    slack_user_id: str,
+    roles: AbstractSet[str],
+    refusal: str,
+    error: type[DomainError] = DomainError,
+) -> Person:
+    """The active person holding one of ``roles``; else ``error(refusal)``, in the caller's words."""
+    person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
+    if person is None or person.status != "active" or not person.role_names & roles:
+        raise error(refusal)
+    return person
+
+
 def get_view(*, session: Session, slack_user_id: str) -> PersonView | None:
     person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
     return view_of(person) if person else None
@@ -90,6 +106,18 @@ def mentor_pairs(*, session: Session) -> dict[int, int]:
 def people_by_id(*, session: Session, ids: Iterable[int]) -> list[Person]:
     """The people with these ids, in no particular order."""
     return list(session.execute(select(Person).where(Person.id.in_(set(ids)))).scalars())
+
+
+def _replace_roles(*, session: Session, person: Person, wanted: Iterable[str]) -> None:
+    """Give ``person`` exactly the roles ``wanted`` (refused if it would leave no other admin)."""
+    target = set(wanted)
+    if Role.ADMIN not in target:
+        ensure_another_admin(session=session, person=person)
+    current = {r.role: r for r in person.roles}
+    for role in set(current) - target:
+        person.roles.remove(current[role])
+    for role in target - set(current):
+        person.roles.append(PersonRole(role=role))
 
 
 def upsert_person(
@@ -127,13 +155,7 @@ def upsert_person(
             "roles": sorted(person.role_names),
         }
         person.name, person.email, person.timezone, person.updated_at = name, email, timezone, now
-    if Role.ADMIN not in wanted:
-        ensure_another_admin(session=session, person=person)
-    current = {r.role: r for r in person.roles}
-    for role in set(current) - set(wanted):
-        person.roles.remove(current[role])
-    for role in set(wanted) - set(current):
-        person.roles.append(PersonRole(role=role))
+    _replace_roles(session=session, person=person, wanted=wanted)
     session.flush()
     after = {"name": name, "email": email, "timezone": timezone, "roles": wanted}
     if before != after:
@@ -158,13 +180,7 @@ def set_roles(
     bad = [r for r in wanted if r not in ROLES]
     if bad:
         raise DomainError(f"Unknown role `{bad[0]}`. Roles are: {', '.join(ROLES)}.")
-    if Role.ADMIN not in wanted:
-        ensure_another_admin(session=session, person=person)
-    current = {r.role: r for r in person.roles}
-    for role in set(current) - set(wanted):
-        person.roles.remove(current[role])
-    for role in set(wanted) - set(current):
-        person.roles.append(PersonRole(role=role))
+    _replace_roles(session=session, person=person, wanted=wanted)
     person.updated_at = now
     session.flush()
     append_event(

@@ -19,7 +19,7 @@ from bot.deps import Deps
 from bot.domain import deliveries
 from bot.domain.errors import DomainError
 from bot.domain.lessons import already, lessons_report, submit_lesson
-from bot.domain.people import PersonView, find_by_slack_id
+from bot.domain.people import PersonView, active_with_role
 from bot.domain.post_survey import RESPONDENTS
 from bot.domain.timezones import local_today
 from bot.domain.vocab import Role
@@ -38,10 +38,9 @@ NOT_FOR_YOU = "Wrap-up lessons are for the program's engineers, mentors and lead
 
 
 def _author(session: Session, slack_user_id: str) -> Person:
-    person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
-    if person is None or person.status != "active" or not (person.role_names & RESPONDENTS):
-        raise DomainError(NOT_FOR_YOU)
-    return person
+    return active_with_role(
+        session=session, slack_user_id=slack_user_id, roles=RESPONDENTS, refusal=NOT_FOR_YOU
+    )
 
 
 def _check_week(week: str, today: date) -> None:

@@ -21,7 +21,7 @@ from bot.domain.errors import Forbidden
 from bot.domain.exception_register import register_approval
 from bot.domain.live import LiveInput, seconds_to_decide
 from bot.domain.mentees import week_counts
-from bot.domain.people import PersonView, find_by_slack_id, get_view
+from bot.domain.people import PersonView, active_with_role, get_view
 from bot.domain.vocab import ENGINEERS, PRACTITIONERS
 from bot.domain.weeks import week_label, week_range
 from bot.flows.alert_notes import enqueue_alert_note
@@ -32,6 +32,7 @@ from bot.slack.blocks.mentor_home import live_summary_blocks
 from bot.slack.metadata import LogMeta
 
 LOGGERS = PRACTITIONERS
+CANNOT_LOG = "Only engineers, pilots, mentors and leads on the roster can log live decisions."
 NOT_A_LOGGER = "Logging live decisions is for engineers, pilots, mentors and leads."
 
 
@@ -63,9 +64,9 @@ def save_live_decision(
     now = deps.clock.now()
     raised_at = _epoch(meta.message_ts) if meta.source == "shortcut" else None
     with transaction(deps.sessions) as session:
-        person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
-        if person is None or person.status != "active" or not person.role_names & LOGGERS:
-            raise Forbidden("Only engineers, pilots, mentors and leads on the roster can log live decisions.")
+        person = active_with_role(
+            session=session, slack_user_id=slack_user_id, roles=LOGGERS, refusal=CANNOT_LOG, error=Forbidden
+        )
         recorded = record_decision(
             session=session,
             now=now,

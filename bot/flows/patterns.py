@@ -21,7 +21,7 @@ from bot.domain.patterns import (
     raise_proposals,
     view,
 )
-from bot.domain.people import PersonView, find_by_slack_id
+from bot.domain.people import PersonView, active_with_role
 from bot.domain.policy_refs import known_rules
 from bot.domain.precedents import Precedent, decision_links, find_precedents, precedents_of_decision
 from bot.domain.scheduling import people_with_roles
@@ -109,9 +109,9 @@ def _notify(*, session: Session, at: datetime, shown: ProposalView, leads: list[
 def decide(*, deps: Deps, slack_user_id: str, proposal_id: int, accept: bool) -> tuple[ProposalView, bool]:
     """A lead accepts or dismisses a proposal (a second click or a replay changes nothing)."""
     with transaction(deps.sessions) as session:
-        lead = find_by_slack_id(session=session, slack_user_id=slack_user_id)
-        if lead is None or lead.status != "active" or not lead.role_names & LEADS:
-            raise Forbidden(NOT_A_LEAD)
+        lead = active_with_role(
+            session=session, slack_user_id=slack_user_id, roles=LEADS, refusal=NOT_A_LEAD, error=Forbidden
+        )
         return decide_proposal(
             session=session, now=deps.clock.now(), proposal_id=proposal_id, lead=lead, accept=accept
         )
@@ -138,9 +138,13 @@ def send_draft(*, deps: Deps, slack_user_id: str, decision_id: int) -> bool:
     """DM a lead the draft of a reviewed live decision (ledger-keyed: a second click sends nothing)."""
     now = deps.clock.now()
     with transaction(deps.sessions) as session:
-        lead = find_by_slack_id(session=session, slack_user_id=slack_user_id)
-        if lead is None or lead.status != "active" or not lead.role_names & LEADS:
-            raise Forbidden("Only leads turn live decisions into practice scenarios.")
+        active_with_role(
+            session=session,
+            slack_user_id=slack_user_id,
+            roles=LEADS,
+            refusal="Only leads turn live decisions into practice scenarios.",
+            error=Forbidden,
+        )
         draft = draft_from_decision(session=session, decision_id=decision_id, library=deps.library)
         blocks = draft_message(decision_id=decision_id, path=draft.path, yaml_text=draft.yaml_text)
         result = enqueue(

@@ -17,7 +17,7 @@ from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain import post_survey as ps
 from bot.domain.errors import DomainError
-from bot.domain.people import find_by_slack_id
+from bot.domain.people import active_with_role
 from bot.domain.surveys import ALREADY, SurveyAnswers, check_week, get_response, submit_survey
 from bot.domain.timezones import local_today
 from bot.domain.weeks import iso_week
@@ -31,10 +31,9 @@ NOT_FOR_YOU = "The post-switchover survey is for the program's engineers, mentor
 
 
 def _respondent(session: Session, slack_user_id: str) -> Person:
-    person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
-    if person is None or person.status != "active" or not (person.role_names & ps.RESPONDENTS):
-        raise DomainError(NOT_FOR_YOU)
-    return person
+    return active_with_role(
+        session=session, slack_user_id=slack_user_id, roles=ps.RESPONDENTS, refusal=NOT_FOR_YOU
+    )
 
 
 def _check(program: Program, person: Person, week: str, now: Any) -> None:

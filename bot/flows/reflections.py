@@ -18,7 +18,7 @@ from bot.db.engine import transaction
 from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.people import PersonView, find_by_slack_id, mentees_of, mentor_of
+from bot.domain.people import PersonView, active_with_role, find_by_slack_id, mentees_of, mentor_of
 from bot.domain.reflections import (
     Saved,
     check_open,
@@ -49,10 +49,9 @@ MENTOR_JOB = "reflection-mentor"
 
 
 def _writer(session: Session, slack_user_id: str) -> Person:
-    person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
-    if person is None or person.status != "active" or not (person.role_names & ENGINEERS):
-        raise DomainError(NOT_FOR_YOU)
-    return person
+    return active_with_role(
+        session=session, slack_user_id=slack_user_id, roles=ENGINEERS, refusal=NOT_FOR_YOU
+    )
 
 
 def _day_for(program: Program, person: Person, now: datetime, day: date | None) -> date:

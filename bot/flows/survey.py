@@ -18,7 +18,7 @@ from bot.db.engine import transaction
 from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain.errors import DomainError
-from bot.domain.people import PersonView, find_by_slack_id
+from bot.domain.people import PersonView, active_with_role, find_by_slack_id
 from bot.domain.survey_groups import record_group_answer
 from bot.domain.surveys import ALREADY, SurveyAnswers, check_week, get_response, submit_survey
 from bot.domain.timezones import local_today
@@ -38,10 +38,9 @@ NOT_FOR_YOU = "The weekly survey is for engineers in the program."
 
 
 def _respondent(session: Session, slack_user_id: str) -> Person:
-    person = find_by_slack_id(session=session, slack_user_id=slack_user_id)
-    if person is None or person.status != "active" or not (person.role_names & ENGINEERS):
-        raise DomainError(NOT_FOR_YOU)
-    return person
+    return active_with_role(
+        session=session, slack_user_id=slack_user_id, roles=ENGINEERS, refusal=NOT_FOR_YOU
+    )
 
 
 def survey_form(*, deps: Deps, slack_user_id: str, week: str | None) -> View:
