@@ -23,6 +23,7 @@ from bot.slack.ids import Action, Callback, survey_block
 from bot.slack.ids import Block as B
 from bot.slack.metadata import SurveyValue
 
+TITLE = "Weekly survey"
 SCALE = {
     1: "1 — strongly disagree",
     2: "2 — disagree",
@@ -94,7 +95,7 @@ def survey_modal(
     initial: dict[str, int] | None = None,
     comment: str | None = None,
     callback_id: str = Callback.SURVEY,
-    title: str = "Weekly survey",
+    title: str = TITLE,
 ) -> View:
     """One 1–5 select per question and an optional comment, pre-filled when changing an answer.
 
@@ -141,7 +142,7 @@ def survey_modal(
     )
 
 
-def survey_thanks_view(*, week: str, replaced: bool, title: str = "Weekly survey") -> View:
+def survey_thanks_view(*, week: str, replaced: bool, title: str = TITLE) -> View:
     what = "updated" if replaced else "saved"
     return View(
         type="modal",
