@@ -13,21 +13,16 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
-    InputBlock,
-    Option,
-    PlainTextInputElement,
     PlainTextObject,
-    RadioButtonsElement,
 )
 from slack_sdk.models.views import View
 
 from bot.domain.blind_reviews import BlindCardData
 from bot.domain.consistency import Agreement, ConsistencyReport, Row, VerdictPair
 from bot.domain.justification import LABELS
-from bot.domain.reviews import COMMENT_MAX
-from bot.domain.vocab import VERDICTS
 from bot.slack.blocks.common import VERDICT_EMOJI, clip, code_block, context, divider, esc, header, section
 from bot.slack.blocks.review import slack_date
+from bot.slack.blocks.review_modal import comment_block, suggested_verdict_block
 from bot.slack.ids import Action, Callback
 from bot.slack.ids import Block as B
 from bot.slack.metadata import BlindMeta, DecisionValue
@@ -101,23 +96,10 @@ def blind_modal(*, data: BlindCardData, meta: BlindMeta) -> View:
         section(f"*#{data.decision_id}: {esc(clip(data.title, 200))}*\nThey decided *{data.verdict}*."),
     ]
     if overturn:
-        blocks.append(
-            InputBlock(
-                block_id=B.SUGGESTED_VERDICT,
-                label=PlainTextObject(text="What should have been decided?"),
-                element=RadioButtonsElement(
-                    action_id=B.SUGGESTED_VERDICT,
-                    options=[Option(value=v, label=v.capitalize()) for v in VERDICTS if v != data.verdict],
-                ),
-            )
-        )
+        blocks.append(suggested_verdict_block(decided=data.verdict))
     blocks.append(
-        InputBlock(
-            block_id=B.COMMENT,
-            label=PlainTextObject(text="Why" if overturn else "Comment"),
-            hint=PlainTextObject(text="Leads read this when the two reviews disagree; the engineer doesn't."),
-            optional=not overturn,
-            element=PlainTextInputElement(action_id=B.COMMENT, multiline=True, max_length=COMMENT_MAX),
+        comment_block(
+            overturn=overturn, hint="Leads read this when the two reviews disagree; the engineer doesn't."
         )
     )
     blocks.append(context(MEASUREMENT_ONLY))

@@ -79,6 +79,29 @@ def failed_parts_block(*, overturn: bool) -> InputBlock:
     )
 
 
+def suggested_verdict_block(*, decided: str) -> InputBlock:
+    """Overturn's first question: the call that should have been made (any but the one made)."""
+    return InputBlock(
+        block_id=B.SUGGESTED_VERDICT,
+        label=PlainTextObject(text="What should have been decided?"),
+        element=RadioButtonsElement(
+            action_id=B.SUGGESTED_VERDICT,
+            options=[Option(value=v, label=v.capitalize()) for v in VERDICTS if v != decided],
+        ),
+    )
+
+
+def comment_block(*, overturn: bool, hint: str) -> InputBlock:
+    """The verdict's comment: optional to uphold, the required "Why" of an overturn."""
+    return InputBlock(
+        block_id=B.COMMENT,
+        label=PlainTextObject(text="Why" if overturn else "Comment"),
+        hint=PlainTextObject(text=hint),
+        optional=not overturn,
+        element=PlainTextInputElement(action_id=B.COMMENT, multiline=True, max_length=COMMENT_MAX),
+    )
+
+
 def review_modal(*, data: ReviewPostData, meta: ReviewMeta, precedents: Sequence[Block] = ()) -> View:
     """Uphold: an optional comment. Overturn: the decision that should have been made, and why.
 
@@ -99,28 +122,14 @@ def review_modal(*, data: ReviewPostData, meta: ReviewMeta, precedents: Sequence
             blocks.append(weak_reasoning_block())
             blocks.append(failed_parts_block(overturn=False))
     if overturn:
-        blocks.append(
-            InputBlock(
-                block_id=B.SUGGESTED_VERDICT,
-                label=PlainTextObject(text="What should have been decided?"),
-                element=RadioButtonsElement(
-                    action_id=B.SUGGESTED_VERDICT,
-                    options=[Option(value=v, label=v.capitalize()) for v in VERDICTS if v != data.verdict],
-                ),
-            )
-        )
+        blocks.append(suggested_verdict_block(decided=data.verdict))
         blocks.append(failed_parts_block(overturn=True))
     blocks.append(
-        InputBlock(
-            block_id=B.COMMENT,
-            label=PlainTextObject(text="Why" if overturn else "Comment"),
-            hint=PlainTextObject(
-                text="What they missed and what would have led to the right call; the engineer gets this."
-                if overturn
-                else "Optional: what was good, or what to watch next time. The engineer gets this."
-            ),
-            optional=not overturn,
-            element=PlainTextInputElement(action_id=B.COMMENT, multiline=True, max_length=COMMENT_MAX),
+        comment_block(
+            overturn=overturn,
+            hint="What they missed and what would have led to the right call; the engineer gets this."
+            if overturn
+            else "Optional: what was good, or what to watch next time. The engineer gets this.",
         )
     )
     # "The first verdict stands" read, on an overturn, as if the engineer's call would stand.
