@@ -22,12 +22,12 @@ from bot.program_calib import Calibration
 from bot.program_patterns import PatternsSettings
 from bot.program_policy import RedFlagSettings
 from bot.program_review2 import ReviewQuality
+from bot.program_time import parse_time
 from bot.program_training import Training
 from bot.program_voices import Voices
 from bot.textfile import InputFileError, read_text_file
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 class ConfigError(Exception):
@@ -46,17 +46,6 @@ DEFAULT_COHORT = {
     Phase.PARALLEL_RUN: Cohort.PILOTS,
     Phase.SWITCHOVER: Cohort.ENGINEERS,
 }
-
-
-def _parse_time(value: object) -> dt.time:
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, int) and 0 <= value < 24 * 60:  # YAML 1.1 reads 17:45 as base-60 int
-        return dt.time(value // 60, value % 60)
-    if not isinstance(value, str) or not _TIME_RE.match(value):
-        raise ValueError(f"invalid time {value!r} (use HH:MM, 24-hour)")
-    hours, minutes = value.split(":")
-    return dt.time(int(hours), int(minutes))
 
 
 def _parse_days(value: object) -> list[str]:
@@ -112,7 +101,7 @@ class DailyJob(_Strict):
     phases: list[Phase] = Field(default_factory=lambda: [Phase.PARALLEL_RUN, Phase.SWITCHOVER])
     grace_minutes: int = Field(default=180, ge=0, le=24 * 60)
 
-    _time = field_validator("time", mode="before")(_parse_time)
+    _time = field_validator("time", mode="before")(parse_time)
     _days = field_validator("days", mode="before")(_parse_days)
 
 
@@ -122,7 +111,7 @@ class SurveyJob(_Strict):
     reminder_time: dt.time = dt.time(16, 30)
     phases: list[Phase] = Field(default_factory=lambda: [Phase.PARALLEL_RUN, Phase.SWITCHOVER])
 
-    _times = field_validator("time", "reminder_time", mode="before")(_parse_time)
+    _times = field_validator("time", "reminder_time", mode="before")(parse_time)
 
     @field_validator("day", mode="before")
     @classmethod
@@ -140,7 +129,7 @@ class WeeklyJob(_Strict):
     day: str = "fri"
     time: dt.time = dt.time(17, 0)
 
-    _time = field_validator("time", mode="before")(_parse_time)
+    _time = field_validator("time", mode="before")(parse_time)
 
     @field_validator("day", mode="before")
     @classmethod
@@ -162,7 +151,7 @@ class Announcement(_Strict):
     channel: str = "announcements"
     text: str = Field(min_length=1, max_length=3000)
 
-    _time = field_validator("time", mode="before")(_parse_time)
+    _time = field_validator("time", mode="before")(parse_time)
     _days = field_validator("days", mode="before")(_parse_days)
 
 

@@ -7,11 +7,10 @@ without the section loads as before.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+from bot.program_time import parse_time
 
 
 class ReviewQuality(BaseModel):
@@ -28,14 +27,4 @@ class ReviewQuality(BaseModel):
     expiry_check_time: dt.time = dt.time(9, 0)
     expiry_grace_minutes: int = Field(default=240, ge=0, le=24 * 60)
 
-    @field_validator("expiry_check_time", mode="before")
-    @classmethod
-    def _time(cls, value: object) -> dt.time:
-        if isinstance(value, dt.time):
-            return value
-        if isinstance(value, int) and 0 <= value < 24 * 60:  # YAML 1.1 reads 09:00 as base-60
-            return dt.time(value // 60, value % 60)
-        if not isinstance(value, str) or not _TIME.match(value):
-            raise ValueError(f"invalid time {value!r} (use HH:MM, 24-hour)")
-        hours, minutes = value.split(":")
-        return dt.time(int(hours), int(minutes))
+    _time = field_validator("expiry_check_time", mode="before")(parse_time)

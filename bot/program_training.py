@@ -9,24 +9,13 @@ so they are short, unique and stable.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.program_time import parse_time
+
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-
-def _time(value: object) -> dt.time:
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, int) and 0 <= value < 24 * 60:  # YAML 1.1 reads 09:00 as base-60 int
-        return dt.time(value // 60, value % 60)
-    if not isinstance(value, str) or not _TIME_RE.match(value):
-        raise ValueError(f"invalid time {value!r} (use HH:MM, 24-hour)")
-    hours, minutes = value.split(":")
-    return dt.time(int(hours), int(minutes))
 
 
 class _Strict(BaseModel):
@@ -60,7 +49,7 @@ class TrainingSession(_Strict):
     module: str | None = None
     labs: list[Lab] = Field(default_factory=list, max_length=10)
 
-    _start = field_validator("start", mode="before")(_time)
+    _start = field_validator("start", mode="before")(parse_time)
 
     @field_validator("day", mode="before")
     @classmethod

@@ -10,32 +10,18 @@ The wrap-up lessons need no settings: they hang off the ``wrap-up`` announcement
 from __future__ import annotations
 
 import datetime as dt
-import re
 from datetime import date
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.program_time import parse_time
+
 FIRST_WEEK = 9  # the roadmap numbers its weeks from 9: program.start_date is the Monday of week 9
-
-
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _parse_time(value: object) -> dt.time:
-    """HH:MM (as bot.program reads times; not imported from there: it imports this module)."""
-    if isinstance(value, dt.time):
-        return value
-    if isinstance(value, int) and 0 <= value < 24 * 60:  # YAML 1.1 reads 17:45 as base-60 int
-        return dt.time(value // 60, value % 60)
-    if not isinstance(value, str) or not _TIME_RE.match(value):
-        raise ValueError(f"invalid time {value!r} (use HH:MM, 24-hour)")
-    hours, minutes = value.split(":")
-    return dt.time(int(hours), int(minutes))
 
 
 class ScaleQuestion(_Strict):
@@ -85,7 +71,7 @@ class Reflections(_Strict):
         default_factory=_default_reflection_questions
     )
 
-    _time = field_validator("time", mode="before")(_parse_time)
+    _time = field_validator("time", mode="before")(parse_time)
 
     @model_validator(mode="after")
     def _unique(self) -> Reflections:
@@ -130,7 +116,7 @@ class PostSurvey(_Strict):
         default_factory=_default_post_questions
     )
 
-    _time = field_validator("time", mode="before")(_parse_time)
+    _time = field_validator("time", mode="before")(parse_time)
 
     @model_validator(mode="after")
     def _one_confidence(self) -> PostSurvey:
