@@ -10,7 +10,7 @@ can check the rule on the finished figure.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,23 +69,16 @@ def track_hline(ax: Any, placed: Placed, y: float) -> None:
     track_lines(ax, placed, [((low, y), (high, y))])
 
 
-def label_point(
-    ax: Any, placed: Placed, x: float, y: float, text: str, *, required: bool = True, **style: Any
-) -> Any | None:
-    """Annotate (x, y) with ``text`` at the first clear spot around it.
+def _place(*, ax: Any, placed: Placed, tries: Iterable[Any], pad: float, required: bool) -> Any | None:
+    """Draw the ``tries`` in turn until one is clear and keep the least-bad (none, if not ``required``).
 
-    Without a clear spot, a ``required`` label takes its least-bad one; any other is
-    left out (and counted), since a label over a line or a label reads as neither.
+    ``tries`` is lazy: a try is only drawn once the ones before it clashed.
     """
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     best: tuple[int, Any] | None = None
-    for dx, dy, ha, va in LABEL_OFFSETS:
-        note = ax.annotate(
-            text, (x, y), textcoords="offset points", xytext=(dx, dy), ha=ha, va=va, zorder=4, **style
-        )
-        box = note.get_window_extent(renderer)
-        hits = _clear(box, placed, frame)
+    for note in tries:
+        hits = _clear(note.get_window_extent(renderer), placed, frame, pad)
         if best is None or hits < best[0]:
             if best is not None:
                 best[1].remove()
@@ -104,24 +97,28 @@ def label_point(
     return best[1]
 
 
+def label_point(
+    ax: Any, placed: Placed, x: float, y: float, text: str, *, required: bool = True, **style: Any
+) -> Any | None:
+    """Annotate (x, y) with ``text`` at the first clear spot around it.
+
+    Without a clear spot, a ``required`` label takes its least-bad one; any other is
+    left out (and counted), since a label over a line or a label reads as neither.
+    """
+    tries = (
+        ax.annotate(
+            text, (x, y), textcoords="offset points", xytext=(dx, dy), ha=ha, va=va, zorder=4, **style
+        )
+        for dx, dy, ha, va in LABEL_OFFSETS
+    )
+    return _place(ax=ax, placed=placed, tries=tries, pad=PAD, required=required)
+
+
 def place_note(ax: Any, placed: Placed, x: float, text: str, **style: Any) -> Any:
     """Write a note at data x, at the first height (a fraction of the panel) where it is clear."""
-    renderer = ax.figure.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
     transform = ax.get_xaxis_transform()  # x in data, y in panel fractions
-    best: tuple[int, Any] | None = None
-    for height in NOTE_HEIGHTS:
-        note = ax.text(x, height, text, transform=transform, ha="center", va="center", zorder=4, **style)
-        hits = _clear(note.get_window_extent(renderer), placed, frame, NOTE_PAD)
-        if best is None or hits < best[0]:
-            if best is not None:
-                best[1].remove()
-            best = (hits, note)
-        else:
-            note.remove()
-        if hits == 0:
-            break
-    assert best is not None
-    placed.clashes += best[0] > 0
-    placed.boxes.append(best[1].get_window_extent(renderer))
-    return best[1]
+    tries = (
+        ax.text(x, height, text, transform=transform, ha="center", va="center", zorder=4, **style)
+        for height in NOTE_HEIGHTS
+    )
+    return _place(ax=ax, placed=placed, tries=tries, pad=NOTE_PAD, required=True)
