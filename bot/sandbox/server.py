@@ -67,18 +67,9 @@ def _opt(data: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _command(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
-    return interact.slash_command(
-        sb,
-        user=_str(d, "user"),
-        channel=_str(d, "channel"),
-        text=_str(d, "text"),
-        thread_ts=_opt(d, "thread_ts"),
-    )
-
-
-def _message(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
-    return interact.post_message(
+def _typed(send: Callable[..., dict[str, Any]], sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
+    """What a person types in a channel or thread: a slash command or a message, as ``send`` takes it."""
+    return send(
         sb,
         user=_str(d, "user"),
         channel=_str(d, "channel"),
@@ -220,8 +211,8 @@ def _reset(sb: Sandbox, d: dict[str, Any]) -> dict[str, Any]:
 
 
 POSTS: dict[str, Handler] = {
-    "/api/command": _command,
-    "/api/message": _message,
+    "/api/command": functools.partial(_typed, interact.slash_command),
+    "/api/message": functools.partial(_typed, interact.post_message),
     "/api/action": _action,
     "/api/shortcut": _shortcut,
     "/api/submit": _submit,

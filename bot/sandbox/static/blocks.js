@@ -144,7 +144,9 @@ export function fillSelect(select, element, ctx, { placeholder = true, users = f
   }
 }
 
-function choiceList(element, kind, name, ctx, onChange) {
+// Radio buttons or checkboxes (kind "radio" or "checkbox"), in a message or a modal; onChange
+// only where a pick acts at once (a message), not in a modal (read on submit).
+export function choiceList(element, kind, name, ctx, onChange) {
   const wrap = el("div", "choices");
   const initial = new Set([element.initial_option?.value,
     ...(element.initial_options || []).map((o) => o.value)].filter((v) => v !== undefined));

@@ -1,6 +1,6 @@
 // Modals: input blocks, their values as Slack's view.state expects, and inline errors.
-import { checkedValues, el, fillSelect, renderBlocks, uniqueName } from "./blocks.js";
-import { renderPlain, renderText } from "./mrkdwn.js";
+import { checkedValues, choiceList, el, fillSelect, renderBlocks, uniqueName } from "./blocks.js";
+import { renderPlain } from "./mrkdwn.js";
 
 const TEXT_TYPES = ["plain_text_input", "number_input", "email_text_input", "url_text_input"];
 
@@ -28,28 +28,7 @@ function control(element, ctx) {
     return select;
   }
   if (type === "radio_buttons" || type === "checkboxes") {
-    const wrap = el("div", "choices");
-    const name = uniqueName("m");
-    const initial = new Set([element.initial_option?.value,
-      ...(element.initial_options || []).map((o) => o.value)].filter((v) => v !== undefined));
-    for (const option of element.options || []) {
-      const label = el("label", "choice");
-      const input = el("input");
-      input.type = type === "checkboxes" ? "checkbox" : "radio";
-      input.name = name;
-      input.value = option.value;
-      input.checked = initial.has(option.value);
-      const text = el("span", "choice-text");
-      text.append(renderText(option.text, ctx));
-      if (option.description) {
-        const desc = el("span", "choice-desc");
-        desc.append(renderText(option.description, ctx));
-        text.append(desc);
-      }
-      label.append(input, text);
-      wrap.append(label);
-    }
-    return wrap;
+    return choiceList(element, type === "checkboxes" ? "checkbox" : "radio", uniqueName("m"), ctx);
   }
   if (type === "datepicker" || type === "timepicker") {
     const input = el("input", "sk-input");
