@@ -26,6 +26,7 @@ from sqlalchemy import Engine, create_engine, delete, inspect, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from bot.db.engine import _configure_sqlite, make_engine, make_session_factory, transaction
 from bot.db.records import InboxItem
@@ -76,11 +77,21 @@ def open_inbox(
         return InboxStore(work=sessions, receipts=_receipts(str(engine.url)), separate=False)
     url = f"sqlite:///{path}"
     side = make_engine(url, pool_size=pool_size)
-    InboxItem.__table__.create(side, checkfirst=True)  # type: ignore[attr-defined]
+    _create_table(side)
     work = make_session_factory(side)
     if adopt:
         adopt_main_rows(main=sessions, side=work)
     return InboxStore(work=work, receipts=_receipts(url), separate=True)
+
+
+def _create_table(side: Engine) -> None:
+    """The side file's one table, if it is not there yet: in one write transaction with IF NOT
+    EXISTS, because the front and the worker process open the file at the same moment."""
+    table = InboxItem.__table__
+    with side.begin() as conn:
+        conn.execute(CreateTable(table, if_not_exists=True))  # type: ignore[arg-type]
+        for index in table.indexes:  # type: ignore[attr-defined]
+            conn.execute(CreateIndex(index, if_not_exists=True))
 
 
 def _receipts(url: str) -> sessionmaker[Session]:

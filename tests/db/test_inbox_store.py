@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -72,3 +71,29 @@ def test_rows_an_earlier_version_left_in_the_main_file_are_moved_once(
     finally:
         store.close()
         again.close()
+
+
+@pytest.mark.sqlite_only  # the side file is SQLite's
+def test_processes_opening_the_inbox_at_once_all_get_it(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    """The front and the worker process start together: creating the side table must not race."""
+    import threading
+
+    stores: list[object] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            stores.append(open_inbox(engine, sessions))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(stores) == 6
+    for store in stores:
+        store.close()  # type: ignore[attr-defined]
