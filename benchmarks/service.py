@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from benchmarks import openloop
 from benchmarks.common import ROOT, free_port, wait_healthy
 from bot.db.engine import normalise_url
+from bot.db.inbox_store import side_path
 from bot.db.models import Delivery, InboxItem
 from bot.sandbox.fakeslack import FakeSlack
 
@@ -180,11 +181,19 @@ class Service:
         assert self.engine is not None
         now = datetime.now(UTC)
         out: dict[str, Any] = {}
+        side = side_path(self.engine)  # on SQLite the inbox is a file of its own
+        inbox_engine = create_engine(f"sqlite:///{side}") if side is not None and side.exists() else None
+        inbox_engine = inbox_engine or self.engine
+        try:
+            with Session(inbox_engine) as session:
+                if "inbox" in inspect(inbox_engine).get_table_names():
+                    out["inbox_pending"] = session.scalar(
+                        select(func.count()).where(InboxItem.status == "pending")
+                    )
+        finally:
+            if inbox_engine is not self.engine:
+                inbox_engine.dispose()
         with Session(self.engine) as session:
-            if "inbox" in inspect(self.engine).get_table_names():
-                out["inbox_pending"] = session.scalar(
-                    select(func.count()).where(InboxItem.status == "pending")
-                )
             due = (Delivery.status == "pending", Delivery.next_attempt_at <= now)
             to_channel = Delivery.recipient.like("C%")
             out["dms_due"] = session.scalar(select(func.count()).where(*due, ~to_channel))

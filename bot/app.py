@@ -22,14 +22,14 @@ from typing import Any
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.db.engine import _configure_sqlite, make_engine, make_session_factory, transaction
+from bot.db.engine import make_engine, make_session_factory, transaction
+from bot.db.inbox_store import InboxStore, open_inbox
 from bot.deps import Deps
 from bot.domain.library import Library, load_library, resolve_dir
 from bot.domain.scenario_sync import sync_library
@@ -100,6 +100,7 @@ class Casebook:
     executor: ThreadPoolExecutor
     worker_bolt: App
     inbox: InboxWorker
+    store: InboxStore
 
     def start_background(self, *, scheduler: bool = False, inbox: bool = True) -> None:
         """Start the outbox dispatcher and the inbox worker, and the scheduler when asked."""
@@ -117,6 +118,7 @@ class Casebook:
         for service in self.deps.services:
             service.stop()
         self.deps.dispatcher.stop(timeout)
+        self.store.close()
 
 
 def _retry_in_background(task: Callable[[], None], *, every: float = 5.0, attempts: int = 720) -> None:
@@ -300,43 +302,22 @@ def create_app(
     executor = ContextExecutor(max_workers=settings.casebook_threads, thread_name_prefix="listener")
     bolt = _bolt(settings, client=client, executor=executor, front=True)
     worker_bolt = _bolt(settings, client=client, executor=executor, front=False)
-    worker = InboxWorker(bolt=worker_bolt, sessions=sessions, clock=clock)
-    receipts = _receipt_sessions(engine, sessions, settings)
-    make_durable(
-        bolt,
-        DurableLazyRunner(sessions=receipts, clock=clock, on_stored=worker.kick, on_not_stored=_not_stored),
+    store = open_inbox(engine, sessions)
+    worker = InboxWorker(bolt=worker_bolt, sessions=store.work, clock=clock)
+    receipts = DurableLazyRunner(
+        sessions=store.receipts, clock=clock, on_stored=worker.kick, on_not_stored=_not_stored
     )
-    make_durable(worker_bolt, DurableLazyRunner(sessions=sessions, clock=clock, on_stored=worker.kick))
+    make_durable(bolt, receipts)
+    make_durable(worker_bolt, DurableLazyRunner(sessions=store.work, clock=clock, on_stored=worker.kick))
     for app in (bolt, worker_bolt):
         middleware.install(app, deps)  # before the listeners: they read deps and the caller from context
     for module in LISTENER_MODULES:
         module.register(bolt, deps)
     # The same listeners (matchers, ack and lazy functions) answer in the front and work in the worker.
     worker_bolt._listeners = list(bolt._listeners)  # Bolt has no listener-copying API
-    return Casebook(bolt=bolt, deps=deps, executor=executor, worker_bolt=worker_bolt, inbox=worker)
-
-
-RECEIPT_WAIT_MS = 2000  # Slack gives up on an ack after 3 s: a locked database is refused before that
-
-
-def _receipt_sessions(
-    engine: Engine, sessions: sessionmaker[Session], settings: Settings
-) -> sessionmaker[Session]:
-    """Sessions for the front's inbox inserts: on SQLite, an engine that waits at most
-    RECEIPT_WAIT_MS for the write lock (the default waits 15 s), so a database locked by
-    another process gets an inline refusal instead of Slack's error page. It keeps no
-    connections: each insert opens the file afresh, so a database that went away is noticed."""
-    if engine.dialect.name != "sqlite":
-        return sessions
-    receipt_engine = create_engine(
-        engine.url,
-        poolclass=NullPool,
-        connect_args={"timeout": RECEIPT_WAIT_MS / 1000, "check_same_thread": False},
+    return Casebook(
+        bolt=bolt, deps=deps, executor=executor, worker_bolt=worker_bolt, inbox=worker, store=store
     )
-    # WAL, BEGIN IMMEDIATE: the same file settings as the app's; the lock is asked for every
-    # millisecond (the worker's transactions hold it for one or two), not on SQLite's backoff.
-    _configure_sqlite(receipt_engine, eager_wait_ms=RECEIPT_WAIT_MS)
-    return make_session_factory(receipt_engine, audit_keyring=settings.audit_keyring())
 
 
 def _not_stored(request: BoltRequest) -> None:

@@ -139,17 +139,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from bot.clock import SystemClock
     from bot.db.engine import transaction
+    from bot.db.inbox_store import open_inbox
     from bot.domain import inbox, scheduling
     from bot.domain.jobruns import recent_runs
 
     settings = settings_from_env()
     program = settings.load_program()
-    _, sessions = open_db(settings)
+    engine, sessions = open_db(settings)
+    inbox_sessions = open_inbox(engine, sessions, pool_size=1, adopt=False).work
     now = SystemClock().now()
     since = now - timedelta(days=args.days)
     with transaction(sessions) as session:
         rows = scheduling.report_rows(session=session, since=since, period=args.period, job=args.job)
         runs = recent_runs(session=session, since=since, period=args.period)
+    with transaction(inbox_sessions) as session:
         backlog = inbox.backlog(session=session, now=now)
     scope = f"period {args.period}" if args.period else f"due in the last {args.days} day(s)"
     print(f"deliveries {scope}: {len(rows)}")

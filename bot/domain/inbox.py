@@ -115,12 +115,19 @@ def claim(*, session: Session, now: datetime, lease: timedelta, limit: int) -> l
     return [Work(r.id, r.function, r.body, r.content_type, r.attempts + 1) for r in rows]
 
 
+# What a row keeps once its work is over: its key (a digest of the signed body, which is how
+# a replay is recognised) and its outcome, never the body. A body is the raw Slack payload:
+# the person's id beside what they typed, e.g. an anonymous survey's answers, which must not
+# be recoverable from the inbox once they are stored without a name.
+SCRUBBED = ""
+
+
 def finish(*, session: Session, now: datetime, item_id: int) -> None:
-    """The work ran to the end."""
+    """The work ran to the end: keep the key and outcome, forget the body."""
     session.execute(
         update(InboxItem)
         .where(InboxItem.id == item_id)
-        .values(status="done", finished_at=now, claimed_until=None, last_error=None)
+        .values(status="done", finished_at=now, claimed_until=None, last_error=None, body=SCRUBBED)
     )
 
 
@@ -132,6 +139,7 @@ FINISH_MANY = (
         finished_at=bindparam("now", type_=InboxItem.__table__.c.finished_at.type),
         claimed_until=None,
         last_error=None,
+        body=SCRUBBED,
     )
     .execution_options(synchronize_session=False)
 )
@@ -146,8 +154,8 @@ def finish_many(*, session: Session, now: datetime, item_ids: list[int]) -> None
 def retry(*, session: Session, now: datetime, item_id: int, attempts: int, error: str) -> None:
     """The work raised: try again later (1 s, 4 s, 16 s, …), or keep it as failed after MAX_ATTEMPTS."""
     values: dict[str, object] = {"claimed_until": None, "last_error": error[:500]}
-    if attempts >= MAX_ATTEMPTS:
-        values |= {"status": "failed", "finished_at": now}
+    if attempts >= MAX_ATTEMPTS:  # given up (the person was told): the error stays, the body goes
+        values |= {"status": "failed", "finished_at": now, "body": SCRUBBED}
     else:
         values["next_attempt_at"] = now + timedelta(seconds=4 ** (attempts - 1))
     session.execute(update(InboxItem).where(InboxItem.id == item_id).values(**values))
@@ -163,9 +171,14 @@ def backlog(*, session: Session, now: datetime) -> Backlog:
     return Backlog(pending=int(pending), oldest_seconds=max(0.0, age), failed=int(failed))
 
 
-def purge_done(*, session: Session, before: datetime) -> int:
-    """Forget finished work older than ``before`` (its effects live in their own tables)."""
+# Slack's signatures are good for 5 minutes, so after that a replay is refused before it
+# reaches the inbox and a finished row's key protects nothing; an hour leaves a wide margin.
+KEEP_DONE = timedelta(hours=1)
+
+
+def purge_done(*, session: Session, now: datetime, keep: timedelta = KEEP_DONE) -> int:
+    """Forget work finished more than ``keep`` ago (its effects live in their own tables)."""
     result = session.execute(
-        delete(InboxItem).where(InboxItem.status == "done", InboxItem.finished_at < before)
+        delete(InboxItem).where(InboxItem.status == "done", InboxItem.finished_at < now - keep)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

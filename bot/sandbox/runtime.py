@@ -25,6 +25,7 @@ from bot.app import Casebook, create_app
 from bot.clock import SystemClock
 from bot.config import EXAMPLE_PROGRAM, Settings
 from bot.db.engine import make_engine, transaction
+from bot.db.inbox_store import side_file
 from bot.db.migrate import upgrade
 from bot.domain import scheduling
 from bot.jobs import registry, runner
@@ -143,9 +144,10 @@ class Sandbox:
 
     def _boot(self, *, fresh: bool, roster_at: datetime | None = None) -> None:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        if fresh:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+        if fresh:  # the database and its inbox file (bot/db/inbox_store.py), with SQLite's companions
+            for path in (self.db_path, side_file(self.db_path)):
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
         upgrade(self.database_url)
         settings = Settings(
             slack_bot_token="xoxb-sandbox-" + secrets.token_hex(8),

@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
@@ -46,6 +47,7 @@ ROW = "x-casebook-inbox-row"  # set by the worker: "inbox-<row>", the key of eff
 NOT_STORED = "inbox_not_stored"  # context key: the ack to answer instead when the row cannot be stored
 SKIP = "inbox_skip"  # context key: the ack refused the request, so there is no work to store
 Refusal = Callable[[BoltRequest], None]
+PURGE_EVERY_S = 60.0  # how often the first worker loop forgets old finished rows
 
 
 def work_key(function: str, body: str) -> str:
@@ -198,6 +200,7 @@ class InboxWorker:
         self._threads: list[threading.Thread] = []
         self._idle = threading.Condition()
         self._in_flight = 0  # claims under way or rows claimed and not yet finished, in this process
+        self._purged_at = 0.0  # monotonic time of the last purge of finished rows
         bind = sessions.kw.get("bind")
         self._sqlite = bind is None or bind.dialect.name == "sqlite"
 
@@ -297,12 +300,20 @@ class InboxWorker:
         for thread in self._threads:
             thread.start()
 
+    def purge(self) -> int:
+        """Forget rows finished long enough ago that no replay of theirs can still be signed."""
+        self._purged_at = time.monotonic()
+        with transaction(self.sessions) as session:
+            return inbox.purge_done(session=session, now=self.clock.now())
+
     def _loop(self, n: int = 0) -> None:
         # The first loop polls; the others wake when a batch came back full (more is waiting),
         # so an idle worker costs one claim per poll, not one per thread.
         wait = self.poll if n == 0 else max(1.0, self.poll)
         while not self._stop.is_set():
             try:
+                if n == 0 and time.monotonic() - self._purged_at >= PURGE_EVERY_S:
+                    self.purge()
                 ran = self.run_once()
             except Exception:  # the database may be away; try again at the next poll
                 log.exception("inbox claim failed")

@@ -59,7 +59,7 @@ def health(casebook: Casebook) -> tuple[bool, dict[str, Any]]:
     }
     if healthy:
         try:
-            with read_transaction(casebook.deps.sessions) as session:
+            with read_transaction(casebook.inbox.sessions) as session:
                 backlog = inbox.backlog(session=session, now=casebook.deps.clock.now())
             data["inbox"] = {
                 "pending": backlog.pending,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot.app import Casebook
 from bot.clock import FixedClock
 from bot.db.engine import transaction
-from bot.db.models import AuditEvent, SurveyAnswer, SurveyResponse
+from bot.db.models import AuditEvent, InboxItem, SurveyAnswer, SurveyResponse
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import survey_block
@@ -101,6 +101,12 @@ def test_a_second_answer_is_refused_and_the_audit_keeps_no_answers(
         ).scalars()
         payloads = [json.loads(e.payload) for e in events]
     assert payloads == [{"survey": "weekly", "week": "2026-W47"}]
+    # Nor does the durable receipt: the stored request (the person's id beside the comment) is
+    # forgotten once its work has run; only its digest stays, to recognise a replay.
+    with transaction(casebook.inbox.sessions) as session:
+        rows = session.execute(select(InboxItem.body, InboxItem.status, InboxItem.key)).all()
+    assert rows and all(status == "done" and len(key) == 64 for _, status, key in rows)
+    assert not [body for body, _, _ in rows if "first thoughts" in body or "U0ENG1" in body]
 
 
 def test_survey_from_app_home_and_who_may_answer(

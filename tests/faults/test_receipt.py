@@ -1,5 +1,6 @@
-"""The durable receipt over HTTP (issue 14): replays have no second effect, a locked or missing
-database gets an inline refusal within Slack's deadline, and /healthz shows the inbox backlog."""
+"""The durable receipt over HTTP (issue 14): replays have no second effect, a locked main database
+delays only the work, a locked inbox gets an inline refusal within Slack's deadline, and /healthz
+shows the inbox backlog."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -18,6 +21,7 @@ from sqlalchemy import Engine, func, select
 from bot.app import Casebook
 from bot.cli import main
 from bot.db.engine import transaction
+from bot.db.inbox_store import side_path
 from bot.db.models import Assignment, AuditEvent, Decision
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
@@ -60,17 +64,13 @@ def test_a_replayed_signed_request_has_no_second_effect(
     assert _count(casebook, AuditEvent, AuditEvent.action == "person.roles_changed") == 1
 
 
-@pytest.mark.sqlite_only  # the write lock held by another process is SQLite's failure mode
-def test_a_locked_database_gets_an_inline_refusal_within_the_deadline_and_nothing_is_lost(
-    casebook: Casebook, slack: Simulator, bare: Simulator, fake: FakeSlack, clock, engine: Engine
-) -> None:
-    assert engine.dialect.name == "sqlite"
-    load_roster(casebook.deps.sessions, clock.now())
-    view_id = open_log_modal(slack, fake)
+@contextmanager
+def write_locked(path: Path) -> Iterator[None]:
+    """Another process's long write transaction on the SQLite file at ``path`` (issue 14)."""
     locked, release = threading.Event(), threading.Event()
 
-    def hold_the_write_lock() -> None:  # another process's long transaction, as in issue 14
-        conn = sqlite3.connect(str(engine.url.database), isolation_level=None)
+    def hold_the_write_lock() -> None:
+        conn = sqlite3.connect(str(path), isolation_level=None)
         conn.execute("BEGIN IMMEDIATE")
         locked.set()
         release.wait(20)
@@ -79,12 +79,39 @@ def test_a_locked_database_gets_an_inline_refusal_within_the_deadline_and_nothin
 
     holder = threading.Thread(target=hold_the_write_lock)
     holder.start()
-    locked.wait(5)
+    assert locked.wait(5)
     try:
-        reply = bare.submit("U0ENG1", view_id, GOOD)
+        yield
     finally:
         release.set()
         holder.join()
+
+
+@pytest.mark.sqlite_only  # the write lock held by another process is SQLite's failure mode
+def test_a_locked_database_does_not_hold_up_the_ack_and_the_work_runs_once_it_is_free(
+    casebook: Casebook, slack: Simulator, bare: Simulator, fake: FakeSlack, clock, engine: Engine
+) -> None:
+    """The receipt is in a file of its own: the main file's lock delays the work, not the answer."""
+    load_roster(casebook.deps.sessions, clock.now())
+    view_id = open_log_modal(slack, fake)
+    with write_locked(Path(str(engine.url.database))):
+        reply = bare.submit("U0ENG1", view_id, GOOD)
+        assert reply.status == 200 and reply.elapsed < 1.0, reply.elapsed
+        assert reply.json.get("response_action") is None  # accepted: the form closes
+    assert settle(casebook)
+    assert _count(casebook, Decision) == 1
+
+
+@pytest.mark.sqlite_only
+def test_a_locked_inbox_gets_an_inline_refusal_within_the_deadline_and_nothing_is_lost(
+    casebook: Casebook, slack: Simulator, bare: Simulator, fake: FakeSlack, clock, engine: Engine
+) -> None:
+    side = side_path(engine)
+    assert side is not None and side.exists()
+    load_roster(casebook.deps.sessions, clock.now())
+    view_id = open_log_modal(slack, fake)
+    with write_locked(side):
+        reply = bare.submit("U0ENG1", view_id, GOOD)
     assert reply.status == 200 and reply.elapsed < 3.0, reply.elapsed
     assert reply.json["response_action"] == "errors"
     assert "nothing was recorded" in reply.json["errors"]["title"]
@@ -142,13 +169,13 @@ def test_an_outage_in_stored_work_is_retried_and_told_only_after_the_last_attemp
     for attempt in range(1, inbox.MAX_ATTEMPTS):
         assert settle(casebook)
         assert fake.responses == [], f"attempt {attempt}: retried, not reported"
-        with transaction(casebook.deps.sessions) as session:
+        with transaction(casebook.inbox.sessions) as session:
             (row,) = session.execute(select(InboxItem)).scalars()
             assert (row.status, row.attempts) == ("pending", attempt)
         clock.advance(timedelta(seconds=4**attempt))
     assert settle(casebook)
     (told,) = fake.responses
     assert "nothing was saved" in str(told)
-    with transaction(casebook.deps.sessions) as session:
+    with transaction(casebook.inbox.sessions) as session:
         (row,) = session.execute(select(InboxItem)).scalars()
         assert row.status == "done"  # told on its last attempt: handled, not failed

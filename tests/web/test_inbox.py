@@ -156,3 +156,39 @@ def test_an_idle_poll_only_reads(sessions, clock: FixedClock, monkeypatch) -> No
     if sessions.kw["bind"].dialect.name == "sqlite":  # PostgreSQL's claim locks only the rows it takes
         monkeypatch.setattr(web_inbox, "transaction", no_write)
     assert _worker(sessions, clock, []).run_once() == 0
+
+
+def test_finished_work_forgets_its_body_and_keeps_its_key(sessions, clock: FixedClock) -> None:
+    """A stored body is the raw payload (who, and what they typed): gone once the work is over,
+    while its key still turns a replay away."""
+    done: list[str] = []
+    front = _app(sessions, clock, done, front=True)
+    request = _signed("survey my secret answer")
+    at = float(request.headers["x-slack-request-timestamp"][0])
+    front.dispatch(_signed("survey my secret answer", at=at))
+    _app(sessions, clock, done, front=True).dispatch(_signed("boom", at=at))
+    worker = _worker(sessions, clock, done)
+    for _ in range(inbox.MAX_ATTEMPTS):  # the first row runs once; the second fails to the end
+        worker.drain()
+        clock.advance(timedelta(minutes=5))
+    with transaction(sessions) as session:
+        rows = session.execute(select(InboxItem.status, InboxItem.body).order_by(InboxItem.id)).all()
+    assert [tuple(r) for r in rows] == [("done", ""), ("failed", "")]
+    front.dispatch(_signed("survey my secret answer", at=at))  # the same signed body again
+    assert len(_rows(sessions)) == 2 and worker.drain() == 0
+    assert done == ["survey my secret answer"]
+
+
+def test_finished_rows_are_purged_after_the_replay_window(sessions, clock: FixedClock) -> None:
+    done: list[str] = []
+    front = _app(sessions, clock, done, front=True)
+    for text in ("sync", "practice", "boom"):
+        front.dispatch(_signed(text))
+    worker = _worker(sessions, clock, done)
+    worker.drain()
+    front.dispatch(_signed("later"))  # still pending when the purge runs
+    clock.advance(inbox.KEEP_DONE - timedelta(seconds=1))
+    assert worker.purge() == 0, "within the hour: kept"
+    clock.advance(timedelta(seconds=2))
+    assert worker.purge() == 2, "the two finished rows go"
+    assert sorted(status for _, status, _ in _rows(sessions)) == ["pending", "pending"]
