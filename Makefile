@@ -64,9 +64,10 @@ loadgen:
 	    || echo "loadgen: could not install wrk; its test will skip"; \
 	fi
 
-# Regenerates docs/screenshots/*.png from a fresh sandbox in headless Chromium.
+# Regenerates docs/screenshots/*.png, a fresh sandbox per feature, in headless Chromium;
+# `make screenshots SHOTS="calib patterns"` redoes only those features (scripts/screenshots.py --list).
 screenshots: $(STAMP) browser
-	$(PY) scripts/screenshots.py
+	$(PY) scripts/screenshots.py $(SHOTS)
 
 # The whole suite: lint, strict typing, and every test (SQLite, plus PostgreSQL when
 # CASEBOOK_TEST_POSTGRES_URL is set — .ci/run sets it when a local server is present).
