@@ -16,6 +16,7 @@ ISO week 2026-W47 runs Monday 16 to Sunday 22 November, local time.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,44 +35,33 @@ def local(*args: int) -> datetime:
     return datetime(*args, tzinfo=NY).astimezone(UTC)
 
 
+# The table above, as make_decision's arguments (a live approve in policy_violation unless said).
+DECISIONS: dict[str, dict[str, Any]] = {
+    "d1": {"now": local(2026, 11, 16, 10, 0), "title": "d1 prod single replica"},
+    "d2": {"now": local(2026, 11, 17, 9, 0), "verdict": "escalate", "category": "security_exception"},
+    "d3": {
+        "now": local(2026, 11, 18, 11, 0),
+        "user": "U0ENG2",
+        "verdict": "escalate",
+        "category": "security_exception",
+    },
+    "d4": {"now": local(2026, 11, 22, 23, 30), "verdict": "escalate", "title": "d4 late sunday"},
+    "d5": {"now": local(2026, 11, 23, 0, 30), "verdict": "deny", "category": "rollback"},
+    "d6": {
+        "now": local(2026, 11, 19, 14, 0),
+        "kind": "practice",
+        "verdict": "escalate",
+        "category": "change_freeze",
+        "title": "d6 practice",
+        "review_required": False,
+    },
+    "d7": {"now": local(2026, 11, 15, 23, 59), "verdict": "deny", "category": "rollback"},
+}
+
+
 def build(sessions: sessionmaker[Session]) -> dict[str, int]:
     load_roster(sessions, local(2026, 11, 2, 9, 0))
-    ids = {
-        "d1": make_decision(sessions, now=local(2026, 11, 16, 10, 0), title="d1 prod single replica"),
-        "d2": make_decision(
-            sessions,
-            now=local(2026, 11, 17, 9, 0),
-            verdict="escalate",
-            category="security_exception",
-            title="d2",
-        ),
-        "d3": make_decision(
-            sessions,
-            now=local(2026, 11, 18, 11, 0),
-            user="U0ENG2",
-            verdict="escalate",
-            category="security_exception",
-            title="d3",
-        ),
-        "d4": make_decision(
-            sessions, now=local(2026, 11, 22, 23, 30), verdict="escalate", title="d4 late sunday"
-        ),
-        "d5": make_decision(
-            sessions, now=local(2026, 11, 23, 0, 30), verdict="deny", category="rollback", title="d5"
-        ),
-        "d6": make_decision(
-            sessions,
-            now=local(2026, 11, 19, 14, 0),
-            kind="practice",
-            verdict="escalate",
-            category="change_freeze",
-            title="d6 practice",
-            review_required=False,
-        ),
-        "d7": make_decision(
-            sessions, now=local(2026, 11, 15, 23, 59), verdict="deny", category="rollback", title="d7"
-        ),
-    }
+    ids = {name: make_decision(sessions, **{"title": name, **fields}) for name, fields in DECISIONS.items()}
     reviews = [
         ("d1", "U0LEAD", "overturn", OVERTURN_D1, "deny", local(2026, 11, 16, 15, 0)),
         ("d3", "U0MENTOR", "uphold", None, None, local(2026, 11, 18, 16, 0)),

@@ -24,7 +24,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.web.devserver import BackgroundServer
 from bot.web.wsgi import make_wsgi
-from tests.helpers import USERS, settling
+from tests.helpers import USERS, load_roster, settling
 
 PG_URL = os.environ.get("CASEBOOK_TEST_POSTGRES_URL")
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -147,6 +147,12 @@ def casebook(
     yield app
     app.shutdown(timeout=5)
     assert fake.invalid == [], f"invalid Slack payloads were sent: {fake.invalid}"
+
+
+@pytest.fixture
+def roster(casebook: Casebook, clock: FixedClock) -> None:
+    """The demo roster (``tests.helpers.ROSTER_CSV``), loaded at the test's start time."""
+    load_roster(casebook.deps.sessions, clock.now())
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.engine import transaction
 from bot.domain.people import import_roster, parse_roster
+from bot.sandbox.fakeslack import validate_blocks
 
 T = TypeVar("T")
 
@@ -105,6 +106,52 @@ def texts(blocks: list[dict[str, Any]]) -> str:
 
     walk(blocks)
     return "\n".join(out)
+
+
+def initial_values(view: dict[str, Any]) -> dict[str, Any]:
+    """What each input of a modal comes pre-filled with, by block id."""
+    return {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"}
+
+
+def button(message: Any, action_id: str) -> dict[str, Any]:
+    """The ``action_id`` element of a message's blocks (the test fails when there is none)."""
+    for block in message.blocks:
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return element  # type: ignore[no-any-return]
+    raise AssertionError(f"no {action_id} button")
+
+
+def press(
+    slack: Any, user_id: str, message: Any, action_id: str, *, value: str | None = None, block_id: str = "b"
+) -> Any:
+    """Click the ``action_id`` button on ``message`` as ``user_id``; returns Slack's reply.
+
+    ``value`` replays a click with a value the message no longer shows (its buttons are gone).
+    """
+    return slack.click(
+        user_id,
+        action_id=action_id,
+        value=button(message, action_id)["value"] if value is None else value,
+        block_id=block_id,
+        channel=message.channel,
+        message_ts=message.ts,
+    )
+
+
+def command_reply(slack: Any, fake: Any, user_id: str, text: str, *, timeout: float = 8.0) -> dict[str, Any]:
+    """Run ``/casebook <text>`` as ``user_id`` and return the response it got (waits for it)."""
+    before = len(fake.responses)
+    assert slack.command(user_id, text).status == 200
+    return eventually(lambda: fake.responses[before:], timeout=timeout)[-1]  # type: ignore[no-any-return]
+
+
+def reply_to(slack: Any, fake: Any, user_id: str, text: str, *, timeout: float = 8.0) -> dict[str, Any]:
+    """The answer to ``/casebook <text>``, checked: ephemeral, valid Block Kit of at most 50 blocks."""
+    response = command_reply(slack, fake, user_id, text, timeout=timeout)
+    assert response["response_type"] == "ephemeral"
+    assert validate_blocks(response["blocks"], limit=50) is None
+    return response
 
 
 def confirm_step(slack: Any, fake: Any, user_id: str, *, cancel: bool = False) -> dict[str, Any]:

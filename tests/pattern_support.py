@@ -7,10 +7,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.engine import transaction
-from bot.domain.decisions import record_decision
-from bot.domain.people import find_by_slack_id
 from bot.domain.reviews import record_review
-from tests.live_support import justification
+from tests.live_support import make_decision
 
 RULE = "resource-tagging/require-cost-center"
 OTHER_RULE = "rollback-rules/skip-canary"
@@ -32,28 +30,19 @@ def live(
     comment: str | None = None,
 ) -> int:
     """Record one decision through the domain (and its review when ``review`` is given)."""
-    with transaction(sessions) as session:
-        person = find_by_slack_id(session=session, slack_user_id=user)
-        assert person is not None
-        recorded = record_decision(
-            session=session,
-            now=now,
-            person_id=person.id,
-            actor=user,
-            kind=kind,
-            verdict=verdict,
-            justification=justification(
-                conditions=conditions if verdict == "approve" else None,
-                escalation="Security on-call, beyond ops" if verdict == "escalate" else None,
-            ),
-            idempotency_key=f"pat:{user}:{title}:{now.isoformat()}",
-            category="policy_violation",
-            title=title,
-            source_url="https://ggen.example.com/holds/9" if kind == "live" else None,
-            source_text=text,
-            policy_rule=rule,
-        )
-        decision_id = recorded.decision.id
+    decision_id = make_decision(
+        sessions,
+        now=now,
+        user=user,
+        kind=kind,
+        verdict=verdict,
+        title=title,
+        key=f"pat:{user}:{title}:{now.isoformat()}",
+        conditions=conditions if verdict == "approve" else None,
+        source_url="https://ggen.example.com/holds/9",
+        source_text=text,
+        policy_rule=rule,
+    )
     if review:
         with transaction(sessions) as session:
             record_review(

@@ -13,22 +13,7 @@ from bot.db.engine import transaction
 from bot.db.models import Decision
 from bot.domain.exception_register import record_answer, register_approval
 from bot.program import load_program
-from bot.sandbox.fakeslack import FakeSlack
-from tests.conftest import BOT_TOKEN
-from tests.helpers import load_roster
 from tests.live_support import make_decision
-
-
-@pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, database_url: str, fake: FakeSlack, sessions: sessionmaker[Session]
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
-    monkeypatch.delenv("CASEBOOK_PROGRAM", raising=False)
-    monkeypatch.setattr("bot.cli.common.setup_logging", lambda *a, **k: None)
-    load_roster(sessions, datetime(2026, 11, 1, tzinfo=UTC))
 
 
 def _approval(sessions: sessionmaker[Session], *, title: str, conditions: str, user: str = "U0ENG1") -> int:
@@ -47,7 +32,7 @@ def _approval(sessions: sessionmaker[Session], *, title: str, conditions: str, u
 
 
 def test_list_and_expiring(
-    env: None, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
+    cli_env: None, sessions: sessionmaker[Session], capsys: pytest.CaptureFixture[str]
 ) -> None:
     soon = _approval(
         sessions, title="payments-api single replica", conditions="Expires in 48 h; scale back to 3"

@@ -9,28 +9,13 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
 from bot.sandbox.fakeslack import FakeSlack
-from tests.conftest import BOT_TOKEN
-from tests.helpers import load_roster
-
-
-@pytest.fixture
-def env(
-    monkeypatch: pytest.MonkeyPatch, database_url: str, fake: FakeSlack, sessions: sessionmaker[Session]
-) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
-    monkeypatch.delenv("CASEBOOK_PROGRAM", raising=False)
-    monkeypatch.setattr("bot.cli.common.setup_logging", lambda *a, **k: None)  # keep pytest's log capture
-    load_roster(sessions, datetime(2026, 11, 1, tzinfo=UTC))
 
 
 def test_jobs_list_shows_every_job_its_trigger_and_next_run(
-    env: None, capsys: pytest.CaptureFixture[str]
+    cli_env: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["jobs", "list"]) == 0
     out = capsys.readouterr().out
@@ -42,7 +27,7 @@ def test_jobs_list_shows_every_job_its_trigger_and_next_run(
 
 
 def test_jobs_run_as_of_a_time_sends_once_and_summarises(
-    env: None, fake: FakeSlack, capsys: pytest.CaptureFixture[str]
+    cli_env: None, fake: FakeSlack, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["jobs", "run", "daily-sync", "--at", "2026-11-17T17:50:00-05:00"]) == 0
     out = capsys.readouterr().out
@@ -55,7 +40,7 @@ def test_jobs_run_as_of_a_time_sends_once_and_summarises(
     assert len(fake.dms_to("U0ENG1")) == 1
 
 
-def test_jobs_status_lists_outcomes_with_reasons(env: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_jobs_status_lists_outcomes_with_reasons(cli_env: None, capsys: pytest.CaptureFixture[str]) -> None:
     main(["jobs", "run", "daily-sync", "--at", "2026-11-17T22:50:00Z"])
     capsys.readouterr()
     assert main(["jobs", "status", "--period", "2026-11-17"]) == 0
@@ -68,7 +53,7 @@ def test_jobs_status_lists_outcomes_with_reasons(env: None, capsys: pytest.Captu
     assert "U0ENG1" in capsys.readouterr().out
 
 
-def test_unknown_jobs_and_bad_times_fail_clearly(env: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_jobs_and_bad_times_fail_clearly(cli_env: None, capsys: pytest.CaptureFixture[str]) -> None:
     # Every catalogued job is imported directly: there is no "not available yet" any more.
     with pytest.raises(SystemExit) as exc:
         main(["jobs", "run", "weekly-party"])
@@ -77,7 +62,7 @@ def test_unknown_jobs_and_bad_times_fail_clearly(env: None, capsys: pytest.Captu
     assert "--at: 'friday' is not an ISO-8601 time" in capsys.readouterr().err
 
 
-def test_casebook_scheduler_runs_until_sigterm(env: None) -> None:
+def test_casebook_scheduler_runs_until_sigterm(cli_env: None) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "scheduler"],
         env=dict(os.environ, LOG_LEVEL="INFO"),

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,20 +18,6 @@ from tests.metrics_data import decide, review
 MON = datetime(2026, 11, 16, 15, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def env(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    """The CLI's environment; the root logger it reconfigures is put back afterwards."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.delenv("CASEBOOK_PROGRAM", raising=False)
-    monkeypatch.chdir(tmp_path)  # no stray program.yaml: the shipped example is used
-    yield database_url
-    # main() points the root logger at this test's (captured, soon closed) stderr.
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
 def seed(sessions: sessionmaker[Session]) -> None:
     load_roster(sessions, datetime(2026, 11, 1, tzinfo=UTC))
     with transaction(sessions) as session:
@@ -43,7 +26,7 @@ def seed(sessions: sessionmaker[Session]) -> None:
             review(session, d, at=MON.replace(hour=18))
 
 
-def test_metrics_json_shape(env, sessions, capsys) -> None:
+def test_metrics_json_shape(shipped_env, sessions, capsys) -> None:
     seed(sessions)
     assert main(["metrics", "--week", "2026-W47", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -77,7 +60,7 @@ def test_metrics_json_shape(env, sessions, capsys) -> None:
     assert report["empty"] is False
 
 
-def test_metrics_text_and_a_bad_week(env, sessions, capsys) -> None:
+def test_metrics_text_and_a_bad_week(shipped_env, sessions, capsys) -> None:
     seed(sessions)
     assert main(["metrics", "--week", "2026-w47"]) == 0
     out = capsys.readouterr().out
@@ -88,7 +71,9 @@ def test_metrics_text_and_a_bad_week(env, sessions, capsys) -> None:
     assert "--week: week: '47' is not an ISO week" in capsys.readouterr().err
 
 
-def test_incidents_import_all_or_nothing_and_idempotent(env, sessions, capsys, tmp_path: Path) -> None:
+def test_incidents_import_all_or_nothing_and_idempotent(
+    shipped_env, sessions, capsys, tmp_path: Path
+) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "ref,priority,opened_at,responded_at\n"

@@ -5,11 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,20 +22,8 @@ from bot.sandbox.program_demo import seed_program
 UNBUILT: set[str] = set()  # every section is computed from the four-week fixture
 
 
-@pytest.fixture
-def env(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.delenv("CASEBOOK_PROGRAM", raising=False)
-    monkeypatch.chdir(tmp_path)
-    yield database_url
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
 def test_the_report_writes_every_file_of_the_evidence_directory(
-    env: str, sessions: sessionmaker[Session], program: Program, tmp_path: Path, capsys
+    shipped_env: str, sessions: sessionmaker[Session], program: Program, tmp_path: Path, capsys
 ) -> None:
     counts = seed_program(sessions=sessions, program=program, library=load_library(resolve_dir("scenarios")))
     assert counts["people"] == 27 and counts["assessments"] >= 20 and counts["live_decisions"] > 150
@@ -118,7 +103,7 @@ def _check_program_sections(out: Path) -> None:
     assert flags["No process improvements documented"] == "quiet"  # November ended; every lead has one
 
 
-def test_bad_arguments_are_one_line(env: str, tmp_path: Path, capsys) -> None:
+def test_bad_arguments_are_one_line(shipped_env: str, tmp_path: Path, capsys) -> None:
     assert main(["report", "--through", "next-week"]) == 2
     assert "--through: week: 'next-week' is not an ISO week" in capsys.readouterr().err
     (tmp_path / "taken").write_text("x")

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Decision, Person, Scenario
+from bot.db.models import Assessment, Decision, Person, Scenario, ScenarioVersion
 from bot.domain.decisions import record_decision
 from bot.domain.justification import Justification
 from bot.domain.library import Library, load_library
@@ -63,8 +63,6 @@ def answer(
         version_id=int(scenario.current_version_id or 0),
         kind="practice",
     )
-    from bot.db.models import ScenarioVersion
-
     version = session.get(ScenarioVersion, assignment.scenario_version_id)
     assert version is not None
     expected = version.expected_verdict
@@ -91,3 +89,46 @@ def answer(
         recorded.decision.review_status = review_status
         session.flush()
     return recorded.decision
+
+
+def answer_all(
+    session: Session,
+    *,
+    now: datetime,
+    assessment: Assessment,
+    good: int,
+    actor: str = "test",
+    justification: Justification = JUSTIFICATION,
+) -> None:
+    """Deal and decide every card of ``assessment``: the first ``good`` right, the rest wrong."""
+    for position, version_id in enumerate(assessment.plan, start=1):
+        assignment, _ = create_assignment(
+            session=session,
+            now=now,
+            person_id=assessment.person_id,
+            version_id=int(version_id),
+            kind="assessment",
+            assessment_id=assessment.id,
+            position=position,
+        )
+        version = session.get(ScenarioVersion, assignment.scenario_version_id)
+        assert version is not None
+        expected, acceptable = version.expected_verdict, version.content["expected"]["acceptable"]
+        wrong = next(v for v in ("approve", "deny", "escalate") if v != expected and v not in acceptable)
+        verdict = expected if position <= good else wrong
+        record_decision(
+            session=session,
+            now=now,
+            person_id=assessment.person_id,
+            actor=actor,
+            kind="assessment",
+            verdict=verdict,
+            justification=justification,
+            idempotency_key=f"assignment:{assignment.id}",
+            category=version.content["category"],
+            title=version.content["title"],
+            assignment_id=assignment.id,
+            scenario_version_id=version.id,
+            outcome=grade(expected=expected, acceptable=acceptable, verdict=verdict),
+            review_required=False,
+        )

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import timedelta
+from collections.abc import Collection
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.db.engine import transaction
 from bot.db.models import AuditEvent, Person, Scenario, ScenarioVersion
 from bot.domain import assessment as a
-from bot.domain.decisions import record_decision
 from bot.domain.errors import Conflict, Forbidden
-from bot.domain.library import Pool
-from bot.domain.practice import create_assignment, grade
-from tests.domain.scenario_fixtures import JUSTIFICATION, answer, person_id, synced
+from bot.domain.library import Library, Pool
+from tests.domain.scenario_fixtures import answer, answer_all, person_id, synced
 from tests.helpers import load_roster
 
 
@@ -86,58 +86,40 @@ def test_plans_differ_between_attempts_but_are_reproducible(sessions, clock) -> 
         assert a.plan_assessment(seed="1:1", **kw) != a.plan_assessment(seed="1:2", **kw)
 
 
-def _answer_all(session, now, assessment, *, good: int) -> None:
-    for position, version_id in enumerate(assessment.plan, start=1):
-        assignment, _ = create_assignment(
-            session=session,
-            now=now,
-            person_id=assessment.person_id,
-            version_id=int(version_id),
-            kind="assessment",
-            assessment_id=assessment.id,
-            position=position,
-        )
-        version = session.get(ScenarioVersion, version_id)
-        expected, acceptable = version.expected_verdict, version.content["expected"]["acceptable"]
-        wrong = next(v for v in ("approve", "deny", "escalate") if v != expected and v not in acceptable)
-        verdict = expected if position <= good else wrong
-        record_decision(
-            session=session,
-            now=now,
-            person_id=assessment.person_id,
-            actor="test",
-            kind="assessment",
-            verdict=verdict,
-            justification=JUSTIFICATION,
-            idempotency_key=f"assignment:{assignment.id}",
-            category=version.content["category"],
-            title=version.content["title"],
-            assignment_id=assignment.id,
-            scenario_version_id=version.id,
-            outcome=grade(expected=expected, acceptable=acceptable, verdict=verdict),
-            review_required=False,
-        )
+def _start(
+    session: Session,
+    *,
+    now: datetime,
+    library: Library,
+    who: int,
+    actor: str = "x",
+    size: int = 20,
+    slugs: Collection[str] | None = None,
+) -> a.Started:
+    """Start ``who``'s assessment of ``size`` cards (or get back the one in progress)."""
+    return a.start_assessment(
+        session=session,
+        now=now,
+        person_id=who,
+        actor=actor,
+        categories=library.category_ids,
+        size=size,
+        slugs=slugs,
+    )
 
 
 def _completed(sessions, clock, *, good: int, who_slack: str = "U0ENG1") -> int:
     with transaction(sessions) as session:
         library = synced(session, clock.now())
         who = person_id(session, who_slack)
-        started = a.start_assessment(
-            session=session,
-            now=clock.now(),
-            person_id=who,
-            actor=who_slack,
-            categories=library.category_ids,
-            size=20,
-        )
+        started = _start(session, now=clock.now(), library=library, who=who, actor=who_slack)
         assert (
             a.complete(
                 session=session, now=clock.now(), assessment=started.assessment, threshold=0.8, actor="t"
             )
             is None
         )
-        _answer_all(session, clock.now(), started.assessment, good=good)
+        answer_all(session, now=clock.now(), assessment=started.assessment, good=good)
         result = a.complete(
             session=session, now=clock.now(), assessment=started.assessment, threshold=0.8, actor="t"
         )
@@ -210,27 +192,13 @@ def test_readiness_follows_the_latest_completed_attempt(sessions, clock) -> None
     clock.advance(timedelta(days=2))
     with transaction(sessions) as session:
         library = synced(session, clock.now())
-        started = a.start_assessment(
-            session=session,
-            now=clock.now(),
-            person_id=person_id(session),
-            actor="x",
-            categories=library.category_ids,
-            size=20,
-        )
+        started = _start(session, now=clock.now(), library=library, who=person_id(session))
         assert started.created
-        again = a.start_assessment(
-            session=session,
-            now=clock.now(),
-            person_id=person_id(session),
-            actor="x",
-            categories=library.category_ids,
-            size=20,
-        )
+        again = _start(session, now=clock.now(), library=library, who=person_id(session))
         assert not again.created and again.assessment.id == started.assessment.id
         state = a.readiness(session=session, person_id=person_id(session))
         assert state.ready and state.current is not None, "an attempt in progress does not undo readiness"
-        _answer_all(session, clock.now(), started.assessment, good=10)
+        answer_all(session, now=clock.now(), assessment=started.assessment, good=10)
         a.complete(session=session, now=clock.now(), assessment=started.assessment, threshold=0.8, actor="t")
         assert a.readiness(session=session, person_id=person_id(session)).state == "failed"
 
@@ -240,12 +208,11 @@ def test_an_assessment_needs_enough_scenarios(sessions, clock) -> None:
     with transaction(sessions) as session:
         library = synced(session, clock.now())
         with pytest.raises(Conflict, match="an assessment needs 50"):
-            a.start_assessment(
-                session=session,
+            _start(
+                session,
                 now=clock.now(),
-                person_id=person_id(session),
-                actor="x",
-                categories=library.category_ids,
+                library=library,
+                who=person_id(session),
                 size=50,
                 slugs=library.slugs(Pool.ASSESSMENT),
             )

@@ -8,22 +8,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FixedClock
 from bot.db.engine import transaction
-from bot.domain import deliveries as ledger
 from bot.domain import delivery_batches as batches
+from tests.delivery_support import enqueue_send
 
 POST, UPDATE = "chat.postMessage", "chat.update"
 
 
 def _enqueue(session: Session, clock: FixedClock, recipient: str, method: str, period: str) -> int:
-    return ledger.enqueue(
-        session=session,
-        now=clock.now(),
-        job="test",
-        recipient=recipient,
-        period=period,
-        method=method,
-        payload={"channel": recipient, "text": period},
-    ).delivery.id
+    return enqueue_send(
+        session, now=clock.now(), job="test", recipient=recipient, period=period, method=method, text=period
+    ).id
 
 
 def test_a_pass_leaves_out_busy_recipients_and_posts_to_gapped_channels(

@@ -9,21 +9,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import FixedClock
 from bot.db.engine import transaction
 from bot.db.models import Delivery
-from bot.domain import deliveries as ledger
 from bot.domain import delivery_faults as faults
+from tests.delivery_support import enqueue_send
 
 
 def _row(session: Session, clock: FixedClock, period: str, **state: object) -> Delivery:
-    row = ledger.enqueue(
-        session=session,
+    row = enqueue_send(
+        session,
         now=clock.now(),
-        job="t",
         recipient="C0X",
         period=period,
-        method="chat.postMessage",
-        payload={"channel": "C0X", "text": period},
+        text=period,
         due_at=clock.now() + timedelta(hours=5) if period == "later" else None,
-    ).delivery
+    )
     for key, value in state.items():
         setattr(row, key, value)
     session.flush()

@@ -12,12 +12,7 @@ from bot.db.models import AuditEvent
 from bot.domain.people import find_by_slack_id, mentor_of
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from tests.helpers import eventually, load_roster, texts
-
-
-@pytest.fixture
-def roster(casebook, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
+from tests.helpers import eventually, texts
 
 
 def _last_response(fake: FakeSlack, count: int) -> str:

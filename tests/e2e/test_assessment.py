@@ -24,7 +24,7 @@ from tests.e2e.cards import (
     open_card,
     sound_values,
 )
-from tests.helpers import confirm_step, eventually, load_roster, texts
+from tests.helpers import button, confirm_step, eventually, load_roster, press, texts
 
 ENG = "U0ENG1"
 MENTOR = "U0MENTOR"
@@ -75,9 +75,8 @@ def _assessment(casebook: Casebook) -> Assessment:
         return session.execute(select(Assessment)).scalar_one()
 
 
-def test_sixteen_of_twenty_fails(casebook, slack: Simulator, fake: FakeSlack, clock) -> None:
+def test_sixteen_of_twenty_fails(casebook, slack: Simulator, fake: FakeSlack, roster) -> None:
     """Pass means above the 80% mark: 16/20 with sound reasoning on every right call still fails."""
-    load_roster(casebook.deps.sessions, clock.now())
     _take(casebook, slack, fake, good=16)
     result = _result(fake, ENG)
     assert "did not pass" in result.text and "16/20" in result.text
@@ -90,9 +89,8 @@ def test_sixteen_of_twenty_fails(casebook, slack: Simulator, fake: FakeSlack, cl
 
 
 def test_seventeen_of_twenty_passes_and_the_mentor_signs_off(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     _take(casebook, slack, fake, good=17)
 
     result = _result(fake, ENG)
@@ -111,35 +109,17 @@ def test_seventeen_of_twenty_passes_and_the_mentor_signs_off(
     assert {d.review_status for d in decisions} == {"not_required"}
 
     mentor_msg = _result(fake, MENTOR)
-    button = next(
-        e
-        for b in mentor_msg.blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == Action.SIGN_OFF
-    )
+    value = button(mentor_msg, Action.SIGN_OFF)["value"]  # kept: the signed-off message loses its button
     # someone who is not a mentor is refused, ephemerally
     for outsider in ("U0ENG2", ENG):
         fake.responses.clear()
-        slack.click(
-            outsider,
-            action_id=Action.SIGN_OFF,
-            value=button["value"],
-            channel=mentor_msg.channel,
-            message_ts=mentor_msg.ts,
-        )
+        press(slack, outsider, mentor_msg, Action.SIGN_OFF, value=value)
         note = eventually(lambda: fake.responses)[-1]
         assert note["response_type"] == "ephemeral"
         assert "Only Ada Engineer's mentor or a lead can sign off" in texts(note["blocks"])
     assert _assessment(casebook).signed_off_by is None
 
-    slack.click(
-        MENTOR,
-        action_id=Action.SIGN_OFF,
-        value=button["value"],
-        channel=mentor_msg.channel,
-        message_ts=mentor_msg.ts,
-    )
+    press(slack, MENTOR, mentor_msg, Action.SIGN_OFF, value=value)
     eventually(lambda: _assessment(casebook).signed_off_by is not None)
     updated = eventually(lambda: mentor_msg.edited and mentor_msg)
     assert "Signed off by <@U0MENTOR>" in texts(updated.blocks)
@@ -152,20 +132,13 @@ def test_seventeen_of_twenty_passes_and_the_mentor_signs_off(
     assert "signed off by Mo Mentor" in texts(home["blocks"])
 
     fake.responses.clear()  # a second click is refused, not recorded twice
-    slack.click(
-        MENTOR,
-        action_id=Action.SIGN_OFF,
-        value=button["value"],
-        channel=mentor_msg.channel,
-        message_ts=mentor_msg.ts,
-    )
+    press(slack, MENTOR, mentor_msg, Action.SIGN_OFF, value=value)
     assert "Already signed off" in texts(eventually(lambda: fake.responses)[-1]["blocks"])
 
 
 def test_fifteen_of_twenty_fails_without_a_sign_off_button(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     _take(casebook, slack, fake, good=15)
     result = _result(fake, ENG)
     assert "did not pass" in result.text and "15/20" in result.text
@@ -180,9 +153,8 @@ def test_fifteen_of_twenty_fails_without_a_sign_off_button(
 
 
 def test_assess_twice_resumes_and_deals_no_second_card(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     slack.command(ENG, "assess")
     confirm_step(slack, fake, ENG)
     open_card(fake, ENG)
@@ -200,8 +172,7 @@ def test_assess_twice_resumes_and_deals_no_second_card(
         assert len(list(session.execute(select(Assessment)).scalars())) == 1
 
 
-def test_assess_is_for_engineers(casebook, slack: Simulator, fake: FakeSlack, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
+def test_assess_is_for_engineers(casebook, slack: Simulator, fake: FakeSlack, roster) -> None:
     slack.command("U0PM", "assess")
     assert "engineer, pilot only" in texts(eventually(lambda: fake.responses)[-1]["blocks"])
     assert cards(fake, "U0PM") == []

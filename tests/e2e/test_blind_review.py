@@ -26,12 +26,12 @@ from bot.slack.ids import Action, Callback
 from bot.slack.metadata import DecisionValue
 from tests.helpers import ROSTER_CSV, eventually, load_roster, texts
 from tests.live_support import (
-    GOOD,
     REVIEW_CHANNEL,
     latest_view,
+    log_decision,
     make_decision,
     max_view,
-    open_log_modal,
+    open_review,
     review_post_for,
 )
 
@@ -53,13 +53,6 @@ def roster(casebook, fake: FakeSlack, clock) -> None:
     load_roster(casebook.deps.sessions, clock.now(), WITH_NIA)
 
 
-def _log(slack: Simulator, fake: FakeSlack, casebook) -> int:
-    view_id = open_log_modal(slack, fake, "U0ENG1")
-    assert slack.submit("U0ENG1", view_id, GOOD).status == 200
-    with transaction(casebook.deps.sessions) as session:
-        return int(session.execute(select(func.max(Decision.id))).scalar_one())
-
-
 def _blind(casebook, decision_id: int) -> BlindReview:
     with transaction(casebook.deps.sessions) as session:
         row = session.execute(select(BlindReview).where(BlindReview.decision_id == decision_id)).scalar_one()
@@ -78,12 +71,8 @@ def _second_reviewer(casebook, decision_id: int) -> str:
 
 
 def _first_review(slack: Simulator, fake: FakeSlack, decision_id: int, *, overturn: bool) -> None:
-    post = review_post_for(fake, decision_id)
     action = Action.REVIEW_OVERTURN if overturn else Action.REVIEW_UPHOLD
-    before = max_view(fake)
-    value = DecisionValue(decision_id=decision_id).dump()
-    slack.click("U0MENTOR", action_id=action, value=value, channel=REVIEW_CHANNEL, message_ts=post.ts)
-    view_id = latest_view(fake, Callback.REVIEW, after=before)[0]
+    view_id, _ = open_review(slack, fake, user="U0MENTOR", decision_id=decision_id, action=action)
     overturned = {"suggested_verdict": "deny", "failed_parts": ["policy"], "comment": FIRST_COMMENT}
     values = overturned if overturn else {"comment": None}
     assert "response_action" not in (slack.submit("U0MENTOR", view_id, values).json or {})
@@ -133,7 +122,7 @@ def _no_trace_of_first_verdict(seen: str) -> None:
 def test_blind_second_review_cannot_see_the_first_verdict_and_does_not_change_rework(
     casebook, roster, slack: Simulator, fake: FakeSlack, clock
 ) -> None:
-    decision_id = _log(slack, fake, casebook)
+    decision_id = log_decision(slack, fake, casebook.deps.sessions)
     second = _second_reviewer(casebook, decision_id)
     assert second in ("U0MENTOR2", "U0LEAD")  # not the author, not their mentor (the first reviewer)
     card = _card(fake, second)
@@ -203,7 +192,7 @@ def _blind_answer_replay(slack: Simulator, fake: FakeSlack, user: str, modal: di
 def test_blind_answer_before_the_first_stays_blind_and_is_paired(
     casebook, roster, slack: Simulator, fake: FakeSlack, clock
 ) -> None:
-    decision_id = _log(slack, fake, casebook)
+    decision_id = log_decision(slack, fake, casebook.deps.sessions)
     second = _second_reviewer(casebook, decision_id)
     refused = slack.submit_view(
         second,

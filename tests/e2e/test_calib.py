@@ -6,22 +6,25 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app import Casebook
 from bot.db.engine import transaction
-from bot.db.models import Assignment, Decision, ScenarioVersion
+from bot.db.models import Assignment, ScenarioVersion
 from bot.db.models_calib import ReviewReason
 from bot.domain.decisions import record_decision
 from bot.domain.justification import Justification
 from bot.jobs import digest
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from bot.slack.ids import Action, Callback
-from bot.slack.metadata import DecisionValue
+from bot.slack.ids import Action
 from tests.e2e.cards import assignment_id, decide, expected_of, open_card
 from tests.helpers import PILOTS_ROSTER_CSV, eventually, load_roster, texts
-from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
+from tests.live_support import (
+    GOOD,
+    log_decision,
+    open_review,
+)
 from tests.metrics_data import person, review
 
 ENG, BO, MENTOR = "U0ENG1", "U0ENG2", "U0MENTOR"
@@ -103,36 +106,19 @@ def test_calibration_and_the_overconfidence_flag_on_home_and_in_the_digest(
     assert line in body and f"{flag} Flagged: Ada Engineer." in body
 
 
-def _log(slack: Simulator, fake: FakeSlack, casebook: Casebook, n: int) -> int:
-    view_id = open_log_modal(slack, fake, ENG)
-    assert slack.submit(ENG, view_id, {**GOOD, "title": f"payments-api replica hold {n}"}).status == 200
-    with transaction(casebook.deps.sessions) as session:
-        return int(session.execute(select(func.max(Decision.id))).scalar_one())
-
-
-def _overturn_form(slack: Simulator, fake: FakeSlack, decision_id: int) -> str:
-    post = eventually(lambda: review_post_for(fake, decision_id))
-    before = max_view(fake)
-    reply = slack.click(
-        MENTOR,
-        action_id=Action.REVIEW_OVERTURN,
-        value=DecisionValue(decision_id=decision_id).dump(),
-        block_id="review_actions",
-        channel=REVIEW_CHANNEL,
-        message_ts=post.ts,
-    )
-    assert reply.status == 200
-    return latest_view(fake, Callback.REVIEW, after=before)[0]
-
-
 def test_overturn_reasons_are_required_stored_and_named_as_a_pattern(
     casebook: Casebook, slack: Simulator, fake: FakeSlack, clock
 ) -> None:
     load_roster(casebook.deps.sessions, clock.now(), PILOTS_ROSTER_CSV)
     chosen = [["conditions"], ["conditions", "evidence"], ["conditions"], ["risk"]]
     for n, parts in enumerate(chosen):
-        decision_id = _log(slack, fake, casebook, n)
-        view_id = _overturn_form(slack, fake, decision_id)
+        title = f"payments-api replica hold {n}"
+        decision_id = log_decision(
+            slack, fake, casebook.deps.sessions, user=ENG, values={**GOOD, "title": title}
+        )
+        view_id, _ = open_review(
+            slack, fake, user=MENTOR, decision_id=decision_id, action=Action.REVIEW_OVERTURN
+        )
         block = next(b for b in fake.views[view_id]["blocks"] if b.get("block_id") == "failed_parts")
         assert block["element"]["type"] == "multi_static_select" and not block.get("optional")
         values = {"suggested_verdict": "deny", "comment": WHY}

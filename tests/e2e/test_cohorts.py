@@ -12,8 +12,7 @@ from bot.domain.vocab import Cohort
 from bot.domain.weeks import parse_week
 from bot.program import Phase, PhaseWindow
 from bot.sandbox.simulator import Simulator
-from tests.e2e.test_metrics_commands import reply_to
-from tests.helpers import load_roster, texts
+from tests.helpers import load_roster, reply_to, texts
 from tests.metrics_data import decide, person
 
 ROSTER_AT = datetime(2026, 11, 1, tzinfo=UTC)

@@ -20,8 +20,7 @@ from bot.domain import assessment as a
 from bot.flows.roster import record_leaver
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from tests.domain.scenario_fixtures import answer
-from tests.domain.test_assessment import _answer_all as answer_all
+from tests.domain.scenario_fixtures import answer, answer_all
 from tests.helpers import confirm_step, eventually, load_roster, texts
 
 STAGES = {
@@ -104,7 +103,7 @@ def _stage_everyone(casebook: Any, clock: Any) -> None:
             )
             ids[uid] = started.assessment
         for uid in ("U0ASSED", "U0READY"):
-            answer_all(session, now, ids[uid], good=size)
+            answer_all(session, now=now, assessment=ids[uid], good=size)
             assert a.complete(session=session, now=now, assessment=ids[uid], threshold=0.8, actor="t")
         mentor = session.execute(select(Person).where(Person.slack_user_id == "U0MENTOR")).scalar_one()
         a.sign_off(session=session, now=now, assessment_id=ids["U0READY"].id, signer=mentor)

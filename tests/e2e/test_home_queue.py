@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from bot.db.engine import transaction
 from bot.db.models import Decision
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import Action, Callback
 from tests.helpers import eventually, load_roster, texts
-from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
+from tests.live_support import (
+    REVIEW_CHANNEL,
+    latest_view,
+    log_decision,
+    max_view,
+    review_post_for,
+)
 
 
 def _queue_buttons(fake: FakeSlack, user: str, decision_id: int) -> dict[str, dict]:
@@ -23,10 +27,7 @@ def test_queue_items_open_the_post_and_can_be_upheld_from_home(
     casebook, slack: Simulator, fake: FakeSlack, clock
 ) -> None:
     load_roster(casebook.deps.sessions, clock.now())
-    view_id = open_log_modal(slack, fake, "U0ENG1")
-    assert slack.submit("U0ENG1", view_id, GOOD).status == 200
-    with transaction(casebook.deps.sessions) as session:
-        decision_id = int(session.execute(select(func.max(Decision.id))).scalar_one())
+    decision_id = log_decision(slack, fake, casebook.deps.sessions)
     post = eventually(lambda: review_post_for(fake, decision_id))
 
     slack.open_home("U0MENTOR")
@@ -51,10 +52,7 @@ def test_an_engineer_sees_no_queue_and_a_lead_sees_everyones(
     casebook, slack: Simulator, fake: FakeSlack, clock
 ) -> None:
     load_roster(casebook.deps.sessions, clock.now())
-    view_id = open_log_modal(slack, fake, "U0ENG1")
-    slack.submit("U0ENG1", view_id, GOOD)
-    with transaction(casebook.deps.sessions) as session:
-        decision_id = int(session.execute(select(func.max(Decision.id))).scalar_one())
+    decision_id = log_decision(slack, fake, casebook.deps.sessions)
     eventually(lambda: review_post_for(fake, decision_id))
     for user in ("U0ENG1", "U0LEAD"):
         slack.open_home(user)

@@ -38,13 +38,18 @@ def _thread(casebook: Casebook, fake: FakeSlack, clock: FixedClock) -> dict[str,
     return buttons | {"channel": reply.channel, "ts": reply.ts}
 
 
+def _click(slack: Simulator, thread: dict[str, str], uid: str, action: str) -> None:
+    """Click one of the lessons thread's buttons as ``uid``."""
+    slack.click(
+        uid, action_id=action, value=thread[action], channel=thread["channel"], message_ts=thread["ts"]
+    )
+
+
 def _share(
     slack: Simulator, fake: FakeSlack, thread: dict[str, str], uid: str, action: str, text: str, who: str
 ) -> dict:
     before = set(fake.views)
-    slack.click(
-        uid, action_id=action, value=thread[action], channel=thread["channel"], message_ts=thread["ts"]
-    )
+    _click(slack, thread, uid, action)
     view_id = eventually(lambda: [v for v in fake.views if v not in before])[-1]
     assert fake.views[view_id]["callback_id"] == "lesson_modal"
     return slack.submit(uid, view_id, {"lesson_text": text, "lesson_attribution": who}).json
@@ -107,13 +112,7 @@ def test_one_of_each_kind_a_week_and_the_form_explains_problems(
 ) -> None:
     thread = _thread(casebook, fake, clock)
     before = set(fake.views)
-    slack.click(
-        "U0ENG1",
-        action_id="lesson_was_hard",
-        value=thread["lesson_was_hard"],
-        channel=thread["channel"],
-        message_ts=thread["ts"],
-    )
+    _click(slack, thread, "U0ENG1", "lesson_was_hard")
     view_id = eventually(lambda: [v for v in fake.views if v not in before])[-1]
     reply = slack.submit("U0ENG1", view_id, {"lesson_text": "ok", "lesson_attribution": None}).json
     assert reply["response_action"] == "errors"
@@ -124,13 +123,7 @@ def test_one_of_each_kind_a_week_and_the_form_explains_problems(
     )
     settle(casebook)
     count = len(fake.views)
-    slack.click(
-        "U0ENG1",
-        action_id="lesson_was_hard",
-        value=thread["lesson_was_hard"],
-        channel=thread["channel"],
-        message_ts=thread["ts"],
-    )
+    _click(slack, thread, "U0ENG1", "lesson_was_hard")
     refused = eventually(lambda: fake.responses)[-1]
     assert "already shared this for 2026-W47" in texts(refused["blocks"])
     assert len(fake.views) == count

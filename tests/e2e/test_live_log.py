@@ -16,13 +16,16 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import Action, Callback, Shortcut
 from bot.slack.metadata import LogMeta
-from tests.helpers import eventually, load_roster, settle, texts
-from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
-
-
-@pytest.fixture
-def roster(casebook, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
+from tests.helpers import eventually, initial_values, settle, texts
+from tests.live_support import (
+    GOOD,
+    REVIEW_CHANNEL,
+    latest_view,
+    max_view,
+    open_alert_form,
+    open_log_modal,
+    review_post_for,
+)
 
 
 def _decisions(casebook) -> list[Decision]:
@@ -82,15 +85,8 @@ def test_shortcut_prefills_permalink_and_text(casebook, roster, slack: Simulator
         ),
         "user": "U0GGEN",
     }
-    before = max_view(fake)
-    reply = slack.message_shortcut(
-        "U0PILOT", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=alert
-    )
-    assert reply.status == 200
-    view_id, view = latest_view(fake, Callback.LOG_DECISION, after=before)
-    values = {
-        b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"
-    }
+    view_id, view = open_alert_form(slack, fake, alert, user="U0PILOT")
+    values = initial_values(view)
     assert values["source_url"] == "https://casebook-sandbox.slack.com/archives/C0ALERTS/p1763388000000100"
     assert values["title"] == "ggen hold on orders-db (https://ggen.example.com/h/9): forced replacement"
     assert "plan shows destroy" in values["source_text"]
@@ -115,15 +111,9 @@ def test_shortcut_on_unreadable_message_still_opens_the_form(
     casebook, roster, slack: Simulator, fake: FakeSlack
 ) -> None:
     fake.fail("chat.getPermalink", error="channel_not_found")
-    before = max_view(fake)
     message = {"type": "message", "ts": "1763388000.000200", "text": "", "user": "U0X"}
-    slack.message_shortcut(
-        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0PRIV", message=message
-    )
-    _, view = latest_view(fake, Callback.LOG_DECISION, after=before)
-    inputs = {
-        b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"
-    }
+    _, view = open_alert_form(slack, fake, message, channel="C0PRIV")
+    inputs = initial_values(view)
     assert inputs["source_url"] is None and inputs["title"] is None
     notes = texts([b for b in view["blocks"] if b["type"] == "context"])
     assert "no text I can read" in notes and "couldn't get a link" in notes
@@ -132,17 +122,13 @@ def test_shortcut_on_unreadable_message_still_opens_the_form(
 def test_shortcut_takes_attachment_text_when_message_text_is_empty(
     casebook, roster, slack: Simulator, fake: FakeSlack
 ) -> None:
-    before = max_view(fake)
     message = {
         "type": "message",
         "ts": "1763388000.000300",
         "text": "",
         "attachments": [{"fallback": "ggen: iam passrole added by plugin bump"}],
     }
-    slack.message_shortcut(
-        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=message
-    )
-    _, view = latest_view(fake, Callback.LOG_DECISION, after=before)
+    _, view = open_alert_form(slack, fake, message)
     title = next(b for b in view["blocks"] if b.get("block_id") == "title")
     assert title["element"]["initial_value"] == "ggen: iam passrole added by plugin bump"
 

@@ -9,19 +9,10 @@ from sqlalchemy import select
 from bot.app import Casebook
 from bot.db.engine import transaction
 from bot.db.models import Incident
-from bot.sandbox.fakeslack import FakeSlack, validate_blocks
+from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from tests.helpers import confirm_step, eventually, load_roster, texts
+from tests.helpers import confirm_step, load_roster, reply_to, texts
 from tests.metrics_data import decide, person
-
-
-def reply_to(slack: Simulator, fake: FakeSlack, user: str, text: str) -> dict:
-    before = len(fake.responses)
-    assert slack.command(user, text).status == 200
-    response = eventually(lambda: fake.responses[before:])[-1]
-    assert response["response_type"] == "ephemeral"
-    assert validate_blocks(response["blocks"], limit=50) is None
-    return response
 
 
 def test_metrics_is_refused_to_an_engineer(

@@ -10,8 +10,7 @@ from bot.domain.gonogo import Recommendation, recommend
 from bot.domain.grading import Metric, Op, Status
 from bot.domain.weeks import parse_week
 from bot.sandbox.simulator import Simulator
-from tests.e2e.test_metrics_commands import reply_to
-from tests.helpers import load_roster, texts
+from tests.helpers import load_roster, reply_to, texts
 from tests.metrics_data import decide
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot.db.engine import transaction
@@ -15,17 +14,12 @@ from bot.sandbox.simulator import Simulator
 from bot.slack.ids import Action, Callback
 from bot.slack.metadata import FeedbackValue
 from tests.e2e.cards import open_card
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import eventually, texts
 from tests.live_support import GOOD, latest_view, max_view, open_log_modal, review_post_for
 
 ENG, LEAD = "U0ENG1", "U0LEAD"
 PROBLEM = "It says at most 72h but not from when the clock starts: creation or approval?"
 PROPOSAL = "Say: at most 72h from the moment the exception is approved."
-
-
-@pytest.fixture
-def roster(casebook, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
 
 
 def _flag_button(blocks: list[dict[str, Any]]) -> dict[str, Any]:

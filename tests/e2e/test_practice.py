@@ -27,7 +27,7 @@ from tests.e2e.cards import (
     modal_for,
     open_card,
 )
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import button, eventually, load_roster, press, texts
 
 ENG = "U0ENG1"
 REVIEW = "C0CBREVIEW"
@@ -43,9 +43,8 @@ def _feedback(fake: FakeSlack, user: str) -> list:
 
 
 def test_practice_card_to_feedback_and_review_post(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, clock, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     assert slack.command(ENG, "practice rollback").status == 200
     assert "on its way" in eventually(lambda: fake.responses)[-1]["text"]
     card = open_card(fake, ENG)
@@ -104,8 +103,7 @@ def test_practice_card_to_feedback_and_review_post(
     assert "&lt;!channel&gt;" in texts(decided.blocks)
 
 
-def test_feedback_names_key_points_from_keywords(casebook, slack: Simulator, fake: FakeSlack, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
+def test_feedback_names_key_points_from_keywords(casebook, slack: Simulator, fake: FakeSlack, roster) -> None:
     slack.command(ENG, "practice rollback")
     card = open_card(fake, ENG)
     expected, _, _ = expected_of(casebook.deps.sessions, card)
@@ -132,9 +130,8 @@ def test_feedback_names_key_points_from_keywords(casebook, slack: Simulator, fak
 
 
 def test_retried_double_and_concurrent_submissions_leave_one_decision(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     slack.command(ENG, "practice")
     card = open_card(fake, ENG)
     expected, _, _ = expected_of(casebook.deps.sessions, card)
@@ -169,9 +166,8 @@ def test_retried_double_and_concurrent_submissions_leave_one_decision(
 
 
 def test_a_second_different_submission_gets_a_note(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     slack.command(ENG, "practice")
     card = open_card(fake, ENG)
     click_decision(slack, ENG, card, "deny")
@@ -186,9 +182,8 @@ def test_a_second_different_submission_gets_a_note(
 
 
 def test_click_on_a_decided_card_gets_an_ephemeral_note(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     slack.command(ENG, "practice")
     card = open_card(fake, ENG)
     value = card_actions(card)["elements"][0]["value"]
@@ -204,8 +199,7 @@ def test_click_on_a_decided_card_gets_an_ephemeral_note(
     assert len(fake.views) == views_before
 
 
-def test_someone_else_cannot_decide_my_card(casebook, slack: Simulator, fake: FakeSlack, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
+def test_someone_else_cannot_decide_my_card(casebook, slack: Simulator, fake: FakeSlack, roster) -> None:
     slack.command(ENG, "practice")
     card = open_card(fake, ENG)
     eventually(lambda: fake.responses)
@@ -215,30 +209,17 @@ def test_someone_else_cannot_decide_my_card(casebook, slack: Simulator, fake: Fa
     assert not any(v.get("callback_id") == "justify_modal" for v in fake.views.values())
 
 
-def test_next_scenario_deals_a_new_card_once(casebook, slack: Simulator, fake: FakeSlack, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
+def test_next_scenario_deals_a_new_card_once(casebook, slack: Simulator, fake: FakeSlack, roster) -> None:
     slack.command(ENG, "practice")
     card = open_card(fake, ENG)
     first_id = assignment_id(card)
     decide(slack, fake, ENG, card, "deny", modal=1)
     feedback = eventually(lambda: _feedback(fake, ENG))[0]
-    button = next(
-        e
-        for b in feedback.blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "next_scenario"
-    )
-    assert NextValue.load(button["value"]).after == first_id
+    value = button(feedback, Action.NEXT_SCENARIO)["value"]
+    assert NextValue.load(value).after == first_id
     fake.responses.clear()
     for _ in range(2):  # a double click
-        slack.click(
-            ENG,
-            action_id=Action.NEXT_SCENARIO,
-            value=button["value"],
-            channel=feedback.channel,
-            message_ts=feedback.ts,
-        )
+        press(slack, ENG, feedback, Action.NEXT_SCENARIO, value=value)
     second = open_card(fake, ENG, count=2)
     assert assignment_id(second) != first_id
     assert "already in your DMs" in texts(eventually(lambda: fake.responses)[-1]["blocks"])
@@ -249,9 +230,8 @@ def test_next_scenario_deals_a_new_card_once(casebook, slack: Simulator, fake: F
 
 
 def test_unknown_category_lists_the_categories_and_guide_shows_one(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     slack.command(ENG, "practice <!here>")
     reply = texts(eventually(lambda: fake.responses)[-1]["blocks"])
     assert "I don't know the category `&lt;!here&gt;`" in reply
@@ -264,20 +244,12 @@ def test_unknown_category_lists_the_categories_and_guide_shows_one(
     assert "Decision guide: Change freeze" in guide and "Escalate when" in guide
 
 
-def test_guide_button_on_a_card(casebook, slack: Simulator, fake: FakeSlack, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
+def test_guide_button_on_a_card(casebook, slack: Simulator, fake: FakeSlack, roster) -> None:
     slack.command(ENG, "practice security exception")
     card = open_card(fake, ENG)
     eventually(lambda: fake.responses)
-    guide_button = next(e for e in card_actions(card)["elements"] if e["action_id"] == Action.SHOW_GUIDE)
     fake.responses.clear()
-    slack.click(
-        ENG,
-        action_id=Action.SHOW_GUIDE,
-        value=guide_button["value"],
-        channel=card.channel,
-        message_ts=card.ts,
-    )
+    press(slack, ENG, card, Action.SHOW_GUIDE)
     assert "Decision guide: Security exception" in texts(eventually(lambda: fake.responses)[-1]["blocks"])
 
 
@@ -313,9 +285,8 @@ def test_practice_without_review_posts_when_configured_off(
 
 
 def test_home_shows_progress_and_practise_button_deals_once(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     slack.open_home(ENG)
     home = eventually(lambda: fake.home.get(ENG))
     body = texts(home["blocks"])
@@ -342,9 +313,8 @@ def test_home_shows_progress_and_practise_button_deals_once(
 
 
 def test_card_sent_while_slack_is_down_arrives_later(
-    casebook, slack: Simulator, fake: FakeSlack, clock
+    casebook, slack: Simulator, fake: FakeSlack, clock, roster
 ) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
     fake.down = True  # 503 on every call: inline retries fail, the ledger keeps the card
     slack.command(ENG, "practice")
 

@@ -12,10 +12,9 @@ from bot.db.engine import transaction
 from bot.db.models import Decision
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from bot.slack.ids import Action, Callback, Shortcut
-from bot.slack.metadata import DecisionValue
+from bot.slack.ids import Action
 from tests.helpers import eventually, load_roster, texts
-from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
+from tests.live_support import GOOD, open_alert_form, open_log_modal, open_review
 from tests.pattern_support import OTHER_RULE, RULE, live
 
 ALERT = {
@@ -29,45 +28,41 @@ ALERT = {
 }
 
 
+# Past decisions, an hour apart: one under the alert's rule, one with similar words, one unrelated,
+# one practice.
+PAST = {
+    "same": dict(
+        title="orders namespace cost label",
+        rule=RULE,
+        review="uphold",
+        comment="Right call: the TTL bounds it",
+    ),
+    "similar": dict(
+        title="checkout-web rollback, canary skipped",
+        rule=OTHER_RULE,
+        verdict="deny",
+        text="rollback of checkout-web to 100% at once",
+    ),
+    "unrelated": dict(
+        title="bastion firewall port", rule=None, verdict="deny", text="open port 22 on the bastion host"
+    ),
+    "practice": dict(
+        title="checkout rollback canary namespace drill",
+        rule=RULE,
+        kind="practice",
+        text="checkout-web rollback canary namespace",
+    ),
+}
+
+
 @pytest.fixture
 def history(casebook, clock) -> dict[str, int]:
-    """Past decisions: one under the alert's rule, one with similar words, one unrelated, one practice."""
+    """The ``PAST`` decisions, recorded from five days ago: their ids by name."""
     db = casebook.deps.sessions
     load_roster(db, clock.now())
     t0 = clock.now() - timedelta(days=5)
     return {
-        "same": live(
-            db,
-            now=t0,
-            title="orders namespace cost label",
-            rule=RULE,
-            review="uphold",
-            comment="Right call: the TTL bounds it",
-        ),
-        "similar": live(
-            db,
-            now=t0 + timedelta(hours=1),
-            title="checkout-web rollback, canary skipped",
-            rule=OTHER_RULE,
-            verdict="deny",
-            text="rollback of checkout-web to 100% at once",
-        ),
-        "unrelated": live(
-            db,
-            now=t0 + timedelta(hours=2),
-            title="bastion firewall port",
-            rule=None,
-            verdict="deny",
-            text="open port 22 on the bastion host",
-        ),
-        "practice": live(
-            db,
-            now=t0 + timedelta(hours=3),
-            title="checkout rollback canary namespace drill",
-            rule=RULE,
-            kind="practice",
-            text="checkout-web rollback canary namespace",
-        ),
+        name: live(db, now=t0 + timedelta(hours=i), **fields) for i, (name, fields) in enumerate(PAST.items())
     }
 
 
@@ -80,11 +75,7 @@ def _precedent_sections(view: dict) -> list[str]:
 def test_alert_form_shows_same_rule_first_then_text_similar(
     casebook, history, slack: Simulator, fake: FakeSlack
 ) -> None:
-    before = max_view(fake)
-    slack.message_shortcut(
-        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=ALERT
-    )
-    _, view = latest_view(fake, Callback.LOG_DECISION, after=before)
+    _, view = open_alert_form(slack, fake, ALERT)
 
     shown = _precedent_sections(view)
     assert len(shown) == 2  # the unrelated one shares no word; practice is never a precedent
@@ -110,11 +101,7 @@ def test_names_shown_when_the_program_does_not_anonymise(
         }
     )
     casebook.deps.program = casebook.deps.program.model_copy(update={"patterns": settings})
-    before = max_view(fake)
-    slack.message_shortcut(
-        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=ALERT
-    )
-    _, view = latest_view(fake, Callback.LOG_DECISION, after=before)
+    _, view = open_alert_form(slack, fake, ALERT)
     assert "by Ada Engineer" in _precedent_sections(view)[0]
 
 
@@ -167,11 +154,7 @@ def test_precedents_command_searches_live_decisions(
 def test_mentor_reviewing_sees_precedents_not_the_decision_itself(
     casebook, history, slack: Simulator, fake: FakeSlack
 ) -> None:
-    before = max_view(fake)
-    slack.message_shortcut(
-        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=ALERT
-    )
-    view_id, view = latest_view(fake, Callback.LOG_DECISION, after=before)
+    view_id, view = open_alert_form(slack, fake, ALERT)
     title = next(b for b in view["blocks"] if b.get("block_id") == "title")["element"]["initial_value"]
     assert slack.submit("U0ENG1", view_id, {**GOOD, "title": title, "policy_rule": RULE}).status == 200
 
@@ -180,17 +163,7 @@ def test_mentor_reviewing_sees_precedents_not_the_decision_itself(
             return session.execute(select(Decision.id).where(Decision.title == title)).scalar_one_or_none()
 
     decision_id = eventually(new_id)
-    post = review_post_for(fake, decision_id)
-    before = max_view(fake)
-    slack.click(
-        "U0MENTOR",
-        action_id=Action.REVIEW_UPHOLD,
-        value=DecisionValue(decision_id=decision_id).dump(),
-        block_id="review_actions",
-        channel=REVIEW_CHANNEL,
-        message_ts=post.ts,
-    )
-    _, modal = latest_view(fake, Callback.REVIEW, after=before)
+    _, modal = open_review(slack, fake, user="U0MENTOR", decision_id=decision_id, action=Action.REVIEW_UPHOLD)
     shown = _precedent_sections(modal)
     assert f"#{history['same']} orders namespace cost label" in shown[0]
     assert all(f"#{decision_id} " not in s for s in shown)

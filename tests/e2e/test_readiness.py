@@ -10,9 +10,8 @@ from bot.db.models import Assessment, Assignment, Decision, Review, Scenario, Sc
 from bot.domain.library import Pool
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from bot.slack.ids import Action, Callback
+from bot.slack.ids import Action
 from bot.slack.ids import Block as B
-from bot.slack.metadata import DecisionValue
 from tests.e2e.cards import (
     cards,
     decide,
@@ -24,7 +23,13 @@ from tests.e2e.cards import (
 )
 from tests.e2e.test_assessment import ENG, MENTOR, _take
 from tests.helpers import confirm_step, eventually, load_roster, texts
-from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
+from tests.live_support import (
+    GOOD,
+    REVIEW_CHANNEL,
+    open_log_modal,
+    open_review,
+    review_post_for,
+)
 
 
 def _slugs_of(casebook: Casebook, *, kind: str, assessment_id: int | None = None) -> set[str]:
@@ -174,16 +179,9 @@ def test_weak_reasoning_mark_and_the_two_queues(
     assert f"#{practice_id} " in practice_part
 
     post = review_post_for(fake, practice_id)
-    before = max_view(fake)
-    slack.click(
-        MENTOR,
-        action_id=Action.REVIEW_UPHOLD,
-        value=DecisionValue(decision_id=practice_id).dump(),
-        block_id="review_actions",
-        channel=REVIEW_CHANNEL,
-        message_ts=post.ts,
+    modal_id, modal = open_review(
+        slack, fake, user=MENTOR, decision_id=practice_id, action=Action.REVIEW_UPHOLD
     )
-    modal_id, modal = latest_view(fake, Callback.REVIEW, after=before)
     shown = texts(modal["blocks"])
     assert "*Expected:*" in shown and "*Rationale*" in shown and "*Mentor notes*" in shown
     assert "Right call, weak reasoning" in str(modal["blocks"])

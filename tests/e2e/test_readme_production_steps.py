@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import pytest
 from bot.sandbox.fakeslack import FakeSlack
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.helpers import ROSTER_CSV
+from tests.serve_support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SKIP = {".git", ".venv", "var", "test-artifacts", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
@@ -62,12 +62,6 @@ def _checkout(into: Path) -> Path:
     return into
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=1) as resp:
@@ -82,7 +76,7 @@ def test_readme_production_steps_run_as_written(tmp_path: Path, fake: FakeSlack)
     roster.write_text(ROSTER_CSV)
     database = tmp_path / "empty.db"
     script = _substitute(readme_steps(), database_url=f"sqlite:///{database}", roster=roster)
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CASEBOOK_", "MAKE"))}
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,

@@ -14,7 +14,7 @@ from bot.domain.reflections import reflections_report
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import reflection_block
-from tests.helpers import eventually, load_roster, settle, texts
+from tests.helpers import eventually, initial_values, load_roster, settle, texts
 from tests.jobs.conftest import NY, ledger, local, runner
 
 FRIDAY = date(2026, 11, 6)  # Friday of program week 9: the example program's reflection day
@@ -92,11 +92,7 @@ def test_saving_again_is_idempotent_and_sharing_lets_the_pm_read_it(
     # The same answers again (from App Home: the form comes pre-filled): nothing new for the mentor.
     slack.click_home("U0ENG1", action_id="reflection_open", value='{"day":"2026-11-06"}')
     again = eventually(lambda: [v for v in fake.views if v != view_id])[-1]
-    prefilled = {
-        b["block_id"]: b["element"].get("initial_value")
-        for b in fake.views[again]["blocks"]
-        if b["type"] == "input"
-    }
+    prefilled = initial_values(fake.views[again])
     assert prefilled[reflection_block("learned")] == LEARNED
     slack.submit("U0ENG1", again, _values(LEARNED, UNSURE))
     settle(casebook)

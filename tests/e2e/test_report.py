@@ -7,21 +7,12 @@ from sqlalchemy import select
 from bot.app import Casebook
 from bot.db.engine import transaction
 from bot.db.models import AuditEvent, Delivery
-from bot.sandbox.fakeslack import FakeSlack, validate_blocks
+from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import eventually, load_roster, reply_to, texts
 from tests.metrics_data import decide, review
 
 PM_CHANNEL = "C0CBPMDIGST"
-
-
-def reply_to(slack: Simulator, fake: FakeSlack, user: str, text: str) -> dict:
-    before = len(fake.responses)
-    assert slack.command(user, text).status == 200
-    response = eventually(lambda: fake.responses[before:], timeout=30)[-1]
-    assert response["response_type"] == "ephemeral"
-    assert validate_blocks(response["blocks"], limit=50) is None
-    return response
 
 
 def _uploads(fake: FakeSlack) -> list:
@@ -36,7 +27,7 @@ def test_a_pm_gets_the_report_as_a_file_in_the_pm_channel(
     with transaction(sessions) as session:
         decision = decide(session, "U0PILOT", verdict="approve", category="rollback", at=clock.now())
         review(session, decision, at=clock.now(), verdict="overturn")
-    response = reply_to(slack, fake, "U0PM", "report")
+    response = reply_to(slack, fake, "U0PM", "report", timeout=30)
     assert f"The report is on its way to <#{PM_CHANNEL}>." in texts(response["blocks"])
     assert "could not be computed" not in texts(response["blocks"])  # every section computes
     (upload,) = eventually(lambda: _uploads(fake))
@@ -50,7 +41,7 @@ def test_a_pm_gets_the_report_as_a_file_in_the_pm_channel(
     assert 'href="live_decisions.csv"' not in html and "casebook report --out DIR" in html
     assert "<@U0PM> asked for the post-program report" in upload.text
 
-    again = reply_to(slack, fake, "U0PM", "report")  # the same minute: no second upload
+    again = reply_to(slack, fake, "U0PM", "report", timeout=30)  # the same minute: no second upload
     assert "already on its way" in texts(again["blocks"])
     with transaction(sessions) as session:
         rows = session.execute(select(Delivery).where(Delivery.job == "report")).scalars().all()
@@ -68,7 +59,7 @@ def test_an_admin_may_ask_for_the_report(
     casebook: Casebook, slack: Simulator, fake: FakeSlack, clock
 ) -> None:
     load_roster(casebook.deps.sessions, clock.now())
-    response = reply_to(slack, fake, "U0ADMIN", "report")
+    response = reply_to(slack, fake, "U0ADMIN", "report", timeout=30)
     assert "on its way" in texts(response["blocks"])
     assert eventually(lambda: _uploads(fake))
 
@@ -78,13 +69,15 @@ def test_the_report_is_refused_to_everyone_else(
 ) -> None:
     load_roster(casebook.deps.sessions, clock.now())
     for user in ("U0ENG1", "U0MENTOR", "U0LEAD"):
-        body = texts(reply_to(slack, fake, user, "report")["blocks"])
+        body = texts(reply_to(slack, fake, user, "report", timeout=30)["blocks"])
         assert "/casebook report is for admin, pm only." in body
         assert "on its way" not in body
-        assert "report" not in texts(reply_to(slack, fake, user, "help")["blocks"]).replace(
+        assert "report" not in texts(reply_to(slack, fake, user, "help", timeout=30)["blocks"]).replace(
             "/casebook report", ""
         )
-    assert "build the post-program report" in texts(reply_to(slack, fake, "U0PM", "help")["blocks"])
+    assert "build the post-program report" in texts(
+        reply_to(slack, fake, "U0PM", "help", timeout=30)["blocks"]
+    )
     with transaction(casebook.deps.sessions) as session:
         assert session.execute(select(Delivery).where(Delivery.job == "report")).first() is None
     assert _uploads(fake) == []

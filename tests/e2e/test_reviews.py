@@ -6,50 +6,27 @@ import threading
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.db.engine import transaction
 from bot.db.models import AuditEvent, Decision, Review
 from bot.sandbox.fakeslack import FakeSlack
-from bot.sandbox.simulator import Reply, Simulator
-from bot.slack.ids import Action, Callback, Shortcut
-from bot.slack.metadata import DecisionValue
-from tests.helpers import eventually, load_roster, texts
-from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
+from bot.sandbox.simulator import Simulator
+from bot.slack.ids import Action, Callback
+from tests.helpers import eventually, texts
+from tests.live_support import (
+    GOOD,
+    REVIEW_CHANNEL,
+    click_review,
+    last_decision_id,
+    log_decision,
+    open_alert_form,
+    open_review,
+    review_post_for,
+)
 
 COMMENT = "The freeze policy reserves this for the VP; ops cannot approve it alone."
 PARTS = {"failed_parts": ["policy", "escalation"]}  # which part failed: required to overturn (issue 18)
-
-
-@pytest.fixture
-def roster(casebook, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
-
-
-def _log(slack: Simulator, fake: FakeSlack, casebook, user: str = "U0ENG1") -> int:
-    view_id = open_log_modal(slack, fake, user)
-    assert slack.submit(user, view_id, GOOD).status == 200
-    with transaction(casebook.deps.sessions) as session:
-        return int(session.execute(select(func.max(Decision.id))).scalar_one())
-
-
-def _click(slack: Simulator, fake: FakeSlack, user: str, decision_id: int, action: str) -> Reply:
-    post = review_post_for(fake, decision_id)
-    return slack.click(
-        user,
-        action_id=action,
-        value=DecisionValue(decision_id=decision_id).dump(),
-        block_id="review_actions",
-        channel=REVIEW_CHANNEL,
-        message_ts=post.ts,
-    )
-
-
-def _open_review(slack, fake, user: str, decision_id: int, action: str) -> str:
-    before = max_view(fake)
-    assert _click(slack, fake, user, decision_id, action).status == 200
-    return latest_view(fake, Callback.REVIEW, after=before)[0]
 
 
 def _review(casebook, decision_id: int) -> tuple[str, list[Review]]:
@@ -66,9 +43,11 @@ def _thread(fake: FakeSlack, decision_id: int):
 
 
 def test_log_by_command_then_uphold(casebook, roster, slack: Simulator, fake: FakeSlack, clock) -> None:
-    decision_id = _log(slack, fake, casebook)
+    decision_id = log_decision(slack, fake, casebook.deps.sessions)
     clock.advance(timedelta(hours=3))
-    view_id = _open_review(slack, fake, "U0MENTOR", decision_id, Action.REVIEW_UPHOLD)
+    view_id, _ = open_review(
+        slack, fake, user="U0MENTOR", decision_id=decision_id, action=Action.REVIEW_UPHOLD
+    )
     modal = fake.views[view_id]
     assert modal["title"]["text"] == "Uphold decision"
     assert next(b for b in modal["blocks"] if b.get("block_id") == "comment")["optional"] is True
@@ -98,19 +77,16 @@ def test_log_by_shortcut_then_overturn_needs_a_comment(
     casebook, roster, slack: Simulator, fake: FakeSlack
 ) -> None:
     alert = {"type": "message", "ts": "1763388000.000100", "text": "ggen: orders-db forced replacement"}
-    before = max_view(fake)
-    slack.message_shortcut(
-        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=alert
-    )
-    view_id, view = latest_view(fake, Callback.LOG_DECISION, after=before)
+    view_id, view = open_alert_form(slack, fake, alert)
     permalink = next(b for b in view["blocks"] if b.get("block_id") == "source_url")["element"][
         "initial_value"
     ]
     assert slack.submit("U0ENG1", view_id, {**GOOD, "source_url": permalink}).status == 200
-    with transaction(casebook.deps.sessions) as session:
-        decision_id = int(session.execute(select(func.max(Decision.id))).scalar_one())
+    decision_id = last_decision_id(casebook.deps.sessions)
 
-    review_view = _open_review(slack, fake, "U0LEAD", decision_id, Action.REVIEW_OVERTURN)
+    review_view, _ = open_review(
+        slack, fake, user="U0LEAD", decision_id=decision_id, action=Action.REVIEW_OVERTURN
+    )
     options = next(b for b in fake.views[review_view]["blocks"] if b.get("block_id") == "suggested_verdict")
     assert [o["value"] for o in options["element"]["options"]] == ["deny", "escalate"]
 
@@ -150,17 +126,17 @@ def test_log_by_shortcut_then_overturn_needs_a_comment(
 
 
 def test_self_review_and_engineer_review_are_refused(casebook, roster, slack: Simulator, fake) -> None:
-    mine = _log(slack, fake, casebook, user="U0MENTOR")
-    _click(slack, fake, "U0MENTOR", mine, Action.REVIEW_UPHOLD)
+    mine = log_decision(slack, fake, casebook.deps.sessions, user="U0MENTOR")
+    click_review(slack, fake, user="U0MENTOR", decision_id=mine, action=Action.REVIEW_UPHOLD)
     response = eventually(lambda: [r for r in fake.responses if "own decision" in texts(r.get("blocks"))])
     assert response[0]["response_type"] == "ephemeral"
 
-    theirs = _log(slack, fake, casebook, user="U0ENG1")
-    _click(slack, fake, "U0ENG2", theirs, Action.REVIEW_OVERTURN)
+    theirs = log_decision(slack, fake, casebook.deps.sessions, user="U0ENG1")
+    click_review(slack, fake, user="U0ENG2", decision_id=theirs, action=Action.REVIEW_OVERTURN)
     eventually(
         lambda: [r for r in fake.responses if "Only mentors, leads and admins" in texts(r.get("blocks"))]
     )
-    _click(slack, fake, "U0STRANGER", theirs, Action.REVIEW_UPHOLD)
+    click_review(slack, fake, user="U0STRANGER", decision_id=theirs, action=Action.REVIEW_UPHOLD)
     eventually(lambda: [r for r in fake.responses if "not on the Casebook roster" in texts(r.get("blocks"))])
 
     assert fake.calls_to("views.open")[-1].args["view"]["callback_id"] == Callback.LOG_DECISION
@@ -168,14 +144,16 @@ def test_self_review_and_engineer_review_are_refused(casebook, roster, slack: Si
 
 
 def test_second_verdict_is_refused_with_who_and_when(casebook, roster, slack: Simulator, fake) -> None:
-    decision_id = _log(slack, fake, casebook)
-    late_view = _open_review(slack, fake, "U0ADMIN", decision_id, Action.REVIEW_OVERTURN)
-    first = _open_review(slack, fake, "U0MENTOR", decision_id, Action.REVIEW_UPHOLD)
+    decision_id = log_decision(slack, fake, casebook.deps.sessions)
+    late_view, _ = open_review(
+        slack, fake, user="U0ADMIN", decision_id=decision_id, action=Action.REVIEW_OVERTURN
+    )
+    first, _ = open_review(slack, fake, user="U0MENTOR", decision_id=decision_id, action=Action.REVIEW_UPHOLD)
     assert slack.submit("U0MENTOR", first, {"comment": "Solid reasoning and a clean expiry."}).status == 200
 
     # A later click gets an ephemeral "already upheld by … at …" and no form.
     views_before = len(fake.calls_to("views.open"))
-    _click(slack, fake, "U0LEAD", decision_id, Action.REVIEW_OVERTURN)
+    click_review(slack, fake, user="U0LEAD", decision_id=decision_id, action=Action.REVIEW_OVERTURN)
     [ephemeral] = eventually(lambda: [r for r in fake.responses if "Already" in texts(r.get("blocks"))])
     assert "*upheld* by <@U0MENTOR>" in texts(ephemeral["blocks"]) and "<!date^" in texts(ephemeral["blocks"])
     assert len(fake.calls_to("views.open")) == views_before
@@ -199,10 +177,11 @@ def _race(
     casebook, slack: Simulator, fake: FakeSlack, reviewers: list[str]
 ) -> tuple[int, list[dict[str, Any]]]:
     """Log a decision, open a verdict form for each reviewer, then submit them all (twice) at once."""
-    decision_id = _log(slack, fake, casebook)
+    decision_id = log_decision(slack, fake, casebook.deps.sessions)
     actions = [Action.REVIEW_UPHOLD, Action.REVIEW_OVERTURN]
     views = {
-        user: _open_review(slack, fake, user, decision_id, actions[i % 2]) for i, user in enumerate(reviewers)
+        user: open_review(slack, fake, user=user, decision_id=decision_id, action=actions[i % 2])[0]
+        for i, user in enumerate(reviewers)
     }
     barrier = threading.Barrier(len(reviewers) * 2)
     replies: list[dict[str, Any]] = []
@@ -246,9 +225,9 @@ def test_concurrent_verdicts_leave_exactly_one(casebook, roster, slack: Simulato
 
 
 def test_mentor_home_lists_the_queue_and_mentees(casebook, roster, slack: Simulator, fake, clock) -> None:
-    first = _log(slack, fake, casebook, user="U0ENG1")
+    first = log_decision(slack, fake, casebook.deps.sessions, user="U0ENG1")
     clock.advance(timedelta(hours=30))
-    second = _log(slack, fake, casebook, user="U0ENG2")
+    second = log_decision(slack, fake, casebook.deps.sessions, user="U0ENG2")
     slack.open_home("U0MENTOR")
     home = eventually(lambda: fake.home.get("U0MENTOR"))
     body = texts(home["blocks"])
@@ -258,7 +237,7 @@ def test_mentor_home_lists_the_queue_and_mentees(casebook, roster, slack: Simula
     assert "Ada Engineer" in body and "Bo Engineer" in body and "No assessment yet" in body
     assert "1 live · 0 escalated · 0 overturned" in body
 
-    view_id = _open_review(slack, fake, "U0MENTOR", first, Action.REVIEW_UPHOLD)
+    view_id, _ = open_review(slack, fake, user="U0MENTOR", decision_id=first, action=Action.REVIEW_UPHOLD)
     slack.submit("U0MENTOR", view_id, {})
     slack.open_home("U0MENTOR")  # Slack sends app_home_opened each time the tab is opened
     eventually(lambda: "Waiting for your review (1)" in texts(fake.home["U0MENTOR"]["blocks"]))
@@ -269,8 +248,10 @@ def test_database_failure_while_reviewing_keeps_nothing_and_can_be_retried(
 ) -> None:
     from bot.flows import reviews as reviews_flow
 
-    decision_id = _log(slack, fake, casebook)
-    view_id = _open_review(slack, fake, "U0MENTOR", decision_id, Action.REVIEW_OVERTURN)
+    decision_id = log_decision(slack, fake, casebook.deps.sessions)
+    view_id, _ = open_review(
+        slack, fake, user="U0MENTOR", decision_id=decision_id, action=Action.REVIEW_OVERTURN
+    )
     real = reviews_flow.enqueue_verdict
 
     def broken(**kwargs):

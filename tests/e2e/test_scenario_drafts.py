@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import yaml
-from sqlalchemy import func, select
 
-from bot.db.engine import transaction
-from bot.db.models import Decision
 from bot.domain.scenario_spec import ScenarioSpec
 from bot.flows.reviews import submit_review
 from bot.sandbox.fakeslack import FakeSlack
@@ -14,7 +11,7 @@ from bot.sandbox.simulator import Simulator
 from bot.slack.ids import Action
 from tests.cli.test_scenario_draft import ALERT, SECRETS
 from tests.helpers import eventually, load_roster, texts
-from tests.live_support import GOOD, REVIEW_CHANNEL, open_log_modal, review_post_for
+from tests.live_support import GOOD, REVIEW_CHANNEL, log_decision, review_post_for
 from tests.pattern_support import RULE, live
 
 
@@ -65,10 +62,7 @@ def test_lead_home_draft_button_dms_a_scrubbed_valid_draft(
 
 def test_draft_button_in_the_review_thread(casebook, slack: Simulator, fake: FakeSlack, clock) -> None:
     load_roster(casebook.deps.sessions, clock.now())
-    view_id = open_log_modal(slack, fake, "U0ENG1")
-    assert slack.submit("U0ENG1", view_id, {**GOOD, "policy_rule": RULE}).status == 200
-    with transaction(casebook.deps.sessions) as session:
-        decision_id = int(session.execute(select(func.max(Decision.id))).scalar_one())
+    decision_id = log_decision(slack, fake, casebook.deps.sessions, values={**GOOD, "policy_rule": RULE})
     post = review_post_for(fake, decision_id)
     submit_review(
         deps=casebook.deps,

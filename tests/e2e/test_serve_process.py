@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -17,64 +15,18 @@ import pytest
 
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.helpers import ROSTER_CSV, eventually, texts
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+from tests.conftest import SIGNING_SECRET
+from tests.helpers import eventually, texts
+from tests.serve_support import free_port, migrate_with_roster, run_cli, serve_env, start_serve
 
 
 @pytest.fixture
 def served(tmp_path: Path, fake: FakeSlack, database_url: str) -> Iterator[tuple[str, dict[str, str]]]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "DATABASE_URL": database_url,
-        "PORT": str(port),
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    assert _run(["migrate"], env).returncode == 0
-    roster = tmp_path / "roster.csv"
-    roster.write_text(ROSTER_CSV)
-    imported = _run(["roster", "import", str(roster)], env)
-    assert imported.returncode == 0, imported.stderr
-    assert "imported 7 people" in imported.stdout
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--no-scheduler"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError(f"serve did not come up: {proc.communicate()[1][-2000:]}") from None
-            time.sleep(0.1)
-    yield url, env
+    port = free_port()
+    env = serve_env(fake=fake, database_url=database_url, PORT=str(port))
+    assert "imported 7 people" in migrate_with_roster(env=env, tmp_path=tmp_path).stdout
+    proc = start_serve(env, args=("--no-scheduler",))
+    yield f"http://127.0.0.1:{port}", env
     proc.terminate()
     try:
         proc.wait(timeout=30)
@@ -102,7 +54,7 @@ def test_serve_answers_healthz_and_a_signed_help(served: tuple[str, dict[str, st
 
 def test_serve_without_credentials_says_what_to_set(tmp_path: Path) -> None:
     env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
-    proc = _run(["serve"], env)
+    proc = run_cli(["serve"], env)
     assert proc.returncode == 2
     assert "SLACK_BOT_TOKEN" in proc.stderr and "SLACK_SIGNING_SECRET" in proc.stderr
     assert "OAuth & Permissions" in proc.stderr and "Traceback" not in proc.stderr

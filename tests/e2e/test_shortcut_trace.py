@@ -8,9 +8,8 @@ from bot.db.engine import transaction
 from bot.db.models import Decision
 from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.simulator import Simulator
-from bot.slack.ids import Callback, Shortcut
 from tests.helpers import eventually, load_roster, texts
-from tests.live_support import GOOD, latest_view, max_view, review_post_for
+from tests.live_support import GOOD, open_alert_form, review_post_for
 
 ALERT = {
     "type": "message",
@@ -29,21 +28,12 @@ def _post_alert(fake: FakeSlack, channel: str = "C0ALERTS") -> None:
         fake.messages.append(Message(channel, ALERT["ts"], ALERT["user"], ALERT["text"], []))
 
 
-def _open(slack: Simulator, fake: FakeSlack, user: str) -> tuple[str, dict]:
-    before = max_view(fake)
-    reply = slack.message_shortcut(
-        user, callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=ALERT
-    )
-    assert reply.status == 200
-    return latest_view(fake, Callback.LOG_DECISION, after=before)
-
-
 def test_shortcut_replies_in_the_alert_thread_and_warns_the_next_person(
     casebook, slack: Simulator, fake: FakeSlack, clock
 ) -> None:
     load_roster(casebook.deps.sessions, clock.now())
     _post_alert(fake)
-    view_id, view = _open(slack, fake, "U0ENG1")
+    view_id, view = open_alert_form(slack, fake, ALERT)
     inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
     assert inputs["title"]["initial_value"] == "Deploy of checkout-web blocked by the change freeze"
     assert inputs["category"]["initial_option"]["value"] == "change_freeze"
@@ -60,7 +50,7 @@ def test_shortcut_replies_in_the_alert_thread_and_warns_the_next_person(
         f"<{link}|review post for decision #{decision_id}>"
     )
 
-    _, second = _open(slack, fake, "U0ENG2")
+    _, second = open_alert_form(slack, fake, ALERT, user="U0ENG2")
     warning = texts(second["blocks"])
     assert "Ada Engineer is already handling this alert as an exception" in warning
     assert f"<{link}|decision #{decision_id}>" in warning
@@ -73,11 +63,7 @@ def test_no_thread_reply_when_the_bot_is_not_in_the_alert_channel(
     load_roster(casebook.deps.sessions, clock.now())
     fake.add_channel("C0OTHER", bot_member=False)
     _post_alert(fake, "C0OTHER")
-    before = max_view(fake)
-    slack.message_shortcut(
-        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0OTHER", message=ALERT
-    )
-    view_id, _ = latest_view(fake, Callback.LOG_DECISION, after=before)
+    view_id, _ = open_alert_form(slack, fake, ALERT, channel="C0OTHER")
     assert slack.submit("U0ENG1", view_id, GOOD).status == 200
     with transaction(casebook.deps.sessions) as session:
         decision_id = session.execute(select(Decision.id)).scalar_one()

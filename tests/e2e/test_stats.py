@@ -9,7 +9,7 @@ from bot.db.models import Assessment
 from bot.domain.assessment import complete
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from tests.domain.test_assessment import _answer_all as answer_all
+from tests.domain.scenario_fixtures import answer_all
 from tests.helpers import confirm_step, eventually, load_roster, texts
 from tests.live_support import make_decision
 
@@ -45,7 +45,7 @@ def _finish_assessment(casebook, clock, *, good: int) -> None:
     """Answer every question of the assessment in progress and score it (the domain, not Slack)."""
     with transaction(casebook.deps.sessions) as session:
         assessment = session.execute(select(Assessment)).scalar_one()
-        answer_all(session, clock.now(), assessment, good=good)
+        answer_all(session, now=clock.now(), assessment=assessment, good=good)
         assert complete(session=session, now=clock.now(), assessment=assessment, threshold=0.8, actor="t")
 
 

@@ -16,8 +16,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.blocks.digest import digest_blocks, digest_details_blocks
 from bot.slack.ids import survey_block
-from tests.e2e.test_metrics_commands import reply_to
-from tests.helpers import PILOTS_ROSTER_CSV, eventually, load_roster, texts
+from tests.helpers import PILOTS_ROSTER_CSV, eventually, load_roster, reply_to, texts
 
 ROSTER = PILOTS_ROSTER_CSV + "U0ENG3,Di Engineer,di@example.com,engineer;pilot,U0MENTOR,America/New_York\n"
 ENGINEERS = ("U0ENG1", "U0ENG2", "U0PILOT", "U0ENG3")

@@ -15,7 +15,7 @@ from bot.db.engine import transaction
 from bot.db.models import AuditEvent, SyncResponse
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import button, eventually, load_roster, press, texts
 from tests.jobs.conftest import BERLIN, NY, ledger, local, runner
 
 TUESDAY = date(2026, 11, 17)
@@ -31,17 +31,14 @@ def _setup(casebook: Casebook, run_at) -> None:
     run_at("daily-sync", local(TUESDAY, "17:46", NY))
 
 
-def _button(message, action_id: str) -> dict:
-    for block in message.blocks:
-        for element in block.get("elements", []):
-            if element.get("action_id") == action_id:
-                return element
-    raise AssertionError(f"no {action_id} button")
-
-
 def _answers(casebook: Casebook) -> dict[int, SyncResponse]:
     with transaction(casebook.deps.sessions) as session:
         return {r.person_id: r for r in session.execute(select(SyncResponse)).scalars()}
+
+
+def _events(casebook: Casebook, action: str) -> list[AuditEvent]:
+    with transaction(casebook.deps.sessions) as session:
+        return list(session.execute(select(AuditEvent).where(AuditEvent.action == action)).scalars())
 
 
 def test_all_good_is_stored_once_and_shown_in_the_dm(
@@ -49,29 +46,16 @@ def test_all_good_is_stored_once_and_shown_in_the_dm(
 ) -> None:
     _setup(casebook, run_at)
     (dm,) = fake.dms_to("U0ENG1")
-    button = _button(dm, "sync_all_good")
+    value = button(dm, "sync_all_good")["value"]
     for _ in range(2):  # a double click
-        assert (
-            slack.click(
-                "U0ENG1",
-                action_id="sync_all_good",
-                value=button["value"],
-                channel=dm.channel,
-                message_ts=dm.ts,
-            ).status
-            == 200
-        )
+        assert press(slack, "U0ENG1", dm, "sync_all_good", value=value).status == 200
     eventually(lambda: len(fake.responses) >= 2)
     (answer,) = _answers(casebook).values()
     assert (answer.day, answer.status, answer.blockers) == (TUESDAY, "all_good", None)
     replaced = fake.responses[-1]
     assert replaced["replace_original"] is True
     assert "You answered *All good*" in texts(replaced["blocks"])
-    with transaction(casebook.deps.sessions) as session:
-        events = (
-            session.execute(select(AuditEvent).where(AuditEvent.action == "sync.answered")).scalars().all()
-        )
-    assert len(events) == 1  # the double click wrote nothing new
+    assert len(_events(casebook, "sync.answered")) == 1  # the double click wrote nothing new
 
 
 def test_blockers_modal_validates_then_replaces_the_answer_and_updates_the_dm(
@@ -79,21 +63,9 @@ def test_blockers_modal_validates_then_replaces_the_answer_and_updates_the_dm(
 ) -> None:
     _setup(casebook, run_at)
     (dm,) = fake.dms_to("U0ENG1")
-    slack.click(
-        "U0ENG1",
-        action_id="sync_all_good",
-        value=_button(dm, "sync_all_good")["value"],
-        channel=dm.channel,
-        message_ts=dm.ts,
-    )
+    press(slack, "U0ENG1", dm, "sync_all_good")
     eventually(lambda: _answers(casebook))
-    slack.click(
-        "U0ENG1",
-        action_id="sync_blockers",
-        value=_button(dm, "sync_blockers")["value"],
-        channel=dm.channel,
-        message_ts=dm.ts,
-    )
+    press(slack, "U0ENG1", dm, "sync_blockers")
     view_id = eventually(lambda: list(fake.views))[-1]
     assert fake.views[view_id]["callback_id"] == "sync_blockers_modal"
 
@@ -105,11 +77,7 @@ def test_blockers_modal_validates_then_replaces_the_answer_and_updates_the_dm(
     assert ok.status == 200 and not ok.json.get("response_action")
     (answer,) = _answers(casebook).values()
     assert (answer.status, answer.blockers, answer.mood) == ("blockers", "VPN <!channel> is down", 2)
-    with transaction(casebook.deps.sessions) as session:
-        events = (
-            session.execute(select(AuditEvent).where(AuditEvent.action == "sync.answered")).scalars().all()
-        )
-    payloads = [json.loads(e.payload) for e in events]
+    payloads = [json.loads(e.payload) for e in _events(casebook, "sync.answered")]
     assert payloads[-1]["before"]["status"] == "all_good"
     assert payloads[-1]["after"]["blockers"] == "VPN <!channel> is down"
     # The DM it was answered from now shows the blockers, escaped.
@@ -124,13 +92,7 @@ def test_mentor_overview_lists_everyone_and_updates_as_answers_arrive(
     run_at("daily-sync", local(TUESDAY, "17:46", BERLIN))
     run_at("daily-sync", local(TUESDAY, "17:46", NY))
     (ada_dm,) = fake.dms_to("U0ENG1")
-    slack.click(
-        "U0ENG1",
-        action_id="sync_all_good",
-        value=_button(ada_dm, "sync_all_good")["value"],
-        channel=ada_dm.channel,
-        message_ts=ada_dm.ts,
-    )
+    press(slack, "U0ENG1", ada_dm, "sync_all_good")
     eventually(lambda: _answers(casebook))
     assert fake.dms_to("U0MENTOR") == []  # not before an hour after the last mentee was asked
     run_at("daily-sync", local(TUESDAY, "18:44", NY))
@@ -142,13 +104,7 @@ def test_mentor_overview_lists_everyone_and_updates_as_answers_arrive(
     assert "<@U0ENG1> — all good" in body and "<@U0PILOT> — no answer yet" in body
 
     (cy_dm,) = fake.dms_to("U0PILOT")
-    slack.click(
-        "U0PILOT",
-        action_id="sync_all_good",
-        value=_button(cy_dm, "sync_all_good")["value"],
-        channel=cy_dm.channel,
-        message_ts=cy_dm.ts,
-    )
+    press(slack, "U0PILOT", cy_dm, "sync_all_good")
     updated = eventually(lambda: fake.dms_to("U0MENTOR")[0].edited and fake.dms_to("U0MENTOR")[0])
     assert len(fake.dms_to("U0MENTOR")) == 1  # edited, never reposted
     assert "2 all good · 0 with blockers · 1 no answer yet" in texts(updated.blocks)
@@ -200,9 +156,5 @@ def test_ooo_command_sets_shows_and_clears(
     assert "marked out of office until *2026-11-20*" in bodies[1]
     assert "`yesterday` is not a date" in bodies[2]
     assert "Welcome back" in bodies[3]
-    with transaction(casebook.deps.sessions) as session:
-        events = session.execute(
-            select(AuditEvent).where(AuditEvent.action == "person.ooo_changed")
-        ).scalars()
-        changes = [json.loads(e.payload) for e in events]
+    changes = [json.loads(e.payload) for e in _events(casebook, "person.ooo_changed")]
     assert changes == [{"before": None, "after": "2026-11-20"}, {"before": "2026-11-20", "after": None}]

@@ -16,10 +16,10 @@ from bot.clock import FixedClock
 from bot.db.engine import transaction
 from bot.db.models import AuditEvent
 from bot.db.models_training import TrainingAttendance
-from bot.sandbox.fakeslack import FakeSlack, Message
+from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.metadata import LabValue, MilestoneValue
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import eventually, load_roster, press, texts
 from tests.jobs.conftest import NY, ledger, local, runner
 from tests.metrics_data import decide
 
@@ -31,21 +31,11 @@ def run_at(casebook: Casebook, clock: FixedClock) -> Callable[[str, datetime], i
     return runner(casebook, clock)
 
 
-def _button(message: Message, action_id: str) -> dict[str, Any]:
-    for block in message.blocks:
-        for element in block.get("elements", []):
-            if element.get("action_id") == action_id:
-                return element  # type: ignore[no-any-return]
-    raise AssertionError(f"no {action_id} button")
-
-
 def _checkin(slack: Simulator, fake: FakeSlack, user: str, session_id: str, action: str) -> int:
     """Click a button on ``user``'s check-in DM for ``session_id``; returns the responses count before."""
     dm = next(m for m in fake.dms_to(user) if session_id in json.dumps(m.blocks))
     count = len(fake.responses)
-    slack.click(
-        user, action_id=action, value=_button(dm, action)["value"], channel=dm.channel, message_ts=dm.ts
-    )
+    press(slack, user, dm, action)
     return count
 
 

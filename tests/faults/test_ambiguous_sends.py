@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from slack_sdk import WebClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FixedClock
@@ -18,6 +19,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.slack.dispatcher import LEASE, Dispatcher, Outcome
 from bot.slack.dispatcher_recovery import EVENT_TYPE
 from bot.slack.pacing import Pacer
+from tests.delivery_support import delivery_rows, enqueue_send, impatient_client
 
 CHANNEL = "C0AMBIG"
 USERS = ["U0AMB1", "U0AMB2", "U0AMB3"]
@@ -29,44 +31,51 @@ def _workspace(fake: FakeSlack) -> None:
         fake.add_user(uid, uid)
 
 
-def _dispatcher(sessions: sessionmaker[Session], settings: Settings, clock: FixedClock) -> Dispatcher:
-    impatient = WebClient(token=settings.slack_bot_token, base_url=settings.api_url, timeout=1)
-    impatient.retry_handlers = []
-    return Dispatcher(
-        sessions=sessions, client=impatient, clock=clock, pacer=Pacer(rate=100, channel_gap=0.0), threads=4
+@contextmanager
+def _dispatcher(
+    sessions: sessionmaker[Session], settings: Settings, clock: FixedClock
+) -> Iterator[Dispatcher]:
+    """A dispatcher whose Web API client gives up after one second, stopped when the block ends."""
+    dispatcher = Dispatcher(
+        sessions=sessions,
+        client=impatient_client(settings),
+        clock=clock,
+        pacer=Pacer(rate=100, channel_gap=0.0),
+        threads=4,
     )
+    try:
+        yield dispatcher
+    finally:
+        dispatcher.stop(5)
 
 
 def _enqueue(sessions: sessionmaker[Session], clock: FixedClock) -> list[int]:
     with transaction(sessions) as session:
         rows = [
-            ledger.enqueue(
-                session=session,
-                now=clock.now(),
-                job="t",
-                recipient=to,
-                period="p",
-                method="chat.postMessage",
-                payload={"channel": to, "text": f"hello {to}"},
-            ).delivery
+            enqueue_send(session, now=clock.now(), recipient=to, text=f"hello {to}")
             for to in [*USERS, CHANNEL]
         ]
-        reply = ledger.enqueue(
-            session=session,
+        reply = enqueue_send(
+            session,
             now=clock.now(),
             job="t-reply",
             recipient=CHANNEL,
-            period="p",
-            method="chat.postMessage",
-            payload={"channel": CHANNEL, "text": "a reply in the thread"},
+            text="a reply in the thread",
             parent=rows[-1],
-        ).delivery
+        )
         return [r.id for r in [*rows, reply]]
 
 
-def _statuses(sessions: sessionmaker[Session]) -> list[str]:
+def _claimed(sessions: sessionmaker[Session], clock: FixedClock, *, recipient: str, text: str) -> int:
+    """A send whose worker claimed it and then died (its lease still running): its id."""
     with transaction(sessions) as session:
-        return [d.status for d in session.execute(select(Delivery).order_by(Delivery.id)).scalars()]
+        row = enqueue_send(session, now=clock.now(), recipient=recipient, text=text)
+        assert ledger.claim(session=session, now=clock.now(), delivery_id=row.id, lease=LEASE)
+        return row.id
+
+
+def _statuses(sessions: sessionmaker[Session]) -> list[str]:
+    return [d.status for d in delivery_rows(sessions)]
 
 
 def _per_delivery(fake: FakeSlack) -> Counter[int]:
@@ -83,15 +92,12 @@ def test_slack_accepting_after_the_client_timeout_gives_one_message_per_delivery
     _workspace(fake)
     ids = _enqueue(sessions, clock)
     fake.accept_late("chat.postMessage", delay=1.6, count=len(ids))  # each post lands after we gave up
-    dispatcher = _dispatcher(sessions, settings, clock)
-    try:
+    with _dispatcher(sessions, settings, clock) as dispatcher:
         for _ in range(6):
             dispatcher.run_once()
             clock.advance(timedelta(seconds=2))
             if set(_statuses(sessions)) == {"sent"}:
                 break
-    finally:
-        dispatcher.stop(5)
     assert set(_statuses(sessions)) == {"sent"}
     assert _per_delivery(fake) == Counter(dict.fromkeys(ids, 1)), "one message per delivery"
     assert len(fake.messages) == len(ids)
@@ -104,18 +110,7 @@ def test_a_worker_that_died_after_posting_is_not_posted_again(
     sessions, settings: Settings, fake: FakeSlack, clock: FixedClock
 ) -> None:
     _workspace(fake)
-    with transaction(sessions) as session:
-        row = ledger.enqueue(
-            session=session,
-            now=clock.now(),
-            job="t",
-            recipient=CHANNEL,
-            period="p",
-            method="chat.postMessage",
-            payload={"channel": CHANNEL, "text": "once"},
-        ).delivery
-        assert ledger.claim(session=session, now=clock.now(), delivery_id=row.id, lease=LEASE)
-        delivery_id = row.id
+    delivery_id = _claimed(sessions, clock, recipient=CHANNEL, text="once")
     # The dead worker's post reached Slack, with its delivery id; the ledger never heard back.
     client = WebClient(token=settings.slack_bot_token, base_url=settings.api_url)
     posted = client.chat_postMessage(
@@ -124,11 +119,8 @@ def test_a_worker_that_died_after_posting_is_not_posted_again(
         metadata={"event_type": EVENT_TYPE, "event_payload": {"delivery_id": delivery_id}},
     )
     clock.advance(LEASE + timedelta(seconds=1))
-    dispatcher = _dispatcher(sessions, settings, clock)
-    try:
+    with _dispatcher(sessions, settings, clock) as dispatcher:
         dispatcher.run_once()
-    finally:
-        dispatcher.stop(5)
     with transaction(sessions) as session:
         done = session.get(Delivery, delivery_id)
         assert done is not None and done.status == "sent" and done.ts == posted["ts"]
@@ -139,23 +131,10 @@ def test_a_worker_that_died_before_posting_is_sent_after_the_check(
     sessions, settings: Settings, fake: FakeSlack, clock: FixedClock
 ) -> None:
     _workspace(fake)
-    with transaction(sessions) as session:
-        row = ledger.enqueue(
-            session=session,
-            now=clock.now(),
-            job="t",
-            recipient=USERS[0],
-            period="p",
-            method="chat.postMessage",
-            payload={"channel": USERS[0], "text": "hello"},
-        ).delivery
-        assert ledger.claim(session=session, now=clock.now(), delivery_id=row.id, lease=LEASE)
+    _claimed(sessions, clock, recipient=USERS[0], text="hello")
     clock.advance(LEASE + timedelta(seconds=1))
-    dispatcher = _dispatcher(sessions, settings, clock)
-    try:
+    with _dispatcher(sessions, settings, clock) as dispatcher:
         assert dispatcher.run_once() == 1
-    finally:
-        dispatcher.stop(5)
     assert len(fake.dms_to(USERS[0])) == 1
     assert fake.calls_to("conversations.history"), "the history was checked before sending"
 
@@ -166,20 +145,9 @@ def test_a_timeout_whose_post_never_arrived_is_sent_once(
     _workspace(fake)
     fake.fail("chat.postMessage", status=500, delay=1.5)  # too late and not done either
     with transaction(sessions) as session:
-        delivery_id = ledger.enqueue(
-            session=session,
-            now=clock.now(),
-            job="t",
-            recipient=CHANNEL,
-            period="p",
-            method="chat.postMessage",
-            payload={"channel": CHANNEL, "text": "hi"},
-        ).delivery.id
-    dispatcher = _dispatcher(sessions, settings, clock)
-    try:
+        delivery_id = enqueue_send(session, now=clock.now(), recipient=CHANNEL, text="hi").id
+    with _dispatcher(sessions, settings, clock) as dispatcher:
         assert dispatcher.send_one(delivery_id) == Outcome.SENT
-    finally:
-        dispatcher.stop(5)
     assert len(fake.messages_in(CHANNEL)) == 1
 
 
@@ -191,9 +159,7 @@ def test_the_app_posts_each_message_once_when_slack_answers_after_the_timeout(
     from tests.live_support import GOOD, REVIEW_CHANNEL, open_log_modal
 
     load_roster(casebook.deps.sessions, clock.now())
-    impatient = WebClient(token=settings.slack_bot_token, base_url=settings.api_url, timeout=1)
-    impatient.retry_handlers = []
-    monkeypatch.setattr(casebook.deps.dispatcher, "_client", impatient)
+    monkeypatch.setattr(casebook.deps.dispatcher, "_client", impatient_client(settings))
     view_id = open_log_modal(slack, fake)
     fake.accept_late("chat.postMessage", delay=1.6, count=10)
     assert slack.submit("U0ENG1", view_id, GOOD).status == 200

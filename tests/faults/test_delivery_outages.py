@@ -19,8 +19,9 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.pacing import Pacer
 from tests.conftest import BOT_TOKEN
+from tests.delivery_support import delivery_rows, enqueue_send
 from tests.e2e.cards import card_actions, good_values, justify_modal, open_card
-from tests.helpers import eventually, load_roster
+from tests.helpers import eventually, load_roster, press
 from tests.live_support import GOOD, REVIEW_CHANNEL, open_log_modal
 
 ENG = "U0ENG1"
@@ -28,8 +29,7 @@ ADMIN = "U0ADMIN"
 
 
 def _rows(casebook) -> list[Delivery]:
-    with transaction(casebook.deps.sessions) as session:
-        return list(session.execute(select(Delivery).order_by(Delivery.id)).scalars())
+    return delivery_rows(casebook.deps.sessions)
 
 
 def _decisions(casebook) -> list[Decision]:
@@ -47,14 +47,7 @@ def _decide_practice_card(slack: Simulator, fake: FakeSlack) -> tuple[str, dict]
     slack.command(ENG, "practice")
     card = open_card(fake, ENG)
     button = card_actions(card)["elements"][0]
-    slack.click(
-        ENG,
-        action_id=button["action_id"],
-        value=button["value"],
-        block_id="card_actions",
-        channel=card.channel,
-        message_ts=card.ts,
-    )
+    press(slack, ENG, card, button["action_id"], block_id="card_actions")
     return justify_modal(fake), good_values(button["action_id"].removeprefix("card_"))
 
 
@@ -99,15 +92,7 @@ def test_slack_500_for_five_minutes_then_everything_is_delivered_once(
 
 def test_transient_errors_give_up_only_after_the_retry_window(sessions, clock) -> None:
     with transaction(sessions) as session:
-        row = ledger.enqueue(
-            session=session,
-            now=clock.now(),
-            job="t",
-            recipient="C0X",
-            period="p",
-            method="chat.postMessage",
-            payload={"channel": "C0X", "text": "x"},
-        ).delivery
+        row = enqueue_send(session, now=clock.now(), recipient="C0X", text="x")
         for _ in range(200):  # 200 failures over ~16 h: still pending
             ledger.mark_retry(
                 session=session, now=clock.now(), delivery=row, reason="http_500", wait=ledger.backoff(99)

@@ -13,7 +13,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from tests.conftest import BOT_TOKEN
 from tests.e2e.cards import card_actions, open_card
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import eventually, load_roster, press, texts
 
 ENG = "U0ENG1"
 
@@ -28,14 +28,7 @@ def test_an_expired_trigger_says_click_again_without_a_traceback(
     fake.fail("views.open", error="expired_trigger_id")  # the click took too long to reach us
     caplog.set_level(logging.INFO)
     before = len(fake.responses)
-    slack.click(
-        ENG,
-        action_id=button["action_id"],
-        value=button["value"],
-        block_id="card_actions",
-        channel=card.channel,
-        message_ts=card.ts,
-    )
+    press(slack, ENG, card, button["action_id"], block_id="card_actions")
     again = "Slack took too long to open the form — click again."
     eventually(lambda: [r for r in fake.responses[before:] if again in texts(r.get("blocks") or [])])
     assert not [r for r in fake.responses if "Something went wrong" in texts(r.get("blocks") or [])]

@@ -21,12 +21,9 @@ from sqlalchemy import select
 from bot.db.engine import make_engine, make_session_factory, transaction
 from bot.db.models import Decision
 from bot.sandbox.fakeslack import FakeSlack
-from bot.sandbox.simulator import Simulator
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.e2e.test_serve_process import _free_port, _run
-from tests.faults.test_sigterm import _start
-from tests.helpers import ROSTER_CSV, eventually
+from tests.helpers import eventually
 from tests.live_support import GOOD, REVIEW_CHANNEL, open_log_modal
+from tests.serve_support import free_port, migrate_with_roster, serve_env, simulator, start_serve
 
 SUBMITS = 40
 
@@ -43,24 +40,12 @@ def _decisions(database_url: str) -> Counter[str]:
 def test_kill_9_mid_burst_loses_no_acked_submission_and_doubles_none(
     tmp_path: Path, fake: FakeSlack, database_url: str
 ) -> None:
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-        "CASEBOOK_INBOX_LEASE": "3",  # a dead worker's claims come back after 3 s, not 2 min
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    assert _run(["migrate"], env).returncode == 0
-    (tmp_path / "roster.csv").write_text(ROSTER_CSV)
-    assert _run(["roster", "import", str(tmp_path / "roster.csv")], env).returncode == 0
-    port = _free_port()
-    proc = _start(env, port, new_session=True)
-    slack = Simulator(
-        events_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=SIGNING_SECRET, fake=fake
-    )
+    # A dead worker's claims come back after 3 s, not 2 min.
+    env = serve_env(fake=fake, database_url=database_url, CASEBOOK_INBOX_LEASE="3")
+    migrate_with_roster(env=env, tmp_path=tmp_path)
+    port = free_port()
+    proc = start_serve(env, port=port, new_session=True)
+    slack = simulator(port, fake)
     views = [open_log_modal(slack, fake) for _ in range(SUBMITS)]
     fake.latency = 0.05  # Slack answers a little slowly: sends are in flight when the kill lands
 
@@ -96,8 +81,8 @@ def test_kill_9_mid_burst_loses_no_acked_submission_and_doubles_none(
     assert len(acked) < SUBMITS, "the kill must land mid-burst"
 
     fake.latency = 0.0
-    port = _free_port()
-    proc = _start(env, port, new_session=True)
+    port = free_port()
+    proc = start_serve(env, port=port, new_session=True)
     try:
         keys = {f"live:U0ENG1:{v}" for v in acked}
         eventually(lambda: keys <= set(_decisions(database_url)), timeout=60)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -15,58 +12,19 @@ from sqlalchemy import select
 from bot.db.engine import make_engine, make_session_factory, transaction
 from bot.db.models import Decision, Delivery
 from bot.sandbox.fakeslack import FakeSlack
-from bot.sandbox.simulator import Simulator
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.e2e.test_serve_process import _free_port, _run
-from tests.helpers import ROSTER_CSV, eventually
+from tests.helpers import eventually
 from tests.live_support import GOOD, open_log_modal
+from tests.serve_support import free_port, migrate_with_roster, serve_env, simulator, start_serve
 
-ROOT = Path(__file__).resolve().parents[2]
 SUBMITS = 24
 
 
-def _start(env: dict[str, str], port: int, *, new_session: bool = False) -> subprocess.Popen[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL if new_session else subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=new_session,  # its own process group, to be killed as one
-    )
-    import urllib.request
-
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return proc
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError(proc.communicate()[1][-2000:]) from None
-            time.sleep(0.1)
-
-
 def test_sigterm_under_load_loses_no_decision(tmp_path: Path, fake: FakeSlack, database_url: str) -> None:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    assert _run(["migrate"], env).returncode == 0
-    (tmp_path / "roster.csv").write_text(ROSTER_CSV)
-    assert _run(["roster", "import", str(tmp_path / "roster.csv")], env).returncode == 0
-    proc = _start(env, port)
-    slack = Simulator(
-        events_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=SIGNING_SECRET, fake=fake
-    )
+    port = free_port()
+    env = serve_env(fake=fake, database_url=database_url)
+    migrate_with_roster(env=env, tmp_path=tmp_path)
+    proc = start_serve(env, port=port)
+    slack = simulator(port, fake)
     views = [open_log_modal(slack, fake) for _ in range(SUBMITS)]
     fake.latency = 0.3  # Slack answers slowly, so work is still in flight when the signal lands
 
@@ -113,8 +71,8 @@ def test_sigterm_under_load_loses_no_decision(tmp_path: Path, fake: FakeSlack, d
 
     # After a restart, what was owed to Slack goes out, once.
     fake.latency = 0.0
-    port = _free_port()
-    proc = _start(env, port)
+    port = free_port()
+    proc = start_serve(env, port=port)
     try:
         eventually(
             lambda: (

@@ -15,16 +15,11 @@ from bot.domain.people import find_by_slack_id
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from tests.e2e.cards import card_actions, good_values, justify_modal, open_card
-from tests.helpers import confirm_step, eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, texts
 from tests.live_support import GOOD, open_log_modal
 from tests.security.test_permissions import changed_tables, snapshot
 
 FORM = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture
-def roster(casebook, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
 
 
 @pytest.mark.parametrize(

@@ -34,12 +34,21 @@ from bot.db.engine import transaction
 from bot.db.models import Decision, Incident, Person, Review, SurveyAnswer, SurveyResponse, SyncResponse
 from bot.sandbox.fakeslack import FakeSlack, Message
 from bot.sandbox.simulator import Reply, Simulator
-from bot.slack.ids import Action, Callback, Shortcut, survey_block
-from bot.slack.metadata import DecisionValue
+from bot.slack.ids import Action, Callback, survey_block
 from tests.e2e.cards import click_decision, good_values, justify_modal, open_card
-from tests.helpers import confirm_step, eventually, load_roster, texts
+from tests.helpers import confirm_step, eventually, initial_values, load_roster, press, texts
 from tests.jobs.conftest import NY, local, runner
-from tests.live_support import GOOD, REVIEW_CHANNEL, latest_view, max_view, open_log_modal, review_post_for
+from tests.live_support import (
+    GOOD,
+    REVIEW_CHANNEL,
+    last_decision_id,
+    latest_view,
+    max_view,
+    open_alert_form,
+    open_log_modal,
+    open_review,
+    review_post_for,
+)
 from tests.security.shown import Shown, collect
 
 INJECTION = (
@@ -123,11 +132,6 @@ def _log(slack: Simulator, fake: FakeSlack, values: dict[str, Any]) -> dict[str,
     return _ok(slack.submit("U0ENG1", view_id, values))
 
 
-def _last_decision(casebook: Casebook) -> int:
-    with transaction(casebook.deps.sessions) as session:
-        return int(session.execute(select(func.max(Decision.id))).scalar_one())
-
-
 def test_live_log_fields_and_where_they_are_listed(
     casebook: Casebook, roster, slack: Simulator, fake: FakeSlack, clock: FixedClock
 ) -> None:
@@ -135,7 +139,7 @@ def test_live_log_fields_and_where_they_are_listed(
     values = dict(GOOD, verdict="escalate", **dict.fromkeys(fields, INJECTION))
     values["source_url"] = "https://ggen.example.com/holds/4711?why=<!channel>&x=<script>"
     acks = [("log", _log(slack, fake, values))]
-    decision_id = _last_decision(casebook)
+    decision_id = last_decision_id(casebook.deps.sessions)
     post = review_post_for(fake, decision_id)
     receipt = eventually(lambda: [m for m in fake.dms_to("U0ENG1") if m.text.startswith("Recorded")])
     slack.open_home("U0MENTOR")  # the review queue lists the title
@@ -169,18 +173,9 @@ def test_review_comments_on_uphold_and_overturn(
         ("U0MENTOR", Action.REVIEW_UPHOLD, {}),
     ):
         acks.append(("log", _log(slack, fake, dict(GOOD, title=INJECTION))))
-        decision_id = _last_decision(casebook)
+        decision_id = last_decision_id(casebook.deps.sessions)
         post = review_post_for(fake, decision_id)
-        before = max_view(fake)
-        slack.click(
-            reviewer,
-            action_id=action,
-            value=DecisionValue(decision_id=decision_id).dump(),
-            block_id="review_actions",
-            channel=REVIEW_CHANNEL,
-            message_ts=post.ts,
-        )
-        view_id, _ = latest_view(fake, Callback.REVIEW, after=before)
+        view_id, _ = open_review(slack, fake, user=reviewer, decision_id=decision_id, action=action)
         acks.append(("review", _ok(slack.submit(reviewer, view_id, {"comment": INJECTION, **extra}))))
         eventually(lambda d=decision_id: review_post_for(fake, d).edited)
         eventually(lambda p=post: fake.messages_in(REVIEW_CHANNEL, thread_ts=p.ts))
@@ -200,8 +195,11 @@ def test_review_comments_on_uphold_and_overturn(
 
 
 # -- evening sync and survey ---------------------------------------------------------------------
-def _button(message: Message, action_id: str) -> dict[str, Any]:
-    return next(e for b in message.blocks for e in b.get("elements", []) if e.get("action_id") == action_id)
+def _open_blockers(slack: Simulator, fake: FakeSlack, dm: Message) -> str:
+    """Click *Blockers* on Ada's sync DM: the modal it opens."""
+    before = max_view(fake)
+    press(slack, "U0ENG1", dm, Action.SYNC_BLOCKERS)
+    return latest_view(fake, Callback.SYNC_BLOCKERS, after=before)[0]
 
 
 def test_sync_blockers(
@@ -212,21 +210,10 @@ def test_sync_blockers(
     run("daily-sync", local(TUESDAY, "18:50", NY))  # the mentor's overview, an hour after the last ask
     (overview,) = fake.dms_to("U0MENTOR")
     (dm,) = fake.dms_to("U0ENG1")
-
-    def open_blockers() -> str:
-        before = max_view(fake)
-        slack.click(
-            "U0ENG1",
-            action_id=Action.SYNC_BLOCKERS,
-            value=_button(dm, Action.SYNC_BLOCKERS)["value"],
-            channel=dm.channel,
-            message_ts=dm.ts,
-        )
-        return latest_view(fake, Callback.SYNC_BLOCKERS, after=before)[0]
-
-    acks = [("sync", _ok(slack.submit("U0ENG1", open_blockers(), {"blockers": INJECTION, "mood": "2"})))]
+    blockers = _open_blockers(slack, fake, dm)
+    acks = [("sync", _ok(slack.submit("U0ENG1", blockers, {"blockers": INJECTION, "mood": "2"})))]
     eventually(lambda: fake.dms_to("U0ENG1")[0].edited and fake.dms_to("U0MENTOR")[0].edited)
-    reopened = fake.views[open_blockers()]
+    reopened = fake.views[_open_blockers(slack, fake, dm)]
     assert casebook.deps.dispatcher.wait_idle(10)
 
     shown = collect(fake, acks=acks)
@@ -264,21 +251,15 @@ def test_survey_comment(casebook: Casebook, roster, slack: Simulator, fake: Fake
 # -- the message shortcut ------------------------------------------------------------------------------
 def test_shortcut_message_text(casebook: Casebook, roster, slack: Simulator, fake: FakeSlack) -> None:
     alert = {"type": "message", "ts": "1763388000.000100", "text": INJECTION}
-    before = max_view(fake)
-    slack.message_shortcut(
-        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=alert
-    )
-    view_id, view = latest_view(fake, Callback.LOG_DECISION, after=before)
-    initial = {
-        b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"
-    }
+    view_id, view = open_alert_form(slack, fake, alert)
+    initial = initial_values(view)
     # Slack markup is made readable for the form (mentions and links as text), never kept as markup
     readable = "Alert @channel @here ping @U0ADMIN via #C0CBREVIEW: see click me (http://evil.example) "
     # (in message text Slack sends a typed `&` as `&amp;`: it is decoded back)
     assert initial["source_text"] == readable + "<script>alert(1)</script> & done"
     values = dict(GOOD, title=initial["title"], source_text=initial["source_text"])
     acks = [("shortcut", _ok(slack.submit("U0ENG1", view_id, values)))]
-    post = review_post_for(fake, _last_decision(casebook))
+    post = review_post_for(fake, last_decision_id(casebook.deps.sessions))
     assert casebook.deps.dispatcher.wait_idle(10)
 
     shown = collect(fake, acks=acks)
@@ -384,17 +365,13 @@ def test_oversized_review_comment_gets_an_inline_error(
     casebook: Casebook, roster, slack: Simulator, fake: FakeSlack
 ) -> None:
     _log(slack, fake, GOOD)
-    decision_id = _last_decision(casebook)
-    before = max_view(fake)
-    slack.click(
-        "U0MENTOR",
-        action_id=Action.REVIEW_OVERTURN,
-        value=DecisionValue(decision_id=decision_id).dump(),
-        block_id="review_actions",
-        channel=REVIEW_CHANNEL,
-        message_ts=review_post_for(fake, decision_id).ts,
+    view_id, _ = open_review(
+        slack,
+        fake,
+        user="U0MENTOR",
+        decision_id=last_decision_id(casebook.deps.sessions),
+        action=Action.REVIEW_OVERTURN,
     )
-    view_id, _ = latest_view(fake, Callback.REVIEW, after=before)
     reply = slack.submit(
         "U0MENTOR", view_id, {"suggested_verdict": "deny", "comment": HUGE, "failed_parts": ["policy"]}
     )
@@ -412,13 +389,7 @@ def test_oversized_blockers_and_survey_comment_get_inline_errors(
 ) -> None:
     runner(casebook, clock)("daily-sync", local(TUESDAY, "17:46", NY))
     (dm,) = fake.dms_to("U0ENG1")
-    before = max_view(fake)
-    button = _button(dm, Action.SYNC_BLOCKERS)
-    slack.click(
-        "U0ENG1", action_id=Action.SYNC_BLOCKERS, value=button["value"], channel=dm.channel, message_ts=dm.ts
-    )
-    sync_view, _ = latest_view(fake, Callback.SYNC_BLOCKERS, after=before)
-    blockers = slack.submit("U0ENG1", sync_view, {"blockers": HUGE, "mood": "3"})
+    blockers = slack.submit("U0ENG1", _open_blockers(slack, fake, dm), {"blockers": HUGE, "mood": "3"})
     before = max_view(fake)
     slack.command("U0ENG1", "survey")
     survey_view, _ = latest_view(fake, Callback.SURVEY, after=before)
@@ -454,14 +425,8 @@ def test_an_oversized_message_is_clipped_in_the_form_with_a_notice(
     casebook: Casebook, roster, slack: Simulator, fake: FakeSlack
 ) -> None:
     alert = {"type": "message", "ts": "1763388000.000100", "text": HUGE}
-    before = max_view(fake)
-    slack.message_shortcut(
-        "U0ENG1", callback_id=Shortcut.HANDLE_AS_EXCEPTION, channel="C0ALERTS", message=alert
-    )
-    view_id, view = latest_view(fake, Callback.LOG_DECISION, after=before)
-    initial = {
-        b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"
-    }
+    view_id, view = open_alert_form(slack, fake, alert)
+    initial = initial_values(view)
 
     assert len(initial["source_text"]) == 3000 and initial["source_text"].endswith("…")
     # issue 16: the title prefill is the first sentence (at most 80 characters), never cut with "…"
@@ -488,18 +453,10 @@ def test_a_slack_display_name_is_escaped_wherever_it_is_shown(
         eventually(lambda n=count: len(fake.responses) == n and "Done" in texts(fake.responses[-1]["blocks"]))
     view_id = open_log_modal(slack, fake, "U0EVE")
     acks = [("log", _ok(slack.submit("U0EVE", view_id, GOOD)))]
-    decision_id = _last_decision(casebook)
-    post = review_post_for(fake, decision_id)
-    before = max_view(fake)
-    slack.click(
-        "U0LEAD",
-        action_id=Action.REVIEW_OVERTURN,
-        value=DecisionValue(decision_id=decision_id).dump(),
-        block_id="review_actions",
-        channel=REVIEW_CHANNEL,
-        message_ts=post.ts,
+    decision_id = last_decision_id(casebook.deps.sessions)
+    review_view, _ = open_review(
+        slack, fake, user="U0LEAD", decision_id=decision_id, action=Action.REVIEW_OVERTURN
     )
-    review_view, _ = latest_view(fake, Callback.REVIEW, after=before)
     comment = {
         "suggested_verdict": "deny",
         "comment": "The freeze policy reserves this for the VP.",

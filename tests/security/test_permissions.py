@@ -46,13 +46,12 @@ from sqlalchemy import select
 from bot.app import Casebook
 from bot.clock import FixedClock
 from bot.db.engine import transaction
-from bot.db.models import Base, ScenarioVersion, SyncResponse
+from bot.db.models import Base, SyncResponse
 from bot.domain import assessment as assessments
 from bot.domain.categories import categories_path, load_categories
-from bot.domain.decisions import record_decision
 from bot.domain.live import Prefill
 from bot.domain.people import find_by_slack_id
-from bot.domain.practice import create_assignment, deal_practice, grade
+from bot.domain.practice import deal_practice
 from bot.domain.reviews import review_post_data
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Reply, Simulator
@@ -70,6 +69,7 @@ from bot.slack.metadata import (
     ReviewMeta,
     SyncValue,
 )
+from tests.domain.scenario_fixtures import answer_all
 from tests.e2e.cards import good_values
 from tests.helpers import eventually, load_roster, settle, texts
 from tests.jobs.conftest import NY, local, runner
@@ -275,37 +275,14 @@ def passed_assessment(casebook: Casebook, now: Any, slack_id: str) -> int:
             size=deps.program.practice.assessment_size,
         )
         assessment = started.assessment
-        for position, version_id in enumerate(assessment.plan, start=1):
-            assignment, _ = create_assignment(
-                session=session,
-                now=now,
-                person_id=person.id,
-                version_id=int(version_id),
-                kind="assessment",
-                assessment_id=assessment.id,
-                position=position,
-            )
-            version = session.get(ScenarioVersion, assignment.scenario_version_id)
-            assert version is not None
-            expected = version.expected_verdict
-            record_decision(
-                session=session,
-                now=now,
-                person_id=person.id,
-                actor=slack_id,
-                kind="assessment",
-                verdict=expected,
-                justification=justification(),
-                idempotency_key=f"assignment:{assignment.id}",
-                category=version.content["category"],
-                title=version.content["title"],
-                assignment_id=assignment.id,
-                scenario_version_id=version.id,
-                outcome=grade(
-                    expected=expected, acceptable=version.content["expected"]["acceptable"], verdict=expected
-                ),
-                review_required=False,
-            )
+        answer_all(
+            session,
+            now=now,
+            assessment=assessment,
+            good=len(assessment.plan),
+            actor=slack_id,
+            justification=justification(),
+        )
         result = assessments.complete(
             session=session,
             now=now,

@@ -11,14 +11,9 @@ import pytest
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator, sign
 from tests.conftest import SIGNING_SECRET
-from tests.helpers import eventually, load_roster, texts
+from tests.helpers import eventually, texts
 
 FORM = "application/x-www-form-urlencoded"
-
-
-@pytest.fixture
-def roster(casebook, clock) -> None:
-    load_roster(casebook.deps.sessions, clock.now())
 
 
 def _help_body(slack: Simulator) -> bytes:

@@ -11,18 +11,17 @@ from datetime import timedelta
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.db.engine import transaction
-from bot.db.models import Delivery
 from bot.domain import deliveries as ledger
 from bot.sandbox.fakeslack import FakeSlack
 from bot.slack.client import make_client
 from bot.slack.dispatcher import Dispatcher, Outcome
 from bot.slack.pacing import Pacer
+from tests.delivery_support import delivery_rows, enqueue_send, impatient_client
 from tests.helpers import eventually
 
 Built = tuple[Dispatcher, sessionmaker[Session]]
@@ -52,25 +51,13 @@ def build(sessions: sessionmaker[Session], settings: Settings, clock: FixedClock
 def _enqueue(
     sessions: sessionmaker[Session], clock: FixedClock, channels: list[str], job: str = "t"
 ) -> list[int]:
-    ids = []
     with transaction(sessions) as session:
-        for i, channel in enumerate(channels):
-            row = ledger.enqueue(
-                session=session,
-                now=clock.now(),
-                job=job,
-                recipient=channel,
-                period=f"p{i}",
-                method="chat.postMessage",
-                payload={"channel": channel, "text": f"message {i}"},
-            )
-            ids.append(row.delivery.id)
-    return ids
-
-
-def _rows(sessions: sessionmaker[Session]) -> list[Delivery]:
-    with transaction(sessions) as session:
-        return list(session.execute(select(Delivery).order_by(Delivery.id)).scalars())
+        return [
+            enqueue_send(
+                session, now=clock.now(), job=job, recipient=channel, period=f"p{i}", text=f"message {i}"
+            ).id
+            for i, channel in enumerate(channels)
+        ]
 
 
 def _users(fake: FakeSlack, n: int) -> list[str]:
@@ -83,7 +70,7 @@ def _users(fake: FakeSlack, n: int) -> list[str]:
 def _run(dispatcher: Dispatcher, sessions: sessionmaker[Session], timeout: float = 30) -> None:
     dispatcher.start()
     dispatcher.kick()
-    eventually(lambda: all(d.status != "pending" for d in _rows(sessions)), timeout=timeout)
+    eventually(lambda: all(d.status != "pending" for d in delivery_rows(sessions)), timeout=timeout)
 
 
 def test_paced_to_slacks_limits_without_a_single_429(build, sessions, fake: FakeSlack, clock) -> None:
@@ -108,7 +95,7 @@ def test_sends_run_concurrently_across_recipients(build, sessions, fake: FakeSla
     started = time.monotonic()
     _run(build(Pacer(rate=1000, channel_gap=1.0), threads=8), sessions)
     assert time.monotonic() - started < 16 * 0.2 / 2  # well under serial time
-    assert {d.status for d in _rows(sessions)} == {"sent"}
+    assert {d.status for d in delivery_rows(sessions)} == {"sent"}
 
 
 def test_messages_to_one_channel_go_out_in_ledger_order(build, sessions, fake: FakeSlack, clock) -> None:
@@ -132,11 +119,11 @@ def test_injected_429s_and_500s_on_a_fraction_of_calls_still_deliver_each_once(
         # A send that failed all its quick retries waits for the ledger's backoff: let time pass.
         clock.advance(timedelta(seconds=5))
         dispatcher.kick()
-        return all(d.status != "pending" for d in _rows(sessions))
+        return all(d.status != "pending" for d in delivery_rows(sessions))
 
     eventually(settled, timeout=60, interval=0.5)
     assert Counter(m.channel for m in fake.messages) == Counter(fake.dm_channel(u) for u in users)
-    assert {d.status for d in _rows(sessions)} == {"sent"}
+    assert {d.status for d in delivery_rows(sessions)} == {"sent"}
     retries = [r for r in caplog.records if r.getMessage() == "delivery retrying"]
     assert len(retries) >= 10  # the faults really happened, and were absorbed
 
@@ -148,7 +135,7 @@ def test_permanent_errors_are_recorded_once_with_their_reason(
     fake.add_channel("C0NOTIN", bot_member=False)
     _enqueue(sessions, clock, ["U0NOBODY", "U0GONE", "C0NOTIN", "C0MISSING"])
     _run(build(Pacer(rate=100)), sessions)
-    reasons = {d.recipient: (d.status, d.last_error, d.attempts) for d in _rows(sessions)}
+    reasons = {d.recipient: (d.status, d.last_error, d.attempts) for d in delivery_rows(sessions)}
     assert reasons == {
         "U0NOBODY": ("failed", "channel_not_found", 1),
         "U0GONE": ("failed", "account_inactive", 1),
@@ -165,7 +152,7 @@ def test_a_long_retry_after_is_waited_out_through_the_ledger(build, sessions, fa
     skew = [0.0]  # the pacer's real-time clock, pushed forward along with the business clock
     dispatcher = build(Pacer(rate=100, monotonic=lambda: time.monotonic() + skew[0]))
     assert dispatcher.send_one(delivery_id) == Outcome.RETRY
-    (row,) = _rows(sessions)
+    (row,) = delivery_rows(sessions)
     assert (row.status, row.last_error) == ("pending", "ratelimited")
     assert row.next_attempt_at == clock.now() + timedelta(seconds=30)
     assert dispatcher.run_once() == 0  # not due yet
@@ -184,7 +171,7 @@ def test_repeated_5xx_falls_back_to_ledger_backoff_then_succeeds(
     (delivery_id,) = _enqueue(sessions, clock, [uid])
     dispatcher = build(Pacer(rate=100))
     assert dispatcher.send_one(delivery_id) == Outcome.RETRY
-    (row,) = _rows(sessions)
+    (row,) = delivery_rows(sessions)
     assert row.status == "pending" and row.attempts == 1 and row.last_error == "service_unavailable"
     assert row.next_attempt_at == clock.now() + ledger.backoff(1)
     clock.advance(ledger.backoff(1))
@@ -192,7 +179,7 @@ def test_repeated_5xx_falls_back_to_ledger_backoff_then_succeeds(
     dispatcher.kick()
     eventually(lambda: fake.dms_to(uid))
     # The ledger row is marked just after Slack answers, so wait for it rather than race it.
-    eventually(lambda: [d.status for d in _rows(sessions)] == ["sent"])
+    eventually(lambda: [d.status for d in delivery_rows(sessions)] == ["sent"])
     assert len(fake.dms_to(uid)) == 1
 
 
@@ -200,9 +187,7 @@ def test_timeouts_are_retried(build, sessions, fake: FakeSlack, clock, settings:
     (uid,) = _users(fake, 1)
     fake.fail("chat.postMessage", status=500, delay=1.5)  # answers too late: the client gives up
     (delivery_id,) = _enqueue(sessions, clock, [uid])
-    impatient = WebClient(token=settings.slack_bot_token, base_url=settings.api_url, timeout=1)
-    impatient.retry_handlers = []
-    assert build(Pacer(rate=100), client=impatient).send_one(delivery_id) == Outcome.SENT
+    assert build(Pacer(rate=100), client=impatient_client(settings)).send_one(delivery_id) == Outcome.SENT
     assert len(fake.dms_to(uid)) == 1
 
 
@@ -211,37 +196,32 @@ def test_replies_and_edits_wait_for_their_parent_even_under_other_keys(
 ) -> None:
     fake.latency = 0.1  # the parent is still on the wire when the pool could take the children
     with transaction(sessions) as session:
-        post = ledger.enqueue(
-            session=session,
-            now=clock.now(),
-            job="t",
-            recipient="C0CBREVIEW",
-            period="post",
-            method="chat.postMessage",
-            payload={"channel": "C0CBREVIEW", "text": "decision 1"},
-        ).delivery
-        ledger.enqueue(
-            session=session,
-            now=clock.now(),
+        now = clock.now()
+        post = enqueue_send(session, now=now, recipient="C0CBREVIEW", period="post", text="decision 1")
+        enqueue_send(
+            session,
+            now=now,
             job="t-reply",
             recipient="U0ENG1",
+            channel="C0CBREVIEW",
             period="reply",
-            method="chat.postMessage",
-            payload={"channel": "C0CBREVIEW", "text": "a reply"},
+            text="a reply",
             parent=post,
         )
-        ledger.enqueue(
-            session=session,
-            now=clock.now(),
+        enqueue_send(
+            session,
+            now=now,
             job="t-edit",
             recipient="U0MENTOR",
+            channel="C0CBREVIEW",
             period="edit",
             method="chat.update",
-            payload={"channel": "C0CBREVIEW", "text": "decision 1 (upheld)", "_parent": "ts"},
+            text="decision 1 (upheld)",
+            extra={"_parent": "ts"},
             parent=post,
         )
     _run(build(Pacer(rate=100, channel_gap=0.0), threads=4), sessions)
     (top,) = fake.messages_in("C0CBREVIEW", top_level=True)
     assert top.text == "decision 1 (upheld)" and top.edited == 1
     assert [m.text for m in fake.messages_in("C0CBREVIEW", thread_ts=top.ts)] == ["a reply"]
-    assert {d.status for d in _rows(sessions)} == {"sent"}
+    assert {d.status for d in delivery_rows(sessions)} == {"sent"}

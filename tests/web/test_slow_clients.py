@@ -7,7 +7,6 @@ gunicorn's gthread worker every trickling body held a thread, and 33 of them sto
 
 from __future__ import annotations
 
-import os
 import socket
 import statistics
 import threading
@@ -18,10 +17,7 @@ from pathlib import Path
 
 from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.e2e.test_serve_process import _free_port, _run
-from tests.faults.test_sigterm import _start
-from tests.helpers import ROSTER_CSV
+from tests.serve_support import free_port, migrate_with_roster, serve_env, simulator, start_serve
 
 SLOW_CLIENTS = 100
 FORM = "application/x-www-form-urlencoded"
@@ -59,23 +55,11 @@ def _latencies(port: int, slack: Simulator) -> tuple[list[float], list[float]]:
 def test_slow_clients_do_not_delay_health_checks_or_signed_requests(
     tmp_path: Path, fake: FakeSlack, database_url: str
 ) -> None:
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake.api_url,
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    assert _run(["migrate"], env).returncode == 0
-    (tmp_path / "roster.csv").write_text(ROSTER_CSV)
-    assert _run(["roster", "import", str(tmp_path / "roster.csv")], env).returncode == 0
-    port = _free_port()
-    proc = _start(env, port, new_session=True)
-    slack = Simulator(
-        events_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=SIGNING_SECRET, fake=fake
-    )
+    env = serve_env(fake=fake, database_url=database_url)
+    migrate_with_roster(env=env, tmp_path=tmp_path)
+    port = free_port()
+    proc = start_serve(env, port=port, new_session=True)
+    slack = simulator(port, fake)
     stop = threading.Event()
     opened: list[socket.socket] = []
     try:
