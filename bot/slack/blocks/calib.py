@@ -13,7 +13,11 @@ from bot.domain.vocab import JustificationPart
 from bot.slack.blocks.common import clip, context, esc, section
 
 MAX_MENTEES = 20
-HOW = "How often your calls at each confidence (1–5) were sound. Details: docs/calibration.md."
+# Said in Slack, where a path to docs/calibration.md (the full explanation) cannot be opened.
+HOW = (
+    "How often your calls at each confidence (1–5) were sound. The Brier score compares the "
+    "confidence you gave with how your calls turned out: 0 is perfect, lower is better."
+)
 
 
 def retest_line(own: OwnCalibration) -> str | None:
