@@ -15,8 +15,8 @@ from bot.slack.blocks.common import clip, context, esc, section
 MAX_MENTEES = 20
 # Said in Slack, where a path to docs/calibration.md (the full explanation) cannot be opened.
 HOW = (
-    "How often your calls at each confidence (1–5) were sound. The Brier score compares the "
-    "confidence you gave with how your calls turned out: 0 is perfect, lower is better."
+    "How often your calls at each confidence (1–5) were sound. Well calibrated means "
+    "that the surer you say you are, the more often you are right."
 )
 
 
