@@ -60,13 +60,18 @@ def pg_template() -> Iterator[str | None]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A ``sqlite_only`` test (a SQLite failure mode) runs on SQLite: its PostgreSQL copy is deselected."""
+    """A ``sqlite_only`` test (a SQLite failure mode) runs on SQLite: its PostgreSQL copy is
+    deselected; a ``postgres_only`` one (PostgreSQL's) the other way round."""
+
+    def engine_of(item: pytest.Item) -> str | None:
+        callspec = getattr(item, "callspec", None)
+        return None if callspec is None else str(callspec.params.get("database_url", "sqlite"))
+
     drop = [
         item
         for item in items
-        if item.get_closest_marker("sqlite_only")
-        and getattr(item, "callspec", None) is not None
-        and item.callspec.params.get("database_url", "sqlite") != "sqlite"  # type: ignore[attr-defined]
+        if (item.get_closest_marker("sqlite_only") and engine_of(item) not in (None, "sqlite"))
+        or (item.get_closest_marker("postgres_only") and engine_of(item) == "sqlite")
     ]
     if drop:
         config.hook.pytest_deselected(items=drop)

@@ -67,6 +67,9 @@ def fill(page: Page, values: dict[str, str]) -> None:
     for block_id, value in values.items():
         block = field(page, block_id)
         kind = block.get_attribute("data-etype")
+        # A choice in a dispatch_action block makes the app update the form (views.update); a
+        # person sees it change before going on, so the next step waits for that re-render.
+        before = modal(page).element_handle() if block.get_attribute("data-dispatch") else None
         if kind in ("static_select", "multi_static_select"):  # by value or label
             block.locator("select").select_option(value)
         elif kind == "radio_buttons":  # an option's label may carry a description after it
@@ -74,6 +77,8 @@ def fill(page: Page, values: dict[str, str]) -> None:
             choice.locator("input").check()
         else:
             block.locator("input, textarea").fill(value)
+        if before is not None:
+            page.wait_for_function("node => !node.isConnected", arg=before, timeout=10_000)
 
 
 def submit(page: Page) -> None:

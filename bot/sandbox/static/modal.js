@@ -67,6 +67,7 @@ export function renderInput(block, index, ctx) {
     wrap.append(hint);
   }
   wrap.append(el("div", "input-error"));
+  if (block.dispatch_action) wrap.dataset.dispatch = "1"; // the app answers a choice here (tests wait for it)
   if (block.dispatch_action && ctx.onAction) {
     // As Slack does for an input block with dispatch_action: a choice sends block_actions with
     // the view's state at once (the log form refreshes its precedents and required fields).
