@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from bot.db.engine import _configure_sqlite, make_engine, make_session_factory, transaction
+from bot.db.engine import _configure_sqlite, make_engine, make_session_factory, read_transaction, transaction
 from bot.db.records import InboxItem
 
 RECEIPT_WAIT_MS = 2000  # Slack gives up on an ack after 3 s: a locked inbox is refused before that
@@ -116,6 +116,10 @@ def adopt_main_rows(*, main: sessionmaker[Session], side: sessionmaker[Session])
     bind = main.kw.get("bind")
     if not isinstance(bind, Engine) or not inspect(bind).has_table(InboxItem.__tablename__):
         return 0  # a main file not migrated yet: nothing to adopt
+    pending = select(InboxItem.id).where(InboxItem.status == "pending").limit(1)
+    with read_transaction(main) as session:  # every start asks; only an upgrade finds rows
+        if session.execute(pending).first() is None:
+            return 0  # so the usual start takes no write lock on the main file
     columns = [c for c in InboxItem.__table__.columns if c.name != "id"]
     with transaction(main) as session:
         rows = session.execute(
