@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.audit import append_event
 from bot.db.models import Decision
+from bot.db.upsert import insert_new
 from bot.domain.errors import DomainError
 from bot.domain.justification import Justification
 from bot.domain.vocab import VERDICTS
@@ -25,7 +26,7 @@ class Recorded:
 
 
 def find_existing(*, session: Session, idempotency_key: str, assignment_id: int | None) -> Decision | None:
-    """The decision already recorded for this submission key or this card, if any."""
+    """The decision already recorded for this submission key or this card, if any (the key's first)."""
     found = session.execute(
         select(Decision).where(Decision.idempotency_key == idempotency_key)
     ).scalar_one_or_none()
@@ -36,21 +37,21 @@ def find_existing(*, session: Session, idempotency_key: str, assignment_id: int 
     return found
 
 
-def _insert(*, session: Session, decision: Decision) -> Recorded | None:
-    """Add the decision; None when it went in, else the row a concurrent duplicate wrote first."""
-    try:
-        with session.begin_nested():
-            session.add(decision)
-            session.flush()
-    except IntegrityError:
-        # A concurrent duplicate (double click on another server thread) won the race.
-        winner = find_existing(
-            session=session, idempotency_key=decision.idempotency_key, assignment_id=decision.assignment_id
-        )
-        if winner is None:
-            raise
-        return Recorded(winner, False)
-    return None
+def _insert(*, session: Session, values: dict[str, Any]) -> Recorded:
+    """Add the decision unless this submission key or this card already has one (a retry, a
+    double submit, a concurrent duplicate on another thread): then that one, not created.
+
+    One INSERT … ON CONFLICT DO NOTHING RETURNING (bot.db.upsert) in the usual case, instead
+    of two lookups, a savepoint, the insert and its release."""
+    created = insert_new(session=session, model=Decision, values=values)
+    if created is not None:
+        return Recorded(created, True)
+    winner = find_existing(
+        session=session, idempotency_key=values["idempotency_key"], assignment_id=values["assignment_id"]
+    )
+    if winner is None:  # pragma: no cover - decisions have no other unique key
+        raise DomainError("The decision could not be stored: it conflicts with another record.")
+    return Recorded(winner, False)
 
 
 def _audit_recorded(
@@ -113,31 +114,33 @@ def record_decision(
         raise DomainError(f"Unknown decision kind {kind!r}.")
     if verdict not in VERDICTS:
         raise DomainError(f"Unknown verdict {verdict!r}.")
-    existing = find_existing(session=session, idempotency_key=idempotency_key, assignment_id=assignment_id)
-    if existing is not None:
-        return Recorded(existing, False)
-    decision = Decision(
-        kind=kind,
-        person_id=person_id,
-        assignment_id=assignment_id,
-        scenario_version_id=scenario_version_id,
-        idempotency_key=idempotency_key,
-        category=category,
-        title=title[:300],
-        verdict=verdict,
-        justification=justification.as_dict(),
-        confidence=justification.confidence,
-        source_url=source_url,
-        source_text=source_text,
-        outcome=outcome,
-        seconds_to_decide=seconds_to_decide,
-        decided_at=now,
-        review_status="pending" if review_required else "not_required",
-        policy_rule=policy_rule,
+    recorded = _insert(
+        session=session,
+        values={
+            "kind": kind,
+            "person_id": person_id,
+            "assignment_id": assignment_id,
+            "scenario_version_id": scenario_version_id,
+            "idempotency_key": idempotency_key,
+            "category": category,
+            "title": title[:300],
+            "verdict": verdict,
+            "justification": justification.as_dict(),
+            "confidence": justification.confidence,
+            "source_url": source_url,
+            "source_text": source_text,
+            "outcome": outcome,
+            "seconds_to_decide": seconds_to_decide,
+            "decided_at": now,
+            "review_status": "pending" if review_required else "not_required",
+            "review_channel": None,
+            "review_ts": None,
+            "policy_rule": policy_rule,
+        },
     )
-    raced = _insert(session=session, decision=decision)
-    if raced is not None:
-        return raced
+    if not recorded.created:
+        return recorded
+    decision = recorded.decision
     _audit_recorded(
         session=session, now=now, actor=actor, decision=decision, title=title, justification=justification
     )

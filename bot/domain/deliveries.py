@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.models import Delivery
+from bot.db.upsert import dialect_insert, insert_new
 
 PERMANENT_ERRORS = frozenset(
     {
@@ -72,41 +72,35 @@ def enqueue(
     grace_until: datetime | None = None,
     parent: Delivery | None = None,
 ) -> Enqueued:
-    """Add a send to the ledger unless the same (job, recipient, period) is already there."""
-    key = {"job": job, "recipient": recipient, "period": period}
-    existing = session.execute(BY_KEY, key).scalar_one_or_none()
-    if existing is not None:
-        return Enqueued(existing, False)
+    """Add a send to the ledger unless the same (job, recipient, period) is already there.
+
+    One INSERT … ON CONFLICT DO NOTHING RETURNING the row: the usual case (a new send) costs
+    one statement, not a lookup, a savepoint, an insert and its release (every interaction
+    enqueues one to three sends; BENCHMARKS.md). The existing row is read only on a conflict,
+    which also covers a concurrent enqueue of the same key on PostgreSQL."""
     due = due_at or now
-    delivery = Delivery(
-        job=job,
-        recipient=recipient,
-        period=period,
-        method=method,
-        payload=payload,
-        parent_id=parent.id if parent else None,
-        status="pending",
-        due_at=due,
-        grace_until=grace_until,
-        attempts=0,
-        next_attempt_at=due,
-        created_at=now,
-    )
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite's transactions hold the one write lock from BEGIN IMMEDIATE: nobody can insert
-        # the same key between the lookup above and this insert, so no savepoint is needed.
-        session.add(delivery)
-        session.flush()
-        return Enqueued(delivery, True)
-    try:
-        with session.begin_nested():
-            session.add(delivery)
-            session.flush()
-    except IntegrityError:
-        # Another process enqueued the same send between our check and our insert.
-        winner = session.execute(BY_KEY, key).scalar_one()
-        return Enqueued(winner, False)
-    return Enqueued(delivery, True)
+    values = {
+        "job": job,
+        "recipient": recipient,
+        "period": period,
+        "method": method,
+        "payload": payload,
+        "parent_id": parent.id if parent else None,
+        "status": "pending",
+        "due_at": due,
+        "grace_until": grace_until,
+        "attempts": 0,
+        "next_attempt_at": due,
+        "created_at": now,
+    }
+    created = insert_new(session=session, model=Delivery, values=values, conflict=KEY_COLUMNS)
+    if created is not None:
+        return Enqueued(created, True)
+    key = {k: values[k] for k in KEY_COLUMNS}
+    return Enqueued(session.execute(BY_KEY, key).scalar_one(), False)
+
+
+KEY_COLUMNS = ("job", "recipient", "period")
 
 
 def record_skipped(
@@ -304,32 +298,13 @@ def enqueue_many(*, session: Session, now: datetime, rows: list[dict[str, Any]])
         }
         for r in rows
     ]
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt: Any = pg_insert(Delivery)
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(Delivery)
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        created: Counter[str] = Counter()
-        for value in values:
-            result = enqueue(session=session, now=now, **{k: value[k] for k in _ENQUEUE_ARGS})
-            if result.created:
-                result.delivery.status, result.delivery.last_error = value["status"], value["last_error"]
-                created[value["status"]] += 1
-        return created
+    stmt: Any = dialect_insert(session)(Delivery)  # SQLite or PostgreSQL: both have ON CONFLICT
     stmt = (
         stmt.values(values)
         .on_conflict_do_nothing(index_elements=["job", "recipient", "period"])
         .returning(Delivery.status)
     )
     return Counter(status for (status,) in session.execute(stmt).all())
-
-
-_ENQUEUE_ARGS = ("job", "recipient", "period", "method", "payload", "due_at", "grace_until")
 
 
 def find_delivery(

@@ -120,21 +120,35 @@ def waiting_recipients(*, session: Session, now: datetime, among: Collection[str
     return set(session.execute(WAITING, {"now": now, "among": sorted(among)}).scalars())
 
 
-def claim_many(*, session: Session, now: datetime, delivery_ids: list[int], lease: timedelta) -> set[int]:
-    """Take a lease on each of ``delivery_ids`` in one statement; the ids this process won.
+@dataclass(frozen=True)
+class Claimed:
+    """The rows a claim won, loaded, and the parents they need (a thread reply's post).
+
+    Holding them matters: the session's identity map keeps rows only while something
+    refers to them, and every send is prepared from these objects without another read."""
+
+    rows: dict[int, Delivery]
+    parents: dict[int, Delivery]
+
+    def __contains__(self, delivery_id: object) -> bool:
+        return delivery_id in self.rows
+
+
+def claim_many(*, session: Session, now: datetime, delivery_ids: list[int], lease: timedelta) -> Claimed:
+    """Take a lease on each of ``delivery_ids`` in one statement; the rows this process won.
 
     The same compare-and-set as :func:`claim`: a row another process holds is not won. The
-    won rows are then loaded in one query, so preparing each send reads no more rows.
-    The statements are built once (a pass runs them many times a second)."""
+    won rows (and their parents) are then loaded in one query each, so preparing each send
+    reads no more rows. The statements are built once (a pass runs them many times a second)."""
     if not delivery_ids:
-        return set()
-    won = set(session.execute(CLAIM, {"ids": delivery_ids, "now": now, "until": now + lease}).scalars())
-    if won:
-        loaded = list(session.execute(LOAD, {"ids": sorted(won)}).scalars())
-        parents = {d.parent_id for d in loaded if d.parent_id is not None} - won
-        if parents:
-            session.execute(LOAD, {"ids": sorted(parents)}).all()
-    return won
+        return Claimed({}, {})
+    won = sorted(session.execute(CLAIM, {"ids": delivery_ids, "now": now, "until": now + lease}).scalars())
+    if not won:
+        return Claimed({}, {})
+    rows = {d.id: d for d in session.execute(LOAD, {"ids": won}).scalars()}
+    wanted = {d.parent_id for d in rows.values() if d.parent_id is not None} - rows.keys()
+    parents = {d.id: d for d in session.execute(LOAD, {"ids": sorted(wanted)}).scalars()} if wanted else {}
+    return Claimed(rows, parents)
 
 
 def release(*, session: Session, delivery_ids: list[int]) -> None:

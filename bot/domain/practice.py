@@ -227,10 +227,12 @@ def choose_next(
     return min((c for c in fresh if c.category == category), key=closeness)
 
 
-def lock_person(*, session: Session, person_id: int) -> Person:
-    """Serialise card dealing per person (row lock on PostgreSQL; SQLite writers queue anyway)."""
-    person = session.execute(select(Person).where(Person.id == person_id).with_for_update()).scalar_one()
-    return person
+def lock_person(*, session: Session, person_id: int) -> None:
+    """Serialise card dealing per person (row lock on PostgreSQL; SQLite writers queue anyway).
+
+    Only the id is read: loading the person would also load their roles, a second query
+    per deal that nothing here uses."""
+    session.execute(select(Person.id).where(Person.id == person_id).with_for_update()).scalar_one()
 
 
 def create_assignment(
@@ -347,13 +349,18 @@ class CardContext:
 
 
 def load_card(*, session: Session, assignment_id: int) -> CardContext:
-    assignment = session.get(Assignment, assignment_id)
-    if assignment is None:
+    """The card's assignment, scenario version, owner and decision, in one query (and the owner's roles).
+
+    Every click, deal and submission loads a card: one joined read instead of four
+    separate ones is a measurable share of an interaction's CPU (BENCHMARKS.md)."""
+    row = session.execute(
+        select(Assignment, ScenarioVersion, Person, Decision)
+        .join(ScenarioVersion, ScenarioVersion.id == Assignment.scenario_version_id)
+        .join(Person, Person.id == Assignment.person_id)
+        .outerjoin(Decision, Decision.assignment_id == Assignment.id)
+        .where(Assignment.id == assignment_id)
+    ).one_or_none()
+    if row is None:
         raise NotFound("This card no longer exists.")
-    version = session.get(ScenarioVersion, assignment.scenario_version_id)
-    person = session.get(Person, assignment.person_id)
-    assert version is not None and person is not None
-    decision = session.execute(
-        select(Decision).where(Decision.assignment_id == assignment.id)
-    ).scalar_one_or_none()
+    assignment, version, person, decision = row
     return CardContext(assignment, version, ScenarioSpec.model_validate(version.content), person, decision)
