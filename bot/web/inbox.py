@@ -208,14 +208,17 @@ class InboxWorker:
         """Look for work now instead of at the next poll."""
         self._wake.set()
 
-    def run_once(self) -> int:
-        """Claim and run one batch; the number of rows run."""
+    def run_once(self, *, look_first: bool = True) -> int:
+        """Claim and run one batch; the number of rows run.
+
+        ``look_first=False``: the last batch came back full, so work is almost surely due and
+        the read that would look for it first is skipped."""
         self._busy(+1)  # counted from before the claim, so wait_idle never sees a claimed row as idle
         try:
             # Polls mostly find nothing: on SQLite, looking first with a read keeps the write
             # lock, which every ack's insert needs, free of them (PostgreSQL's claim locks only
             # the rows it takes, so there the extra look would be pure cost).
-            if self._sqlite:
+            if self._sqlite and look_first:
                 with read_transaction(self.sessions) as session:
                     if not inbox.any_due(session=session, now=self.clock.now()):
                         return 0
@@ -310,11 +313,12 @@ class InboxWorker:
         # The first loop polls; the others wake when a batch came back full (more is waiting),
         # so an idle worker costs one claim per poll, not one per thread.
         wait = self.poll if n == 0 else max(1.0, self.poll)
+        ran = 0
         while not self._stop.is_set():
             try:
                 if n == 0 and time.monotonic() - self._purged_at >= PURGE_EVERY_S:
                     self.purge()
-                ran = self.run_once()
+                ran = self.run_once(look_first=ran < self.batch)
             except Exception:  # the database may be away; try again at the next poll
                 log.exception("inbox claim failed")
                 ran = 0
