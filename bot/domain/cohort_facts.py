@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Person, PersonRole, Review, SurveyResponse
@@ -35,6 +35,7 @@ from bot.domain.facts import (
     incident_facts,
     post_survey_facts,
     practice_count,
+    still_here,
 )
 from bot.domain.vocab import COHORT_ROLES, Cohort, Verdict
 from bot.domain.weeks import Week, local_midnight
@@ -166,17 +167,22 @@ def _reviews(*, session: Session, week: Week, split: _Split) -> list[ReviewFacts
 
 
 def _responses(*, session: Session, week: Week, split: _Split) -> list[tuple[int, int]]:
-    """Each role set's weekly-survey (responses, responses from people counted this week)."""
-    flags = split.columns(SurveyResponse.person_id)
-    here = select(Person.id).where(*engineer_filter(week, split.union))
-    counted = case((SurveyResponse.person_id.in_(here), 1), else_=0)
+    """Each role set's weekly-survey (responses, responses from people counted this week).
+
+    Each response is joined to its person, so "counted this week" is a test of the
+    person's row (``still_here``), not a second lookup of everyone counted.
+    """
+    flags = split.columns(Person.id)
+    counted = case((and_(*still_here(week)), 1), else_=0)
     totals = [(0, 0) for _ in split.roles]
     for *member, is_counted, n in session.execute(
         select(*flags, counted, func.count())
+        .select_from(SurveyResponse)
+        .join(Person, Person.id == SurveyResponse.person_id)
         .where(
             SurveyResponse.week == week.label,
             SurveyResponse.survey == WEEKLY_SURVEY,
-            SurveyResponse.person_id.in_(select(Person.id).where(holds_role(split.union))),
+            holds_role(split.union),
         )
         .group_by(_by_position(len(flags) + 1))
     ):

@@ -152,11 +152,12 @@ def engineer_filter(week: Week, roles: frozenset[str] = ENGINEERS) -> list[Colum
     A leaver leaves the denominators from the day they leave: they are not counted in
     the week they leave (whose end they are no longer here for) nor in any later one.
     """
-    return [
-        holds_role(roles),
-        or_(Person.status == "active", Person.left_at >= week.end),
-        Person.created_at < week.end,
-    ]
+    return [holds_role(roles), *still_here(week)]
+
+
+def still_here(week: Week) -> list[ColumnElement[bool]]:
+    """On the roster by ``week``'s end and not gone before it (``engineer_filter`` without the roles)."""
+    return [or_(Person.status == "active", Person.left_at >= week.end), Person.created_at < week.end]
 
 
 def live_facts(
