@@ -7,7 +7,7 @@ million decisions are declared on the models (see docs/metrics.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -63,6 +63,10 @@ class SurveyFacts:
     published: int = 0
     minimum: int = 1
     answered: int = 0  # answers from everyone asked, published or waiting for their group
+
+    def counted(self, *, responses: int, engineer_responses: int) -> SurveyFacts:
+        """These answer figures with a cohort's response counts."""
+        return replace(self, responses=responses, engineer_responses=engineer_responses)
 
 
 @dataclass(frozen=True)
@@ -148,11 +152,12 @@ def engineer_filter(week: Week, roles: frozenset[str] = ENGINEERS) -> list[Colum
     A leaver leaves the denominators from the day they leave: they are not counted in
     the week they leave (whose end they are no longer here for) nor in any later one.
     """
-    return [
-        holds_role(roles),
-        or_(Person.status == "active", Person.left_at >= week.end),
-        Person.created_at < week.end,
-    ]
+    return [holds_role(roles), *still_here(week)]
+
+
+def still_here(week: Week) -> list[ColumnElement[bool]]:
+    """On the roster by ``week``'s end and not gone before it (``engineer_filter`` without the roles)."""
+    return [or_(Person.status == "active", Person.left_at >= week.end), Person.created_at < week.end]
 
 
 def live_facts(
@@ -232,6 +237,17 @@ def survey_facts(
             SurveyResponse.person_id.in_(select(Person.id).where(holds_role(roles))),
         )
     ).one()
+    return answer_sums(
+        session=session, week=week, minimum=minimum, surveys=answers_under or (survey,)
+    ).counted(responses=_n(responses), engineer_responses=_n(engineer_responses))
+
+
+def answer_sums(*, session: Session, week: Week, minimum: int, surveys: tuple[str, ...]) -> SurveyFacts:
+    """The week's answers filed under ``surveys``: how many, and the sums of the published ones.
+
+    Whoever the cohort, the same figures: answers are kept apart from who gave them.
+    The result counts no responses; ``SurveyFacts.counted`` adds a cohort's.
+    """
     is_published = SurveyAnswer.batch.is_not(None)
     row = session.execute(
         select(
@@ -241,16 +257,16 @@ def survey_facts(
             func.sum(case((is_published, SurveyAnswer.answer_count), else_=0)),
             func.count(case((is_published, SurveyAnswer.confidence))),
             func.sum(case((is_published, SurveyAnswer.confidence), else_=0)),
-        ).where(SurveyAnswer.week == week.label, SurveyAnswer.survey.in_(answers_under or (survey,)))
+        ).where(SurveyAnswer.week == week.label, SurveyAnswer.survey.in_(surveys))
     ).one()
     answered, published, answer_sum, answer_count, confidence_n, confidence_sum = (_n(v) for v in row)
     return SurveyFacts(
-        responses=_n(responses),
+        responses=0,
         answer_sum=answer_sum,
         answer_count=answer_count,
         confidence_n=confidence_n,
         confidence_sum=confidence_sum,
-        engineer_responses=_n(engineer_responses),
+        engineer_responses=0,
         published=published,
         minimum=minimum,
         answered=answered,
@@ -300,36 +316,31 @@ def people_facts(
 
 
 def collect(
-    *,
-    session: Session,
-    program: Program,
-    week: Week,
-    cohort: Cohort = Cohort.ENGINEERS,
-    reuse: WeekFacts | None = None,
+    *, session: Session, program: Program, week: Week, cohort: Cohort = Cohort.ENGINEERS
 ) -> WeekFacts:
     """Every count the scorecard needs for ``week``, over the people of ``cohort``.
 
-    ``reuse``: the same week's facts for another cohort, whose cohort-free counts
-    (incidents, practice) are taken as they are instead of being queried again.
+    One cohort, statement by statement; the scorecard's two cohorts are gathered
+    together, each table read once, by ``cohort_facts.collect_cohorts`` (equal to this).
     """
     roles = COHORT_ROLES[cohort]
     live = live_facts(session=session, week=week, program=program, roles=roles)
     return WeekFacts(
         week=week,
         live=live,
-        practice_decisions=reuse.practice_decisions if reuse else practice_count(session=session, week=week),
+        practice_decisions=practice_count(session=session, week=week),
         reviews=review_facts(session=session, week=week, roles=roles),
         survey=survey_facts(
             session=session, week=week, minimum=program.thresholds.survey_anonymity_min, roles=roles
         ),
-        incidents=reuse.incidents if reuse else incident_facts(session=session, week=week, program=program),
+        incidents=incident_facts(session=session, week=week, program=program),
         people=people_facts(session=session, week=week, program=program, adopters=live.adopters, roles=roles),
         cohort=cohort,
-        post_survey=reuse.post_survey if reuse else _post_survey(session, week, program),
+        post_survey=post_survey_facts(session=session, week=week, program=program),
     )
 
 
-def _post_survey(session: Session, week: Week, program: Program) -> SurveyFacts:
+def post_survey_facts(*, session: Session, week: Week, program: Program) -> SurveyFacts:
     """The post-switchover survey's counts and published sums (everyone asked, every role group)."""
     return survey_facts(
         session=session,

@@ -20,7 +20,8 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.domain import measures, week12
-from bot.domain.facts import WeekFacts, collect
+from bot.domain.cohort_facts import collect_cohorts
+from bot.domain.facts import WeekFacts
 from bot.domain.grading import Metric, Op, Reading, Unit, grade
 from bot.domain.vocab import Cohort
 from bot.domain.weeks import Week
@@ -295,10 +296,6 @@ def scorecard_from_facts(
 def compute_scorecard(*, session: Session, program: Program, week: Week) -> Scorecard:
     """Gather each phase's cohort's counts with SQL aggregates and grade every metric."""
     first, second = program.cohort(Phase.PARALLEL_RUN), program.cohort(Phase.SWITCHOVER)
-    facts = collect(session=session, program=program, week=week, cohort=first)
-    later = (
-        collect(session=session, program=program, week=week, cohort=second, reuse=facts)
-        if second != first
-        else None
-    )
-    return scorecard_from_facts(facts, program, later)
+    # Both cohorts in one pass over each table (the second cohort's figures cost no second scan).
+    facts = collect_cohorts(session=session, program=program, week=week, cohorts=(first, second))
+    return scorecard_from_facts(facts[first], program, facts[second] if second != first else None)
