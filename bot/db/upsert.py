@@ -8,7 +8,6 @@ ON CONFLICT and RETURNING; the ORM returns the new row as a mapped object in the
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +15,6 @@ from sqlalchemy import bindparam
 from sqlalchemy.orm import DeclarativeBase, Session
 
 _BUILT: dict[tuple[type[Any], str, tuple[str, ...], tuple[str, ...] | None], Any] = {}
-_GUARD = threading.Lock()
 
 
 def dialect_insert(session: Session) -> Any:
@@ -54,12 +52,10 @@ def insert_new(
         if insert is None:
             raise NotImplementedError(f"no ON CONFLICT on {dialect}")
         columns = model.__table__.c
-        stmt = (
+        stmt = _BUILT[key] = (  # a race builds it twice, harmlessly
             insert(model)
             .values({name: bindparam(name, type_=columns[name].type) for name in values})
             .on_conflict_do_nothing(index_elements=list(conflict) if conflict is not None else None)
             .returning(model)
         )
-        with _GUARD:
-            _BUILT[key] = stmt
     return session.scalars(stmt, values).one_or_none()

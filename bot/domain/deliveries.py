@@ -301,7 +301,7 @@ def enqueue_many(*, session: Session, now: datetime, rows: list[dict[str, Any]])
     stmt: Any = dialect_insert(session)(Delivery)  # SQLite or PostgreSQL: both have ON CONFLICT
     stmt = (
         stmt.values(values)
-        .on_conflict_do_nothing(index_elements=["job", "recipient", "period"])
+        .on_conflict_do_nothing(index_elements=list(KEY_COLUMNS))
         .returning(Delivery.status)
     )
     return Counter(status for (status,) in session.execute(stmt).all())
