@@ -78,6 +78,11 @@ class BufferingWorker(Worker):  # type: ignore[misc]
                     break
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:
+            # Shutdown: asyncio.run cancels connections still open (idle keep-alive, a head half
+            # sent) once in-flight requests are done. Python 3.11's stream server then calls
+            # task.exception() on the cancelled task and logs a traceback, so end normally.
+            pass
         finally:
             writer.close()
 

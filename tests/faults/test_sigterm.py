@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
@@ -86,3 +87,30 @@ def test_sigterm_under_load_loses_no_decision(tmp_path: Path, fake: FakeSlack, d
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_sigterm_with_idle_and_half_sent_connections_exits_cleanly(
+    tmp_path: Path, fake: FakeSlack, database_url: str
+) -> None:
+    """Connections still open at shutdown (idle keep-alive, a head half sent) end without a traceback.
+
+    Python 3.11's stream server logs a cancelled connection task as an error; CI once failed on it.
+    """
+    port = free_port()
+    env = serve_env(fake=fake, database_url=database_url)
+    migrate_with_roster(env=env, tmp_path=tmp_path)
+    proc = start_serve(env, port=port)
+    idle = socket.create_connection(("127.0.0.1", port))
+    idle.sendall(b"GET /healthz HTTP/1.1\r\nHost: casebook\r\n\r\n")
+    assert b"200" in idle.recv(4096).split(b"\r\n", 1)[0]  # answered; the connection stays open
+    half = socket.create_connection(("127.0.0.1", port))
+    half.sendall(b"POST /slack/events HTTP/1.1\r\nHost: casebook\r\n")
+    try:
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        idle.close()
+        half.close()
+    assert proc.returncode == 0, err[-3000:]
+    assert "Traceback" not in err and '"level": "error"' not in err, err[-3000:]
