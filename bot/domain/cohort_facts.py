@@ -1,12 +1,13 @@
 """A week's facts for several cohorts at once: each table is read once, not once per cohort.
 
 The scorecard judges two cohorts (the pilots in the parallel run, every engineer in
-the switchover; ``phases[].cohort``). ``facts.collect`` gathers one cohort's counts;
-gathering the second the same way reads the week's live decisions, reviews and survey
+the switchover; ``phases[].cohort``). Gathering one cohort's counts statement by
+statement and then the second the same way reads the week's live decisions, reviews and survey
 responses again (over 1M decisions, half the scorecard's time). Here each statement
 reads the rows of everyone in *any* of the cohorts once, and labels each row with the
 cohorts its person belongs to (a 0/1 column per cohort, grouped on): every cohort's
-figures come out of the one pass, equal to what ``facts.collect`` gives it.
+figures come out of the one pass, equal to what one cohort's own statements give
+(``tests/domain/facts_oracle.py`` keeps those as the reference the tests compare with).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def _live(
 ) -> list[LiveFacts]:
     """Each role set's live decisions and escalations, per local day (``adopters`` as given)."""
     bounds = week.day_bounds(program.tz)
-    # As facts.live_facts: a CASE names each decision's local day, one grouped pass.
+    # As the one-cohort statement did: a CASE names each decision's local day, one grouped pass.
     day = case(*((Decision.decided_at < end, i) for i, (_, _, end) in enumerate(bounds)), else_=len(bounds))
     escalated = case((Decision.verdict == Verdict.ESCALATE, 1), else_=0)
     flags = split.columns(Decision.person_id)
@@ -202,7 +203,7 @@ def _leavers(
     this_week = case((Person.left_at >= week.start, 1), else_=0)
     flags = split.columns(Person.id)
     totals: list[tuple[int, list[Leaver]]] = [(0, []) for _ in split.roles]
-    # Ordered as facts.people_facts orders this week's: each role set's list keeps that order.
+    # Ordered as the one-cohort list was (left_at, name): each role set's list keeps that order.
     for name, left_at, reason, *member, counted, listed in session.execute(
         select(Person.name, Person.left_at, Person.left_reason, *flags, since_start, this_week)
         .where(
@@ -228,8 +229,9 @@ def collect_cohorts(
 ) -> dict[Cohort, WeekFacts]:
     """Every count the scorecard needs for ``week``, for each of ``cohorts``, each table read once.
 
-    Equal, cohort by cohort, to ``facts.collect``; the cohort-free counts (practice,
-    incidents, survey answers, the post-switchover survey) are gathered once for all.
+    Equal, cohort by cohort, to the one-cohort reference (``tests/domain/facts_oracle.py``);
+    the cohort-free counts (practice, incidents, survey answers, the post-switchover survey)
+    are gathered once for all.
     """
     wanted = tuple(dict.fromkeys(cohorts))
     split = _Split(tuple(COHORT_ROLES[c] for c in wanted))

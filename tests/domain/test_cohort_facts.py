@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db.engine import transaction
 from bot.domain.attrition import mark_left
 from bot.domain.cohort_facts import collect_cohorts
-from bot.domain.facts import WeekFacts, collect
+from bot.domain.facts import WeekFacts
 from bot.domain.metrics import compute_scorecard
 from bot.domain.vocab import Cohort
 from bot.domain.weeks import parse_week
 from bot.program import Program
+from tests.domain.facts_oracle import collect
 from tests.helpers import load_roster
 from tests.metrics_data import decide, incident, person, review, survey
 

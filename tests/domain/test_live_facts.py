@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.engine import transaction
-from bot.domain.facts import live_facts
 from bot.domain.vocab import COHORT_ROLES, Cohort
 from bot.domain.weeks import parse_week
 from bot.program import Program
+from tests.domain.facts_oracle import live_facts
 from tests.helpers import ROSTER_CSV, load_roster
 from tests.metrics_data import decide
 

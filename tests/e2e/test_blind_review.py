@@ -13,7 +13,6 @@ from bot.db.models import Decision, Delivery, Review
 from bot.db.models_review2 import BlindReview
 from bot.domain.blind_reviews import assign_blind_review, record_blind_review
 from bot.domain.consistency import verdict_pairs
-from bot.domain.facts import review_facts
 from bot.domain.reminders import reminder_plan
 from bot.domain.reviews import record_review
 from bot.domain.weeks import week_of
@@ -24,6 +23,7 @@ from bot.sandbox.fakeslack import FakeSlack
 from bot.sandbox.simulator import Simulator
 from bot.slack.ids import Action, Callback
 from bot.slack.metadata import DecisionValue
+from tests.domain.facts_oracle import review_facts
 from tests.helpers import ROSTER_CSV, eventually, load_roster, texts
 from tests.live_support import (
     REVIEW_CHANNEL,
