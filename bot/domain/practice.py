@@ -292,12 +292,14 @@ def deal_practice(
     retests: Sequence[int] = (),
     prefer: Collection[int] = (),
     request: str | None = None,
+    choice: Candidate | None = None,
 ) -> Dealt:
     """Choose and assign the next practice card; ``after`` makes a repeated click a no-op.
 
     ``slugs`` limits the deal to one pool (the library's practice pool); ``retests`` and
     ``prefer`` as in :func:`choose_next`. ``request`` (the stored request running this,
-    ``inbox-<row>``) makes a replay of it find its own card.
+    ``inbox-<row>``) makes a replay of it find its own card. ``choice``: the card already
+    chosen by :func:`choose_card` (before the write transaction), else it is chosen here.
     """
     lock_person(session=session, person_id=person_id)
     if request is not None:
@@ -321,13 +323,16 @@ def deal_practice(
         ).scalar_one_or_none()
         if pending is not None:
             return Dealt(pending, False)
-    pool = candidates(session=session, category=category, slugs=slugs)
-    if not pool:
-        where = f" in {category.replace('_', ' ')}" if category else ""
-        raise NotFound(f"There are no scenarios{where} to practise yet.")
-    past = history(session=session, person_id=person_id, categories=categories)
-    choice = choose_next(pool=pool, past=past, categories=categories, retests=retests, prefer=prefer)
-    assert choice is not None
+    if choice is None:
+        choice = choose_card(
+            session=session,
+            person_id=person_id,
+            categories=categories,
+            category=category,
+            slugs=slugs,
+            retests=retests,
+            prefer=prefer,
+        )
     assignment, _ = create_assignment(
         session=session, now=now, person_id=person_id, version_id=choice.version_id, kind="practice"
     )
@@ -335,6 +340,33 @@ def deal_practice(
         session.add(RequestDeal(request=request, assignment_id=assignment.id, created_at=now))
         session.flush()
     return Dealt(assignment, True)
+
+
+def choose_card(
+    *,
+    session: Session,
+    person_id: int,
+    categories: Sequence[str],
+    category: str | None = None,
+    slugs: Collection[str] | None = None,
+    retests: Sequence[int] = (),
+    prefer: Collection[int] = (),
+) -> Candidate:
+    """The next card for the person (as :func:`deal_practice` chooses it), or NotFound.
+
+    Reads only: it runs before the deal's write transaction, which then only inserts. On
+    SQLite the process's writers queue on one lock, whose holds bound the throughput
+    (benchmarks/NOTES.md, fifth round). A choice from a moment-old read is the one a deal
+    arriving that moment earlier would have made; choosing never looked at undecided cards.
+    """
+    pool = candidates(session=session, category=category, slugs=slugs)
+    if not pool:
+        where = f" in {category.replace('_', ' ')}" if category else ""
+        raise NotFound(f"There are no scenarios{where} to practise yet.")
+    past = history(session=session, person_id=person_id, categories=categories)
+    choice = choose_next(pool=pool, past=past, categories=categories, retests=retests, prefer=prefer)
+    assert choice is not None
+    return choice
 
 
 @dataclass(frozen=True)

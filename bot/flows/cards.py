@@ -87,24 +87,27 @@ def remember_location(*, session: Session, ctx: CardContext, channel: str | None
         session.flush()
 
 
-def enqueue_decided_card(
-    *, session: Session, now: datetime, view: CardView, slack_user_id: str, verdict: str, reasoning: str
-) -> Enqueued | None:
-    """Replace the card with its decided form (no buttons), once."""
+def decided_card_payload(*, view: CardView, verdict: str, reasoning: str) -> dict[str, object]:
+    """The card in its decided form (no buttons): ``chat.update``'s text and blocks."""
     blocks = to_dicts(decided_card_blocks(view, verdict=verdict, reasoning=reasoning))
-    payload: dict[str, object] = {"text": f"{card_text(view)} — {verdict}", "blocks": blocks}
-    parent = card_delivery(session=session, assignment_id=view.assignment_id, slack_user_id=slack_user_id)
+    return {"text": f"{card_text(view)} — {verdict}", "blocks": blocks}
+
+
+def enqueue_decided_card(
+    *, session: Session, now: datetime, assignment_id: int, slack_user_id: str, payload: dict[str, object]
+) -> Enqueued | None:
+    """Replace the card with its decided form (``decided_card_payload``), once."""
+    parent = card_delivery(session=session, assignment_id=assignment_id, slack_user_id=slack_user_id)
     if parent is None:
         return None
-    payload["_parent"] = "ts"
     return enqueue(
         session=session,
         now=now,
         job=CARD_UPDATE_JOB,
         recipient=slack_user_id,
-        period=card_period(view.assignment_id),
+        period=card_period(assignment_id),
         method="chat.update",
-        payload=payload,
+        payload={**payload, "_parent": "ts"},
         parent=parent,
     )
 

@@ -15,20 +15,30 @@ from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
 from bot.db.engine import read_transaction, transaction
-from bot.db.models import Decision, Person
+from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain.decisions import Recorded, record_decision
-from bot.domain.errors import Forbidden
+from bot.domain.errors import Forbidden, NotFound
 from bot.domain.justification import Justification, is_sound, reasoning
 from bot.domain.library import Library, Pool
 from bot.domain.people import PersonView
-from bot.domain.practice import GOOD_OUTCOMES, CardContext, Dealt, deal_practice, grade, load_card
+from bot.domain.practice import (
+    GOOD_OUTCOMES,
+    Candidate,
+    CardContext,
+    Dealt,
+    choose_card,
+    deal_practice,
+    grade,
+    load_card,
+)
 from bot.domain.practice_hints import hints
 from bot.domain.progress import engineer_progress
 from bot.domain.vocab import ENGINEERS
 from bot.flows import assessment as assessment_flow
 from bot.flows.cards import (
     card_view,
+    decided_card_payload,
     enqueue_card,
     enqueue_decided_card,
     enqueue_note,
@@ -73,11 +83,24 @@ def deal_practice_card(
     stored ``request`` that dealt one, sends nothing)."""
     library = library_of(deps)
     now = deps.clock.now()
-    # The hints only rank candidates, so they are read before the write transaction: on
-    # SQLite that shortens how long the deal holds the write lock the acks' inserts wait for.
+    # The hints and the choice are read before the write transaction, which then only inserts:
+    # on SQLite the worker's writers queue on one lock (see ``choose_card``).
+    slugs = library.slugs(Pool.PRACTICE)  # the assessment pool stays unseen
     with read_transaction(deps.sessions) as session:
         tz, settings = deps.program.tz, deps.program.calibration
         hint = hints(session=session, person_id=person.id, now=now, tz=tz, settings=settings)
+        try:
+            choice: Candidate | None = choose_card(
+                session=session,
+                person_id=person.id,
+                categories=library.category_ids,
+                category=category,
+                slugs=slugs,
+                retests=hint.retests,
+                prefer=hint.prefer,
+            )
+        except NotFound:
+            choice = None  # decided under the lock: a replayed request still finds its card
     with transaction(deps.sessions) as session:
         dealt = deal_practice(
             session=session,
@@ -86,10 +109,11 @@ def deal_practice_card(
             categories=library.category_ids,
             category=category,
             after=after,
-            slugs=library.slugs(Pool.PRACTICE),  # the assessment pool stays unseen
+            slugs=slugs,
             retests=hint.retests,
             prefer=hint.prefer,
             request=request,
+            choice=choice,
         )
         if dealt.created:
             ctx = load_card(session=session, assignment_id=dealt.assignment.id)
@@ -132,55 +156,83 @@ class Submitted:
     note: str | None  # for the submitter when nothing new was recorded
 
 
-def _practice_follow_up(
-    *,
-    deps: Deps,
-    session: Session,
-    now: datetime,
-    ctx: CardContext,
-    answer: tuple[Decision, Justification],
-    posted: bool,
-) -> None:
-    """Feedback by DM (with Next scenario) and, when configured, the review-channel post."""
-    decision, justification = answer
+@dataclass(frozen=True)
+class _Sends:
+    """What a new decision sends: the decided card and, for practice, the feedback DM."""
+
+    card: dict[str, object]  # chat.update's text and blocks
+    feedback: tuple[str, list[dict[str, object]]] | None  # text and blocks; None for assessments
+
+
+def _outcome(ctx: CardContext, verdict: str) -> str:
+    spec = ctx.spec
+    return grade(expected=spec.expected.decision, acceptable=spec.expected.acceptable, verdict=verdict)
+
+
+def _seconds(now: datetime, ctx: CardContext) -> float:
+    return max(0.0, (now - ctx.assignment.shown_at).total_seconds())
+
+
+def _sends(
+    *, deps: Deps, session: Session, now: datetime, ctx: CardContext, verdict: str, answer: Justification
+) -> _Sends:
+    """Everything a new decision on ``ctx`` sends, built from the card alone (Block Kit, grade,
+    key points): pure work, done before the write transaction (see ``submit_decision``)."""
+    view = card_view(session=session, library=library_of(deps), ctx=ctx)
+    card = decided_card_payload(view=view, verdict=verdict, reasoning=answer.policy)
+    if ctx.assignment.kind != "practice":
+        return _Sends(card, None)
     spec = ctx.spec
     keys = reasoning(
         key_points=[(k.point, k.keywords) for k in spec.key_points],
-        fields=(
-            justification.policy,
-            justification.evidence,
-            justification.risk,
-            justification.conditions,
-            justification.escalation,
-        ),
+        fields=(answer.policy, answer.evidence, answer.risk, answer.conditions, answer.escalation),
     )
+    outcome = _outcome(ctx, verdict)
     fb = FeedbackView(
         assignment_id=ctx.assignment.id,
         title=spec.title,
-        verdict=decision.verdict,
-        outcome=decision.outcome or "differs",
+        verdict=verdict,
+        outcome=outcome,
         expected=spec.expected.decision,
         acceptable=spec.expected.acceptable,
         rationale=spec.rationale,
         named=keys.named,
         missed=keys.missed,
         category=library_of(deps).category(spec.category),
-        seconds=decision.seconds_to_decide,
-        posted_to_review=posted,
-        sound=is_sound(good_verdict=decision.outcome in GOOD_OUTCOMES, found=keys),
+        seconds=_seconds(now, ctx),
+        posted_to_review=_posts_to_review(deps, ctx),
+        sound=is_sound(good_verdict=outcome in GOOD_OUTCOMES, found=keys),
     )
+    return _Sends(card, (feedback_text(fb), to_dicts(feedback_blocks(fb))))
+
+
+def _posts_to_review(deps: Deps, ctx: CardContext) -> bool:
+    return ctx.assignment.kind == "practice" and deps.program.practice.post_to_review
+
+
+def _practice_follow_up(
+    *,
+    deps: Deps,
+    session: Session,
+    now: datetime,
+    ctx: CardContext,
+    decision_id: int,
+    feedback: tuple[str, list[dict[str, object]]],
+) -> None:
+    """Feedback by DM (with Next scenario) and, when configured, the review-channel post."""
+    text, blocks = feedback
     enqueue_dm(
         session=session,
         now=now,
         job=FEEDBACK_JOB,
         user_id=ctx.person.slack_user_id,
         period=f"assignment:{ctx.assignment.id}",
-        text=feedback_text(fb),
-        blocks=to_dicts(feedback_blocks(fb)),
+        text=text,
+        blocks=blocks,
     )
-    if posted:
+    if _posts_to_review(deps, ctx):
         enqueue_review_post(
-            session=session, now=now, channel=deps.program.channel("review"), decision_id=decision.id
+            session=session, now=now, channel=deps.program.channel("review"), decision_id=decision_id
         )
 
 
@@ -196,9 +248,6 @@ def _record(
 ) -> Recorded:
     """The card's one decision, graded against the scenario's expected answer."""
     spec = ctx.spec
-    outcome = grade(
-        expected=spec.expected.decision, acceptable=spec.expected.acceptable, verdict=meta.verdict
-    )
     return record_decision(
         session=session,
         now=now,
@@ -212,8 +261,8 @@ def _record(
         title=spec.title,
         assignment_id=ctx.assignment.id,
         scenario_version_id=ctx.version.id,
-        outcome=outcome,
-        seconds_to_decide=max(0.0, (now - ctx.assignment.shown_at).total_seconds()),
+        outcome=_outcome(ctx, meta.verdict),
+        seconds_to_decide=_seconds(now, ctx),
         review_required=post_to_review,
     )
 
@@ -223,13 +272,23 @@ def submit_decision(
 ) -> Submitted:
     """Record the one decision a card takes, then update the card and follow up, all in one go."""
     now = deps.clock.now()
+    # What a new decision sends is built from the card as read, before the write transaction:
+    # on SQLite the process's writers queue on one lock, and its holds bound the throughput
+    # (benchmarks/NOTES.md, fifth round). The card's content cannot change in between; its
+    # decision and owner are checked again under the lock.
+    with read_transaction(deps.sessions) as session:
+        seen = load_card(session=session, assignment_id=meta.assignment_id)
+        fresh = seen.decision is None and not owner_refusal(owner=seen.person, user_id=user_id)
+        sends = (
+            _sends(deps=deps, session=session, now=now, ctx=seen, verdict=meta.verdict, answer=justification)
+            if fresh
+            else None
+        )
     with transaction(deps.sessions) as session:
         ctx = load_card(session=session, assignment_id=meta.assignment_id)
         refused = owner_refusal(owner=ctx.person, user_id=user_id)
         if refused:
             raise Forbidden(refused)
-        kind = ctx.assignment.kind
-        post_to_review = kind == "practice" and deps.program.practice.post_to_review
         recorded = _record(
             session=session,
             now=now,
@@ -237,7 +296,7 @@ def submit_decision(
             user_id=user_id,
             meta=meta,
             justification=justification,
-            post_to_review=post_to_review,
+            post_to_review=_posts_to_review(deps, ctx),
         )
         first = recorded.decision
         if not recorded.created:
@@ -247,20 +306,21 @@ def submit_decision(
                 enqueue_note(session=session, now=now, slack_user_id=user_id, channel=meta.channel, text=note)
             deps.dispatcher.kick()
             return Submitted(False, first.verdict, note)
+        if sends is None:  # decided or refused when read, not now (a rare race): build it here
+            sends = _sends(
+                deps=deps, session=session, now=now, ctx=ctx, verdict=meta.verdict, answer=justification
+            )
         remember_location(session=session, ctx=ctx, channel=meta.channel, ts=meta.message_ts)
-        view = card_view(session=session, library=library_of(deps), ctx=ctx)
         enqueue_decided_card(
             session=session,
             now=now,
-            view=view,
+            assignment_id=ctx.assignment.id,
             slack_user_id=user_id,
-            verdict=meta.verdict,
-            reasoning=justification.policy,
+            payload=sends.card,
         )
-        if kind == "practice":
-            answer = (first, justification)
+        if sends.feedback is not None:  # a practice card
             _practice_follow_up(
-                deps=deps, session=session, now=now, ctx=ctx, answer=answer, posted=post_to_review
+                deps=deps, session=session, now=now, ctx=ctx, decision_id=first.id, feedback=sends.feedback
             )
         else:
             assessment_flow.after_answer(deps=deps, session=session, now=now, ctx=ctx)
