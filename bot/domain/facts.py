@@ -160,16 +160,12 @@ def still_here(week: Week) -> list[ColumnElement[bool]]:
     return [or_(Person.status == "active", Person.left_at >= week.end), Person.created_at < week.end]
 
 
-
-
 def practice_count(*, session: Session, week: Week) -> int:
     return _n(
         session.execute(
             select(func.count()).where(Decision.kind == "practice", in_week(Decision.decided_at, week))
         ).scalar_one()
     )
-
-
 
 
 def survey_facts(
@@ -241,10 +237,6 @@ def incident_facts(*, session: Session, week: Week, program: Program) -> Inciden
         breach_count=count,
         breaches=tuple(listed),
     )
-
-
-
-
 
 
 def post_survey_facts(*, session: Session, week: Week, program: Program) -> SurveyFacts:
