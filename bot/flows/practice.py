@@ -19,7 +19,7 @@ from bot.db.models import Person
 from bot.deps import Deps
 from bot.domain.decisions import Recorded, record_decision
 from bot.domain.errors import Forbidden, NotFound
-from bot.domain.justification import Justification, is_sound, reasoning
+from bot.domain.justification import Justification, is_sound, reasoning_of
 from bot.domain.library import Library, Pool
 from bot.domain.people import PersonView
 from bot.domain.practice import (
@@ -183,9 +183,8 @@ def _sends(
     if ctx.assignment.kind != "practice":
         return _Sends(card, None)
     spec = ctx.spec
-    keys = reasoning(
-        key_points=[(k.point, k.keywords) for k in spec.key_points],
-        fields=(answer.policy, answer.evidence, answer.risk, answer.conditions, answer.escalation),
+    keys = reasoning_of(
+        key_points=[(k.point, k.keywords) for k in spec.key_points], justification=answer.as_dict()
     )
     outcome = _outcome(ctx, verdict)
     fb = FeedbackView(
