@@ -102,9 +102,12 @@ class Casebook:
     inbox: InboxWorker
     store: InboxStore
 
-    def start_background(self, *, scheduler: bool = False, inbox: bool = True) -> None:
+    def start_background(
+        self, *, scheduler: bool = False, inbox: bool = True, dispatcher: bool = True
+    ) -> None:
         """Start the outbox dispatcher and the inbox worker, and the scheduler when asked."""
-        self.deps.dispatcher.start()
+        if dispatcher:
+            self.deps.dispatcher.start()
         if inbox:
             self.inbox.start()
         if scheduler:

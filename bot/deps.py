@@ -34,6 +34,8 @@ class Service(Protocol):
 class Outbox(Protocol):
     """The sender of the delivery ledger (bot.slack.dispatcher.Dispatcher): woken after each commit."""
 
+    poll_seconds: float  # between looks for due sends when nothing kicks it
+
     def kick(self) -> None: ...
 
     def start(self) -> None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -55,9 +56,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         threads=args.threads or settings.casebook_threads,
         with_scheduler=not args.no_scheduler and settings.casebook_scheduler,
-        work_processes=args.work_processes,
+        work_processes=args.work_processes or auto_work_processes(),
     ).run()
     return 0
+
+
+AUTO_WORK_MAX = 4
+
+
+def auto_work_processes() -> int:
+    """One `casebook worker` per core, up to AUTO_WORK_MAX: a worker is one Python process, and
+    its GIL held it to under one core while the other sat 25-30% idle (benchmarks/NOTES.md,
+    sixth round: 2 workers on 2 cores took SQLite from ~73 to ~100 interactions/s)."""
+    return max(1, min(os.cpu_count() or 1, AUTO_WORK_MAX))
 
 
 def cmd_socket(args: argparse.Namespace) -> int:
@@ -115,7 +126,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=None, help="threads per worker")
     parser.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs here")
     parser.add_argument(
-        "--work-processes", type=int, default=1, help="`casebook worker` processes to spawn (HTTP only)"
+        "--work-processes",
+        type=int,
+        default=None,
+        help=f"`casebook worker` processes to spawn (HTTP only; default one per core, up to {AUTO_WORK_MAX})",
     )
 
 

@@ -49,7 +49,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    casebook.start_background(scheduler=not args.no_scheduler and settings.casebook_scheduler)
+    if args.dispatch_poll:
+        casebook.deps.dispatcher.poll_seconds = args.dispatch_poll
+    casebook.start_background(
+        scheduler=not args.no_scheduler and settings.casebook_scheduler, dispatcher=not args.no_dispatcher
+    )
     while not stop.wait(0.5):
         if args.parent_pid and os.getppid() != args.parent_pid:
             log.warning("the serving process is gone; the worker stops too")
@@ -94,6 +98,18 @@ def add_parsers(subparsers: Subparsers) -> None:
         cmd_worker,
     )
     parser.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs here")
+    parser.add_argument(
+        "--no-dispatcher",
+        action="store_true",
+        help="do not send the outbox from here (another worker does: one sender keeps Slack's pacing)",
+    )
+    parser.add_argument(
+        "--dispatch-poll",
+        type=float,
+        default=0.0,
+        help="seconds between the outbox's looks for due sends (default 2; serve sets 0.05 for the "
+        "worker that sends for the others, whose new sends it does not hear of otherwise)",
+    )
     parser.add_argument("--parent-pid", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument(
         "--lease",

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.audit_chain import Keyring, attach
@@ -45,21 +46,59 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             max_overflow=pool_size,
             pool_pre_ping=False,
         )
-        _configure_sqlite(engine)
+        # Eager: `casebook serve` runs more than one worker process, and their writers must
+        # take the lock the moment it is free, not after a busy-handler sleep (see _eager_begin).
+        _configure_sqlite(engine, eager_wait_ms=SQLITE_BUSY_TIMEOUT_MS, busy_ms=SQLITE_BUSY_TIMEOUT_MS)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         pool_timeout=5,
         connect_args={"connect_timeout": 5},
     )
+    _ping_when_idle(engine, after_s=PING_AFTER_IDLE_S)
+    return engine
 
 
-def _configure_sqlite(engine: Engine, *, eager_wait_ms: int | None = None) -> None:
+# A pooled PostgreSQL connection idle this long is pinged before use. pool_pre_ping pinged
+# every checkout: a round trip per transaction, ~8 per interaction (benchmarks/NOTES.md,
+# sixth round). A connection in steady use that the server drops fails its statement
+# instead; SQLAlchemy then discards the pool's older connections, and the work is retried
+# (the inbox's attempts, the ledger's next pass) or refused inline at the ack.
+PING_AFTER_IDLE_S = 1.0
+_CHECKED_IN = "casebook_checked_in"
+
+
+def _ping_when_idle(engine: Engine, *, after_s: float) -> None:
+    """Ping a connection on checkout when it sat in the pool ``after_s`` or longer."""
+
+    @event.listens_for(engine, "connect")
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_CHECKED_IN] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_CHECKED_IN, 0.0) < after_s:
+            return
+        try:
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            dbapi_conn.rollback()
+        except Exception as exc:
+            # The pool discards this connection and checks out another (up to three tries).
+            raise DisconnectionError(str(exc)) from exc
+
+
+def _configure_sqlite(
+    engine: Engine, *, eager_wait_ms: int | None = None, busy_ms: int | None = None
+) -> None:
     """WAL, foreign keys and BEGIN IMMEDIATE; ``eager_wait_ms``: ask for the write lock every
-    millisecond for that long instead of through SQLite's busy handler (see _eager_begin)."""
+    millisecond for that long instead of through SQLite's busy handler (see _eager_begin);
+    ``busy_ms``: the busy timeout of every other statement (default: 15 s, or 0 when eager)."""
+    if busy_ms is None:
+        busy_ms = SQLITE_BUSY_TIMEOUT_MS if eager_wait_ms is None else 0
 
     # pysqlite's own transaction handling defers BEGIN until the first write, which lets
     # two writers both read and then deadlock on upgrade; we issue BEGIN IMMEDIATE ourselves
@@ -69,7 +108,6 @@ def _configure_sqlite(engine: Engine, *, eager_wait_ms: int | None = None) -> No
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        busy_ms = SQLITE_BUSY_TIMEOUT_MS if eager_wait_ms is None else 0
         cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -80,7 +118,7 @@ def _configure_sqlite(engine: Engine, *, eager_wait_ms: int | None = None) -> No
         # Readers take no lock (WAL lets them run beside the one writer); writers queue.
         readonly = conn.get_execution_options().get(READONLY, False)
         if eager_wait_ms is not None and not readonly:
-            _eager_begin(conn, eager_wait_ms)
+            _eager_begin(conn, eager_wait_ms, busy_ms=busy_ms)
         else:
             conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
@@ -88,24 +126,31 @@ def _configure_sqlite(engine: Engine, *, eager_wait_ms: int | None = None) -> No
 EAGER_RETRY_S = 0.001
 
 
-def _eager_begin(conn: Any, wait_ms: int) -> None:
+def _eager_begin(conn: Any, wait_ms: int, *, busy_ms: int = 0) -> None:
     """BEGIN IMMEDIATE, retried every millisecond while another connection holds the lock.
 
     SQLite's busy handler sleeps 1, 2, 5 … up to 100 ms between tries, so a writer that
     arrives while another holds the lock for a millisecond may sleep tens of ms; the acks'
     inserts use this instead, and so take the lock as soon as it is free. The last try
-    goes through SQLAlchemy, so a database still locked raises its usual OperationalError."""
+    goes through SQLAlchemy, so a database still locked raises its usual OperationalError.
+    ``busy_ms``: the connection's busy timeout, set to 0 for the tries and put back after."""
     raw = conn.connection.dbapi_connection
-    deadline = time.monotonic() + wait_ms / 1000
-    while time.monotonic() < deadline:
-        try:
-            raw.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-        time.sleep(EAGER_RETRY_S)
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    if busy_ms:
+        raw.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline = time.monotonic() + wait_ms / 1000
+        while time.monotonic() < deadline:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            time.sleep(EAGER_RETRY_S)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        if busy_ms:
+            raw.execute(f"PRAGMA busy_timeout={busy_ms}")
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db.models import Delivery
@@ -250,24 +250,33 @@ def renew_claim(*, session: Session, delivery_id: int, token: datetime, until: d
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def mark_sent_id(
-    *, session: Session, now: datetime, delivery_id: int, channel: str | None, ts: str | None
-) -> None:
-    """:func:`mark_sent` as one UPDATE, for the dispatcher's hot path (no row is loaded)."""
-    session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id)
-        .values(
-            status="sent",
-            sent_at=now,
-            channel=channel,
-            ts=ts,
-            attempts=Delivery.attempts + 1,
-            claimed_until=None,
-            last_error=None,
-        )
-        .execution_options(synchronize_session=False)
+_LEDGER = cast(Table, Delivery.__table__)
+_MARK_SENT = (
+    update(_LEDGER)
+    .where(_LEDGER.c.id == bindparam("m_id"))
+    .values(
+        status="sent",
+        sent_at=bindparam("m_now"),
+        channel=bindparam("m_channel"),
+        ts=bindparam("m_ts"),
+        attempts=_LEDGER.c.attempts + 1,
+        claimed_until=None,
+        last_error=None,
     )
+)
+
+
+def mark_sent_many(
+    *, session: Session, now: datetime, sent: list[tuple[int, str | None, str | None]]
+) -> None:
+    """:func:`mark_sent` for many rows in one executemany, loading none: (delivery id, channel, ts) each.
+
+    The dispatcher's hot path: senders finishing together share it (bot.slack.sent_marks)."""
+    if sent:
+        session.connection().execute(
+            _MARK_SENT,
+            [{"m_id": i, "m_now": now, "m_channel": channel, "m_ts": ts} for i, channel, ts in sent],
+        )
 
 
 def enqueue_many(*, session: Session, now: datetime, rows: list[dict[str, Any]]) -> Counter[str]:

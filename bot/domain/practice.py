@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Assessment, Assignment, Decision, Person, Scenario, ScenarioVersion
 from bot.db.models_perf import RequestDeal
 from bot.domain.errors import NotFound
-from bot.domain.library import COMPLEXITIES, KeyPoint, ScenarioSpec
+from bot.domain.library import COMPLEXITIES, KeyPoint
 
 OUTCOMES = ("correct", "acceptable", "differs")
 GOOD_OUTCOMES = frozenset({"correct", "acceptable"})
@@ -367,32 +367,3 @@ def choose_card(
     choice = choose_next(pool=pool, past=past, categories=categories, retests=retests, prefer=prefer)
     assert choice is not None
     return choice
-
-
-@dataclass(frozen=True)
-class CardContext:
-    """An assignment with its scenario version, owner and decision (if any)."""
-
-    assignment: Assignment
-    version: ScenarioVersion
-    spec: ScenarioSpec
-    person: Person
-    decision: Decision | None
-
-
-def load_card(*, session: Session, assignment_id: int) -> CardContext:
-    """The card's assignment, scenario version, owner and decision, in one query (and the owner's roles).
-
-    Every click, deal and submission loads a card: one joined read instead of four
-    separate ones is a measurable share of an interaction's CPU (BENCHMARKS.md)."""
-    row = session.execute(
-        select(Assignment, ScenarioVersion, Person, Decision)
-        .join(ScenarioVersion, ScenarioVersion.id == Assignment.scenario_version_id)
-        .join(Person, Person.id == Assignment.person_id)
-        .outerjoin(Decision, Decision.assignment_id == Assignment.id)
-        .where(Assignment.id == assignment_id)
-    ).one_or_none()
-    if row is None:
-        raise NotFound("This card no longer exists.")
-    assignment, version, person, decision = row
-    return CardContext(assignment, version, ScenarioSpec.model_validate(version.content), person, decision)

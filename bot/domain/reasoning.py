@@ -16,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.models import Decision, Review, ScenarioVersion
+from bot.domain.errors import NotFound
 from bot.domain.justification import Reasoning, is_sound, reasoning_of
+from bot.domain.versions import version_snapshot
 
 GOOD = frozenset({"correct", "acceptable"})
 REASONING_PASS = 0.60  # the default reasoning mark: sound cards / cards (thresholds.reasoning_pass)
@@ -73,8 +75,9 @@ def scenario_key(*, session: Session, decision: Decision) -> ScenarioKey | None:
     """The expected decision, rationale, mentor notes and key points named, for a graded decision."""
     if decision.scenario_version_id is None:
         return None
-    version = session.get(ScenarioVersion, decision.scenario_version_id)
-    if version is None:
+    try:
+        version = version_snapshot(session=session, version_id=decision.scenario_version_id)
+    except NotFound:
         return None
     content = dict(version.content)
     found = reasoning_of(key_points=key_points_of(content), justification=dict(decision.justification))

@@ -58,13 +58,15 @@ class ReviewPostData:
     key: ScenarioKey | None = None  # practice and assessment decisions: the scenario's answer key
 
 
-def review_post_data(*, session: Session, decision_id: int) -> ReviewPostData:
+def review_post_data(*, session: Session, decision_id: int, new: bool = False) -> ReviewPostData:
+    """What the decision's review post shows; ``new``: written in this transaction, so not reviewed
+    yet (the look for its review is skipped: it ran under SQLite's write lock on every submission)."""
     decision = session.get(Decision, decision_id)
     if decision is None:
         raise NotFound(f"Decision {decision_id} does not exist.")
     engineer = session.get(Person, decision.person_id)
     assert engineer is not None
-    review = first_review(session=session, decision_id=decision_id)
+    review = None if new else first_review(session=session, decision_id=decision_id)
     reviewer = session.get(Person, review.reviewer_id) if review else None
     return ReviewPostData(
         decision_id=decision.id,

@@ -12,11 +12,12 @@ from bot.db.engine import read_transaction, transaction
 from bot.db.models import Assessment, Person
 from bot.deps import Deps
 from bot.domain import assessment as domain
+from bot.domain.card_context import CardContext, load_card
 from bot.domain.deliveries import enqueue, find_delivery
 from bot.domain.errors import Conflict, Forbidden, NotFound
 from bot.domain.library import Pool
 from bot.domain.people import PersonView, find_by_slack_id, mentor_of
-from bot.domain.practice import CardContext, create_assignment, load_card
+from bot.domain.practice import create_assignment
 from bot.domain.progress import sign_off_queue
 from bot.domain.retests import sign_off_refusal
 from bot.domain.vocab import REVIEWERS

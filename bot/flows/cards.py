@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.db.models import Assessment, Delivery
+from bot.domain.card_context import CardContext
 from bot.domain.deliveries import Enqueued, enqueue, find_delivery
 from bot.domain.library import Library
-from bot.domain.practice import CardContext
 from bot.slack.blocks.card import CardView, card_blocks, card_text, decided_card_blocks
 from bot.slack.blocks.common import esc, to_dicts
 

@@ -90,7 +90,7 @@ def save_live_decision(
         if recorded.created:
             channel = deps.program.channels.review
             post = enqueue_review_post(
-                session=session, now=now, channel=channel, decision_id=recorded.decision.id
+                session=session, now=now, channel=channel, decision_id=recorded.decision.id, new=True
             )
             if meta.source == "shortcut" and meta.channel and meta.message_ts:
                 enqueue_alert_note(

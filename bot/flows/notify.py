@@ -18,9 +18,12 @@ def review_post_key(decision_id: int) -> str:
     return f"decision:{decision_id}"
 
 
-def enqueue_review_post(*, session: Session, now: datetime, channel: str, decision_id: int) -> Enqueued:
-    """One review-channel post per decision (the ledger key makes a second call a no-op)."""
-    data = review_post_data(session=session, decision_id=decision_id)
+def enqueue_review_post(
+    *, session: Session, now: datetime, channel: str, decision_id: int, new: bool = False
+) -> Enqueued:
+    """One review-channel post per decision (the ledger key makes a second call a no-op);
+    ``new``: the decision was written in this transaction (see ``review_post_data``)."""
+    data = review_post_data(session=session, decision_id=decision_id, new=new)
     return enqueue(
         session=session,
         now=now,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.db.engine import read_transaction, transaction
 from bot.db.models import Person
 from bot.deps import Deps
+from bot.domain.card_context import CardContext, load_card
 from bot.domain.decisions import Recorded, record_decision
 from bot.domain.errors import Forbidden, NotFound
 from bot.domain.justification import Justification, is_sound, reasoning_of
@@ -25,12 +26,10 @@ from bot.domain.people import PersonView
 from bot.domain.practice import (
     GOOD_OUTCOMES,
     Candidate,
-    CardContext,
     Dealt,
     choose_card,
     deal_practice,
     grade,
-    load_card,
 )
 from bot.domain.practice_hints import hints
 from bot.domain.progress import engineer_progress
@@ -136,7 +135,9 @@ def justification_view(
     *, deps: Deps, user_id: str, assignment_id: int, verdict: str, channel: str | None, ts: str | None
 ) -> View | str:
     """The modal for a card click, or a note for the clicker when the card cannot take it."""
-    with transaction(deps.sessions) as session:
+    # A read first: most clicks find the card's location already kept, and on SQLite a write
+    # transaction queues on the process's one write lock (benchmarks/NOTES.md, sixth round).
+    with read_transaction(deps.sessions) as session:
         ctx = load_card(session=session, assignment_id=assignment_id)
         refused = owner_refusal(owner=ctx.person, user_id=user_id)
         if refused:
@@ -144,9 +145,13 @@ def justification_view(
         note = already_decided(ctx)
         if note:
             return note
-        remember_location(session=session, ctx=ctx, channel=channel, ts=ts)
-        meta = JustifyMeta(assignment_id=assignment_id, verdict=verdict, channel=channel, message_ts=ts)
-        return justification_modal(meta=meta, title=ctx.spec.title)
+        located = bool(ctx.assignment.channel and ctx.assignment.message_ts)
+    if not located:
+        with transaction(deps.sessions) as session:
+            here = load_card(session=session, assignment_id=assignment_id)
+            remember_location(session=session, ctx=here, channel=channel, ts=ts)
+    meta = JustifyMeta(assignment_id=assignment_id, verdict=verdict, channel=channel, message_ts=ts)
+    return justification_modal(meta=meta, title=ctx.spec.title)
 
 
 @dataclass(frozen=True)
@@ -231,7 +236,11 @@ def _practice_follow_up(
     )
     if _posts_to_review(deps, ctx):
         enqueue_review_post(
-            session=session, now=now, channel=deps.program.channel("review"), decision_id=decision_id
+            session=session,
+            now=now,
+            channel=deps.program.channel("review"),
+            decision_id=decision_id,
+            new=True,
         )
 
 

@@ -26,11 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.engine import transaction
 from bot.domain import assessment as assess
+from bot.domain.card_context import load_card
 from bot.domain.decisions import record_decision
 from bot.domain.incidents import IncidentRow, record_incident
 from bot.domain.library import Library
 from bot.domain.people import find_by_slack_id, import_roster, parse_roster
-from bot.domain.practice import create_assignment, deal_practice, grade, load_card
+from bot.domain.practice import create_assignment, deal_practice, grade
 from bot.domain.scenario_spec import Pool
 from bot.domain.scenario_sync import sync_library
 from bot.program import Phase, Program

@@ -1,12 +1,11 @@
 """Sends what the delivery ledger owes: paced to Slack's limits, concurrent, retried, never twice.
 
-Every process runs one dispatcher. A pass reads due rows, reserves a send slot
-for each from the :class:`~bot.slack.pacing.Pacer` (workspace cap plus the
-per-channel gap), claims the rows it can send within a short horizon (a
-compare-and-set lease, so two processes never send the same row), and hands
-them to a small thread pool that sleeps until each slot and sends. At most one
-delivery per channel is in flight in a process, so a channel's messages go out
-in ledger order (a review post before its thread replies).
+A sending process runs one (`casebook serve`: its first worker). A pass reads due rows, reserves
+a send slot for each from the :class:`~bot.slack.pacing.Pacer` (workspace cap plus the per-channel
+gap), claims the rows it can send within a short horizon (a compare-and-set lease, so two processes
+never send the same row), and hands them to a small thread pool that sleeps until each slot and
+sends; sent marks are group-committed (:mod:`bot.slack.sent_marks`). At most one delivery per
+channel is in flight in a process, so its messages go out in ledger order (a post before replies).
 
 Failures: a 429 waits for its Retry-After (in the worker when short, through the
 ledger's ``next_attempt_at`` when long) and pauses that channel in the pacer;
@@ -54,6 +53,7 @@ from bot.slack.sending import (
     link_parent,
     post,
 )
+from bot.slack.sent_marks import SentMarks
 
 __all__ = ["LEASE", "Dispatcher", "Outcome"]
 
@@ -79,10 +79,11 @@ class Dispatcher(LedgerRecorder):
         retry_window: timedelta = ledger.RETRY_WINDOW,
     ) -> None:
         self._sessions = sessions
+        self._marks = SentMarks(sessions=sessions, clock=clock)
         self._window = retry_window
         self._client = client
         self._clock = clock
-        self._poll = poll_seconds
+        self.poll_seconds = poll_seconds  # between looks when nothing kicks it
         self._pacer = pacer or Pacer(rate=5.0, channel_gap=1.0, channel_burst=5)
         # Enough rows per pass to keep the pool busy for the whole pacing horizon; the loop
         # reads the ledger again once half of them are done (not after every send).
@@ -159,18 +160,18 @@ class Dispatcher(LedgerRecorder):
                     submitted, retry_in = self._pump(limit=self._batch - inflight)
                 except Exception:
                     log.exception("dispatcher pass failed")
-                    retry_in = self._poll
+                    retry_in = self.poll_seconds
             with self._lock:
                 busy = bool(self._inflight)
                 quiet = not busy and not submitted and retry_in is None and kicks == self._kicks
             if quiet:
                 self._idle.set()
-                woken = self._wake.wait(self._poll)
+                woken = self._wake.wait(self.poll_seconds)
             elif len(submitted) >= self._batch - inflight and retry_in is None:
                 continue  # the pass took all it could: more is due right behind it
             else:
                 # Woken early by finished sends (at half a batch) or a kick; else when a channel frees up.
-                woken = self._wake.wait(min(self._poll, retry_in if retry_in is not None else 0.5))
+                woken = self._wake.wait(min(self.poll_seconds, retry_in if retry_in is not None else 0.5))
             if woken:
                 # Kicks come one per committed interaction: a few ms lets a burst of them share
                 # one pass instead of paying a ledger pass each (CPU per interaction, BENCHMARKS.md).

@@ -24,6 +24,7 @@ from bot.flows.delivery_faults import report_failure
 from bot.slack import dispatcher_recovery as recovery
 from bot.slack.pacing import Pacer
 from bot.slack.sending import Outcome, Send, classify
+from bot.slack.sent_marks import SentMarks
 
 log = logging.getLogger("bot.slack.dispatcher")
 LEASE = timedelta(seconds=60)
@@ -38,6 +39,7 @@ class LedgerRecorder:
     _clock: Clock
     _pacer: Pacer
     _window: timedelta
+    _marks: SentMarks
 
     def kick(self) -> None:
         """Overridden by the dispatcher: look for work now."""
@@ -54,10 +56,7 @@ class LedgerRecorder:
     def _sent(self, send: Send, started: float | None, channel: str | None, ts: str | None) -> str:
         if send.paced and started is not None:
             self._pacer.sent(send.key, started)
-        with transaction(self._sessions) as session:
-            ledger.mark_sent_id(
-                session=session, now=self._clock.now(), delivery_id=send.delivery_id, channel=channel, ts=ts
-            )
+        self._marks.mark(delivery_id=send.delivery_id, channel=channel, ts=ts)
         log.info("delivery sent", extra={"job": send.job, "delivery_id": send.delivery_id})
         return Outcome.SENT
 

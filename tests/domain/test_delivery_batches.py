@@ -74,7 +74,7 @@ def test_a_claim_keeps_its_rows_and_their_parents_so_preparing_a_send_reads_noth
     with transaction(sessions) as session:
         now = clock.now()
         post = enqueue_send(session, now=now, recipient="C0REVIEW", text="post", period="p")
-        ledger.mark_sent_id(session=session, now=now, delivery_id=post.id, channel="C0REVIEW", ts="1.1")
+        ledger.mark_sent_many(session=session, now=now, sent=[(post.id, "C0REVIEW", "1.1")])
         reply = enqueue_send(session, now=now, recipient="C0REVIEW", text="r", period="r", parent=post)
         ids = [reply.id, post.id]
     statements: list[str] = []

@@ -58,3 +58,49 @@ def test_serve_without_credentials_says_what_to_set(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "SLACK_BOT_TOKEN" in proc.stderr and "SLACK_SIGNING_SECRET" in proc.stderr
     assert "OAuth & Permissions" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _children(pid: int) -> list[str]:
+    """Command lines of a process's children (from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
+            out.append(cmdline)
+    return out
+
+
+def test_two_work_processes_share_the_stored_work_and_one_of_them_sends(
+    tmp_path: Path, fake: FakeSlack, database_url: str
+) -> None:
+    port = free_port()
+    env = serve_env(fake=fake, database_url=database_url, PORT=str(port))
+    migrate_with_roster(env=env, tmp_path=tmp_path)
+    proc = start_serve(env, args=("--no-scheduler", "--work-processes", "2"))
+    try:
+        workers = eventually(
+            lambda: (found := [c for c in _children(proc.pid) if " worker " in c])[1:] and found
+        )
+        assert len(workers) == 2
+        assert sum("--no-dispatcher" in c for c in workers) == 1, "one sender keeps Slack's pacing"
+        assert sum("--dispatch-poll" in c for c in workers) == 1
+        slack = Simulator(
+            events_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=SIGNING_SECRET, fake=fake
+        )
+        form = "application/x-www-form-urlencoded"
+        for n in range(12):
+            fields = slack.command_fields("U0ENG1", "help") | {"trigger_id": f"t.{n}"}
+            assert slack.post(urllib.parse.urlencode(fields).encode(), form).status == 200
+        eventually(lambda: len(fake.responses) >= 12, timeout=20)
+        time.sleep(1.0)
+        assert len(fake.responses) == 12, "each stored request ran once, whichever worker took it"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
