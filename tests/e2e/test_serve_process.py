@@ -84,9 +84,12 @@ def test_two_work_processes_share_the_stored_work_and_one_of_them_sends(
     migrate_with_roster(env=env, tmp_path=tmp_path)
     proc = start_serve(env, args=("--no-scheduler", "--work-processes", "2"))
     try:
-        workers = eventually(
-            lambda: (found := [c for c in _children(proc.pid) if " worker " in c])[1:] and found
-        )
+
+        def workers_up() -> list[str] | None:
+            found = [c for c in _children(proc.pid) if " worker " in c]
+            return found if len(found) >= 2 else None
+
+        workers = eventually(workers_up)
         assert len(workers) == 2
         assert sum("--no-dispatcher" in c for c in workers) == 1, "one sender keeps Slack's pacing"
         assert sum("--dispatch-poll" in c for c in workers) == 1
